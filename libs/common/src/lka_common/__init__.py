@@ -1,0 +1,1 @@
+"""Shared plumbing of the LKA services. One small module per concern; see docs/architecture.md."""

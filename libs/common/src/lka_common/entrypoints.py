@@ -1,0 +1,75 @@
+"""The relay and consumer processes of a service, started the same way by every service.
+
+A service's `entrypoints/relay.py` and `entrypoints/consumer.py` only pass their settings and
+subscriptions here; everything else (engine, broker, probes, signals) is shared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from lka_common.db import make_engine, make_sessionmaker
+from lka_common.messaging.consumer import ConsumerRunner, Subscription
+from lka_common.messaging.relay import OutboxRelay
+from lka_common.settings import ServiceSettings
+from lka_common.uow import UnitOfWork
+from lka_common.worker import run_worker
+
+# Workers need few connections: the pool budget is in docs/operations.md.
+WORKER_POOL_SIZE = 2
+WORKER_MAX_OVERFLOW = 1
+
+
+def run_relay(settings: ServiceSettings) -> None:
+    engine = make_engine(settings, pool_size=WORKER_POOL_SIZE, max_overflow=WORKER_MAX_OVERFLOW)
+    relay = OutboxRelay(
+        engine,
+        settings.amqp_url,
+        settings.service_name,
+        batch_size=settings.relay_batch_size,
+        poll_interval_s=settings.relay_poll_interval_s,
+    )
+
+    async def main(stop: asyncio.Event) -> None:
+        try:
+            await relay.run(stop)
+        finally:
+            await engine.dispose()
+
+    run_worker(
+        f"{settings.service_name}-relay",
+        settings.log_level,
+        main,
+        relay.ready,
+        settings.http_host,
+        settings.relay_health_port,
+    )
+
+
+def run_consumer(settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]]) -> None:
+    engine = make_engine(settings, pool_size=WORKER_POOL_SIZE, max_overflow=WORKER_MAX_OVERFLOW)
+    sessionmaker = make_sessionmaker(engine)
+    runner = ConsumerRunner(
+        settings.amqp_url,
+        settings.service_name,
+        lambda: UnitOfWork(sessionmaker, settings.source),
+        subscriptions(),
+        prefetch=settings.consumer_prefetch,
+        delivery_limit=settings.consumer_delivery_limit,
+    )
+
+    async def main(stop: asyncio.Event) -> None:
+        try:
+            await runner.run(stop)
+        finally:
+            await engine.dispose()
+
+    run_worker(
+        f"{settings.service_name}-consumer",
+        settings.log_level,
+        main,
+        runner.ready,
+        settings.http_host,
+        settings.consumer_health_port,
+    )

@@ -1,0 +1,55 @@
+"""The CloudEvents 1.0 envelope (structured JSON mode) of every event and command.
+
+Our events always carry every attribute; inbound billing events need only `specversion`,
+`id`, `source`, `type` and `data` (CONTRACT §3). Unknown attributes are kept, not refused.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lka_common import context
+from lka_common.events.base import EventData
+
+CONTENT_TYPE = "application/cloudevents+json"
+
+
+class CloudEvent(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    specversion: str = "1.0"
+    id: str
+    source: str
+    type: str
+    time: datetime | None = None
+    datacontenttype: str | None = "application/json"
+    subject: str | None = None
+    correlationid: str | None = None
+    causationid: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def to_json(self) -> bytes:
+        return self.model_dump_json(exclude_none=True).encode()
+
+    @classmethod
+    def from_json(cls, body: bytes) -> CloudEvent:
+        return cls.model_validate_json(body)
+
+
+def new_event(data: EventData, source: str, subject: str | None = None) -> CloudEvent:
+    """An event raised by the code now running, carrying its correlation and causation ids."""
+    event_id = str(uuid.uuid4())
+    return CloudEvent(
+        id=event_id,
+        source=source,
+        type=data.event_type,
+        time=datetime.now(UTC),
+        subject=subject,
+        correlationid=context.correlation_id() or event_id,
+        causationid=context.causation_id(),
+        data=data.model_dump(mode="json"),
+    )

@@ -1,0 +1,49 @@
+"""`/healthz`, `/readyz` and `/metrics` of every API process (CONTRACT §1).
+
+Readiness is the database only: an API stays ready while the broker is down, because its
+outbox holds the events. The outbox lag is read at scrape time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from lka_common import metrics
+from lka_common.messaging.outbox import outbox_lag_seconds
+
+READY_TIMEOUT_S = 1.5
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            async with asyncio.timeout(READY_TIMEOUT_S):
+                async with request.app.state.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            return JSONResponse({"status": "not ready", "database": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    @router.get("/metrics")
+    async def prometheus(request: Request) -> Response:
+        try:
+            async with asyncio.timeout(READY_TIMEOUT_S):
+                async with request.app.state.engine.connect() as conn:
+                    metrics.OUTBOX_LAG.set(await outbox_lag_seconds(conn))
+        except Exception:  # noqa: BLE001 - metrics are served even with the database down
+            pass
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -1,0 +1,93 @@
+"""Alembic support shared by every service: the env.py body, the messaging tables, upgrades.
+
+A service's `migrations/env.py` is two lines (`run_env(metadata)`); its first revision calls
+`create_messaging_tables_v1()`. The URL comes from the Alembic config when a tool sets it
+(`upgrade()` below), else from the service's settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic import command, context, op
+from alembic.config import Config
+from sqlalchemy import MetaData, pool
+from sqlalchemy.ext.asyncio import create_async_engine
+
+# A snapshot, not a reference to messaging/tables.py: a revision must keep meaning what it
+# meant when it was written. A later change to the tables is a new revision.
+_MESSAGING_V1 = [
+    """
+    CREATE TABLE outbox (
+        id BIGSERIAL PRIMARY KEY,
+        message_id UUID NOT NULL UNIQUE,
+        exchange TEXT NOT NULL,
+        routing_key TEXT NOT NULL,
+        body TEXT NOT NULL,
+        headers JSONB NOT NULL DEFAULT '{}'::jsonb,
+        sensitive BOOLEAN NOT NULL DEFAULT false,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        published_at TIMESTAMPTZ,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        last_error TEXT
+    )
+    """,
+    "CREATE INDEX outbox_unpublished_idx ON outbox (next_attempt_at, id) WHERE published_at IS NULL",
+    """
+    CREATE TABLE inbox (
+        message_id TEXT NOT NULL,
+        consumer TEXT NOT NULL,
+        received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        CONSTRAINT inbox_pkey PRIMARY KEY (message_id, consumer)
+    )
+    """,
+]
+
+
+def create_messaging_tables_v1() -> None:
+    for statement in _MESSAGING_V1:
+        op.execute(statement)
+
+
+def drop_messaging_tables_v1() -> None:
+    op.execute("DROP TABLE IF EXISTS inbox")
+    op.execute("DROP TABLE IF EXISTS outbox")
+
+
+def run_env(target_metadata: MetaData | None, default_url: str) -> None:
+    """The whole of a service's env.py: online migrations over asyncpg."""
+    url = context.config.get_main_option("sqlalchemy.url") or default_url
+
+    def do_run(connection: Any) -> None:
+        context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run_async() -> None:
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        async with engine.connect() as connection:
+            await connection.run_sync(do_run)
+        await engine.dispose()
+
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    else:
+        asyncio.run(run_async())
+
+
+def alembic_config(service_dir: Path, url: str | None = None) -> Config:
+    config = Config(str(service_dir / "alembic.ini"))
+    config.set_main_option("script_location", str(service_dir / "migrations"))
+    if url:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(service_dir: Path, url: str | None = None, revision: str = "head") -> None:
+    """Apply a service's migrations (blocking; call outside a running event loop)."""
+    command.upgrade(alembic_config(service_dir, url), revision)

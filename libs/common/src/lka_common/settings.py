@@ -1,0 +1,105 @@
+"""Settings base of every LKA process.
+
+Each service subclasses `ServiceSettings`, names itself in `service_name` and gets the env
+prefix `LKA_<SERVICE>_`. A few addresses are shared by the whole stack and read without the
+service prefix as fallbacks (`LKA_POSTGRES_URL`, `LKA_AMQP_URL`, `LKA_REDIS_URL`,
+`LKA_PUBLIC_BASE_URL`, `LKA_ENVIRONMENT`), so one variable moves every service at once.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+
+Environment = Literal["development", "test", "production"]
+
+
+def shared_env(name: str, default: str) -> str:
+    """A stack-wide setting: `LKA_<NAME>` or its localhost default."""
+    return os.environ.get(f"LKA_{name}", default)
+
+
+def service_database_url(service: str, server_url: str | None = None) -> str:
+    """The service's own database on the stack's PostgreSQL server, as its own role."""
+    server = urlsplit(server_url or shared_env("POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    host = server.hostname or "127.0.0.1"
+    port = server.port or 5432
+    role = f"lka_{service}"
+    return f"postgresql+asyncpg://{role}:{role}@{host}:{port}/{role}"
+
+
+class ServiceSettings(BaseSettings):
+    """What every service process needs; subclasses add their own fields."""
+
+    service_name: ClassVar[str] = ""
+    model_config = SettingsConfigDict(extra="ignore")
+
+    environment: Environment = "development"
+    database_url: str = ""
+    amqp_url: str = ""
+    public_base_url: str = ""
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    # Worker processes (consumer, relay) answer probes on their own port.
+    consumer_health_port: int = 0
+    relay_health_port: int = 0
+    log_level: str = "INFO"
+    # Pool budget (docs/operations.md): the local PostgreSQL allows 100 connections in all.
+    db_pool_size: int = 8
+    db_max_overflow: int = 2
+    db_pool_timeout_s: float = 2.0
+    db_statement_timeout_ms: int = 5000
+    db_connect_timeout_s: float = 2.0
+    max_body_bytes: int = 1024 * 1024
+    relay_batch_size: int = 100
+    relay_poll_interval_s: float = 1.0
+    consumer_prefetch: int = 20
+    consumer_delivery_limit: int = 5
+
+    @classmethod
+    def env_prefix(cls) -> str:
+        return f"LKA_{cls.service_name.upper()}_"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.service_name:
+            cls.model_config = {**cls.model_config, "env_prefix": cls.env_prefix()}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_shared_defaults(cls, values: Any) -> Any:
+        if not isinstance(values, dict):
+            return values
+        values.setdefault("environment", shared_env("ENVIRONMENT", "development"))
+        values.setdefault("amqp_url", shared_env("AMQP_URL", DEFAULT_AMQP_URL))
+        values.setdefault("public_base_url", shared_env("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL))
+        if cls.service_name:
+            values.setdefault("database_url", service_database_url(cls.service_name))
+        return values
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> ServiceSettings:
+        if self.environment == "production":
+            weak = [
+                name
+                for name, value in self
+                if isinstance(value, SecretStr) and value.get_secret_value().startswith(PLACEHOLDER_SECRET)
+            ]
+            if weak:
+                raise ValueError(f"placeholder secrets are refused in production: {', '.join(sorted(weak))}")
+        return self
+
+    @property
+    def source(self) -> str:
+        """The CloudEvents `source` of this service's events."""
+        return f"/lka/{self.service_name}"

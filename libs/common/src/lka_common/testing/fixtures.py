@@ -1,0 +1,49 @@
+"""Pytest fixtures for every package (loaded by the root conftest.py).
+
+`servers`: the run's PostgreSQL and RabbitMQ. `amqp_url`: a vhost of this run (this worker),
+removed at the end. `migrated_database(service)`: a fresh database of that service, migrated
+for real with its Alembic revisions, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from lka_common.testing.databases import create_migrated_database, drop_database
+from lka_common.testing.layout import service_dir
+from lka_common.testing.servers import Servers, private_vhost, test_servers
+
+
+@pytest.fixture(scope="session")
+def run_id(worker_id: str) -> str:
+    return f"{uuid.uuid4().hex[:8]}_{worker_id}"
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Servers]:
+    with test_servers() as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def amqp_url(servers: Servers, run_id: str) -> Iterator[str]:
+    with private_vhost(servers, f"lka_test_{run_id}") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_database(servers: Servers, run_id: str) -> Iterator[Callable[[str], str]]:
+    """A factory: `migrated_database("notifications")` -> asyncpg URL of a fresh database."""
+    created: list[str] = []
+
+    def make(service: str) -> str:
+        name = f"lka_test_{run_id}_{service}_{len(created)}"
+        created.append(name)
+        return create_migrated_database(servers.postgres_url, name, service_dir(service))
+
+    yield make
+    for name in created:
+        drop_database(servers.postgres_url, name)

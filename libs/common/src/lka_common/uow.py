@@ -1,0 +1,47 @@
+"""Unit of work: one transaction, and the events it raises written to the outbox on commit.
+
+It rolls back unless told to commit (cosmicpython), so a handler that raises leaves nothing
+half-written, and the events it collected are never published.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from lka_common.events.base import EventData
+from lka_common.events.envelope import CloudEvent, new_event
+from lka_common.messaging.outbox import add_to_outbox
+
+
+class UnitOfWork:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], source: str) -> None:
+        self._sessionmaker = sessionmaker
+        self._source = source
+        self._pending: list[tuple[CloudEvent, str, bool]] = []
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessionmaker()
+        self._pending = []
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    def publish(self, data: EventData, subject: str | None = None) -> CloudEvent:
+        """Raise an event; it is written to the outbox with the state change, on commit."""
+        event = new_event(data, self._source, subject)
+        self._pending.append((event, data.exchange, data.sensitive))
+        return event
+
+    async def commit(self) -> None:
+        await add_to_outbox(self.session, self._pending)
+        await self.session.commit()
+        self._pending = []

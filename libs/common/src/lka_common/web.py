@@ -1,0 +1,167 @@
+"""The FastAPI application every service builds on: middleware, errors, probes, metrics.
+
+The request middleware is plain ASGI (Starlette's BaseHTTPMiddleware costs throughput): it
+takes or makes the `X-Request-ID`, binds it to the log context as request and correlation
+id, limits the body size, logs one line per request and catches anything unhandled.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import structlog
+import uvicorn
+from fastapi import Depends, FastAPI, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lka_common import context, metrics
+from lka_common.db import make_engine, make_sessionmaker
+from lka_common.health import health_router
+from lka_common.problems import Problem, install_problem_handlers, problem_for_unexpected
+from lka_common.settings import ServiceSettings
+from lka_common.uow import UnitOfWork
+
+log = structlog.get_logger(__name__)
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+def incoming_request_id(headers: list[tuple[bytes, bytes]]) -> str:
+    """The caller's X-Request-ID when it is sane, else a new one (it ends up in log lines)."""
+    for name, value in headers:
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            if _REQUEST_ID_RE.match(candidate):
+                return candidate
+    return context.new_id()
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = incoming_request_id(scope["headers"])
+        started = time.perf_counter()
+        status = {"code": 500, "sent": False}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                status["sent"] = True
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        with context.bound(request_id=request_id, correlation_id=request_id):
+            try:
+                too_large = self._declared_too_large(scope)
+                if too_large:
+                    raise BodyTooLarge
+                await self.app(scope, self._limited(receive), send_with_id)
+            except Exception as exc:  # noqa: BLE001 - the last line of defence: never a stack trace out
+                if not status["sent"]:
+                    problem = Problem(413) if isinstance(exc, BodyTooLarge) else problem_for_unexpected(exc, scope["path"])
+                    await problem.response()(scope, receive, send_with_id)
+            finally:
+                self._record(scope, status["code"], time.perf_counter() - started)
+
+    def _declared_too_large(self, scope: Scope) -> bool:
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                return value.isdigit() and int(value) > self.max_body_bytes
+        return False
+
+    def _limited(self, receive: Receive) -> Receive:
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body_bytes:
+                    raise BodyTooLarge
+            return message
+
+        return limited
+
+    @staticmethod
+    def _record(scope: Scope, status: int, seconds: float) -> None:
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        method = scope["method"]
+        metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
+        metrics.HTTP_LATENCY.labels(method, route).observe(seconds)
+        if route not in ("/healthz", "/readyz", "/metrics"):
+            log.info("request", method=method, path=scope["path"], status=status, ms=round(seconds * 1000, 1))
+
+
+def create_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    routers: list[Any],
+    on_startup: Callable[[FastAPI], Any] | None = None,
+) -> FastAPI:
+    """A service's API: its routers under `/api/v1`, probes at the root, problem+json errors."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        if on_startup is not None:
+            await on_startup(app)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.include_router(health_router())
+    for router in routers:
+        app.include_router(router, prefix="/api/v1")
+    return app
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    return UnitOfWork(request.app.state.sessionmaker, request.app.state.settings.source)
+
+
+def get_engine(request: Request) -> AsyncEngine:
+    engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def serve_api(app: FastAPI, settings: ServiceSettings) -> None:
+    from lka_common.logging import configure_logging
+
+    configure_logging(f"{settings.service_name}-api", settings.log_level)
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_config=None,
+        server_header=False,
+    )

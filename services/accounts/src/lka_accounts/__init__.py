@@ -1,0 +1,1 @@
+"""LKA accounts service: personal accounts, link requests, billing registry."""

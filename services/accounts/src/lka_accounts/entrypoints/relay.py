@@ -1,0 +1,12 @@
+"""The accounts outbox relay process: `python -m lka_accounts.entrypoints.relay`."""
+
+from lka_common.entrypoints import run_relay
+from lka_accounts.settings import AccountsSettings
+
+
+def main() -> None:
+    run_relay(AccountsSettings())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""LKA identity service: registration, sign-in, recovery, profile merge, sessions."""

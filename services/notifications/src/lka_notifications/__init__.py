@@ -1,0 +1,1 @@
+"""LKA notifications service: e-mail letters and the feedback form (обратная связь)."""

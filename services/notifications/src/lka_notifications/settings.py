@@ -1,0 +1,26 @@
+"""Settings of the notifications service (env prefix `LKA_NOTIFICATIONS_`)."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from lka_common.settings import ServiceSettings
+
+
+class NotificationsSettings(ServiceSettings):
+    service_name = "notifications"
+
+    http_port: int = 8005
+    consumer_health_port: int = 8105
+    relay_health_port: int = 8205
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_use_tls: bool = False
+    smtp_timeout_s: float = 10.0
+    mail_from: str = "ЛКА ГУП РК «Крымэнерго» <noreply@lk.crimea-energy.ru>"
+    supplier_name: str = "ГУП РК «Крымэнерго»"
+    feedback_mailbox: str = "feedback@crimea-energy.ru"

@@ -1,0 +1,1 @@
+"""LKA payments service: online card payments and payment history."""

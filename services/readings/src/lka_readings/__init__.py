@@ -1,0 +1,1 @@
+"""LKA readings service: meters and meter readings."""

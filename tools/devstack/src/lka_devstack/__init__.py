@@ -1,0 +1,1 @@
+"""The development stack: local servers, databases, and every process under one supervisor."""

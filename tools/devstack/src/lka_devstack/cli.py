@@ -1,0 +1,80 @@
+"""`lka-dev`: the commands behind `make run` and `make test`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import time
+
+from lka_devstack.databases import create_service_databases, migrate_all
+from lka_devstack.layout import GATEWAY_PORT, MAIL_HTTP_PORT, MAIL_SMTP_PORT, repo_root, stack_processes
+from lka_devstack.servers import ensure_servers, postgres_url
+from lka_devstack.supervisor import Supervisor
+
+
+def say(text: str) -> None:
+    print(f"[lka-dev] {text}", flush=True)
+
+
+def bootstrap() -> dict[str, str]:
+    started = time.monotonic()
+    asyncio.run(ensure_servers())
+    urls = asyncio.run(create_service_databases(postgres_url()))
+    migrate_all(repo_root(), urls)
+    say(f"базы данных готовы и мигрированы ({time.monotonic() - started:.1f} с)")
+    return urls
+
+
+BANNER = f"""
+[lka-dev] ─────────────────────────────────────────────────────────────
+[lka-dev]  ЛКА запущен.
+[lka-dev]  Портал и API:        http://127.0.0.1:{GATEWAY_PORT}/  (API: /api/v1, OpenAPI: /docs)
+[lka-dev]  Почта (перехватчик): http://127.0.0.1:{MAIL_HTTP_PORT}/  (SMTP 127.0.0.1:{MAIL_SMTP_PORT})
+[lka-dev]  Сервисы: identity 8001, accounts 8002, readings 8003, payments 8004, notifications 8005
+[lka-dev]  Остановить всё: Ctrl-C
+[lka-dev] ─────────────────────────────────────────────────────────────
+"""
+
+
+async def _run_stack() -> int:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LKA_ENVIRONMENT": os.environ.get("LKA_ENVIRONMENT", "development")}
+    supervisor = Supervisor(stack_processes(), env)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await supervisor.start_all()
+    try:
+        not_ready = await supervisor.wait_ready()
+        if supervisor.exited.is_set():
+            return 1
+        if not_ready:
+            say(f"не готовы за отведённое время: {', '.join(not_ready)}")
+        else:
+            print(BANNER, flush=True)
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(supervisor.exited.wait())]
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        return 1 if supervisor.exited.is_set() and not stop.is_set() else 0
+    finally:
+        say("останавливаю процессы…")
+        await supervisor.stop_all()
+        say("все процессы остановлены")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="lka-dev", description="Development stack of the LKA")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="prepare the databases and run every process in the foreground")
+    sub.add_parser("bootstrap", help="create and migrate the databases only")
+    sub.add_parser("ensure-servers", help="check (or start) the local PostgreSQL and RabbitMQ")
+    args = parser.parse_args(argv)
+    if args.command == "ensure-servers":
+        asyncio.run(ensure_servers())
+    elif args.command == "bootstrap":
+        bootstrap()
+    elif args.command == "run":
+        bootstrap()
+        sys.exit(asyncio.run(_run_stack()))

@@ -1,0 +1,1 @@
+"""Development mail catcher of the LKA: letters sent over SMTP, readable over HTTP."""

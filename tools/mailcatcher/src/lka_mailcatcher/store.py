@@ -1,0 +1,93 @@
+"""The caught letters: parsed once on arrival and kept in memory, newest first.
+
+Nothing is written to disk: the catcher is for reading letters during development, and a
+restart giving an empty mailbox is what a developer expects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CaughtLetter:
+    id: str
+    sender: str
+    to: tuple[str, ...]
+    subject: str
+    received_at: datetime
+    text: str | None
+    html: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "from": self.sender,
+            "to": list(self.to),
+            "subject": self.subject,
+            "received_at": self.received_at.isoformat(),
+            "text": self.text,
+            "html": self.html,
+        }
+
+
+def parse_letter(raw: bytes, mail_from: str | None, rcpt_tos: list[str]) -> CaughtLetter:
+    """A letter from its SMTP envelope and raw content (RFC 5322 bytes)."""
+    message = BytesParser(policy=default).parsebytes(raw)
+    assert isinstance(message, EmailMessage)  # policy=default always builds EmailMessage
+    return CaughtLetter(
+        id=uuid.uuid4().hex,
+        # The From header is what the recipient would see; the envelope sender is only
+        # the fallback for letters that lack one.
+        sender=str(message.get("from") or mail_from or ""),
+        # The envelope, not the To header: Bcc recipients appear only there.
+        to=tuple(rcpt_tos),
+        subject=str(message.get("subject") or ""),
+        received_at=datetime.now(UTC),
+        text=_body(message, "plain"),
+        html=_body(message, "html"),
+    )
+
+
+def _body(message: EmailMessage, subtype: str) -> str | None:
+    part = message.get_body(preferencelist=(subtype,))
+    if part is None:
+        return None
+    try:
+        content = part.get_content()
+    except LookupError:
+        # An unknown charset must not lose the letter: show it as UTF-8 with replacements.
+        payload = part.get_payload(decode=True)
+        content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else None
+    if not isinstance(content, str):
+        return None
+    # CRLF is only SMTP's line ending on the wire; senders composed the text with "\n".
+    return content.replace("\r\n", "\n")
+
+
+class LetterStore:
+    """Bounded mailbox: past `capacity` the oldest letters are dropped."""
+
+    def __init__(self, capacity: int) -> None:
+        self._letters: deque[CaughtLetter] = deque(maxlen=capacity)
+
+    def add(self, letter: CaughtLetter) -> None:
+        # appendleft keeps newest first, and maxlen then drops from the old end.
+        self._letters.appendleft(letter)
+
+    def clear(self) -> None:
+        self._letters.clear()
+
+    def __iter__(self) -> Iterator[CaughtLetter]:
+        return iter(list(self._letters))
+
+    def __len__(self) -> int:
+        return len(self._letters)
