@@ -70,9 +70,7 @@ async def test_feedback_refuses_unknown_fields_and_missing_ones(api: httpx.Async
 
 
 async def test_feedback_that_is_not_json_gets_a_problem_not_a_500(api: httpx.AsyncClient) -> None:
-    response = await api.post(
-        "/api/v1/feedback", content=b"{not json", headers={"Content-Type": "application/json"}
-    )
+    response = await api.post("/api/v1/feedback", content=b"{not json", headers={"Content-Type": "application/json"})
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["message"] == "Тело запроса не является корректным JSON"

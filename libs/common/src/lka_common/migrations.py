@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 # A snapshot, not a reference to messaging/tables.py: a revision must keep meaning what it
 # meant when it was written. A later change to the tables is a new revision.
-_MESSAGING_V1 = [
+MESSAGING_TABLES_V1 = [
     """
     CREATE TABLE outbox (
         id BIGSERIAL PRIMARY KEY,
@@ -48,7 +48,7 @@ _MESSAGING_V1 = [
 
 
 def create_messaging_tables_v1() -> None:
-    for statement in _MESSAGING_V1:
+    for statement in MESSAGING_TABLES_V1:
         op.execute(statement)
 
 

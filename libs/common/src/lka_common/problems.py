@@ -94,12 +94,12 @@ class Problem(Exception):
         return body
 
     def response(self) -> JSONResponse:
-        return JSONResponse(
-            self.body(), status_code=self.status, headers=self.headers, media_type=PROBLEM_CONTENT_TYPE
-        )
+        return JSONResponse(self.body(), status_code=self.status, headers=self.headers, media_type=PROBLEM_CONTENT_TYPE)
 
 
-def validation_problem(errors: list[dict[str, str]], code: str = "validation_error", detail: str | None = None) -> Problem:
+def validation_problem(
+    errors: list[dict[str, str]], code: str = "validation_error", detail: str | None = None
+) -> Problem:
     return Problem(422, code, detail, errors=errors)
 
 

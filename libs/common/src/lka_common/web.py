@@ -73,7 +73,9 @@ class RequestContextMiddleware:
                 await self.app(scope, self._limited(receive), send_with_id)
             except Exception as exc:  # noqa: BLE001 - the last line of defence: never a stack trace out
                 if not status["sent"]:
-                    problem = Problem(413) if isinstance(exc, BodyTooLarge) else problem_for_unexpected(exc, scope["path"])
+                    problem = (
+                        Problem(413) if isinstance(exc, BodyTooLarge) else problem_for_unexpected(exc, scope["path"])
+                    )
                     await problem.response()(scope, receive, send_with_id)
             finally:
                 self._record(scope, status["code"], time.perf_counter() - started)

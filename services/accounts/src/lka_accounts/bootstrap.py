@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from lka_accounts.settings import AccountsSettings
 from lka_common.messaging.consumer import Subscription
 from lka_common.web import create_app
-from lka_accounts.settings import AccountsSettings
 
 
 def build_app(settings: AccountsSettings | None = None) -> FastAPI:

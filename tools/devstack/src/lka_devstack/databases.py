@@ -22,7 +22,7 @@ async def create_database(admin: asyncpg.Connection, url: str) -> None:
     parsed = make_url(url)
     role, password, name = parsed.username, parsed.password, parsed.database
     if not await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
-        await admin.execute(f'CREATE ROLE "{role}" LOGIN PASSWORD \'{password}\'')
+        await admin.execute(f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{password}'")
     if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
         await admin.execute(f'CREATE DATABASE "{name}" OWNER "{role}"')
 

@@ -68,7 +68,11 @@ def stack_processes() -> list[Process]:
     ]
     for svc in SERVICES:
         processes += [
-            Process(f"{svc.name}-api", [py, "-m", f"{svc.package}.entrypoints.api"], f"http://127.0.0.1:{svc.api_port}/readyz"),
+            Process(
+                f"{svc.name}-api",
+                [py, "-m", f"{svc.package}.entrypoints.api"],
+                f"http://127.0.0.1:{svc.api_port}/readyz",
+            ),
             Process(
                 f"{svc.name}-consumer",
                 [py, "-m", f"{svc.package}.entrypoints.consumer"],

@@ -35,7 +35,7 @@ def amqp_url() -> str:
 async def postgres_reachable(url: str) -> bool:
     try:
         conn = await asyncpg.connect(url, timeout=2)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return False
     await conn.close()
     return True
@@ -60,9 +60,12 @@ def _start_postgres() -> bool:
     versions = sorted(os.path.basename(p) for p in glob.glob("/etc/postgresql/*"))
     if not versions:
         return False
-    return subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"], capture_output=True
-    ).returncode == 0
+    return (
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 def _start_rabbitmq() -> bool:

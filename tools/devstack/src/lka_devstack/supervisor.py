@@ -7,6 +7,7 @@ PR_SET_PDEATHSIG), so neither Ctrl-C nor a killed supervisor leaves a process be
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import json
 import os
@@ -54,6 +55,7 @@ class Supervisor:
         self.children: dict[str, asyncio.subprocess.Process] = {}
         self.width = max(len(p.name) for p in processes)
         self.exited = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def start_all(self) -> None:
         for index, proc in enumerate(self.processes):
@@ -65,8 +67,10 @@ class Supervisor:
                 preexec_fn=_die_with_parent,
             )
             self.children[proc.name] = child
-            asyncio.create_task(self._pump(proc.name, child, _COLORS[index % len(_COLORS)]))
-            asyncio.create_task(self._watch(proc.name, child))
+            for coro in (self._pump(proc.name, child, _COLORS[index % len(_COLORS)]), self._watch(proc.name, child)):
+                task = asyncio.create_task(coro)
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
 
     async def _pump(self, name: str, child: asyncio.subprocess.Process, color: int) -> None:
         assert child.stdout is not None
@@ -92,7 +96,7 @@ class Supervisor:
                         async with http.get(url) as response:
                             if response.status == 200:
                                 del pending[name]
-                    except (aiohttp.ClientError, asyncio.TimeoutError):
+                    except (TimeoutError, aiohttp.ClientError):
                         pass
                 await asyncio.sleep(0.3)
         return sorted(pending)
@@ -101,10 +105,8 @@ class Supervisor:
         alive = [c for c in self.children.values() if c.returncode is None]
         for child in alive:
             _signal_group(child.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*(c.wait() for c in alive)), STOP_GRACE_S)
-        except TimeoutError:
-            pass
         for child in self.children.values():
             _signal_group(child.pid, signal.SIGKILL)
             if child.returncode is None:
@@ -112,7 +114,5 @@ class Supervisor:
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)
-    except ProcessLookupError:
-        pass

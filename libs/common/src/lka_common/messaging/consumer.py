@@ -7,6 +7,7 @@ its handler in one unit of work, commit, then ack. Errors are classified in `err
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -93,10 +94,8 @@ class ConsumerRunner:
         try:
             while not stop.is_set():
                 await self._refresh_dead_letter_depth()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=15)
-                except TimeoutError:
-                    pass
         finally:
             self._stopping = True
             await self._connection.close()
@@ -161,7 +160,8 @@ class ConsumerRunner:
         return "handled"
 
     async def _requeue_unknown(self, sub: Subscription, message: AbstractIncomingMessage, exc: Exception) -> None:
-        deliveries = int((message.headers or {}).get("x-delivery-count", 0) or 0) + 1
+        count = (message.headers or {}).get("x-delivery-count", 0)
+        deliveries = (count if isinstance(count, int) else 0) + 1
         if deliveries >= self._delivery_limit + 1:
             metrics.MESSAGES_DEAD_LETTERED.labels(sub.queue, "delivery_limit").inc()
         log.error(

@@ -9,9 +9,7 @@ from lka_common.events.envelope import CONTENT_TYPE, CloudEvent
 from lka_common.messaging.tables import OUTBOX_CHANNEL, outbox
 
 
-async def add_to_outbox(
-    session: AsyncSession | AsyncConnection, events: list[tuple[CloudEvent, str, bool]]
-) -> None:
+async def add_to_outbox(session: AsyncSession | AsyncConnection, events: list[tuple[CloudEvent, str, bool]]) -> None:
     """Insert (event, exchange, sensitive) rows and notify the relay when the transaction commits."""
     if not events:
         return
@@ -41,4 +39,5 @@ async def outbox_lag_seconds(session: AsyncSession | AsyncConnection) -> float:
     if oldest is None:
         return 0.0
     now = (await session.execute(select(func.now()))).scalar_one()
-    return max((now - oldest).total_seconds(), 0.0)
+    lag: float = (now - oldest).total_seconds()
+    return max(lag, 0.0)

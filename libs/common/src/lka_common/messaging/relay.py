@@ -66,11 +66,14 @@ class OutboxRelay:
             and not self._channel.is_closed
         )
 
-    async def run(self, stop: asyncio.Event) -> None:
+    async def connect(self) -> None:
         self._connection = await connect(self._amqp_url, f"{self._name}-relay")
         self._channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
         declared = await declare_exchanges(self._channel)
         self._exchanges = {declared.events.name: declared.events, declared.commands.name: declared.commands}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.connect()
         log.info("relay_started")
         try:
             while not stop.is_set():
@@ -78,14 +81,14 @@ class OutboxRelay:
                 if published < self._batch_size:
                     await self._sleep_until_woken(stop)
         finally:
-            await self._close()
+            await self.close()
 
     async def _step(self) -> int:
         try:
             count = await self.publish_batch()
             self.database_ok = True
             return count
-        except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
             self.database_ok = False
             log.warning("relay_database_unavailable", error=str(exc))
             return 0
@@ -183,10 +186,10 @@ class OutboxRelay:
         try:
             self._listener = await asyncpg.connect(url.render_as_string(hide_password=False), timeout=2)
             await self._listener.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
-        except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+        except (TimeoutError, OSError, asyncpg.PostgresError):
             self._listener = None
 
-    async def _close(self) -> None:
+    async def close(self) -> None:
         if self._listener is not None and not self._listener.is_closed():
             await self._listener.close()
         if self._connection is not None:

@@ -25,7 +25,7 @@ def docker_available() -> bool:
     if os.environ.get("LKA_TEST_NO_CONTAINERS") or not shutil.which("docker"):
         return False
     try:
-        import docker  # noqa: PLC0415 - optional path
+        import docker
 
         docker.from_env(timeout=2).ping()
     except Exception:  # noqa: BLE001 - any failure means "no engine"
@@ -36,8 +36,8 @@ def docker_available() -> bool:
 @contextmanager
 def test_servers() -> Iterator[Servers]:
     if docker_available():
-        from testcontainers.postgres import PostgresContainer  # noqa: PLC0415
-        from testcontainers.rabbitmq import RabbitMqContainer  # noqa: PLC0415
+        from testcontainers.postgres import PostgresContainer
+        from testcontainers.rabbitmq import RabbitMqContainer
 
         with PostgresContainer("postgres:15", driver=None) as pg, RabbitMqContainer("rabbitmq:3.13") as mq:
             amqp = f"amqp://guest:guest@{mq.get_container_host_ip()}:{mq.get_exposed_port(5672)}/"

@@ -1,8 +1,8 @@
 """The accounts consumer process: `python -m lka_accounts.entrypoints.consumer`."""
 
-from lka_common.entrypoints import run_consumer
 from lka_accounts.bootstrap import subscriptions
 from lka_accounts.settings import AccountsSettings
+from lka_common.entrypoints import run_consumer
 
 
 def main() -> None:

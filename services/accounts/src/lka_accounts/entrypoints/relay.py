@@ -1,7 +1,7 @@
 """The accounts outbox relay process: `python -m lka_accounts.entrypoints.relay`."""
 
-from lka_common.entrypoints import run_relay
 from lka_accounts.settings import AccountsSettings
+from lka_common.entrypoints import run_relay
 
 
 def main() -> None:

@@ -28,8 +28,10 @@ async def add(session: AsyncSession, item: Feedback, client_address: str | None)
 
 async def get_for_update(session: AsyncSession, feedback_id: UUID) -> Feedback | None:
     row = (
-        await session.execute(select(feedback).where(feedback.c.id == feedback_id).with_for_update())
-    ).mappings().first()
+        (await session.execute(select(feedback).where(feedback.c.id == feedback_id).with_for_update()))
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     return Feedback(**{k: v for k, v in row.items() if k != "client_address"})
@@ -37,4 +39,3 @@ async def get_for_update(session: AsyncSession, feedback_id: UUID) -> Feedback |
 
 async def mark_forwarded(session: AsyncSession, feedback_id: UUID) -> None:
     await session.execute(update(feedback).where(feedback.c.id == feedback_id).values(forwarded_at=func.now()))
-

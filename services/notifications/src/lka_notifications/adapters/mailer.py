@@ -61,5 +61,10 @@ class SmtpMailer:
                 use_tls=s.smtp_use_tls,
                 timeout=s.smtp_timeout_s,
             )
-        except (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
+        except (
+            aiosmtplib.SMTPConnectError,
+            aiosmtplib.SMTPServerDisconnected,
+            aiosmtplib.SMTPTimeoutError,
+            OSError,
+        ) as exc:
             raise TransientError(f"SMTP server unavailable: {exc!r}") from exc

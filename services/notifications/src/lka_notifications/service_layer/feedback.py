@@ -9,8 +9,8 @@ from uuid import UUID
 import structlog
 
 from lka_common.events.envelope import CloudEvent
-from lka_common.messaging.consumer import Handler
 from lka_common.events.notifications import FeedbackReceived
+from lka_common.messaging.consumer import Handler
 from lka_common.uow import UnitOfWork
 from lka_notifications.adapters import feedback_repository
 from lka_notifications.adapters.mailer import Letter, SmtpMailer
@@ -40,7 +40,9 @@ async def submit_feedback(
     )
     async with uow:
         await feedback_repository.add(uow.session, item, client_address)
-        uow.publish(FeedbackReceived(feedback_id=item.id, topic=topic, received_at=item.created_at), subject=str(item.id))
+        uow.publish(
+            FeedbackReceived(feedback_id=item.id, topic=topic, received_at=item.created_at), subject=str(item.id)
+        )
         await uow.commit()
     log.info("feedback_received", feedback_id=str(item.id))
     return item

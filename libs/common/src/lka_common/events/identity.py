@@ -1,0 +1,39 @@
+"""Events published by the identity service: users, their merged profiles, their sessions."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import Field
+
+from lka_common.events.base import EventData
+from lka_common.events.fields import Moment
+
+
+class UserRegistered(EventData):
+    """A user registered; raised at registration, before the e-mail address is confirmed."""
+
+    event_type = "identity.user.registered.v1"
+
+    user_id: UUID
+    registered_at: Moment
+
+
+class ProfilesMerged(EventData):
+    """Two profiles of one person became one: the source user's accounts now belong to the target."""
+
+    event_type = "identity.profiles.merged.v1"
+
+    target_user_id: UUID = Field(description="The user that remains.")
+    source_user_id: UUID = Field(description="The user merged into the target; it no longer signs in.")
+    merged_at: Moment
+
+
+class SessionRevoked(EventData):
+    """A session (or all of a user's sessions) ended before its time: sign-out, password change."""
+
+    event_type = "identity.session.revoked.v1"
+
+    user_id: UUID
+    session_id: UUID | None = Field(description="The session revoked; null means all of the user's sessions.")
+    revoked_at: Moment
