@@ -23,22 +23,22 @@ REGENERATE = "python -m lka_common.asyncapi > docs/asyncapi.yaml"
 AMQP_BINDING = "0.3.0"
 SCHEMAS = "#/components/schemas/"
 
-DESCRIPTION = """\
-Integration events of the subscriber portal (ЛКА) on RabbitMQ.
-
-Every event goes to the durable topic exchange `lka.events` with routing key = the event
-`type` (`<producer>.<entity>.<verb>.v<major>`); bind your own queue with a key or a pattern
-(`payments.#`, `readings.reading.*.v1`). An event no queue is bound for is kept a while in
-`lka.events.unrouted`. Messages are persistent; the body is a CloudEvents 1.0 structured JSON
-document whose `id` is also the AMQP `message_id`, so a consumer drops duplicates by it.
-
-Consumers ignore fields they do not know: a producer may add fields within a major version,
-and a breaking change of `data` is a new major published beside the old one. Money is integer
-kopecks; no e-mail address, password, token or card number is ever in an event.
-
-`billing.*` events are published by billing (source `/billing`) and received by the portal;
-all others are sent by the portal's services (source `/lka/<service>`).
-"""
+# Paragraphs without hard line breaks: YAML folds them itself.
+DESCRIPTION = "\n\n".join(
+    [
+        "Integration events of the subscriber portal (ЛКА) on RabbitMQ.",
+        "Every event goes to the durable topic exchange `lka.events` with routing key = the event `type`"
+        " (`<producer>.<entity>.<verb>.v<major>`); bind your own queue with a key or a pattern (`payments.#`,"
+        " `readings.reading.*.v1`). An event no queue is bound for is kept a while in `lka.events.unrouted`."
+        " Messages are persistent; the body is a CloudEvents 1.0 structured JSON document whose `id` is also"
+        " the AMQP `message_id`, so a consumer drops duplicates by it.",
+        "Consumers ignore fields they do not know: a producer may add fields within a major version, and a"
+        " breaking change of `data` is a new major published beside the old one. Money is integer kopecks;"
+        " no e-mail address, password, token or card number is ever in an event.",
+        "`billing.*` events are published by billing (source `/billing`) and received by the portal; all"
+        " others are sent by the portal's services (source `/lka/<service>`).",
+    ]
+)
 
 # What each envelope carries (CONTRACT §3): ours every attribute, billing's only the core five.
 OUTBOUND_REQUIRED = [
@@ -158,7 +158,7 @@ def build_document() -> dict[str, Any]:
 
 
 def render_yaml() -> str:
-    return yaml.safe_dump(build_document(), sort_keys=False, allow_unicode=True)
+    return yaml.safe_dump(build_document(), sort_keys=False, allow_unicode=True, width=120)
 
 
 def main() -> None:

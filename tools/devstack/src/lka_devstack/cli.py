@@ -10,7 +10,15 @@ import sys
 import time
 
 from lka_devstack.databases import create_service_databases, migrate_all
-from lka_devstack.layout import GATEWAY_PORT, MAIL_HTTP_PORT, MAIL_SMTP_PORT, repo_root, stack_processes
+from lka_devstack.layout import (
+    SERVICES,
+    gateway_port,
+    mail_http_port,
+    mail_smtp_port,
+    repo_root,
+    stack_env,
+    stack_processes,
+)
 from lka_devstack.servers import ensure_servers, postgres_url
 from lka_devstack.supervisor import Supervisor
 
@@ -28,19 +36,28 @@ def bootstrap() -> dict[str, str]:
     return urls
 
 
-BANNER = f"""
-[lka-dev] ─────────────────────────────────────────────────────────────
-[lka-dev]  ЛКА запущен.
-[lka-dev]  Портал и API:        http://127.0.0.1:{GATEWAY_PORT}/  (API: /api/v1, OpenAPI: /docs)
-[lka-dev]  Почта (перехватчик): http://127.0.0.1:{MAIL_HTTP_PORT}/  (SMTP 127.0.0.1:{MAIL_SMTP_PORT})
-[lka-dev]  Сервисы: identity 8001, accounts 8002, readings 8003, payments 8004, notifications 8005
-[lka-dev]  Остановить всё: Ctrl-C
-[lka-dev] ─────────────────────────────────────────────────────────────
-"""
+def banner() -> str:
+    services = ", ".join(f"{svc.name} {svc.api_port}" for svc in SERVICES)
+    rule = "─" * 64
+    lines = [
+        rule,
+        "ЛКА запущен.",
+        f"Портал и API:        http://127.0.0.1:{gateway_port()}/  (API: /api/v1)",
+        f"Почта (перехватчик): http://127.0.0.1:{mail_http_port()}/  (SMTP 127.0.0.1:{mail_smtp_port()})",
+        f"Сервисы: {services}",
+        "Остановить всё: Ctrl-C",
+        rule,
+    ]
+    return "\n".join(f"[lka-dev] {line}" for line in lines)
 
 
 async def _run_stack() -> int:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LKA_ENVIRONMENT": os.environ.get("LKA_ENVIRONMENT", "development")}
+    env = {
+        **os.environ,
+        **stack_env(),
+        "PYTHONUNBUFFERED": "1",
+        "LKA_ENVIRONMENT": os.environ.get("LKA_ENVIRONMENT", "development"),
+    }
     supervisor = Supervisor(stack_processes(), env)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -54,7 +71,7 @@ async def _run_stack() -> int:
         if not_ready:
             say(f"не готовы за отведённое время: {', '.join(not_ready)}")
         else:
-            print(BANNER, flush=True)
+            print(banner(), flush=True)
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(supervisor.exited.wait())]
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         return 1 if supervisor.exited.is_set() and not stop.is_set() else 0

@@ -19,7 +19,11 @@ def repo_root() -> Path:
 @dataclass(frozen=True)
 class Service:
     name: str
-    api_port: int
+    base_port: int
+
+    @property
+    def api_port(self) -> int:
+        return self.base_port + port_offset()
 
     @property
     def package(self) -> str:
@@ -37,6 +41,11 @@ class Service:
         return root / "services" / self.name
 
 
+def port_offset() -> int:
+    """`LKA_DEV_PORT_OFFSET` moves every port, so a second stack can run beside `make run`."""
+    return int(os.environ.get("LKA_DEV_PORT_OFFSET", "0"))
+
+
 SERVICES = [
     Service("identity", 8001),
     Service("accounts", 8002),
@@ -44,9 +53,36 @@ SERVICES = [
     Service("payments", 8004),
     Service("notifications", 8005),
 ]
-GATEWAY_PORT = 8000
-MAIL_SMTP_PORT = 1025
-MAIL_HTTP_PORT = 8025
+
+
+def gateway_port() -> int:
+    return 8000 + port_offset()
+
+
+def mail_smtp_port() -> int:
+    return 1025 + port_offset()
+
+
+def mail_http_port() -> int:
+    return 8025 + port_offset()
+
+
+def stack_env() -> dict[str, str]:
+    """The settings every child gets, so all ports agree with each other (docs/operations.md)."""
+    env = {
+        "LKA_MAILCATCHER_SMTP_PORT": str(mail_smtp_port()),
+        "LKA_MAILCATCHER_HTTP_PORT": str(mail_http_port()),
+        "LKA_NOTIFICATIONS_SMTP_PORT": str(mail_smtp_port()),
+        "LKA_GATEWAY_PORT": str(gateway_port()),
+        "LKA_PUBLIC_BASE_URL": os.environ.get("LKA_PUBLIC_BASE_URL", f"http://127.0.0.1:{gateway_port()}"),
+    }
+    for svc in SERVICES:
+        prefix = f"LKA_{svc.name.upper()}_"
+        env[prefix + "HTTP_PORT"] = str(svc.api_port)
+        env[prefix + "CONSUMER_HEALTH_PORT"] = str(svc.consumer_health_port)
+        env[prefix + "RELAY_HEALTH_PORT"] = str(svc.relay_health_port)
+        env[f"LKA_GATEWAY_{svc.name.upper()}_URL"] = f"http://127.0.0.1:{svc.api_port}"
+    return env
 
 
 @dataclass(frozen=True)
@@ -63,7 +99,7 @@ def stack_processes() -> list[Process]:
         Process(
             "mailcatcher",
             [py, "-m", "lka_mailcatcher"],
-            f"http://127.0.0.1:{MAIL_HTTP_PORT}/healthz",
+            f"http://127.0.0.1:{mail_http_port()}/healthz",
         )
     ]
     for svc in SERVICES:
@@ -84,5 +120,5 @@ def stack_processes() -> list[Process]:
                 f"http://127.0.0.1:{svc.relay_health_port}/readyz",
             ),
         ]
-    processes.append(Process("gateway", [py, "-m", "lka_gateway"], f"http://127.0.0.1:{GATEWAY_PORT}/healthz"))
+    processes.append(Process("gateway", [py, "-m", "lka_gateway"], f"http://127.0.0.1:{gateway_port()}/healthz"))
     return processes

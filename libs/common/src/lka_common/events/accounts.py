@@ -27,7 +27,7 @@ class AccountLinked(EventData):
 
 
 class AccountUnlinked(EventData):
-    """A user removed a personal account from their list; they may no longer see or pay it."""
+    """A personal account was unlinked from a user, who may no longer see or pay it."""
 
     event_type = "accounts.account.unlinked.v1"
 
