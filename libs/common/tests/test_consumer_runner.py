@@ -87,7 +87,7 @@ async def publish(
 
 
 def probe(note: str) -> CloudEvent:
-    return new_event(ProbeHappened(note=note), "/lka/tests")
+    return new_event(ProbeHappened(note=note), "/lka/tests", subject="probe")
 
 
 async def effects(engine: AsyncEngine, note: str) -> int:

@@ -82,7 +82,7 @@ async def publish_once(r: OutboxRelay) -> int:
 
 async def raise_events(sessionmaker: async_sessionmaker[AsyncSession], *events: EventData) -> list[str]:
     async with UnitOfWork(sessionmaker, "/lka/tests") as uow:
-        ids = [uow.publish(e).id for e in events]
+        ids = [uow.publish(e, subject="probe").id for e in events]
         await uow.commit()
     return ids
 
@@ -116,7 +116,7 @@ async def test_rolled_back_unit_of_work_leaves_no_event(
 ) -> None:
     note = uuid.uuid4().hex
     async with UnitOfWork(sessionmaker, "/lka/tests") as uow:
-        event = uow.publish(ProbeHappened(note=note))
+        event = uow.publish(ProbeHappened(note=note), subject="probe")
         await uow.session.execute(text("INSERT INTO effects (message_id) VALUES (:id)"), {"id": event.id})
         # no commit: leaving the block rolls back
 

@@ -2,7 +2,7 @@
 
 The document is what enterprise systems read to bind their queues; generating it from the
 same models the services use (and a test comparing it with docs/asyncapi.yaml) keeps the two
-from drifting apart. Regenerate with: python -m lka_common.asyncapi > docs/asyncapi.yaml
+from drifting apart. Regenerate with: .venv/bin/python -m lka_common.asyncapi > docs/asyncapi.yaml
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from lka_common.events.envelope import CONTENT_TYPE
 
 TITLE = "ЛКА — события"
 VERSION = "1.0.0"
-REGENERATE = "python -m lka_common.asyncapi > docs/asyncapi.yaml"
+REGENERATE = ".venv/bin/python -m lka_common.asyncapi > docs/asyncapi.yaml"
 AMQP_BINDING = "0.3.0"
 SCHEMAS = "#/components/schemas/"
 
@@ -95,7 +95,13 @@ def _channel(event_type: str, model: type[EventData]) -> dict[str, Any]:
         "bindings": {
             "amqp": {
                 "is": "routingKey",
-                "exchange": {"name": model.exchange, "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"},
+                "exchange": {
+                    "name": model.exchange,
+                    "type": "topic",
+                    "durable": True,
+                    "autoDelete": False,
+                    "vhost": "/",
+                },
                 "bindingVersion": AMQP_BINDING,
             }
         },

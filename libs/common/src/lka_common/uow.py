@@ -35,8 +35,9 @@ class UnitOfWork:
         finally:
             await self.session.close()
 
-    def publish(self, data: EventData, subject: str | None = None) -> CloudEvent:
-        """Raise an event; it is written to the outbox with the state change, on commit."""
+    def publish(self, data: EventData, subject: str) -> CloudEvent:
+        """Raise an event about `subject` (the account or user concerned); it is written to the
+        outbox with the state change, on commit."""
         event = new_event(data, self._source, subject)
         self._pending.append((event, data.exchange, data.sensitive))
         return event

@@ -44,5 +44,6 @@ async def healthz(_: web.Request) -> web.Response:
 
 
 async def index(request: web.Request) -> web.Response:
-    page = render_page(request.app[STORE_KEY])
+    store = request.app[STORE_KEY]
+    page = render_page(store)
     return web.Response(text=page, content_type="text/html", charset="utf-8")

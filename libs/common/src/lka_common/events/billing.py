@@ -1,7 +1,7 @@
 """Events published by billing (the enterprise system), inbound to the portal (CONTRACT §3).
 
 Billing publishes them on `lka.events` with source `/billing`; the project's billing simulator
-publishes the same. Billing owns these shapes, so the models ask no more than the contract says.
+publishes the same. Billing owns these shapes; the models check the types the contract gives them.
 """
 
 from __future__ import annotations

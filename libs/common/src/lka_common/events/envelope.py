@@ -40,16 +40,21 @@ class CloudEvent(BaseModel):
         return cls.model_validate_json(body)
 
 
-def new_event(data: EventData, source: str, subject: str | None = None) -> CloudEvent:
-    """An event raised by the code now running, carrying its correlation and causation ids."""
+def new_event(data: EventData, source: str, subject: str) -> CloudEvent:
+    """An event raised by the code now running, carrying its correlation and causation ids.
+
+    Outside any request or message (a script, a scheduled job) the event starts its own
+    correlation, and is its own cause: our events always carry every attribute (CONTRACT §3).
+    """
     event_id = str(uuid.uuid4())
+    correlation = context.correlation_id() or event_id
     return CloudEvent(
         id=event_id,
         source=source,
         type=data.event_type,
         time=datetime.now(UTC),
         subject=subject,
-        correlationid=context.correlation_id() or event_id,
-        causationid=context.causation_id(),
+        correlationid=correlation,
+        causationid=context.causation_id() or correlation,
         data=data.model_dump(mode="json"),
     )

@@ -18,7 +18,9 @@ PositiveKopecks = Annotated[StrictInt, Field(gt=0, description="Money in kopecks
 # Aware: consumers compare these moments ("the newest as_of wins"); a naive one cannot be compared.
 Moment = Annotated[AwareDatetime, Field(description="RFC 3339 date-time with its offset.")]
 
-RegionCode = Annotated[str, Field(description="The supplier's region code (a district or city district, GET /regions).")]
+RegionCode = Annotated[
+    str, Field(description="The supplier's region code (a district or city district, GET /regions).")
+]
 AccountNumber = Annotated[str, Field(description="The personal account number within its region.")]
 BillingPeriod = Annotated[
     str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="The month the reading counts for, YYYY-MM.")

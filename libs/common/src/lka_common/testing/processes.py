@@ -70,6 +70,15 @@ class ServiceProcess:
             await asyncio.sleep(0.1)
         raise AssertionError(f"{self.name}: no matching log line in {timeout}s:\n{self.text()[-3000:]}")
 
+    async def wait_for_text(self, needle: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.text():
+            if self.popen is not None and self.popen.poll() is not None:
+                raise AssertionError(f"{self.name} exited with {self.popen.returncode}:\n{self.text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.name}: no {needle!r} in {timeout}s:\n{self.text()[-3000:]}")
+            await asyncio.sleep(0.2)
+
     async def wait_for_event(self, event: str, timeout: float = 20, **fields: Any) -> dict[str, Any]:
         return await self.wait_for_log(
             lambda r: r.get("event") == event and all(r.get(k) == v for k, v in fields.items()), timeout

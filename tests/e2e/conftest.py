@@ -1,0 +1,56 @@
+"""The whole stack as `make run` starts it, on ports and databases of this test run.
+
+`lka-dev run` is started with `LKA_DEV_PORT_OFFSET`, its own databases and this run's vhost,
+so it also runs beside a developer's `make run`; every child carries a marker in its
+environment so the test can prove that none survives Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from lka_common.testing.databases import drop_database
+from lka_common.testing.processes import ServiceProcess
+from lka_common.testing.servers import Servers
+from lka_common.testing.stack import SERVICES, Stack, pick_offset
+
+
+@pytest.fixture(scope="session")
+def stack_env(servers: Servers, amqp_url: str, run_id: str) -> Iterator[tuple[dict[str, str], str, int]]:
+    offset = pick_offset()
+    marker = uuid.uuid4().hex
+    env = {
+        "LKA_DEV_PORT_OFFSET": str(offset),
+        "LKA_E2E_MARKER": marker,
+        "LKA_POSTGRES_URL": servers.postgres_url,
+        "LKA_AMQP_URL": amqp_url,
+        "LKA_ROOT": str(Path(__file__).resolve().parents[2]),
+    }
+    names = []
+    for svc in SERVICES:
+        name = f"lka_test_{run_id}_e2e_{svc}"
+        names.append(name)
+        env[f"LKA_{svc.upper()}_DATABASE_URL"] = f"postgresql+asyncpg://lka_{svc}:lka_{svc}@127.0.0.1:5432/{name}"
+        env[f"LKA_{svc.upper()}_DB_POOL_SIZE"] = "2"
+        env[f"LKA_{svc.upper()}_DB_MAX_OVERFLOW"] = "1"
+    yield env, marker, offset
+    for name in names:
+        drop_database(servers.postgres_url, name)
+
+
+@pytest.fixture(scope="session")
+async def stack(stack_env: tuple[dict[str, str], str, int], amqp_url: str) -> AsyncIterator[Stack]:
+    env, marker, offset = stack_env
+    process = ServiceProcess.module("stack", "lka_devstack", env)
+    process.argv.append("run")
+    process.start()
+    try:
+        await process.wait_for_text("ЛКА запущен", timeout=180)
+        yield Stack(process, offset, marker, amqp_url)
+    finally:
+        process.stop()
+        process.cleanup()
