@@ -102,6 +102,7 @@ class Supervisor:
         return sorted(pending)
 
     async def stop_all(self) -> None:
+        self.exited.set()  # from here on an exit is expected, not news
         alive = [c for c in self.children.values() if c.returncode is None]
         for child in alive:
             _signal_group(child.pid, signal.SIGTERM)
