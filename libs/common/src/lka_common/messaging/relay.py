@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from lka_common import metrics
 from lka_common.faults import pause_point
 from lka_common.messaging.connection import connect
+from lka_common.messaging.errors import is_transient
 from lka_common.messaging.outbox import outbox_lag_seconds
 from lka_common.messaging.tables import OUTBOX_CHANNEL, outbox
 from lka_common.messaging.topology import declare_exchanges
@@ -86,16 +87,13 @@ class OutboxRelay:
     async def _step(self) -> int:
         try:
             count = await self.publish_batch()
-            self.database_ok = True
-            return count
-        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
-            self.database_ok = False
-            log.warning("relay_database_unavailable", error=str(exc))
-            return 0
         except Exception as exc:  # noqa: BLE001 - the relay must outlive any one bad batch
-            self.database_ok = "OperationalError" not in type(exc).__name__ and self.database_ok
-            log.warning("relay_batch_failed", error=str(exc), error_type=type(exc).__name__)
+            # Unready while the database (or the broker under it) is unreachable.
+            self.database_ok = not is_transient(exc)
+            log.warning("relay_batch_failed", error=repr(exc), error_type=type(exc).__name__)
             return 0
+        self.database_ok = True
+        return count
 
     async def publish_batch(self) -> int:
         """Publish one batch of due rows; returns how many rows were taken."""
