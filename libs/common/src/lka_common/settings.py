@@ -61,6 +61,11 @@ class ServiceSettings(BaseSettings):
     db_statement_timeout_ms: int = 5000
     db_connect_timeout_s: float = 2.0
     max_body_bytes: int = 1024 * 1024
+    # Access tokens (auth.py): identity's JWKS, or a fixed JWKS document (JSON) for tests.
+    jwks_url: str = "http://127.0.0.1:8001/api/v1/.well-known/jwks.json"
+    jwks_json: str | None = None
+    jwt_issuer: str = "lka-identity"
+    jwt_audience: str = "lka"
     relay_batch_size: int = 100
     relay_poll_interval_s: float = 1.0
     consumer_prefetch: int = 20

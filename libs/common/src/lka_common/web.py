@@ -7,6 +7,7 @@ id, limits the body size, logs one line per request and catches anything unhandl
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lka_common import context, metrics
+from lka_common.auth import TokenVerifier
 from lka_common.db import make_engine, make_sessionmaker
 from lka_common.health import health_router
 from lka_common.problems import Problem, install_problem_handlers, problem_for_unexpected
@@ -125,6 +127,12 @@ def create_app(
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.token_verifier = TokenVerifier(
+            settings.jwks_url,
+            settings.jwt_issuer,
+            settings.jwt_audience,
+            jwks=json.loads(settings.jwks_json) if settings.jwks_json else None,
+        )
         if on_startup is not None:
             await on_startup(app)
         try:
