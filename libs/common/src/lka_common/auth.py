@@ -24,7 +24,7 @@ from lka_common.problems import Problem
 log = structlog.get_logger(__name__)
 
 ALGORITHM = "ES256"
-ACCESS_TOKEN_TYPE = "access"
+ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 ACCESS_COOKIE = "lka_access"
 OPERATOR_ROLE = "operator"
 JWKS_REFRESH_MIN_INTERVAL_S = 10.0
