@@ -15,19 +15,26 @@ import pytest
 
 from lka_common.testing.databases import drop_database
 from lka_common.testing.processes import ServiceProcess
-from lka_common.testing.servers import Servers
+from lka_common.testing.servers import Servers, private_vhost
 from lka_common.testing.stack import SERVICES, Stack, pick_offset
 
 
-@pytest.fixture(scope="session")
-def stack_env(servers: Servers, amqp_url: str, run_id: str) -> Iterator[tuple[dict[str, str], str, int]]:
+@pytest.fixture(scope="module")
+def stack_amqp_url(servers: Servers, run_id: str) -> Iterator[str]:
+    """A vhost of the stack's own: its consumers must not take other tests' messages."""
+    with private_vhost(servers, f"lka_test_{run_id}_e2e") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def stack_env(servers: Servers, stack_amqp_url: str, run_id: str) -> Iterator[tuple[dict[str, str], str, int]]:
     offset = pick_offset()
     marker = uuid.uuid4().hex
     env = {
         "LKA_DEV_PORT_OFFSET": str(offset),
         "LKA_E2E_MARKER": marker,
         "LKA_POSTGRES_URL": servers.postgres_url,
-        "LKA_AMQP_URL": amqp_url,
+        "LKA_AMQP_URL": stack_amqp_url,
         "LKA_ROOT": str(Path(__file__).resolve().parents[2]),
     }
     names = []
@@ -42,15 +49,15 @@ def stack_env(servers: Servers, amqp_url: str, run_id: str) -> Iterator[tuple[di
         drop_database(servers.postgres_url, name)
 
 
-@pytest.fixture(scope="session")
-async def stack(stack_env: tuple[dict[str, str], str, int], amqp_url: str) -> AsyncIterator[Stack]:
+@pytest.fixture(scope="module")
+async def stack(stack_env: tuple[dict[str, str], str, int], stack_amqp_url: str) -> AsyncIterator[Stack]:
     env, marker, offset = stack_env
     process = ServiceProcess.module("stack", "lka_devstack", env)
     process.argv.append("run")
     process.start()
     try:
         await process.wait_for_text("ЛКА запущен", timeout=180)
-        yield Stack(process, offset, marker, amqp_url)
+        yield Stack(process, offset, marker, stack_amqp_url)
     finally:
         process.stop()
         process.cleanup()

@@ -98,7 +98,7 @@ async def test_bad_body_through_the_gateway_gets_russian_problem_details(stack: 
 
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert {"field": "email", "message": "Обязательное поле"} in response.json()["errors"]
+    assert {"field": "message", "message": "Обязательное поле"} in response.json()["errors"]
 
 
 async def test_unknown_route_through_the_gateway_is_problem_404(stack: Stack) -> None:

@@ -1,21 +1,51 @@
-"""Fixtures of the notifications tests: a migrated database and the API served for real."""
+"""Fixtures of the notifications tests: a migrated database, a mail catcher of their own, the
+API served for real, and the consumer and relay run in-process against this run's vhost."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import httpx
 import pytest
 
+from lka_common.db import make_engine, make_sessionmaker
+from lka_common.entrypoints import consumer_runner
+from lka_common.messaging.relay import OutboxRelay
 from lka_common.testing.http import serve_in_background
-from lka_notifications.bootstrap import build_app
+from lka_common.testing.tokens import TokenFactory
+from lka_common.uow import UnitOfWork
+from lka_mailcatcher.catcher import MailCatcher
+from lka_notifications.bootstrap import build_app, subscriptions
 from lka_notifications.settings import NotificationsSettings
 
 
 @pytest.fixture(scope="session")
-def settings(migrated_database: Callable[[str], str], amqp_url: str) -> NotificationsSettings:
+def tokens() -> TokenFactory:
+    return TokenFactory()
+
+
+@pytest.fixture(scope="session")
+async def catcher() -> AsyncIterator[MailCatcher]:
+    catcher = MailCatcher()
+    await catcher.start("127.0.0.1", 0, 0)
+    yield catcher
+    await catcher.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(
+    migrated_database: Callable[[str], str], amqp_url: str, catcher: MailCatcher, tokens: TokenFactory
+) -> NotificationsSettings:
     return NotificationsSettings(
-        database_url=migrated_database("notifications"), amqp_url=amqp_url, environment="test", db_pool_size=3
+        database_url=migrated_database("notifications"),
+        amqp_url=amqp_url,
+        environment="test",
+        db_pool_size=3,
+        smtp_port=catcher.smtp_port,
+        jwks_json=tokens.jwks_json(),
+        public_base_url="https://lk.example.test",
     )
 
 
@@ -23,3 +53,50 @@ def settings(migrated_database: Callable[[str], str], amqp_url: str) -> Notifica
 async def api(settings: NotificationsSettings) -> AsyncIterator[httpx.AsyncClient]:
     async with serve_in_background(build_app(settings)) as base_url, httpx.AsyncClient(base_url=base_url) as client:
         yield client
+
+
+@pytest.fixture
+async def consumer(settings: NotificationsSettings) -> AsyncIterator[Callable[..., Awaitable[None]]]:
+    """`await consumer(**overrides)` starts the real subscriptions with changed settings."""
+    started: list[tuple[asyncio.Event, asyncio.Task[None], Any]] = []
+
+    async def start(**overrides: Any) -> None:
+        chosen = settings.model_copy(update=overrides)
+        runner, engines = consumer_runner(chosen, lambda: subscriptions(chosen))
+        stop = asyncio.Event()
+        task = asyncio.create_task(runner.run(stop))
+        started.append((stop, task, engines))
+        while not runner.ready():
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # queues declared and consuming
+
+    yield start
+    for stop, task, engines in started:
+        stop.set()
+        await task
+        for engine in engines:
+            await engine.dispose()
+
+
+@pytest.fixture
+async def relay(settings: NotificationsSettings) -> AsyncIterator[Callable[[], Awaitable[int]]]:
+    """`await relay()` publishes what the outbox holds, once."""
+    engine = make_engine(settings, pool_size=2)
+    outbox_relay = OutboxRelay(engine, settings.amqp_url, "notifications-test")
+    await outbox_relay.connect()
+
+    async def publish() -> int:
+        return await outbox_relay.publish_batch()
+
+    yield publish
+    await outbox_relay.close()
+    await engine.dispose()
+
+
+@pytest.fixture
+async def uow_factory(settings: NotificationsSettings) -> AsyncIterator[Callable[[], UnitOfWork]]:
+    """Units of work on the notifications database, raising events as another service would."""
+    engine = make_engine(settings, pool_size=2)
+    sessionmaker = make_sessionmaker(engine)
+    yield lambda: UnitOfWork(sessionmaker, "/lka/identity")
+    await engine.dispose()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from lka_common.db import make_engine, make_sessionmaker
 from lka_common.messaging.consumer import ConsumerRunner, Subscription
 from lka_common.messaging.relay import OutboxRelay
@@ -47,23 +49,34 @@ def run_relay(settings: ServiceSettings) -> None:
     )
 
 
-def run_consumer(settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]]) -> None:
+def consumer_runner(
+    settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]]
+) -> tuple[ConsumerRunner, list[AsyncEngine]]:
+    """The runner a consumer process runs, with its engines (to dispose of at the end)."""
     engine = make_engine(settings, pool_size=WORKER_POOL_SIZE, max_overflow=WORKER_MAX_OVERFLOW)
-    sessionmaker = make_sessionmaker(engine)
+    side = make_engine(settings, pool_size=1, max_overflow=1)
+    sessions, side_sessions = make_sessionmaker(engine), make_sessionmaker(side)
     runner = ConsumerRunner(
         settings.amqp_url,
         settings.service_name,
-        lambda: UnitOfWork(sessionmaker, settings.source),
+        lambda: UnitOfWork(sessions, settings.source, side_sessions),
         subscriptions(),
         prefetch=settings.consumer_prefetch,
         delivery_limit=settings.consumer_delivery_limit,
+        concurrency=WORKER_POOL_SIZE + WORKER_MAX_OVERFLOW,
     )
+    return runner, [engine, side]
+
+
+def run_consumer(settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]]) -> None:
+    runner, engines = consumer_runner(settings, subscriptions)
 
     async def main(stop: asyncio.Event) -> None:
         try:
             await runner.run(stop)
         finally:
-            await engine.dispose()
+            for engine in engines:
+                await engine.dispose()
 
     run_worker(
         f"{settings.service_name}-consumer",

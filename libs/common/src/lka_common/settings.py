@@ -61,6 +61,8 @@ class ServiceSettings(BaseSettings):
     db_statement_timeout_ms: int = 5000
     db_connect_timeout_s: float = 2.0
     max_body_bytes: int = 1024 * 1024
+    # Peers whose X-Forwarded-For is believed (the gateway, the ingress); loopback locally.
+    trusted_proxies: list[str] = ["127.0.0.1/32", "::1/128"]
     # Access tokens (auth.py): identity's JWKS, or a fixed JWKS document (JSON) for tests.
     jwks_url: str = "http://127.0.0.1:8001/api/v1/.well-known/jwks.json"
     jwks_json: str | None = None

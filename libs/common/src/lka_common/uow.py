@@ -16,9 +16,17 @@ from lka_common.messaging.outbox import add_to_outbox
 
 
 class UnitOfWork:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], source: str) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        source: str,
+        side_sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self._sessionmaker = sessionmaker
         self._source = source
+        # Separate units draw from a pool of their own: a handler holding a connection
+        # while it waits for a second one from the same pool could starve it.
+        self._side_sessionmaker = side_sessionmaker or sessionmaker
         self._pending: list[tuple[CloudEvent, str, bool]] = []
         self.session: AsyncSession
 
@@ -41,6 +49,11 @@ class UnitOfWork:
         event = new_event(data, self._source, subject)
         self._pending.append((event, data.exchange, data.sensitive))
         return event
+
+    def separate(self) -> UnitOfWork:
+        """Another unit of work on the same database, for a record that must outlive this
+        one's rollback (a failed attempt's log line, say)."""
+        return UnitOfWork(self._side_sessionmaker, self._source)
 
     async def commit(self) -> None:
         await add_to_outbox(self.session, self._pending)

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lka_common import context, metrics
 from lka_common.auth import TokenVerifier
+from lka_common.client_address import parse_networks
 from lka_common.db import make_engine, make_sessionmaker
 from lka_common.health import health_router
 from lka_common.problems import Problem, install_problem_handlers, problem_for_unexpected
@@ -127,6 +128,7 @@ def create_app(
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
         app.state.token_verifier = TokenVerifier(
             settings.jwks_url,
             settings.jwt_issuer,

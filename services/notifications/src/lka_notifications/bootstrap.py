@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from lka_common.events.notifications import FeedbackReceived
+from lka_common.commands.notifications import SendLetter, UpdateAddressBook
+from lka_common.events.accounts import AccountLinked, AccountUnlinked, LinkRequestResolved
+from lka_common.events.identity import ProfilesMerged
+from lka_common.events.readings import ReadingAccepted, ReadingRejected
 from lka_common.messaging.consumer import Subscription
+from lka_common.messaging.topology import COMMANDS_EXCHANGE
 from lka_common.web import create_app
 from lka_notifications.adapters.mailer import SmtpMailer
+from lka_notifications.adapters.templates import LetterRenderer
 from lka_notifications.entrypoints.routers import feedback
-from lka_notifications.service_layer.feedback import forward_feedback
+from lka_notifications.service_layer.handlers import NotificationHandlers
+from lka_notifications.service_layer.letters import LetterDispatcher
 from lka_notifications.settings import NotificationsSettings
 
 
@@ -18,10 +24,28 @@ def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
 
 
 def subscriptions(settings: NotificationsSettings) -> list[Subscription]:
-    mailer = SmtpMailer(settings)
+    dispatcher = LetterDispatcher(
+        SmtpMailer(settings),
+        LetterRenderer(settings.supplier_name, settings.public_base_url),
+        per_recipient_per_hour=settings.letters_per_recipient_per_hour,
+        max_attempts=settings.letter_max_attempts,
+    )
+    handlers = NotificationHandlers(dispatcher)
     return [
         Subscription(
-            queue="notifications.feedback",
-            handlers={FeedbackReceived: forward_feedback(mailer, settings.feedback_mailbox)},
+            queue="notifications.commands",
+            exchange=COMMANDS_EXCHANGE,
+            handlers={SendLetter: handlers.send_letter, UpdateAddressBook: handlers.update_address_book},
+        ),
+        Subscription(
+            queue="notifications.events",
+            handlers={
+                AccountLinked: handlers.account_linked,
+                AccountUnlinked: handlers.account_unlinked,
+                ProfilesMerged: handlers.profiles_merged,
+                LinkRequestResolved: handlers.link_request_resolved,
+                ReadingAccepted: handlers.reading_accepted,
+                ReadingRejected: handlers.reading_rejected,
+            },
         ),
     ]

@@ -24,3 +24,10 @@ class NotificationsSettings(ServiceSettings):
     mail_from: str = "ЛКА ГУП РК «Крымэнерго» <noreply@lk.crimea-energy.ru>"
     supplier_name: str = "ГУП РК «Крымэнерго»"
     feedback_mailbox: str = "feedback@crimea-energy.ru"
+    # Against mail bombing: letters to one address per hour (the supplier's mailbox is exempt).
+    letters_per_recipient_per_hour: int = 10
+    # A letter whose SMTP sends keep failing goes to the dead-letter queue after this many
+    # attempts (the consumer backs off up to 30 s between attempts: about ten minutes in all).
+    letter_max_attempts: int = 25
+    # Feedback messages per client address per hour (CONTRACT §2 limits).
+    feedback_per_client_per_hour: int = 5

@@ -60,6 +60,7 @@ class ConsumerRunner:
         subscriptions: list[Subscription],
         prefetch: int = 20,
         delivery_limit: int = 5,
+        concurrency: int | None = None,
     ) -> None:
         self._amqp_url = amqp_url
         self._name = name
@@ -70,6 +71,9 @@ class ConsumerRunner:
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
         self._stopping = False
+        # No more handlers at once than the database pool serves; the rest of the prefetched
+        # messages wait here instead of timing out on the pool.
+        self._slots = asyncio.Semaphore(concurrency or prefetch)
 
     def ready(self) -> bool:
         return (
@@ -102,7 +106,8 @@ class ConsumerRunner:
 
     def _callback(self, sub: Subscription) -> Callable[[AbstractIncomingMessage], Awaitable[None]]:
         async def on_message(message: AbstractIncomingMessage) -> None:
-            await self.handle(sub, message)
+            async with self._slots:
+                await self.handle(sub, message)
 
         return on_message
 

@@ -1,10 +1,10 @@
-"""Feedback rows: stored when received, marked when forwarded to the supplier's mailbox."""
+"""Feedback rows: stored when received, listed for operators, counted for the limit."""
 
 from __future__ import annotations
 
-from uuid import UUID
+from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lka_notifications.adapters.tables import feedback
@@ -26,16 +26,27 @@ async def add(session: AsyncSession, item: Feedback, client_address: str | None)
     )
 
 
-async def get_for_update(session: AsyncSession, feedback_id: UUID) -> Feedback | None:
+async def lock_client(session: AsyncSession, client_address: str) -> None:
+    """Serialise one client's submissions for the rest of the transaction, so the limit holds."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"feedback:{client_address}"})
+
+
+async def oldest_since(session: AsyncSession, client_address: str, since: datetime) -> tuple[int, datetime | None]:
+    """How many messages this client sent since `since`, and when the oldest of them came."""
     row = (
-        (await session.execute(select(feedback).where(feedback.c.id == feedback_id).with_for_update()))
-        .mappings()
-        .first()
-    )
-    if row is None:
-        return None
-    return Feedback(**{k: v for k, v in row.items() if k != "client_address"})
+        await session.execute(
+            select(func.count(), func.min(feedback.c.created_at)).where(
+                feedback.c.client_address == client_address, feedback.c.created_at >= since
+            )
+        )
+    ).one()
+    return int(row[0]), row[1]
 
 
-async def mark_forwarded(session: AsyncSession, feedback_id: UUID) -> None:
-    await session.execute(update(feedback).where(feedback.c.id == feedback_id).values(forwarded_at=func.now()))
+async def newest(session: AsyncSession, limit: int, offset: int) -> list[Feedback]:
+    rows = (
+        await session.execute(
+            select(feedback).order_by(feedback.c.created_at.desc(), feedback.c.id).limit(limit).offset(offset)
+        )
+    ).mappings()
+    return [Feedback(**{k: v for k, v in row.items() if k != "client_address"}) for row in rows]

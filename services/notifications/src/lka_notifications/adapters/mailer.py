@@ -1,8 +1,8 @@
 """Sending letters over SMTP (aiosmtplib) to the configured server.
 
 In development that is the mail catcher (tools/mailcatcher); in production the supplier's
-relay, with TLS and credentials from settings. A server that cannot be reached is a
-transient error: the consumer retries the letter, it is not dead-lettered.
+relay, with TLS and credentials from settings. A server that cannot be reached, or defers
+with a 4xx, is a transient error: the consumer retries the letter. A 5xx refusal is permanent.
 """
 
 from __future__ import annotations

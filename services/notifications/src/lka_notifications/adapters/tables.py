@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, MetaData, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, MetaData, Table, Text
 from sqlalchemy.dialects.postgresql import UUID
 
 metadata = MetaData()
@@ -18,5 +18,39 @@ feedback = Table(
     Column("user_id", UUID(as_uuid=True)),
     Column("client_address", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("forwarded_at", DateTime(timezone=True)),
+)
+
+# The delivery log: one row per letter (message and recipient), never its parameters, so no
+# link with a secret token is ever stored.
+letters = Table(
+    "letters",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("letter_key", Text, nullable=False, unique=True),
+    Column("message_id", Text, nullable=False),
+    Column("template", Text, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("user_id", UUID(as_uuid=True)),
+    Column("status", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+)
+
+address_book = Table(
+    "address_book",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("email", Text, nullable=False),
+    Column("confirmed", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+account_subscribers = Table(
+    "account_subscribers",
+    metadata,
+    Column("account_id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
 )

@@ -1,22 +1,22 @@
-"""Use cases of the feedback form: receive a message, forward it to the supplier's mailbox."""
+"""Use cases of the feedback form: receive a message (stored, announced, forwarded, confirmed)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import structlog
 
-from lka_common.events.envelope import CloudEvent
+from lka_common.commands.notifications import SendLetter
 from lka_common.events.notifications import FeedbackReceived
-from lka_common.messaging.consumer import Handler
 from lka_common.uow import UnitOfWork
 from lka_notifications.adapters import feedback_repository
-from lka_notifications.adapters.mailer import Letter, SmtpMailer
-from lka_notifications.domain.feedback import Feedback
+from lka_notifications.domain.feedback import Feedback, FeedbackLimitReached
 
 log = structlog.get_logger(__name__)
+
+WINDOW = timedelta(hours=1)
 
 
 async def submit_feedback(
@@ -28,54 +28,42 @@ async def submit_feedback(
     name: str | None,
     user_id: UUID | None,
     client_address: str | None,
+    mailbox: str,
+    limit_per_hour: int,
 ) -> Feedback:
+    now = datetime.now(UTC)
     item = Feedback(
-        id=uuid.uuid4(),
-        topic=topic,
-        message=message,
-        email=email,
-        name=name,
-        user_id=user_id,
-        created_at=datetime.now(UTC),
+        id=uuid.uuid4(), topic=topic, message=message, email=email, name=name, user_id=user_id, created_at=now
     )
     async with uow:
+        if client_address is not None:
+            await _check_limit(uow, client_address, now, limit_per_hour)
         await feedback_repository.add(uow.session, item, client_address)
+        subject = str(item.id)
+        # The event announces it without its text; the letters carry the text on lka.commands,
+        # and the relay blanks their stored bodies once the broker has them.
+        uow.publish(FeedbackReceived(feedback_id=item.id, topic=topic, received_at=now), subject=subject)
+        params = {
+            "topic": topic,
+            "message": message,
+            "email": email,
+            "name": name,
+            "user_id": str(user_id) if user_id else None,
+            "received_at": f"{now:%d.%m.%Y %H:%M} UTC",
+        }
+        uow.publish(SendLetter(template="feedback_forward", to=mailbox, params=params), subject=subject)
         uow.publish(
-            FeedbackReceived(feedback_id=item.id, topic=topic, received_at=item.created_at), subject=str(item.id)
+            SendLetter(template="feedback_received", to=email, user_id=user_id, params={"topic": topic, "name": name}),
+            subject=subject,
         )
         await uow.commit()
     log.info("feedback_received", feedback_id=str(item.id))
     return item
 
 
-def feedback_letter(item: Feedback, mailbox: str) -> Letter:
-    author = f"{item.name} <{item.email}>" if item.name else item.email
-    text = (
-        f"Обращение из «Личного кабинета абонента»\n\n"
-        f"Тема: {item.topic}\n"
-        f"От: {author}\n"
-        f"Получено: {item.created_at:%d.%m.%Y %H:%M} UTC\n\n"
-        f"{item.message}\n"
-    )
-    return Letter(
-        to=mailbox,
-        subject=f"Обратная связь ЛКА: {item.topic}",
-        text=text,
-        reply_to=item.email,
-        idempotency_key=f"feedback-{item.id}",
-    )
-
-
-def forward_feedback(mailer: SmtpMailer, mailbox: str) -> Handler:
-    """Handler of `notifications.feedback.received.v1`: mail it to the supplier once."""
-
-    async def handle(uow: UnitOfWork, data: FeedbackReceived, event: CloudEvent) -> None:
-        item = await feedback_repository.get_for_update(uow.session, data.feedback_id)
-        if item is None or item.forwarded_at is not None:
-            log.info("feedback_forward_skipped", feedback_id=str(data.feedback_id))
-            return
-        await mailer.send(feedback_letter(item, mailbox))
-        await feedback_repository.mark_forwarded(uow.session, item.id)
-        log.info("feedback_forwarded", feedback_id=str(item.id))
-
-    return handle
+async def _check_limit(uow: UnitOfWork, client_address: str, now: datetime, limit: int) -> None:
+    await feedback_repository.lock_client(uow.session, client_address)
+    count, oldest = await feedback_repository.oldest_since(uow.session, client_address, now - WINDOW)
+    if count >= limit and oldest is not None:
+        retry_after = max(int((oldest + WINDOW - now).total_seconds()) + 1, 1)
+        raise FeedbackLimitReached(retry_after)

@@ -1,0 +1,103 @@
+"""Delivering a letter exactly once, with a delivery log, a per-recipient cap and retries.
+
+Every letter is one `SendLetter` command, handled alone: the inbox makes a redelivered
+command a no-op, and the "sent" row commits with the inbox claim. SMTP cannot join that
+transaction (MESSAGING.md §7): only a crash between the send and the commit can repeat a
+letter, with the same Message-ID. A failed attempt is logged through a separate unit of
+work (its own small pool), so the log row survives the rollback that makes the consumer
+retry. Letters to one address are serialised by an advisory lock, so the hourly cap holds
+even when several arrive at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import structlog
+
+from lka_common.messaging.errors import PermanentError, TransientError
+from lka_common.uow import UnitOfWork
+from lka_notifications.adapters import letters_repository
+from lka_notifications.adapters.mailer import Letter, SmtpMailer
+from lka_notifications.adapters.templates import LetterRenderer
+
+log = structlog.get_logger(__name__)
+
+UNCAPPED_TEMPLATES = frozenset({"feedback_forward"})
+
+
+class LetterDispatcher:
+    def __init__(
+        self, mailer: SmtpMailer, renderer: LetterRenderer, per_recipient_per_hour: int, max_attempts: int
+    ) -> None:
+        self._mailer = mailer
+        self._renderer = renderer
+        self._cap = per_recipient_per_hour
+        self._max_attempts = max_attempts
+
+    async def deliver(
+        self,
+        uow: UnitOfWork,
+        *,
+        message_id: str,
+        template: str,
+        recipient: str,
+        params: dict[str, Any],
+        user_id: UUID | None = None,
+    ) -> None:
+        key = f"{message_id}/{recipient.lower()}"
+        entry = {"letter_key": key, "message_id": message_id, "template": template, "recipient": recipient}
+        await letters_repository.lock_recipient(uow.session, recipient)
+        previous = await letters_repository.status_of(uow.session, key)
+        if previous is not None and previous[0] in ("sent", "suppressed"):
+            log.info("letter_already_delivered", template=template, status=previous[0])
+            return
+        attempts = (previous[1] if previous else 0) + 1
+        if template not in UNCAPPED_TEMPLATES and await self._over_cap(uow, recipient):
+            log.warning("letter_suppressed_over_cap", template=template, cap=self._cap)
+            await letters_repository.record(uow.session, **entry, user_id=user_id, status="suppressed", attempts=0)
+            return
+        rendered = self._renderer.render(template, params)
+        letter = Letter(
+            to=recipient, subject=rendered.subject, text=rendered.text, html=rendered.html, idempotency_key=key
+        )
+        try:
+            await self._mailer.send(letter)
+        except TransientError as exc:
+            await self._record_failure(uow, entry, user_id, attempts, exc)
+            raise
+        except PermanentError as exc:
+            await self._record_failure(uow, entry, user_id, attempts, exc, final=True)
+            raise
+        await letters_repository.record(uow.session, **entry, user_id=user_id, status="sent", attempts=attempts)
+        log.info("letter_sent", template=template, attempts=attempts)
+
+    async def _over_cap(self, uow: UnitOfWork, recipient: str) -> bool:
+        since = datetime.now(UTC) - timedelta(hours=1)
+        return await letters_repository.sent_since(uow.session, recipient, since) >= self._cap
+
+    async def _record_failure(
+        self,
+        uow: UnitOfWork,
+        entry: dict[str, str],
+        user_id: UUID | None,
+        attempts: int,
+        error: Exception,
+        final: bool = False,
+    ) -> None:
+        final = final or attempts >= self._max_attempts
+        async with uow.separate() as side:
+            await letters_repository.record(
+                side.session,
+                **entry,
+                user_id=user_id,
+                status="failed" if final else "retrying",
+                attempts=attempts,
+                last_error=str(error)[:500],
+            )
+            await side.commit()
+        log.warning("letter_failed", template=entry["template"], attempts=attempts, final=final, error=str(error)[:200])
+        if final and not isinstance(error, PermanentError):
+            raise PermanentError(f"letter failed {attempts} times: {error}") from error

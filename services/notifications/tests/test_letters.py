@@ -1,0 +1,271 @@
+"""Letters: one per command or event, delayed not lost while SMTP is down, capped per
+recipient, dead-lettered and logged when they keep failing, and never a secret at rest."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import aio_pika
+import asyncpg
+import pytest
+from aio_pika.abc import AbstractChannel
+
+from lka_common.commands.notifications import SendLetter, UpdateAddressBook
+from lka_common.events.accounts import AccountLinked
+from lka_common.events.base import EventData
+from lka_common.events.envelope import CloudEvent, new_event
+from lka_common.events.readings import ReadingRejected
+from lka_common.messaging.topology import declare_exchanges
+from lka_common.testing.databases import plain_url
+from lka_common.testing.processes import free_port
+from lka_common.uow import UnitOfWork
+from lka_mailcatcher.catcher import MailCatcher
+from lka_mailcatcher.store import CaughtLetter
+from lka_notifications.settings import NotificationsSettings
+
+Consumer = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+async def channel(amqp_url: str) -> AsyncIterator[AbstractChannel]:
+    connection = await aio_pika.connect(amqp_url)
+    channel = await connection.channel()
+    await declare_exchanges(channel)
+    yield channel
+    await connection.close()
+
+
+async def send(channel: AbstractChannel, event: CloudEvent, exchange: str) -> None:
+    target = await channel.get_exchange(exchange)
+    await target.publish(
+        aio_pika.Message(event.to_json(), message_id=event.id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+        routing_key=event.type,
+    )
+
+
+def envelope(data: EventData, subject: str = "s") -> CloudEvent:
+    return new_event(data, "/lka/tests", subject=subject)
+
+
+def letters_to(catcher: MailCatcher, address: str) -> list[CaughtLetter]:
+    return [letter for letter in catcher.store if address in letter.to]
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 15) -> Any:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not (result := check()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+    return result
+
+
+async def eventually_async(check: Callable[[], Awaitable[Any]], timeout: float = 15) -> Any:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not (result := await check()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.1)
+    return result
+
+
+async def query(settings: NotificationsSettings, sql: str, *args: Any) -> list[asyncpg.Record]:
+    conn = await asyncpg.connect(plain_url(settings.database_url))
+    try:
+        return await conn.fetch(sql, *args)
+    finally:
+        await conn.close()
+
+
+def address() -> str:
+    return f"abonent-{uuid.uuid4().hex[:10]}@example.ru"
+
+
+async def test_send_letter_command_delivered_twice_gives_one_letter_with_its_link(
+    consumer: Consumer, channel: AbstractChannel, catcher: MailCatcher
+) -> None:
+    to = address()
+    command = envelope(
+        SendLetter(
+            template="email_confirmation",
+            to=to,
+            params={"link": "https://lk.example.test/confirm-email?token=Abc-123_x", "valid_hours": 24},
+        )
+    )
+    await consumer()
+
+    await send(channel, command, "lka.commands")
+    await send(channel, command, "lka.commands")
+
+    (letter,) = await eventually(lambda: letters_to(catcher, to))
+    assert letter.subject == "Подтверждение адреса электронной почты"
+    assert "Создана учетная запись в сервисе «Личный кабинет абонента» ГУП РК «Крымэнерго»" in letter.text
+    assert "https://lk.example.test/confirm-email?token=Abc-123_x" in letter.text
+    assert 'href="https://lk.example.test/confirm-email?token=Abc-123_x"' in (letter.html or "")
+    await asyncio.sleep(1)
+    assert len(letters_to(catcher, to)) == 1
+
+
+async def test_rejected_reading_sends_one_letter_with_billings_reason_to_the_linked_user(
+    consumer: Consumer, channel: AbstractChannel, catcher: MailCatcher, relay: Callable[[], Awaitable[int]]
+) -> None:
+    user_id, account_id, to = uuid.uuid4(), uuid.uuid4(), address()
+    await consumer()
+    await send(channel, envelope(UpdateAddressBook(user_id=user_id, email=to, confirmed=True)), "lka.commands")
+    linked = AccountLinked(
+        user_id=user_id, account_id=account_id, region_code="simferopol", account_number="1234567", linked_via="surname"
+    )
+    await send(channel, envelope(linked), "lka.events")
+    await asyncio.sleep(0.5)  # the projections first, as they would be in real life
+    rejected = envelope(
+        ReadingRejected(
+            reading_id=uuid.uuid4(),
+            account_id=account_id,
+            region_code="simferopol",
+            account_number="1234567",
+            reason="Показания меньше предыдущих",
+        )
+    )
+
+    await send(channel, rejected, "lka.events")
+    await send(channel, rejected, "lka.events")
+
+    async def relayed_letter() -> list[CaughtLetter]:
+        await relay()  # the event raised a SendLetter command in the notifications outbox
+        return letters_to(catcher, to)
+
+    (letter,) = await eventually_async(relayed_letter)
+    assert letter.subject == "Показания по лицевому счету № 1234567 не приняты"
+    assert "Причина: Показания меньше предыдущих" in letter.text
+    await asyncio.sleep(1)
+    assert len(letters_to(catcher, to)) == 1
+
+
+async def test_unconfirmed_address_gets_no_event_letters(
+    consumer: Consumer, channel: AbstractChannel, catcher: MailCatcher, settings: NotificationsSettings
+) -> None:
+    user_id, to = uuid.uuid4(), address()
+    await consumer()
+    await send(channel, envelope(UpdateAddressBook(user_id=user_id, email=to, confirmed=False)), "lka.commands")
+    await send(channel, envelope(SendLetter(template="password_changed", user_id=user_id)), "lka.commands")
+
+    await eventually(lambda: True)
+    rows = await eventually_rows(settings, "SELECT 1 FROM address_book WHERE user_id = $1", user_id)
+    assert rows
+    await asyncio.sleep(1)
+    assert letters_to(catcher, to) == []
+
+
+async def eventually_rows(settings: NotificationsSettings, sql: str, *args: Any) -> list[asyncpg.Record]:
+    for _ in range(100):
+        rows = await query(settings, sql, *args)
+        if rows:
+            return rows
+        await asyncio.sleep(0.1)
+    return []
+
+
+async def test_letters_wait_while_smtp_is_down_and_arrive_when_it_is_back(
+    consumer: Consumer, channel: AbstractChannel, settings: NotificationsSettings
+) -> None:
+    port = free_port()
+    to = address()
+    await consumer(smtp_port=port)
+    command = envelope(SendLetter(template="password_changed", to=to))
+
+    await send(channel, command, "lka.commands")
+    retrying = await eventually_rows(
+        settings, "SELECT attempts, last_error FROM letters WHERE message_id = $1 AND status = 'retrying'", command.id
+    )
+    assert retrying[0]["attempts"] >= 1
+    late_catcher = MailCatcher()
+    await late_catcher.start("127.0.0.1", port, 0)
+    try:
+        (letter,) = await eventually(lambda: letters_to(late_catcher, to), timeout=40)
+    finally:
+        await late_catcher.stop()
+    assert letter.subject == "Пароль успешно изменен"
+    (row,) = await query(settings, "SELECT status FROM letters WHERE message_id = $1", command.id)
+    assert row["status"] == "sent"
+
+
+async def test_letter_that_keeps_failing_is_dead_lettered_and_logged_as_failed(
+    consumer: Consumer, channel: AbstractChannel, settings: NotificationsSettings
+) -> None:
+    await consumer(smtp_port=free_port(), letter_max_attempts=2)
+    command = envelope(SendLetter(template="password_changed", to=address()))
+
+    await send(channel, command, "lka.commands")
+
+    rows = await eventually_rows(
+        settings, "SELECT attempts, last_error FROM letters WHERE message_id = $1 AND status = 'failed'", command.id
+    )
+    assert rows[0]["attempts"] == 2
+    assert "SMTP" in rows[0]["last_error"]
+    dlq = await channel.declare_queue("notifications.commands.dlq", passive=True)
+    ids = []
+    while (message := await dlq.get(fail=False)) is not None:
+        ids.append(message.message_id)
+        await message.ack()
+    assert command.id in ids
+
+
+async def test_more_letters_to_one_address_than_the_hourly_cap_are_suppressed(
+    consumer: Consumer, channel: AbstractChannel, catcher: MailCatcher, settings: NotificationsSettings
+) -> None:
+    to = address()
+    await consumer(letters_per_recipient_per_hour=3)
+
+    for _ in range(5):
+        await send(channel, envelope(SendLetter(template="password_changed", to=to)), "lka.commands")
+
+    await eventually(lambda: len(letters_to(catcher, to)) == 3)
+    rows = await eventually_rows(
+        settings,
+        "SELECT count(*) AS n FROM letters WHERE recipient = $1 AND status = 'suppressed' HAVING count(*) = 2",
+        to,
+    )
+    assert rows[0]["n"] == 2
+    assert len(letters_to(catcher, to)) == 3
+
+
+async def test_no_secret_stays_in_the_outbox_the_delivery_log_or_the_logs(
+    consumer: Consumer,
+    relay: Callable[[], Awaitable[int]],
+    uow_factory: Callable[[], UnitOfWork],
+    catcher: MailCatcher,
+    settings: NotificationsSettings,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    secret = f"Tok-{uuid.uuid4().hex}"
+    to = address()
+    await consumer()
+    async with uow_factory() as uow:
+        command = uow.publish(
+            SendLetter(
+                template="password_reset",
+                to=to,
+                params={"link": f"https://lk.example.test/password/reset?token={secret}", "valid_hours": 1},
+            ),
+            subject="user",
+        )
+        await uow.commit()
+
+    await relay()
+
+    (letter,) = await eventually(lambda: letters_to(catcher, to))
+    assert secret in letter.text
+    assert "Для восстановления доступа в сервисе «Личный кабинет абонента ГУП РК «Крымэнерго»" in letter.text
+    (outbox,) = await query(
+        settings, "SELECT body, published_at FROM outbox WHERE message_id = $1", uuid.UUID(command.id)
+    )
+    assert outbox["published_at"] is not None
+    assert outbox["body"] == ""
+    for table in ("letters", "inbox", "outbox", "feedback", "address_book"):
+        dump = await query(settings, f"SELECT t::text AS row FROM {table} t")
+        assert not [r for r in dump if secret in r["row"]], table
+    captured = capfd.readouterr()
+    assert secret not in captured.out + captured.err
