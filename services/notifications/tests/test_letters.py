@@ -269,3 +269,38 @@ async def test_no_secret_stays_in_the_outbox_the_delivery_log_or_the_logs(
         assert not [r for r in dump if secret in r["row"]], table
     captured = capfd.readouterr()
     assert secret not in captured.out + captured.err
+
+
+async def test_feedback_is_forwarded_to_the_supplier_confirmed_to_the_author_and_announced(
+    api: Any,
+    consumer: Consumer,
+    relay: Callable[[], Awaitable[int]],
+    channel: AbstractChannel,
+    catcher: MailCatcher,
+) -> None:
+    announced = await channel.declare_queue(exclusive=True)
+    await announced.bind("lka.events", routing_key="notifications.feedback.received.v1")
+    author, topic = address(), f"Счетчик {uuid.uuid4().hex[:6]}"
+    await consumer()
+
+    response = await api.post(
+        "/api/v1/feedback",
+        json={"topic": topic, "message": "Счетчик не работает", "email": author, "name": "Мария"},
+        headers={"X-Forwarded-For": f"192.0.2.{uuid.uuid4().int % 250 + 1}"},
+    )
+    assert response.status_code == 201
+
+    async def both_letters() -> list[CaughtLetter]:
+        await relay()
+        forwarded = [m for m in catcher.store if m.subject == f"Обратная связь ЛКА: {topic}"]
+        return forwarded + letters_to(catcher, author) if forwarded and letters_to(catcher, author) else []
+
+    forwarded, confirmation = await eventually_async(both_letters)
+    assert list(forwarded.to) == ["feedback@crimea-energy.ru"]
+    assert "Счетчик не работает" in forwarded.text
+    assert author in forwarded.text
+    assert confirmation.subject == "Ваше обращение получено"
+    assert "Мария" in confirmation.text
+    message = await eventually_async(lambda: announced.get(fail=False, no_ack=True))
+    assert "Счетчик не работает" not in message.body.decode()
+    assert response.json()["id"] in message.body.decode()
