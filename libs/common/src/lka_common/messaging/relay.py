@@ -15,6 +15,7 @@ import aio_pika
 import asyncpg
 import structlog
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractRobustConnection
+from aiormq.exceptions import DeliveryError
 from sqlalchemy import case, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -96,7 +97,8 @@ class OutboxRelay:
         return count
 
     async def publish_batch(self) -> int:
-        """Publish one batch of due rows; returns how many rows were taken."""
+        """Publish one batch of due rows; returns how many were settled (published, or refused
+        by the broker and rescheduled): fewer than a full batch lets the loop rest."""
         async with self._engine.begin() as conn:
             rows = (
                 await conn.execute(
@@ -124,11 +126,16 @@ class OutboxRelay:
                         body=case((outbox.c.sensitive, ""), else_=outbox.c.body),
                     )
                 )
-            for row, result in zip(rows, results, strict=True):
-                if isinstance(result, BaseException):
-                    await self._record_failure(conn, row, result)
+            refused = [(row, r) for row, r in zip(rows, results, strict=True) if isinstance(r, DeliveryError)]
+            for row, error in refused:
+                await self._record_failure(conn, row, error)
+            if len(done) + len(refused) < len(rows):
+                # The broker itself is away: nothing is wrong with the rows, so they keep their
+                # place and attempts; the loop waits a poll interval and tries again.
+                first = next(r for r in results if isinstance(r, BaseException) and not isinstance(r, DeliveryError))
+                log.warning("relay_broker_unavailable", unpublished=len(rows) - len(done), error=repr(first))
         log.debug("relay_batch", taken=len(rows), published=len(done))
-        return len(rows)
+        return len(done) + len(refused)
 
     async def _publish(self, row: Any) -> None:
         exchange = self._exchanges.get(row.exchange)
