@@ -33,7 +33,9 @@ lint: $(STAMP)
 	@$(BIN)/mypy
 
 operator: $(STAMP)
-	@$(BIN)/lka-dev operator --email "$(EMAIL)" --password "$(PASSWORD)"
+	@test -n "$(EMAIL)" -a -n "$(PASSWORD)" || { echo 'Использование: make operator EMAIL=… PASSWORD=…'; exit 2; }
+	@$(BIN)/lka-dev bootstrap
+	@$(BIN)/python -m lka_identity.entrypoints.operator --email "$(EMAIL)" --password "$(PASSWORD)"
 
 clean-venv:
 	rm -rf $(VENV)

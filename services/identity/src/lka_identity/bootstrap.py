@@ -2,16 +2,61 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import structlog
 from fastapi import FastAPI
 
 from lka_common.messaging.consumer import Subscription
+from lka_common.messaging.errors import is_transient
+from lka_common.uow import UnitOfWork
 from lka_common.web import create_app
+from lka_identity.adapters.password_hasher import PasswordHasher
+from lka_identity.entrypoints.errors import install_error_handlers
+from lka_identity.entrypoints.routers import auth, internal, jwks, profile
+from lka_identity.service_layer.context import IdentityContext, utcnow
+from lka_identity.service_layer.keys import KeyRing
 from lka_identity.settings import IdentitySettings
+
+log = structlog.get_logger(__name__)
+
+
+def new_password_hasher(settings: IdentitySettings) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost_kib=settings.argon2_memory_cost_kib,
+        parallelism=settings.argon2_parallelism,
+        concurrency=settings.password_hash_concurrency,
+    )
 
 
 def build_app(settings: IdentitySettings | None = None) -> FastAPI:
-    return create_app(settings or IdentitySettings(), title="ЛКА: учётные записи и вход", routers=[])
+    chosen = settings or IdentitySettings()
+
+    async def on_startup(app: FastAPI) -> None:
+        # The hasher computes its dummy hash when built: off the loop like every other hash.
+        passwords = await asyncio.to_thread(new_password_hasher, chosen)
+        # Whatever the shared lifespan made: identity verifies with its own keys, from its database.
+        keys = KeyRing(lambda: UnitOfWork(app.state.sessionmaker, chosen.source), chosen)
+        try:
+            await keys.start(utcnow())
+        except Exception as exc:
+            if not is_transient(exc):
+                raise  # a wrong key-encryption secret must stop the process, loudly
+            # The database is down: start anyway (readiness says so); the first call loads the keys.
+            log.warning("signing_keys_not_loaded", error=repr(exc))
+        app.state.identity = IdentityContext(chosen, passwords, keys)
+
+    app = create_app(
+        chosen,
+        title="ЛКА: учётные записи и вход",
+        routers=[auth.router, profile.router, jwks.router, internal.router],
+        on_startup=on_startup,
+    )
+    install_error_handlers(app)
+    return app
 
 
 def subscriptions(settings: IdentitySettings) -> list[Subscription]:
+    # Identity consumes nothing (ARCHITECTURE): its consumer process idles with no queue.
     return []

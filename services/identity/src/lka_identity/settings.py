@@ -1,8 +1,16 @@
-"""Settings of the identity service (env prefix `LKA_IDENTITY_`)."""
+"""Settings of the identity service (env prefix `LKA_IDENTITY_`).
+
+The limits are CONTRACT §2's defaults; the hashing floor is ASVS's (QUALITY 1): a setting may
+make hashing stronger, never weaker.
+"""
 
 from __future__ import annotations
 
+from pydantic import Field, SecretStr
+
 from lka_common.settings import ServiceSettings
+
+HOUR_S = 3600
 
 
 class IdentitySettings(ServiceSettings):
@@ -11,3 +19,34 @@ class IdentitySettings(ServiceSettings):
     http_port: int = 8001
     consumer_health_port: int = 8101
     relay_health_port: int = 8201
+
+    # Encrypts the signing keys' private halves at rest; `ServiceSettings` refuses the
+    # placeholder in production.
+    key_encryption_secret: SecretStr = SecretStr("change-me-identity-key-encryption-secret")
+    access_token_ttl_s: int = Field(900, ge=60, le=900)
+    refresh_token_ttl_s: int = Field(30 * 24 * HOUR_S, ge=HOUR_S)
+    # How long an API process trusts its cached view of the signing keys (a rotation made by
+    # another process is picked up within this time).
+    signing_key_cache_s: int = Field(30, ge=1, le=300)
+
+    email_confirmation_ttl_s: int = Field(24 * HOUR_S, ge=HOUR_S)
+    password_reset_ttl_s: int = Field(HOUR_S, ge=300)
+    # The version of the personal-data consent text the registration form shows (152-FZ).
+    consent_text_version: str = "pd-consent-2026-11"
+
+    argon2_time_cost: int = Field(2, ge=2)
+    argon2_memory_cost_kib: int = Field(19456, ge=19456)
+    argon2_parallelism: int = Field(1, ge=1)
+    # Hashes computed at once by one process: a sign-in burst queues instead of starving the loop.
+    password_hash_concurrency: int = Field(2, ge=1)
+
+    login_failures_per_account: int = 10
+    login_failures_per_client: int = 50
+    login_failure_window_s: int = 15 * 60
+    # Anonymous calls that send mail (register, resend, forgot) per client address per hour.
+    mail_requests_per_client_per_hour: int = 20
+    # Unrequested letters (confirmation, reset, repeated registration) to one address per hour;
+    # past it the call still answers 202, the letter is just not sent.
+    letters_per_address_per_hour: int = 5
+    # Wrong confirmation or reset tokens per client address per hour.
+    token_failures_per_client_per_hour: int = 20

@@ -1,0 +1,85 @@
+"""Which headers cross the gateway, in each direction (RFC 9110 §7.6.1).
+
+Hop-by-hop headers describe one connection and stop here; the `X-Forwarded-*` headers tell
+the service who called and how; `X-Request-ID` is the id the whole stack logs the call under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.types import Scope
+
+# Host is not forwarded as is: the client library writes the service's own, and the
+# caller's goes on in X-Forwarded-Host. Expect is answered by this hop's server already.
+_HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
+        b"expect",
+    }
+)
+# Replaced by the gateway's own values, never trusted from the caller.
+_REPLACED_UP = frozenset({b"host", b"x-request-id", b"x-forwarded-proto", b"x-forwarded-host"})
+# The gateway's server writes its own Date, and the request middleware adds X-Request-ID.
+_REPLACED_DOWN = frozenset({b"date", b"server", b"x-request-id"})
+
+
+def _named_in_connection(headers: Iterable[tuple[bytes, bytes]]) -> frozenset[bytes]:
+    """Extra hop-by-hop headers a sender listed in its Connection header."""
+    names: set[bytes] = set()
+    for name, value in headers:
+        if name.lower() == b"connection":
+            names.update(token.strip().lower() for token in value.split(b","))
+    return frozenset(names)
+
+
+def _dropped(name: bytes, extra: frozenset[bytes]) -> bool:
+    return name in _HOP_BY_HOP or name.startswith(b"proxy-") or name in extra
+
+
+def to_upstream(scope: Scope, request_id: str) -> list[tuple[str, str]]:
+    """The request headers the service gets: the caller's, less hop-by-hop, plus ours."""
+    raw: list[tuple[bytes, bytes]] = scope["headers"]
+    extra = _named_in_connection(raw)
+    host = ""
+    forwarded_for: list[str] = []
+    headers: list[tuple[str, str]] = []
+    for name, value in raw:  # ASGI servers give header names in lower case
+        if _dropped(name, extra) or name in _REPLACED_UP:
+            if name == b"host":
+                host = value.decode("latin-1")
+            continue
+        if name == b"x-forwarded-for":
+            forwarded_for.append(value.decode("latin-1"))
+            continue
+        headers.append((name.decode("latin-1"), value.decode("latin-1")))
+    client = scope.get("client")
+    if client:
+        forwarded_for.append(client[0])
+    if forwarded_for:
+        # Appended, never replaced: the client address is read from the last untrusted hop
+        # (CONTRACT §2), so the chain before us must survive.
+        headers.append(("x-forwarded-for", ", ".join(forwarded_for)))
+    headers.append(("x-forwarded-proto", scope.get("scheme", "http")))
+    if host:
+        headers.append(("x-forwarded-host", host))
+    headers.append(("x-request-id", request_id))
+    return headers
+
+
+def to_caller(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The response headers the caller gets: the service's, less hop-by-hop ones."""
+    raw = tuple(raw)
+    extra = _named_in_connection(raw)
+    headers: list[tuple[bytes, bytes]] = []
+    for name, value in raw:
+        lower = name.lower()  # the client library keeps the case the service wrote
+        if _dropped(lower, extra) or lower in _REPLACED_DOWN:
+            continue
+        headers.append((lower, value))
+    return headers

@@ -1,0 +1,51 @@
+"""Settings of the gateway process (env prefix `LKA_GATEWAY_`)."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LKA_GATEWAY_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    # One log line per call, from the shared request middleware. Off by default: it costs a
+    # third of the gateway's throughput (docs/benchmarks.md), and each service behind logs
+    # the same call under the same X-Request-ID. Failures are logged either way.
+    log_each_call: bool = False
+
+    identity_url: str = "http://127.0.0.1:8001"
+    accounts_url: str = "http://127.0.0.1:8002"
+    readings_url: str = "http://127.0.0.1:8003"
+    payments_url: str = "http://127.0.0.1:8004"
+    notifications_url: str = "http://127.0.0.1:8005"
+
+    # A service that cannot even accept a connection within this is reported as unavailable.
+    connect_timeout_s: float = 2.0
+    # Waiting for a free pooled connection plus connecting; bounded so an overloaded gateway
+    # answers 503 instead of queueing callers without end.
+    pool_timeout_s: float = 5.0
+    # Longest silence from a service, waiting for its answer or between two chunks of it.
+    read_timeout_s: float = 30.0
+    # Longest whole exchange with a service, body included.
+    total_timeout_s: float = 60.0
+    # Connections kept per service; sized to the concurrency served, since waiting for a
+    # pooled connection is what made p99 grow in the database measurements (QUALITY.md).
+    upstream_pool_size: int = 100
+    # Below uvicorn's 5 s keep-alive in the services, so the gateway drops an idle
+    # connection before the service does and never reuses one that is being closed.
+    upstream_keepalive_s: float = 4.0
+
+    max_body_bytes: int = 1024 * 1024
+
+    def upstreams(self) -> dict[str, str]:
+        """Base URL of each service by the name the routing table uses."""
+        return {
+            "identity": self.identity_url.rstrip("/"),
+            "accounts": self.accounts_url.rstrip("/"),
+            "readings": self.readings_url.rstrip("/"),
+            "payments": self.payments_url.rstrip("/"),
+            "notifications": self.notifications_url.rstrip("/"),
+        }

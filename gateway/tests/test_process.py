@@ -1,0 +1,69 @@
+"""The gateway's own endpoints, and the process as `python -m lka_gateway` starts it."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from lka_common.testing.processes import ServiceProcess, free_port
+
+
+async def test_health_and_readiness_answer(gateway: str, client: aiohttp.ClientSession) -> None:
+    async with client.get(gateway + "/healthz") as health, client.get(gateway + "/readyz") as ready:
+        assert health.status == 200
+        assert ready.status == 200
+        assert await ready.json() == {"status": "ready"}
+
+
+async def test_metrics_count_calls_by_route_template(gateway: str, client: aiohttp.ClientSession) -> None:
+    async with client.get(gateway + "/api/v1/accounts/7f1c/meters"):
+        pass
+    async with client.get(gateway + "/metrics") as response:
+        text = await response.text()
+    assert 'route="/api/v1/accounts/{id}/meters"' in text
+
+
+async def test_other_paths_outside_the_api_are_a_404_problem(gateway: str, client: aiohttp.ClientSession) -> None:
+    async with client.get(gateway + "/no-page-here") as response:
+        assert response.status == 404
+        assert response.content_type == "application/problem+json"
+
+
+async def test_python_m_lka_gateway_serves_on_the_configured_port() -> None:
+    port = free_port()
+    process = ServiceProcess.module("gateway", "lka_gateway", {"LKA_GATEWAY_PORT": str(port)}).start()
+    try:
+        await process.wait_for_text("Uvicorn running on")  # logged once it listens
+        async with aiohttp.ClientSession() as client, client.get(f"http://127.0.0.1:{port}/readyz") as response:
+            assert response.status == 200
+    finally:
+        process.stop()
+        process.cleanup()
+
+
+@pytest.mark.parametrize("log_each_call", [False, True])
+async def test_a_line_per_call_is_logged_only_when_asked_for_but_failures_always(log_each_call: bool) -> None:
+    port = free_port()
+    env = {
+        "LKA_GATEWAY_PORT": str(port),
+        "LKA_GATEWAY_ACCOUNTS_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens there
+        "LKA_GATEWAY_LOG_EACH_CALL": str(log_each_call).lower(),
+    }
+    process = ServiceProcess.module("gateway", "lka_gateway", env).start()
+    try:
+        await process.wait_for_text("Uvicorn running on")  # logged once it listens
+        async with aiohttp.ClientSession() as client:
+            async with client.get(f"http://127.0.0.1:{port}/api/v1/regions") as response:
+                assert response.status == 503
+            async with client.get(f"http://127.0.0.1:{port}/api/v1/no-such-thing") as response:
+                assert response.status == 404
+        failure = await process.wait_for_event("upstream_failed", service="accounts")
+        assert failure["request_id"]
+        if log_each_call:
+            await process.wait_for_event("request", path="/api/v1/no-such-thing", status=404)
+        else:
+            process.stop()  # flushes what it had to say
+            assert not [r for r in process.records() if r.get("event") == "request"]
+    finally:
+        process.stop()
+        process.cleanup()

@@ -1,0 +1,89 @@
+"""The routing table matches CONTRACT §2: every public path to its service, nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from lka_gateway.routes import match
+
+CONTRACT_PATHS = [
+    ("/api/v1/accounts/7f1c/meters", "readings"),
+    ("/api/v1/accounts/7f1c/readings", "readings"),
+    ("/api/v1/accounts/7f1c/consumption", "readings"),
+    ("/api/v1/accounts/7f1c/payments", "payments"),
+    ("/api/v1/accounts", "accounts"),
+    ("/api/v1/accounts/7f1c", "accounts"),
+    ("/api/v1/regions", "accounts"),
+    ("/api/v1/link-requests", "accounts"),
+    ("/api/v1/link-requests/42", "accounts"),
+    ("/api/v1/operator/link-requests", "accounts"),
+    ("/api/v1/operator/link-requests/42/approve", "accounts"),
+    ("/api/v1/operator/link-requests/42/reject", "accounts"),
+    ("/api/v1/operator/billing-accounts/SIM/0012345", "accounts"),
+    ("/api/v1/auth/register", "identity"),
+    ("/api/v1/auth/email/confirm", "identity"),
+    ("/api/v1/auth/email/resend", "identity"),
+    ("/api/v1/auth/login", "identity"),
+    ("/api/v1/auth/refresh", "identity"),
+    ("/api/v1/auth/logout", "identity"),
+    ("/api/v1/auth/password/forgot", "identity"),
+    ("/api/v1/auth/password/reset", "identity"),
+    ("/api/v1/profile", "identity"),
+    ("/api/v1/profile/password", "identity"),
+    ("/api/v1/profile/merge", "identity"),
+    ("/api/v1/.well-known/jwks.json", "identity"),
+    ("/api/v1/public/readings", "readings"),
+    ("/api/v1/payments", "payments"),
+    ("/api/v1/payments/9b2e", "payments"),
+    ("/api/v1/payments/acquirer/rbs/callback", "payments"),
+    ("/api/v1/feedback", "notifications"),
+    ("/api/v1/operator/feedback", "notifications"),
+]
+
+
+@pytest.mark.parametrize(("path", "service"), CONTRACT_PATHS)
+def test_every_contract_path_belongs_to_its_service(path: str, service: str) -> None:
+    route = match(path)
+    assert route is not None
+    assert route.service == service
+
+
+def test_a_route_is_labelled_by_its_template_not_by_the_ids_in_it() -> None:
+    route = match("/api/v1/accounts/7f1c/meters")
+    assert route is not None
+    assert route.path == "/api/v1/accounts/{id}/meters"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/internal/accounts/7f1c",
+        "/api/v1/internal/users",
+        "/internal/accounts",
+        "/api/v1/accounts/internal/x/y",
+    ],
+)
+def test_internal_paths_are_never_routed(path: str) -> None:
+    assert match(path) is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1",
+        "/api/v1/",
+        "/api/v2/accounts",
+        "/accounts",
+        "/api/v1/nothing-here",
+        "/api/v1/accounts/",  # a parameter is never empty
+        "/api/v1/accounts//meters",
+        "/api/v1/accounts/7f1c/meters/extra",
+        "/api/v1/payments/acquirer/rbs",
+        "/api/v1/auth",
+        "/api/v1/auth/password",
+        "/api/v1/accounts/../regions",  # dot segments are never ids
+        "/api/v1/accounts/./meters",
+    ],
+)
+def test_paths_outside_the_table_match_nothing(path: str) -> None:
+    assert match(path) is None

@@ -1,0 +1,30 @@
+"""The claims of an access token (CONTRACT §2, QUALITY 5): what every service reads from it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from lka_identity.domain.users import User
+
+ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
+
+
+def access_claims(
+    user: User, session_id: UUID, now: datetime, lifetime: timedelta, issuer: str, audience: str
+) -> dict[str, Any]:
+    issued = int(now.timestamp())
+    return {
+        "sub": str(user.id),
+        "sid": str(session_id),
+        "role": user.role,
+        "email": user.email,
+        "aud": audience,
+        "iss": issuer,
+        "iat": issued,
+        "exp": issued + int(lifetime.total_seconds()),
+        "jti": uuid.uuid4().hex,
+        "typ": ACCESS_TOKEN_TYPE,
+    }

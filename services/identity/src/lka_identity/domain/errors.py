@@ -1,0 +1,68 @@
+"""Why identity refuses a request, in domain terms; entrypoints/errors.py turns each into HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lka_identity.domain import messages
+
+
+class IdentityError(Exception):
+    """Base of every refusal the service layer raises."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One refused form field: a stable code, the field, and the Russian sentence."""
+
+    code: str
+    field: str
+    message: str
+
+
+class FormRefused(IdentityError):
+    """The form breaks a rule (consent, password policy); the first refusal names the code."""
+
+    def __init__(self, refusals: list[Refusal]) -> None:
+        super().__init__(refusals[0].code)
+        self.refusals = refusals
+
+
+class InvalidCredentials(IdentityError):
+    """Unknown address, wrong password or a merged profile: deliberately indistinguishable."""
+
+
+class EmailNotConfirmed(IdentityError):
+    pass
+
+
+class TooManyAttempts(IdentityError):
+    """A limit is reached; `per_client` tells a client's flood from an account's lockout."""
+
+    def __init__(self, retry_after_s: int, *, per_client: bool = False) -> None:
+        super().__init__(retry_after_s)
+        self.retry_after_s = retry_after_s
+        self.per_client = per_client
+
+
+class InvalidToken(IdentityError):
+    """A confirmation or reset token that is unknown, used or expired."""
+
+
+class SessionExpired(IdentityError):
+    """A refresh token that is unknown, expired, revoked, or reused (its family is revoked)."""
+
+
+class MergeRefused(IdentityError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+def merge_self() -> MergeRefused:
+    return MergeRefused("merge_self", messages.MERGE_SELF)
+
+
+def already_merged() -> MergeRefused:
+    return MergeRefused("already_merged", messages.ALREADY_MERGED)

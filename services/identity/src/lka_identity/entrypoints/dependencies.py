@@ -1,0 +1,41 @@
+"""Request dependencies of identity's routers: its context, the caller's address, and the
+signed-in caller whose session must still be live in identity's own database.
+
+Other services trust a valid token until it expires (or the gateway hears of its revocation);
+identity itself checks the session on every call, so sign-out takes effect here at once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from lka_common.auth import Principal, bearer_token, unauthorized
+from lka_common.client_address import client_address
+from lka_common.web import UowDep
+from lka_identity.service_layer.context import IdentityContext, utcnow
+from lka_identity.service_layer.sessions import session_is_live
+
+
+def get_context(request: Request) -> IdentityContext:
+    context: IdentityContext = request.app.state.identity
+    return context
+
+
+ContextDep = Annotated[IdentityContext, Depends(get_context)]
+ClientDep = Annotated[str | None, Depends(client_address)]
+
+
+async def live_principal(request: Request, ctx: ContextDep, uow: UowDep) -> Principal:
+    token = bearer_token(request)
+    if token is None:
+        raise unauthorized()
+    verifier = await ctx.keys.verifier_for(token, utcnow())
+    principal = await verifier.verify(token)
+    if not await session_is_live(uow, principal.user_id, principal.session_id):
+        raise unauthorized()
+    return principal
+
+
+LiveUser = Annotated[Principal, Depends(live_principal)]

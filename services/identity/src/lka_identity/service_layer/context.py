@@ -1,0 +1,30 @@
+"""What every use case of identity needs besides its unit of work, built once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from lka_identity.adapters.password_hasher import PasswordHasher
+from lka_identity.service_layer.keys import KeyRing
+from lka_identity.settings import IdentitySettings
+
+
+@dataclass(frozen=True)
+class IdentityContext:
+    settings: IdentitySettings
+    passwords: PasswordHasher
+    keys: KeyRing
+
+    @property
+    def access_ttl(self) -> timedelta:
+        return timedelta(seconds=self.settings.access_token_ttl_s)
+
+    def link(self, path: str, token: str) -> str:
+        """A link for a letter, always on the configured public base URL, never the Host header
+        (QUALITY 3)."""
+        return f"{self.settings.public_base_url.rstrip('/')}{path}?token={token}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,72 @@
+"""Sign-in, refresh and sign-out (the manual's «Авторизация» and «Выход из ЛКА»).
+
+An unknown address, a wrong password and a merged profile are one answer, checked against a
+hash each time so they also take as long (QUALITY 4). A refresh token is single use: showing
+one again means a copy exists, and the whole session is ended (QUALITY 5).
+"""
+
+from __future__ import annotations
+
+from lka_common.auth import Principal
+from lka_common.uow import UnitOfWork
+from lka_identity.adapters import attempts, sessions, users
+from lka_identity.domain.errors import EmailNotConfirmed, InvalidCredentials, SessionExpired
+from lka_identity.domain.opaque_tokens import digest, well_formed
+from lka_identity.domain.throttling import AttemptKind, account_key
+from lka_identity.service_layer import limits
+from lka_identity.service_layer.context import IdentityContext, utcnow
+from lka_identity.service_layer.sessions import TokenPair, end_session, issue_pair, open_session
+
+
+async def login(uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: str, client: str | None) -> TokenPair:
+    now = utcnow()
+    async with uow:
+        pending = await limits.admit(uow.session, limits.login_counters(ctx.settings, email, client), now)
+        user = await users.by_email(uow.session, email)
+        await uow.commit()
+    # No connection is held while hashing: the pool serves others meanwhile.
+    verdict = await ctx.passwords.verify(user.password_hash if user else None, password)
+    if user is None or not verdict.ok or not user.can_sign_in:
+        raise InvalidCredentials  # the recorded attempt stays: it is the failure count
+    new_hash = await ctx.passwords.hash(password) if verdict.needs_rehash else None
+    key = await ctx.keys.signing_key(now)
+    async with uow:
+        await attempts.forget(uow.session, pending)
+        await attempts.clear(uow.session, AttemptKind.LOGIN, account_key(email))
+        if not user.email_confirmed:
+            await uow.commit()
+            raise EmailNotConfirmed
+        if new_hash is not None:
+            await users.rehash(uow.session, user.id, user.password_hash, new_hash)
+        pair = await open_session(uow, ctx, key, user, now, client)
+        await uow.commit()
+    return pair
+
+
+async def refresh(uow: UnitOfWork, ctx: IdentityContext, refresh_token: str) -> TokenPair:
+    now = utcnow()
+    token_hash = digest(refresh_token)
+    key = await ctx.keys.signing_key(now)
+    async with uow:
+        record = await sessions.refresh_record(uow.session, token_hash) if well_formed(refresh_token) else None
+        if record is None or record.session_revoked_at is not None:
+            raise SessionExpired
+        if record.rotated_at is not None:
+            await end_session(uow, record.user_id, record.family_id, now, "refresh_token_reused")
+            await uow.commit()
+            raise SessionExpired
+        user = await users.by_id(uow.session, record.user_id)
+        if record.expires_at <= now or user is None or not user.can_sign_in:
+            raise SessionExpired
+        await sessions.mark_rotated(uow.session, token_hash, now)
+        pair = await issue_pair(uow, ctx, key, user, record.family_id, now)
+        await uow.commit()
+    return pair
+
+
+async def logout(uow: UnitOfWork, principal: Principal) -> None:
+    if principal.session_id is None:
+        return
+    async with uow:
+        await end_session(uow, principal.user_id, principal.session_id, utcnow(), "logout")
+        await uow.commit()

@@ -1,0 +1,28 @@
+"""The OpenAPI document tells the truth about errors: every refusal a call can give is listed
+with the problem+json shape (QUALITY 9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+EXPECTED = {
+    ("post", "/api/v1/auth/register"): {"201", "422", "429"},
+    ("post", "/api/v1/auth/email/confirm"): {"200", "400", "422", "429"},
+    ("post", "/api/v1/auth/login"): {"200", "401", "403", "422", "429"},
+    ("post", "/api/v1/auth/refresh"): {"200", "401", "422"},
+    ("post", "/api/v1/auth/logout"): {"204", "401"},
+    ("post", "/api/v1/auth/password/reset"): {"200", "400", "422", "429"},
+    ("get", "/api/v1/profile"): {"200", "401"},
+    ("post", "/api/v1/profile/merge"): {"200", "401", "409", "422", "429"},
+}
+
+
+async def test_every_refusal_is_documented_as_problem_json(portal: Any) -> None:
+    document = (await portal.api.get("/openapi.json")).json()
+
+    for (method, path), statuses in EXPECTED.items():
+        responses = document["paths"][path][method]["responses"]
+        assert statuses <= set(responses), (method, path)
+        for status in statuses - {"200", "201", "202", "204"}:
+            assert list(responses[status]["content"]) == ["application/problem+json"], (path, status)
+    assert "Retry-After" in document["paths"]["/api/v1/auth/login"]["post"]["responses"]["429"]["headers"]
