@@ -76,8 +76,12 @@ def stack_env() -> dict[str, str]:
         "LKA_GATEWAY_PORT": str(gateway_port()),
         "LKA_PUBLIC_BASE_URL": os.environ.get("LKA_PUBLIC_BASE_URL", f"http://127.0.0.1:{gateway_port()}"),
     }
+    identity = next(svc for svc in SERVICES if svc.name == "identity")
+    jwks_url = f"http://127.0.0.1:{identity.api_port}/api/v1/.well-known/jwks.json"
+    env["LKA_GATEWAY_JWKS_URL"] = jwks_url
     for svc in SERVICES:
         prefix = f"LKA_{svc.name.upper()}_"
+        env[prefix + "JWKS_URL"] = jwks_url
         env[prefix + "HTTP_PORT"] = str(svc.api_port)
         env[prefix + "CONSUMER_HEALTH_PORT"] = str(svc.consumer_health_port)
         env[prefix + "RELAY_HEALTH_PORT"] = str(svc.relay_health_port)
