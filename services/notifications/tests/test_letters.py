@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
@@ -14,9 +15,10 @@ import pytest
 from aio_pika.abc import AbstractChannel
 
 from lka_common.commands.notifications import SendLetter, UpdateAddressBook
-from lka_common.events.accounts import AccountLinked
+from lka_common.events.accounts import AccountLinked, LinkRequestResolved
 from lka_common.events.base import EventData
 from lka_common.events.envelope import CloudEvent, new_event
+from lka_common.events.identity import ProfilesMerged
 from lka_common.events.readings import ReadingRejected
 from lka_common.messaging.topology import declare_exchanges
 from lka_common.testing.databases import plain_url
@@ -304,3 +306,51 @@ async def test_feedback_is_forwarded_to_the_supplier_confirmed_to_the_author_and
     message = await eventually_async(lambda: announced.get(fail=False, no_ack=True))
     assert "Счетчик не работает" not in message.body.decode()
     assert response.json()["id"] in message.body.decode()
+
+
+@pytest.mark.parametrize(
+    ("event", "subject", "phrase"),
+    [
+        pytest.param(
+            lambda user: LinkRequestResolved(
+                request_id=uuid.uuid4(),
+                user_id=user,
+                region_code="feodosiya",
+                account_number="7654321",
+                status="approved",
+            ),
+            "Лицевой счет № 7654321 привязан к учетной записи",
+            "Лицевой счет успешно привязан к учетной записи",
+            id="link-request-approved",
+        ),
+        pytest.param(
+            lambda user: ProfilesMerged(target_user_id=user, source_user_id=uuid.uuid4(), merged_at=datetime.now(UTC)),
+            "Учетные записи объединены",
+            "войти в присоединенную учетную запись больше нельзя",
+            id="profiles-merged",
+        ),
+    ],
+)
+async def test_identity_and_accounts_events_send_their_letter_to_the_users_confirmed_address(
+    consumer: Consumer,
+    channel: AbstractChannel,
+    catcher: MailCatcher,
+    relay: Callable[[], Awaitable[int]],
+    event: Callable[[uuid.UUID], EventData],
+    subject: str,
+    phrase: str,
+) -> None:
+    user_id, to = uuid.uuid4(), address()
+    await consumer()
+    await send(channel, envelope(UpdateAddressBook(user_id=user_id, email=to, confirmed=True)), "lka.commands")
+    await asyncio.sleep(0.5)
+
+    await send(channel, envelope(event(user_id)), "lka.events")
+
+    async def relayed_letter() -> list[CaughtLetter]:
+        await relay()
+        return letters_to(catcher, to)
+
+    (letter,) = await eventually_async(relayed_letter)
+    assert letter.subject == subject
+    assert phrase in letter.text
