@@ -3,18 +3,17 @@ API served for real, and the consumer and relay run in-process against this run'
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 from typing import Any
 
 import httpx
 import pytest
 
 from lka_common.db import make_engine, make_sessionmaker
-from lka_common.entrypoints import consumer_runner
-from lka_common.messaging.relay import OutboxRelay
 from lka_common.testing.http import serve_in_background
 from lka_common.testing.tokens import TokenFactory
+from lka_common.testing.workers import outbox_publisher, running_consumer
 from lka_common.uow import UnitOfWork
 from lka_mailcatcher.catcher import MailCatcher
 from lka_notifications.bootstrap import build_app, subscriptions
@@ -58,39 +57,20 @@ async def api(settings: NotificationsSettings) -> AsyncIterator[httpx.AsyncClien
 @pytest.fixture
 async def consumer(settings: NotificationsSettings) -> AsyncIterator[Callable[..., Awaitable[None]]]:
     """`await consumer(**overrides)` starts the real subscriptions with changed settings."""
-    started: list[tuple[asyncio.Event, asyncio.Task[None], Any]] = []
+    async with AsyncExitStack() as running:
 
-    async def start(**overrides: Any) -> None:
-        chosen = settings.model_copy(update=overrides)
-        runner, engines = consumer_runner(chosen, lambda: subscriptions(chosen))
-        stop = asyncio.Event()
-        task = asyncio.create_task(runner.run(stop))
-        started.append((stop, task, engines))
-        while not runner.ready():
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.3)  # queues declared and consuming
+        async def start(**overrides: Any) -> None:
+            chosen = settings.model_copy(update=overrides)
+            await running.enter_async_context(running_consumer(chosen, lambda: subscriptions(chosen)))
 
-    yield start
-    for stop, task, engines in started:
-        stop.set()
-        await task
-        for engine in engines:
-            await engine.dispose()
+        yield start
 
 
 @pytest.fixture
 async def relay(settings: NotificationsSettings) -> AsyncIterator[Callable[[], Awaitable[int]]]:
     """`await relay()` publishes what the outbox holds, once."""
-    engine = make_engine(settings, pool_size=2)
-    outbox_relay = OutboxRelay(engine, settings.amqp_url, "notifications-test")
-    await outbox_relay.connect()
-
-    async def publish() -> int:
-        return await outbox_relay.publish_batch()
-
-    yield publish
-    await outbox_relay.close()
-    await engine.dispose()
+    async with outbox_publisher(settings) as publish:
+        yield publish
 
 
 @pytest.fixture

@@ -1,0 +1,48 @@
+"""A service's consumer and relay run in-process for a test, as their processes run them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from lka_common.db import make_engine
+from lka_common.entrypoints import consumer_runner
+from lka_common.messaging.consumer import Subscription
+from lka_common.messaging.relay import OutboxRelay
+from lka_common.settings import ServiceSettings
+
+
+@asynccontextmanager
+async def running_consumer(
+    settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]]
+) -> AsyncIterator[None]:
+    """The service's real subscriptions consuming until the block ends."""
+    runner, engines = consumer_runner(settings, subscriptions)
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop))
+    try:
+        while not runner.ready():
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # queues declared, bound and consuming
+        yield
+    finally:
+        stop.set()
+        await task
+        for engine in engines:
+            await engine.dispose()
+
+
+@asynccontextmanager
+async def outbox_publisher(settings: ServiceSettings) -> AsyncIterator[Callable[[], Awaitable[int]]]:
+    """`await publish()` sends what the service's outbox holds, once, as its relay would."""
+    engine = make_engine(settings, pool_size=2)
+    relay = OutboxRelay(engine, settings.amqp_url, f"{settings.service_name}-test")
+    await relay.connect()
+    try:
+        yield relay.publish_batch
+    finally:
+        await relay.close()
+        await engine.dispose()
