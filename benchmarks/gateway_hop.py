@@ -52,6 +52,11 @@ def serve_upstream(port: int) -> None:
     async def regions() -> list[dict[str, str]]:
         return REGIONS
 
+    # The gateway is ready only once it loaded identity's revocations: the stand-in has none.
+    @app.get("/api/v1/internal/revocations")
+    async def revocations() -> list[dict[str, str]]:
+        return []
+
     uvicorn.run(app, host="127.0.0.1", port=port, loop="uvloop", http="httptools", access_log=False, log_config=None)
 
 
@@ -159,6 +164,7 @@ def run(args: argparse.Namespace) -> None:
                 argv, env = _gateway_command(variant)
                 env["LKA_GATEWAY_PORT"] = str(port)
                 env["LKA_GATEWAY_ACCOUNTS_URL"] = f"http://127.0.0.1:{upstream_port}"
+                env["LKA_GATEWAY_IDENTITY_URL"] = f"http://127.0.0.1:{upstream_port}"
                 gateway = Child(argv, env)
                 try:
                     gateway.wait_until_answers(f"http://127.0.0.1:{port}/readyz")

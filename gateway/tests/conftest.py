@@ -1,4 +1,5 @@
-"""Real servers on free ports: five stand-in services (aiohttp.web) and the gateway (uvicorn).
+"""Real servers on free ports: five stand-in services (aiohttp.web) and the gateway (uvicorn),
+with the run's own RabbitMQ vhost (`amqp_url`) for the revocation events.
 
 Test modules cannot import from here (the repository's root conftest owns the name), so
 everything they share is a fixture.
@@ -6,7 +7,9 @@ everything they share is a fixture.
 A stand-in service echoes what it received, tagged with its own name. A test asks it for
 something else with an `X-Test-Behaviour` header (slow, stall, stream, upload, cookies,
 redirect); `gates` are events a test and a stand-in use to prove that bytes move before a
-body ends.
+body ends. The identity stand-in also serves what the gateway asks identity for: the JWKS
+of `tokens` (at a path of its own, so the routed JWKS call is still echoed) and
+`/api/v1/internal/revocations` from `revocations_in_force`.
 """
 
 from __future__ import annotations
@@ -15,24 +18,34 @@ import asyncio
 import contextlib
 import socket
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
+import aio_pika
 import aiohttp
 import pytest
 import pytest_asyncio
 import uvicorn
 from aiohttp import web
 
+from lka_common.events.envelope import CONTENT_TYPE, new_event
+from lka_common.events.identity import SessionRevoked
+from lka_common.messaging.topology import EVENTS_EXCHANGE, declare_exchanges
+from lka_common.testing.tokens import TokenFactory
 from lka_gateway.app import create_app
 from lka_gateway.main import SERVER_OPTIONS
 from lka_gateway.settings import GatewaySettings
 
 SERVICES = ("identity", "accounts", "readings", "payments", "notifications")
 START_DEADLINE_S = 10.0
+TEST_JWKS_PATH = "/test/jwks.json"
 
 Gates = defaultdict[str, asyncio.Event]
 GatewayFactory = Callable[..., contextlib.AbstractAsyncContextManager[str]]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Publish = Callable[[UUID, UUID | None, datetime], Awaitable[None]]
 
 
 def bound_socket() -> socket.socket:
@@ -44,7 +57,7 @@ def bound_socket() -> socket.socket:
     return sock
 
 
-def stand_in_service(name: str, gates: Gates) -> web.Application:
+def stand_in_service(name: str, gates: Gates, extra_routes: dict[str, Handler] | None = None) -> web.Application:
     async def handle(request: web.Request) -> web.StreamResponse:
         behaviour = request.headers.get("X-Test-Behaviour", "echo")
         gate = request.headers.get("X-Test-Gate", "")
@@ -87,8 +100,29 @@ def stand_in_service(name: str, gates: Gates) -> web.Application:
         )
 
     app = web.Application()
+    for path, extra in (extra_routes or {}).items():
+        app.router.add_get(path, extra)  # registered first: they win over the catch-all
     app.router.add_route("*", "/{tail:.*}", handle)
     return app
+
+
+@contextlib.asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """An aiohttp app on a free loopback port, for as long as the block runs."""
+    # Handlers are cancelled when the gateway hangs up, so a "slow" one ends with its test.
+    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=1.0)
+    await runner.setup()
+    sock = bound_socket()
+    await web.SockSite(runner, sock).start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[[web.Application], contextlib.AbstractAsyncContextManager[str]]:
+    return serving
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -96,66 +130,130 @@ async def gates() -> Gates:
     return defaultdict(asyncio.Event)
 
 
+@pytest.fixture(scope="session")
+def tokens() -> TokenFactory:
+    """Signs tokens as identity does; its JWKS is what the identity stand-in serves."""
+    return TokenFactory()
+
+
+@pytest.fixture(scope="session")
+def revocations_in_force() -> list[dict[str, Any]]:
+    """What the identity stand-in answers to `/api/v1/internal/revocations`; tests add to it."""
+    return []
+
+
 @pytest_asyncio.fixture(scope="session")
-async def service_urls(gates: Gates) -> AsyncIterator[dict[str, str]]:
-    runners: list[web.AppRunner] = []
-    urls: dict[str, str] = {}
-    for name in SERVICES:
-        # Handlers are cancelled when the gateway hangs up, so a "slow" one ends with its test.
-        runner = web.AppRunner(stand_in_service(name, gates), handler_cancellation=True, shutdown_timeout=1.0)
-        await runner.setup()
-        sock = bound_socket()
-        await web.SockSite(runner, sock).start()
-        runners.append(runner)
-        urls[name] = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    yield urls
-    for runner in runners:
-        await runner.cleanup()
+async def service_urls(
+    gates: Gates, tokens: TokenFactory, revocations_in_force: list[dict[str, Any]]
+) -> AsyncIterator[dict[str, str]]:
+    async def jwks(_: web.Request) -> web.Response:
+        return web.json_response(tokens.jwks())
+
+    async def revocations(_: web.Request) -> web.Response:
+        return web.json_response(revocations_in_force)
+
+    identity_routes = {TEST_JWKS_PATH: jwks, "/api/v1/internal/revocations": revocations}
+    async with contextlib.AsyncExitStack() as stack:
+        urls: dict[str, str] = {}
+        for name in SERVICES:
+            app = stand_in_service(name, gates, identity_routes if name == "identity" else None)
+            urls[name] = await stack.enter_async_context(serving(app))
+        yield urls
 
 
 @contextlib.asynccontextmanager
-async def running_gateway(settings: GatewaySettings) -> AsyncIterator[str]:
-    """The gateway app under uvicorn with the production server options, in this loop."""
+async def running_gateway(settings: GatewaySettings, wait_ready: bool = True) -> AsyncIterator[str]:
+    """The gateway app under uvicorn with the production server options, in this loop;
+    by default only once `/readyz` says it has subscribed and loaded the revocations."""
     sock = bound_socket()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), **SERVER_OPTIONS))
     task = asyncio.create_task(server.serve(sockets=[sock]))
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
         async with asyncio.timeout(START_DEADLINE_S):
             while not server.started:
                 if task.done():
                     task.result()  # start-up failed: its error surfaces here
                 await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+            while wait_ready and not await _answers_ready(base_url):
+                await asyncio.sleep(0.02)
+        yield base_url
     finally:
         server.should_exit = True
         await task
         sock.close()
 
 
-@pytest.fixture
-def gateway_with(service_urls: dict[str, str]) -> GatewayFactory:
-    """A gateway of the test's own, its settings changed by keyword (e.g. `readings_url=`)."""
+async def _answers_ready(base_url: str) -> bool:
+    async with aiohttp.ClientSession() as http, http.get(base_url + "/readyz") as response:
+        return response.status == 200
 
-    def factory(**overrides: Any) -> contextlib.AbstractAsyncContextManager[str]:
-        urls = {f"{name}_url": url for name, url in service_urls.items()}
-        return running_gateway(GatewaySettings(**{**urls, **overrides}))
+
+@pytest.fixture(scope="session")
+def gateway_settings(service_urls: dict[str, str], amqp_url: str) -> dict[str, Any]:
+    """The settings of every test gateway: the stand-ins, the run's vhost, quick retries."""
+    return {
+        **{f"{name}_url": url for name, url in service_urls.items()},
+        "jwks_url": service_urls["identity"] + TEST_JWKS_PATH,
+        "amqp_url": amqp_url,
+        "revocations_retry_first_s": 0.05,
+        "revocations_retry_max_s": 0.2,
+    }
+
+
+@pytest.fixture
+def gateway_with(gateway_settings: dict[str, Any]) -> GatewayFactory:
+    """A gateway of the test's own, its settings changed by keyword (e.g. `readings_url=`);
+    `wait_ready=False` hands it over before it is ready."""
+
+    def factory(wait_ready: bool = True, **overrides: Any) -> contextlib.AbstractAsyncContextManager[str]:
+        return running_gateway(GatewaySettings(**{**gateway_settings, **overrides}), wait_ready)
 
     return factory
 
 
 @pytest_asyncio.fixture(scope="session")
-async def gateway(service_urls: dict[str, str]) -> AsyncIterator[str]:
+async def gateway(gateway_settings: dict[str, Any]) -> AsyncIterator[str]:
     """The gateway most tests share, with default settings, in front of the stand-ins."""
-    urls = {f"{name}_url": url for name, url in service_urls.items()}
-    async with running_gateway(GatewaySettings(**urls)) as base_url:
+    async with running_gateway(GatewaySettings(**gateway_settings)) as base_url:
         yield base_url
 
 
-@pytest_asyncio.fixture
-async def client() -> AsyncIterator[aiohttp.ClientSession]:
+def _session(headers: dict[str, str] | None = None) -> aiohttp.ClientSession:
     # No headers of the client library's own, so each test controls exactly what is sent.
-    async with aiohttp.ClientSession(skip_auto_headers=("Accept-Encoding", "User-Agent")) as session:
+    return aiohttp.ClientSession(headers=headers, skip_auto_headers=("Accept-Encoding", "User-Agent"))
+
+
+@pytest_asyncio.fixture
+async def client(tokens: TokenFactory) -> AsyncIterator[aiohttp.ClientSession]:
+    """A signed-in subscriber: every call carries a valid access token unless it sends its own."""
+    async with _session({"Authorization": f"Bearer {tokens.issue()}"}) as session:
         yield session
+
+
+@pytest_asyncio.fixture
+async def anonymous() -> AsyncIterator[aiohttp.ClientSession]:
+    """A caller with no token at all."""
+    async with _session() as session:
+        yield session
+
+
+@pytest_asyncio.fixture(scope="session")
+async def publish_revocation(amqp_url: str) -> AsyncIterator[Publish]:
+    """Publishes `identity.session.revoked.v1` on `lka.events` as identity's relay would."""
+    connection = await aio_pika.connect(amqp_url)
+    channel = await connection.channel()
+    exchanges = await declare_exchanges(channel)
+    assert exchanges.events.name == EVENTS_EXCHANGE
+
+    async def publish(user_id: UUID, session_id: UUID | None, revoked_at: datetime) -> None:
+        data = SessionRevoked(user_id=user_id, session_id=session_id, revoked_at=revoked_at)
+        event = new_event(data, source="/lka/identity", subject=str(user_id))
+        message = aio_pika.Message(event.to_json(), content_type=CONTENT_TYPE, message_id=event.id)
+        await exchanges.events.publish(message, routing_key=event.type)
+
+    yield publish
+    await connection.close()
 
 
 @pytest.fixture

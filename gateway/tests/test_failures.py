@@ -27,21 +27,23 @@ def _is_russian(text: object) -> bool:
 @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
 @pytest.mark.parametrize("authorization", [None, "Bearer some.jwt.token"])
 async def test_an_unknown_path_is_a_404_problem_with_or_without_a_token(
-    gateway: str, client: aiohttp.ClientSession, method: str, authorization: str | None
+    gateway: str, anonymous: aiohttp.ClientSession, method: str, authorization: str | None
 ) -> None:
     headers = {"Authorization": authorization} if authorization else {}
-    async with client.request(method, gateway + "/api/v1/no-such-thing", headers=headers) as response:
+    async with anonymous.request(method, gateway + "/api/v1/no-such-thing", headers=headers) as response:
         assert response.status == 404
         problem = await _problem(response)
     assert problem["code"] == "not_found"
     assert _is_russian(problem["detail"])
 
 
-@pytest.mark.parametrize("path", ["/api/v1/internal/accounts/7f1c", "/internal/health", "/api/v1/internal"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/internal/accounts/7f1c", "/internal/health", "/api/v1/internal", "/api/v1/internal/revocations"]
+)
 async def test_internal_paths_are_not_reachable_through_the_gateway(
-    gateway: str, client: aiohttp.ClientSession, path: str
+    gateway: str, anonymous: aiohttp.ClientSession, path: str
 ) -> None:
-    async with client.get(gateway + path) as response:
+    async with anonymous.get(gateway + path) as response:
         assert response.status == 404
         assert (await _problem(response))["code"] == "not_found"
 

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import aiohttp
 import pytest
 
 from lka_common.testing.processes import ServiceProcess, free_port
+
+
+@pytest.fixture
+def process_env(gateway_settings: dict[str, Any]) -> dict[str, str]:
+    """The stand-ins and the run's vhost, as the environment a process reads its settings from."""
+    env = {f"LKA_GATEWAY_{name.upper()}": str(value) for name, value in gateway_settings.items()}
+    env["LKA_GATEWAY_PORT"] = str(free_port())
+    return env
 
 
 async def test_health_and_readiness_answer(gateway: str, client: aiohttp.ClientSession) -> None:
@@ -29,11 +39,13 @@ async def test_other_paths_outside_the_api_are_a_404_problem(gateway: str, clien
         assert response.content_type == "application/problem+json"
 
 
-async def test_python_m_lka_gateway_serves_on_the_configured_port() -> None:
-    port = free_port()
-    process = ServiceProcess.module("gateway", "lka_gateway", {"LKA_GATEWAY_PORT": str(port)}).start()
+async def test_python_m_lka_gateway_serves_on_the_configured_port(process_env: dict[str, str]) -> None:
+    port = process_env["LKA_GATEWAY_PORT"]
+    process = ServiceProcess.module("gateway", "lka_gateway", process_env).start()
     try:
         await process.wait_for_text("Uvicorn running on")  # logged once it listens
+        # Ready once subscribed to the revocation events and loaded identity's list.
+        await process.wait_for_event("revocations_loaded")
         async with aiohttp.ClientSession() as client, client.get(f"http://127.0.0.1:{port}/readyz") as response:
             assert response.status == 200
     finally:
@@ -42,10 +54,12 @@ async def test_python_m_lka_gateway_serves_on_the_configured_port() -> None:
 
 
 @pytest.mark.parametrize("log_each_call", [False, True])
-async def test_a_line_per_call_is_logged_only_when_asked_for_but_failures_always(log_each_call: bool) -> None:
-    port = free_port()
+async def test_a_line_per_call_is_logged_only_when_asked_for_but_failures_always(
+    log_each_call: bool, process_env: dict[str, str]
+) -> None:
+    port = process_env["LKA_GATEWAY_PORT"]
     env = {
-        "LKA_GATEWAY_PORT": str(port),
+        **process_env,
         "LKA_GATEWAY_ACCOUNTS_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens there
         "LKA_GATEWAY_LOG_EACH_CALL": str(log_each_call).lower(),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lka_gateway.routes import match
+from lka_gateway.routes import ROUTING_TABLE, Access, match
 
 CONTRACT_PATHS = [
     ("/api/v1/accounts/7f1c/meters", "readings"),
@@ -46,6 +46,38 @@ def test_every_contract_path_belongs_to_its_service(path: str, service: str) -> 
     route = match(path)
     assert route is not None
     assert route.service == service
+
+
+# CONTRACT §2, "Public calls": everything else needs a token; /feedback takes one if given.
+CONTRACT_PUBLIC = {
+    "/auth/register",
+    "/auth/email/confirm",
+    "/auth/email/resend",
+    "/auth/login",
+    "/auth/refresh",
+    "/auth/password/forgot",
+    "/auth/password/reset",
+    "/.well-known/jwks.json",
+    "/regions",
+    "/public/readings",
+    "/payments/acquirer/rbs/callback",
+}
+
+
+def test_exactly_the_contracts_public_calls_need_no_token() -> None:
+    access = {template: route_access for template, _, route_access in ROUTING_TABLE}
+    assert {t for t, a in access.items() if a is Access.PUBLIC} == CONTRACT_PUBLIC
+    assert {t for t, a in access.items() if a is Access.OPTIONAL} == {"/feedback"}
+    assert access["/auth/logout"] is Access.SIGNED_IN
+
+
+@pytest.mark.parametrize(
+    ("path", "access"), [("/api/v1/accounts/7f1c/meters", Access.SIGNED_IN), ("/api/v1/regions", Access.PUBLIC)]
+)
+def test_a_matched_route_says_who_may_call_it(path: str, access: Access) -> None:
+    route = match(path)
+    assert route is not None
+    assert route.access is access
 
 
 def test_a_route_is_labelled_by_its_template_not_by_the_ids_in_it() -> None:

@@ -1,6 +1,7 @@
 """The gateway's ASGI application.
 
-Calls under `/api/` take the short way: a table lookup, then the proxy, as plain ASGI. A
+Calls under `/api/` take the short way: a table lookup, the token check for the routes that
+need one (authentication.py), then the proxy, all plain ASGI. A
 FastAPI catch-all route with a StreamingResponse spent five times the CPU per call and kept
 0.09x of direct throughput, against 0.45x for this (docs/benchmarks.md). Everything else
 (probes, metrics, later the web front end and the aggregated OpenAPI) is a small FastAPI
@@ -12,7 +13,8 @@ anything unhandled.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Protocol
 
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
@@ -21,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lka_common.problems import Problem, install_problem_handlers
 from lka_common.web import RequestContextMiddleware
+from lka_gateway.authentication import EdgeAuth
 from lka_gateway.proxy import UpstreamProxy
 from lka_gateway.routes import match
 from lka_gateway.settings import GatewaySettings
@@ -47,26 +50,41 @@ class Gateway:
         await self.site(scope, receive, send)
 
 
-def api_chain(proxy: UpstreamProxy) -> ASGIApp:
+class Part(Protocol):
+    """Something the gateway starts with the app, stops with it, and asks for readiness."""
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    @property
+    def ready(self) -> bool: ...
+
+
+def api_chain(proxy: UpstreamProxy, edge: EdgeAuth | None = None) -> ASGIApp:
     """What a routed call passes through on its way to the service.
 
-    The seam for what later issues add, each a plain ASGI middleware wrapped around the
-    proxy here, in this order: token check, revocation list, rate limits. They run after
-    routing, so they can read `scope["route"]` (which template, which service).
+    Each step is a plain ASGI middleware wrapped around the proxy here, in this order: the
+    token check with the revocation list (`edge`), then the rate limits still to come
+    (per user, so after the check). They run after routing, so they can read
+    `scope["route"]` (which template, which service, who may call). `edge` is None only in
+    the benchmark's what-if variants (benchmarks/gateway_variants.py), which compare
+    shapes of the proxy path.
     """
-    return proxy
+    return edge.guard(proxy) if edge is not None else proxy
 
 
-def site_app(proxy: UpstreamProxy) -> FastAPI:
-    """Probes and metrics; owns the lifespan, so the proxy's session lives as long as the app."""
+def site_app(*parts: Part) -> FastAPI:
+    """Probes and metrics; owns the lifespan, so the proxy's session and the revocation feed
+    live as long as the app."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await proxy.start()
-        try:
+        async with AsyncExitStack() as stack:
+            for part in parts:
+                await part.start()
+                stack.push_async_callback(part.close)
             yield
-        finally:
-            await proxy.close()
 
     # No OpenAPI of its own: the gateway will serve the services' documents aggregated.
     app = FastAPI(title="LKA gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
@@ -79,8 +97,9 @@ def site_app(proxy: UpstreamProxy) -> FastAPI:
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:
         # The gateway's own readiness only: a service that is down is that service's 503,
-        # and taking the gateway out of rotation would not bring it back.
-        if proxy.ready:
+        # and taking the gateway out of rotation would not bring it back. Not ready before
+        # the revocation list is loaded: a fresh replica would let ended sessions through.
+        if all(part.ready for part in parts):
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "not ready"}, status_code=503)
 
@@ -94,6 +113,7 @@ def site_app(proxy: UpstreamProxy) -> FastAPI:
 def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     settings = settings or GatewaySettings()
     proxy = UpstreamProxy(settings)
-    gateway = Gateway(api=api_chain(proxy), site=site_app(proxy))
+    edge = EdgeAuth(settings)
+    gateway = Gateway(api=api_chain(proxy, edge), site=site_app(proxy, edge))
     # CORS, when it comes, wraps this too: preflights are answered for every path.
     return RequestContextMiddleware(gateway, max_body_bytes=settings.max_body_bytes)

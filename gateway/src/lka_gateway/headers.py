@@ -1,7 +1,9 @@
 """Which headers cross the gateway, in each direction (RFC 9110 §7.6.1).
 
 Hop-by-hop headers describe one connection and stop here; the `X-Forwarded-*` headers tell
-the service who called and how; `X-Request-ID` is the id the whole stack logs the call under.
+the service who called and how; `X-Request-ID` is the id the whole stack logs the call under;
+`X-User-*` and `X-Session-Id` say whose token the gateway verified, and only the gateway
+writes them.
 """
 
 from __future__ import annotations
@@ -9,6 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from starlette.types import Scope
+
+from lka_common.auth import Principal
+
+# Where the token check leaves the identity headers of a verified caller for `to_upstream`.
+IDENTITY_SCOPE_KEY = "lka_identity"
 
 # Host is not forwarded as is: the client library writes the service's own, and the
 # caller's goes on in X-Forwarded-Host. Expect is answered by this hop's server already.
@@ -23,8 +30,21 @@ _HOP_BY_HOP = frozenset(
         b"expect",
     }
 )
-# Replaced by the gateway's own values, never trusted from the caller.
-_REPLACED_UP = frozenset({b"host", b"x-request-id", b"x-forwarded-proto", b"x-forwarded-host"})
+# Replaced by the gateway's own values, never trusted from the caller. The identity headers
+# go from every call, public ones too: a service must never read a caller's claim about
+# itself as if the gateway had verified it.
+_REPLACED_UP = frozenset(
+    {
+        b"host",
+        b"x-request-id",
+        b"x-forwarded-proto",
+        b"x-forwarded-host",
+        b"x-user-id",
+        b"x-user-role",
+        b"x-user-email",
+        b"x-session-id",
+    }
+)
 # The gateway's server writes its own Date, and the request middleware adds X-Request-ID.
 _REPLACED_DOWN = frozenset({b"date", b"server", b"x-request-id"})
 
@@ -69,7 +89,17 @@ def to_upstream(scope: Scope, request_id: str) -> list[tuple[str, str]]:
     if host:
         headers.append(("x-forwarded-host", host))
     headers.append(("x-request-id", request_id))
+    headers.extend(scope.get(IDENTITY_SCOPE_KEY, ()))
     return headers
+
+
+def identity_headers(principal: Principal) -> tuple[tuple[str, str], ...]:
+    """Who the verified caller is, for the services. The token itself goes on too: the
+    services verify it themselves, these headers only save them reading it again."""
+    headers = [("x-user-id", str(principal.user_id)), ("x-user-role", principal.role)]
+    if principal.session_id is not None:
+        headers.append(("x-session-id", str(principal.session_id)))
+    return tuple(headers)
 
 
 def to_caller(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:

@@ -2,49 +2,63 @@
 
 Routing comes before authentication, so a path not listed here is 404 for everybody.
 Paths under `/internal/` are calls the services make to each other and are never listed.
+Each row also says who may call the path (`Access`), so the token check reads it from the
+matched route instead of keeping a list of its own.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 
 API_PREFIX = "/api/v1"
 
+
+class Access(Enum):
+    """Who may call a route: the public calls of CONTRACT §2 need no token, the rest do."""
+
+    SIGNED_IN = "signed_in"  # a valid access token, or 401
+    PUBLIC = "public"  # no check: whatever token comes along goes on to the service unread
+    OPTIONAL = "optional"  # no token is fine, but one that is given must be valid
+
+
+SIGNED_IN, PUBLIC, OPTIONAL = Access.SIGNED_IN, Access.PUBLIC, Access.OPTIONAL
+
 # Most specific first: the `/accounts/{id}/...` sub-resources belong to other services than
 # `/accounts/{id}` itself. A `{param}` is one non-empty path segment.
-ROUTING_TABLE: tuple[tuple[str, str], ...] = (
-    ("/accounts/{id}/meters", "readings"),
-    ("/accounts/{id}/readings", "readings"),
-    ("/accounts/{id}/consumption", "readings"),
-    ("/accounts/{id}/payments", "payments"),
-    ("/accounts", "accounts"),
-    ("/accounts/{id}", "accounts"),
-    ("/regions", "accounts"),
-    ("/link-requests", "accounts"),
-    ("/link-requests/{id}", "accounts"),
-    ("/operator/link-requests", "accounts"),
-    ("/operator/link-requests/{id}/approve", "accounts"),
-    ("/operator/link-requests/{id}/reject", "accounts"),
-    ("/operator/billing-accounts/{region_code}/{number}", "accounts"),
-    ("/auth/register", "identity"),
-    ("/auth/email/confirm", "identity"),
-    ("/auth/email/resend", "identity"),
-    ("/auth/login", "identity"),
-    ("/auth/refresh", "identity"),
-    ("/auth/logout", "identity"),
-    ("/auth/password/forgot", "identity"),
-    ("/auth/password/reset", "identity"),
-    ("/profile", "identity"),
-    ("/profile/password", "identity"),
-    ("/profile/merge", "identity"),
-    ("/.well-known/jwks.json", "identity"),
-    ("/public/readings", "readings"),
-    ("/payments", "payments"),
-    ("/payments/{id}", "payments"),
-    ("/payments/acquirer/rbs/callback", "payments"),
-    ("/feedback", "notifications"),
-    ("/operator/feedback", "notifications"),
+ROUTING_TABLE: tuple[tuple[str, str, Access], ...] = (
+    ("/accounts/{id}/meters", "readings", SIGNED_IN),
+    ("/accounts/{id}/readings", "readings", SIGNED_IN),
+    ("/accounts/{id}/consumption", "readings", SIGNED_IN),
+    ("/accounts/{id}/payments", "payments", SIGNED_IN),
+    ("/accounts", "accounts", SIGNED_IN),
+    ("/accounts/{id}", "accounts", SIGNED_IN),
+    ("/regions", "accounts", PUBLIC),
+    ("/link-requests", "accounts", SIGNED_IN),
+    ("/link-requests/{id}", "accounts", SIGNED_IN),
+    ("/operator/link-requests", "accounts", SIGNED_IN),
+    ("/operator/link-requests/{id}/approve", "accounts", SIGNED_IN),
+    ("/operator/link-requests/{id}/reject", "accounts", SIGNED_IN),
+    ("/operator/billing-accounts/{region_code}/{number}", "accounts", SIGNED_IN),
+    ("/auth/register", "identity", PUBLIC),
+    ("/auth/email/confirm", "identity", PUBLIC),
+    ("/auth/email/resend", "identity", PUBLIC),
+    ("/auth/login", "identity", PUBLIC),
+    ("/auth/refresh", "identity", PUBLIC),
+    ("/auth/logout", "identity", SIGNED_IN),
+    ("/auth/password/forgot", "identity", PUBLIC),
+    ("/auth/password/reset", "identity", PUBLIC),
+    ("/profile", "identity", SIGNED_IN),
+    ("/profile/password", "identity", SIGNED_IN),
+    ("/profile/merge", "identity", SIGNED_IN),
+    ("/.well-known/jwks.json", "identity", PUBLIC),
+    ("/public/readings", "readings", PUBLIC),
+    ("/payments", "payments", SIGNED_IN),
+    ("/payments/{id}", "payments", SIGNED_IN),
+    ("/payments/acquirer/rbs/callback", "payments", PUBLIC),
+    ("/feedback", "notifications", OPTIONAL),
+    ("/operator/feedback", "notifications", SIGNED_IN),
 )
 
 _PARAM = re.compile(r"\{[a-z_]+\}")
@@ -57,6 +71,7 @@ class Route:
 
     path: str
     service: str
+    access: Access
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -69,8 +84,8 @@ def _build() -> tuple[dict[str, Route], dict[str, tuple[tuple[re.Pattern[str], R
     # those sharing the first segment, so a match costs a handful of regex calls at most.
     literal: dict[str, Route] = {}
     templated: dict[str, list[tuple[re.Pattern[str], Route]]] = {}
-    for template, service in ROUTING_TABLE:
-        route = Route(API_PREFIX + template, service)
+    for template, service, access in ROUTING_TABLE:
+        route = Route(API_PREFIX + template, service, access)
         if _PARAM.search(template):
             templated.setdefault(_first_segment(template), []).append((_compile(template), route))
         else:

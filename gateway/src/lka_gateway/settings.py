@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from lka_common.settings import DEFAULT_AMQP_URL, shared_env
+
+JWKS_PATH = "/api/v1/.well-known/jwks.json"
+REVOCATIONS_PATH = "/api/v1/internal/revocations"
 
 
 class GatewaySettings(BaseSettings):
@@ -39,6 +45,35 @@ class GatewaySettings(BaseSettings):
     upstream_keepalive_s: float = 4.0
 
     max_body_bytes: int = 1024 * 1024
+
+    # Access tokens (CONTRACT §2): identity's JWKS, by default where identity_url says identity
+    # is (so a stack on other ports needs no second address), or a fixed JWKS document (JSON).
+    jwks_url: str = ""
+    jwks_json: str | None = None
+    jwt_issuer: str = "lka-identity"
+    jwt_audience: str = "lka"
+    # Identity's access-token lifetime: how long a revocation can still refuse a live token.
+    access_token_ttl_s: float = 900.0
+    # Verified tokens remembered, each for at most this long (and never past its `exp`).
+    token_cache_size: int = 10_000
+    token_cache_s: float = 60.0
+
+    # The broker the revocation events come from; the stack-wide LKA_AMQP_URL unless set here.
+    amqp_url: str = Field(default_factory=lambda: shared_env("AMQP_URL", DEFAULT_AMQP_URL))
+    # Back-off between attempts to reach the broker or identity's list: doubles up to this.
+    revocations_retry_first_s: float = 0.5
+    revocations_retry_max_s: float = 30.0
+    revocations_timeout_s: float = 5.0
+
+    @model_validator(mode="after")
+    def _jwks_from_identity(self) -> GatewaySettings:
+        if not self.jwks_url:
+            self.jwks_url = self.identity_url.rstrip("/") + JWKS_PATH
+        return self
+
+    @property
+    def revocations_url(self) -> str:
+        return self.identity_url.rstrip("/") + REVOCATIONS_PATH
 
     def upstreams(self) -> dict[str, str]:
         """Base URL of each service by the name the routing table uses."""
