@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,10 @@ import pytest
 from lka_common.testing.private_servers import PrivateMailCatcher, PrivatePostgres, PrivateRabbitMQ
 from lka_common.testing.processes import ServiceProcess
 from lka_common.testing.servers import Servers, private_vhost
+
+# The drills share a harness module beside them (pytest imports tests by path, not package).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import Notifications
 
 StartProcess = Callable[[str, str, dict[str, str]], ServiceProcess]
 
@@ -79,3 +84,13 @@ def start_process() -> Iterator[StartProcess]:
             Path(keep).mkdir(parents=True, exist_ok=True)
             shutil.copy(process.log_path, Path(keep) / f"{process.log_path.stem}.log")
         process.cleanup()
+
+
+@pytest.fixture
+def notifications(
+    notifications_db: str, drill_amqp_url: str, mailcatcher: PrivateMailCatcher, start_process: StartProcess
+) -> Notifications:
+    return Notifications(notifications_db, drill_amqp_url, mailcatcher, start_process)
+
+
+# ----------------------------------------------------------------------------- a. relay killed
