@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := libs/common services/identity services/accounts services/readings services/payments \
-            services/notifications gateway tools/mailcatcher tools/devstack
+            services/notifications gateway tools/mailcatcher tools/devstack tools/billing_simulator
 EXISTING := $(foreach p,$(PACKAGES),$(if $(wildcard $(p)/pyproject.toml),$(p)))
 STAMP := $(VENV)/.installed
 

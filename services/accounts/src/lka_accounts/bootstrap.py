@@ -4,14 +4,37 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from lka_accounts.entrypoints.errors import install_error_handlers
+from lka_accounts.entrypoints.routers import accounts, link_requests, operator, regions
+from lka_accounts.service_layer import billing, merge
 from lka_accounts.settings import AccountsSettings
+from lka_common.events.billing import BillingAccountUpdated, BillingPaymentRegistered
+from lka_common.events.identity import ProfilesMerged
+from lka_common.events.payments import PaymentSucceeded
 from lka_common.messaging.consumer import Subscription
 from lka_common.web import create_app
 
 
 def build_app(settings: AccountsSettings | None = None) -> FastAPI:
-    return create_app(settings or AccountsSettings(), title="ЛКА: лицевые счета", routers=[])
+    app = create_app(
+        settings or AccountsSettings(),
+        title="ЛКА: лицевые счета",
+        routers=[regions.router, accounts.router, link_requests.router, operator.router],
+    )
+    install_error_handlers(app)
+    return app
 
 
 def subscriptions(settings: AccountsSettings) -> list[Subscription]:
-    return []
+    # Balances on a queue of their own: a flood of billing updates never delays a merge.
+    return [
+        Subscription(
+            queue="accounts.balances",
+            handlers={
+                BillingAccountUpdated: billing.account_updated,
+                BillingPaymentRegistered: billing.payment_registered,
+                PaymentSucceeded: billing.payment_succeeded,
+            },
+        ),
+        Subscription(queue="accounts.profiles", handlers={ProfilesMerged: merge.profiles_merged}),
+    ]

@@ -36,6 +36,18 @@ def bootstrap() -> dict[str, str]:
     return urls
 
 
+async def load_demo_data(env: dict[str, str]) -> None:
+    """The billing simulator publishes the demo data once every consumer is listening (idempotent)."""
+    loader = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "lka_billing_simulator", "load", env=env, stdout=asyncio.subprocess.PIPE
+    )
+    output, _ = await loader.communicate()
+    if loader.returncode == 0:
+        say("демо-данные загружены (лицевые счета: tools/billing_simulator/README.md)")
+    else:
+        say(f"демо-данные не загружены (код {loader.returncode}): {output.decode(errors='replace')[-2000:]}")
+
+
 def banner() -> str:
     services = ", ".join(f"{svc.name} {svc.api_port}" for svc in SERVICES)
     rule = "─" * 64
@@ -71,6 +83,7 @@ async def _run_stack() -> int:
         if not_ready:
             say(f"не готовы за отведённое время: {', '.join(not_ready)}")
         else:
+            await load_demo_data(env)
             print(banner(), flush=True)
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(supervisor.exited.wait())]
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)

@@ -67,6 +67,10 @@ def mail_http_port() -> int:
     return 8025 + port_offset()
 
 
+def billing_simulator_health_port() -> int:
+    return 8095 + port_offset()
+
+
 def stack_env() -> dict[str, str]:
     """The settings every child gets, so all ports agree with each other (docs/operations.md)."""
     env = {
@@ -124,5 +128,14 @@ def stack_processes() -> list[Process]:
                 f"http://127.0.0.1:{svc.relay_health_port}/readyz",
             ),
         ]
+    simulator_port = billing_simulator_health_port()
+    processes.append(
+        Process(
+            "billing-simulator",
+            [py, "-m", "lka_billing_simulator", "run"],
+            f"http://127.0.0.1:{simulator_port}/readyz",
+            {"LKA_BILLING_SIMULATOR_HEALTH_PORT": str(simulator_port)},
+        )
+    )
     processes.append(Process("gateway", [py, "-m", "lka_gateway"], f"http://127.0.0.1:{gateway_port()}/healthz"))
     return processes

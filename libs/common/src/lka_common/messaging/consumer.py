@@ -71,13 +71,15 @@ class ConsumerRunner:
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
         self._stopping = False
+        self._consuming = False
         # No more handlers at once than the database pool serves; the rest of the prefetched
         # messages wait here instead of timing out on the pool.
         self._slots = asyncio.Semaphore(concurrency or prefetch)
 
     def ready(self) -> bool:
         return (
-            self._connection is not None
+            self._consuming
+            and self._connection is not None
             and not self._connection.is_closed
             and self._channel is not None
             and not self._channel.is_closed
@@ -95,6 +97,9 @@ class ConsumerRunner:
             )
             await queue.consume(self._callback(sub))
             log.info("consumer_started", queue=sub.queue, routing_keys=sub.routing_keys)
+        # Ready only once every queue is declared, bound and consumed: a publisher waiting
+        # for readiness must find the queues there.
+        self._consuming = True
         try:
             while not stop.is_set():
                 await self._refresh_dead_letter_depth()

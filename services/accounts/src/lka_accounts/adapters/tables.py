@@ -2,6 +2,78 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, MetaData, Table, Text
+from sqlalchemy.dialects.postgresql import UUID
 
 metadata = MetaData()
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("code", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+# The registry: each account as billing last sent it (the newest `as_of` wins).
+billing_accounts = Table(
+    "billing_accounts",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("region_code", Text, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("owner_surname", Text, nullable=False),
+    Column("owner_initials", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("debt_kopecks", BigInteger, nullable=False),
+    Column("penalty_kopecks", BigInteger, nullable=False),
+    Column("last_payment_kopecks", BigInteger),
+    Column("last_payment_date", Date),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+portal_payments = Table(
+    "portal_payments",
+    metadata,
+    Column("payment_id", UUID(as_uuid=True), primary_key=True),
+    Column("region_code", Text, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("amount_kopecks", BigInteger, nullable=False),
+    Column("paid_at", DateTime(timezone=True)),
+    Column("registered_at", DateTime(timezone=True)),
+    Column("billing_payment_id", Text),
+)
+
+account_links = Table(
+    "account_links",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("account_id", UUID(as_uuid=True), primary_key=True),
+    Column("linked_via", Text, nullable=False),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+)
+
+link_requests = Table(
+    "link_requests",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("region_code", Text, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("comment", Text),
+    Column("decided_by", UUID(as_uuid=True)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+link_attempts = Table(
+    "link_attempts",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("key", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

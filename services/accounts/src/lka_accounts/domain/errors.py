@@ -1,0 +1,39 @@
+"""Why the accounts service refuses a request, in domain terms; entrypoints/errors.py maps each to HTTP."""
+
+from __future__ import annotations
+
+
+class AccountsError(Exception):
+    """Base of every refusal the service layer raises."""
+
+
+class NotFound(AccountsError):
+    """Unknown, or not the caller's: deliberately the same (CONTRACT §2, QUALITY 7)."""
+
+
+class UnknownRegion(AccountsError):
+    pass
+
+
+class AlreadyLinked(AccountsError):
+    """The account is already linked to the caller's profile."""
+
+
+class TooManyAttempts(AccountsError):
+    """The failed-attempt limit of the user or of the account is reached."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(retry_after_s)
+        self.retry_after_s = retry_after_s
+
+
+class RequestAlreadyResolved(AccountsError):
+    """A request that is no longer pending can be neither edited nor decided again."""
+
+
+class DuplicateRequest(AccountsError):
+    """An edit would make a second pending request for the same account."""
+
+
+class AccountUnknown(AccountsError):
+    """An operator approves a request for an account billing has not sent (yet)."""

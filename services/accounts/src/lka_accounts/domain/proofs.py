@@ -1,0 +1,53 @@
+"""What proves a subscriber may link an account (the manual's «Добавление лицевого счета»).
+
+Either the last payment's amount, exact to the kopeck, or the first three letters of the
+owner's surname, compared case-insensitively and with ё = е (people type е for ё, and billing
+spells it either way).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Literal
+
+from lka_accounts.domain.model import BillingAccount
+
+SURNAME_PREFIX_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class LastPaymentProof:
+    amount_kopecks: int
+    via: Literal["last_payment"] = "last_payment"
+
+
+@dataclass(frozen=True)
+class SurnameProof:
+    letters: str
+    via: Literal["surname"] = "surname"
+
+
+Proof = LastPaymentProof | SurnameProof
+
+
+def fold_letters(text: str) -> str:
+    """The form in which letters are compared: trimmed, case-folded, ё as е."""
+    return text.strip().casefold().replace("ё", "е")
+
+
+def is_surname_prefix(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) == SURNAME_PREFIX_LENGTH and stripped.isalpha()
+
+
+def proves(proof: Proof, account: BillingAccount | None) -> bool:
+    """Whether the proof matches the account; an account billing does not know matches nothing."""
+    if account is None:
+        return False
+    if isinstance(proof, LastPaymentProof):
+        return account.last_payment_kopecks is not None and account.last_payment_kopecks == proof.amount_kopecks
+    expected = fold_letters(account.owner_surname)[:SURNAME_PREFIX_LENGTH]
+    given = fold_letters(proof.letters)
+    # A constant-time compare: the letters are a (weak) secret, so leak nothing through timing.
+    return len(expected) == SURNAME_PREFIX_LENGTH and hmac.compare_digest(expected.encode(), given.encode())

@@ -1,0 +1,25 @@
+"""Request dependencies of the accounts routers: the link limits, and a list's page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from lka_accounts.service_layer.limits import LinkLimits
+from lka_accounts.settings import AccountsSettings
+from lka_common.schemas import Page
+
+
+def get_limits(request: Request) -> LinkLimits:
+    settings: AccountsSettings = request.app.state.settings
+    return LinkLimits.from_settings(settings)
+
+
+def get_page(limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+    """`limit` (default 50, at most 200) and `offset` of a list (CONTRACT §2)."""
+    return Page(limit=limit, offset=offset)
+
+
+LimitsDep = Annotated[LinkLimits, Depends(get_limits)]
+PageDep = Annotated[Page, Depends(get_page)]

@@ -1,0 +1,37 @@
+"""The accounts service's refusals as problem+json (CONTRACT §2): one place maps every domain
+error to its status, stable code and Russian detail, so the routers only call their use case."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from lka_accounts.domain import errors, messages
+from lka_common.problems import Problem, validation_problem
+
+
+def problem_for(exc: errors.AccountsError) -> Problem:
+    if isinstance(exc, errors.UnknownRegion):
+        found = [{"field": "region_code", "message": messages.UNKNOWN_REGION}]
+        return validation_problem(found, code="unknown_region", detail=messages.UNKNOWN_REGION)
+    if isinstance(exc, errors.AlreadyLinked):
+        return Problem(409, "already_linked", messages.ALREADY_LINKED)
+    if isinstance(exc, errors.TooManyAttempts):
+        return Problem(
+            429, "too_many_attempts", messages.TOO_MANY_ATTEMPTS, headers={"Retry-After": str(exc.retry_after_s)}
+        )
+    if isinstance(exc, errors.RequestAlreadyResolved):
+        return Problem(409, "request_resolved", messages.REQUEST_RESOLVED)
+    if isinstance(exc, errors.DuplicateRequest):
+        return Problem(409, "duplicate_request", messages.DUPLICATE_REQUEST)
+    if isinstance(exc, errors.AccountUnknown):
+        return Problem(409, "account_unknown", messages.ACCOUNT_UNKNOWN)
+    return Problem(404)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_accounts_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, errors.AccountsError)
+        return problem_for(exc).response()
+
+    app.add_exception_handler(errors.AccountsError, on_accounts_error)

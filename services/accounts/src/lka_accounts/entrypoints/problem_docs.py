@@ -1,0 +1,21 @@
+"""What each problem status means on the accounts routes, for their OpenAPI documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lka_common.problem_docs import problem_responses
+
+_DESCRIPTIONS = {
+    401: "unauthorized: no valid access token",
+    403: "forbidden: operators only",
+    404: "not_found: unknown, or not the caller's",
+    409: "already_linked, request_resolved, duplicate_request or account_unknown",
+    422: "validation_error or unknown_region",
+    429: "too_many_attempts: failed link attempts of the user or of the account; see Retry-After",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for an accounts route answering these statuses."""
+    return problem_responses({status: _DESCRIPTIONS[status] for status in statuses})

@@ -1,0 +1,58 @@
+"""`/operator/…`: the supplier's operators review link requests and look accounts up."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query
+
+from lka_accounts.domain.model import RequestStatus
+from lka_accounts.entrypoints.dependencies import PageDep
+from lka_accounts.entrypoints.problem_docs import problems
+from lka_accounts.entrypoints.schemas import BillingAccountOut, OperatorLinkRequestOut, RejectIn
+from lka_accounts.service_layer import queries, review
+from lka_common.auth import Operator
+from lka_common.web import UowDep
+
+router = APIRouter(prefix="/operator", tags=["operator"])
+
+
+@router.get("/link-requests", response_model=list[OperatorLinkRequestOut], responses=problems(401, 403, 422))
+async def list_requests(
+    operator: Operator, uow: UowDep, page: PageDep, status: Annotated[RequestStatus | None, Query()] = None
+) -> list[OperatorLinkRequestOut]:
+    found = await queries.requests_by_status(uow, status, page.limit, page.offset)
+    return [OperatorLinkRequestOut.of(request) for request in found]
+
+
+@router.post(
+    "/link-requests/{request_id}/approve",
+    response_model=OperatorLinkRequestOut,
+    responses=problems(401, 403, 404, 409, 422),
+)
+async def approve_request(request_id: UUID, operator: Operator, uow: UowDep) -> OperatorLinkRequestOut:
+    return OperatorLinkRequestOut.of(await review.approve(uow, request_id, operator.user_id))
+
+
+@router.post(
+    "/link-requests/{request_id}/reject",
+    response_model=OperatorLinkRequestOut,
+    responses=problems(401, 403, 404, 409, 422),
+)
+async def reject_request(request_id: UUID, body: RejectIn, operator: Operator, uow: UowDep) -> OperatorLinkRequestOut:
+    return OperatorLinkRequestOut.of(await review.reject(uow, request_id, operator.user_id, body.comment))
+
+
+@router.get(
+    "/billing-accounts/{region_code}/{number}",
+    response_model=BillingAccountOut,
+    responses=problems(401, 403, 404, 422),
+)
+async def billing_account(
+    region_code: Annotated[str, Path(max_length=64)],
+    number: Annotated[str, Path(max_length=32)],
+    operator: Operator,
+    uow: UowDep,
+) -> BillingAccountOut:
+    return BillingAccountOut.of(await queries.billing_account(uow, region_code, number))

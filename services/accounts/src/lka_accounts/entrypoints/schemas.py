@@ -1,0 +1,168 @@
+"""Request and response bodies of the accounts API (CONTRACT §2 "accounts").
+
+Money leaves as decimal strings ("1523.40") and enters as one; the proof of a link is exactly
+one of the last payment's amount and the surname's first three letters.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import Field, field_validator, model_validator
+
+from lka_accounts.domain import messages
+from lka_accounts.domain.model import AccountSummary, LinkRequest, RequestStatus
+from lka_accounts.domain.money import format_kopecks, parse_amount
+from lka_accounts.domain.proofs import LastPaymentProof, Proof, SurnameProof, is_surname_prefix
+from lka_common.schemas import RequestModel, ResponseModel
+
+RegionCode = Annotated[str, Field(min_length=1, max_length=64)]
+AccountNumber = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-zА-Яа-яЁё/\-]+$")]
+Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1523.40"])]
+
+
+class LinkIn(RequestModel):
+    region_code: RegionCode
+    number: AccountNumber
+    last_payment_amount: str | None = Field(default=None, max_length=20, examples=["1523.40"])
+    surname_prefix: str | None = Field(default=None, max_length=10, examples=["Ива"])
+
+    @field_validator("last_payment_amount")
+    @classmethod
+    def _amount(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_amount(value)
+        return value
+
+    @field_validator("surname_prefix")
+    @classmethod
+    def _letters(cls, value: str | None) -> str | None:
+        if value is not None and not is_surname_prefix(value):
+            raise ValueError(messages.SURNAME_PREFIX)
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one_proof(self) -> LinkIn:
+        if (self.last_payment_amount is None) == (self.surname_prefix is None):
+            raise ValueError(messages.ONE_PROOF)
+        return self
+
+    def proof(self) -> Proof:
+        if self.last_payment_amount is not None:
+            return LastPaymentProof(parse_amount(self.last_payment_amount))
+        assert self.surname_prefix is not None
+        return SurnameProof(self.surname_prefix)
+
+
+class RejectIn(RequestModel):
+    comment: str = Field(min_length=1, max_length=1000)
+
+
+class RegionOut(ResponseModel):
+    code: str
+    name: str
+
+
+class AccountOut(ResponseModel):
+    id: UUID
+    region: RegionOut
+    number: str
+    address: str
+    debt: Money = Field(description="> 0 the subscriber owes, < 0 overpaid.")
+    penalty: Money
+    amount_due: Money = Field(description="max(debt + penalty, 0).")
+    balance_as_of: datetime
+    pending_payments: Money = Field(description="Paid in the portal, not yet registered by billing.")
+
+    @classmethod
+    def of(cls, item: AccountSummary) -> AccountOut:
+        account = item.account
+        return cls(
+            id=account.id,
+            region=RegionOut(code=item.region.code, name=item.region.name),
+            number=account.number,
+            address=account.address,
+            debt=format_kopecks(account.debt_kopecks),
+            penalty=format_kopecks(account.penalty_kopecks),
+            amount_due=format_kopecks(item.amount_due_kopecks),
+            balance_as_of=account.as_of,
+            pending_payments=format_kopecks(item.pending_kopecks),
+        )
+
+
+class LastPaymentOut(ResponseModel):
+    amount: Money
+    date: str
+
+
+class BillingAccountOut(AccountOut):
+    """The registry entry for operators: what billing last sent, owner included."""
+
+    owner_surname: str
+    owner_initials: str
+    last_payment: LastPaymentOut | None
+
+    @classmethod
+    def of(cls, item: AccountSummary) -> BillingAccountOut:
+        account = item.account
+        last = None
+        if account.last_payment_kopecks is not None and account.last_payment_date is not None:
+            last = LastPaymentOut(
+                amount=format_kopecks(account.last_payment_kopecks), date=account.last_payment_date.isoformat()
+            )
+        return cls(
+            **AccountOut.of(item).model_dump(),
+            owner_surname=account.owner_surname,
+            owner_initials=account.owner_initials,
+            last_payment=last,
+        )
+
+
+class LinkRequestOut(ResponseModel):
+    id: UUID
+    region_code: str
+    number: str
+    status: RequestStatus
+    comment: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, request: LinkRequest) -> LinkRequestOut:
+        return cls.model_validate(request)
+
+
+class OperatorLinkRequestOut(LinkRequestOut):
+    user_id: UUID
+
+    @classmethod
+    def of(cls, request: LinkRequest) -> OperatorLinkRequestOut:
+        return cls.model_validate(request)
+
+
+class LinkedOut(ResponseModel):
+    status: Literal["linked"] = "linked"
+    account: AccountOut
+    message: str = messages.ACCOUNT_LINKED
+
+
+class RequestCreatedOut(ResponseModel):
+    status: Literal["request_created"] = "request_created"
+    request: LinkRequestOut
+    message: str = messages.REQUEST_CREATED
+
+
+class RequestLinkedOut(ResponseModel):
+    status: Literal["linked"] = "linked"
+    message: str = messages.REQUEST_LINKED
+
+
+class RequestPendingOut(ResponseModel):
+    status: Literal["pending"] = "pending"
+    request: LinkRequestOut
+
+
+class MessageOut(ResponseModel):
+    message: str

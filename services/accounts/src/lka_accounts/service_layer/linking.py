@@ -1,0 +1,117 @@
+"""A subscriber links an account (the manual's «Добавление лицевого счета»), edits a request
+(«Редактирование заявок на присоединение») or removes an account («Удаление лицевого счета»).
+
+A wrong proof and a number billing does not know end the same way, in a request, so the answer
+never tells whether an account exists (no enumeration). Failed attempts count toward the limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from lka_accounts.adapters import links, regions, registry, requests
+from lka_accounts.domain.errors import AlreadyLinked, DuplicateRequest, NotFound, RequestAlreadyResolved, UnknownRegion
+from lka_accounts.domain.model import AccountSummary, BillingAccount, LinkRequest
+from lka_accounts.domain.proofs import Proof, proves
+from lka_accounts.service_layer import limits as link_limits
+from lka_accounts.service_layer import steps
+from lka_accounts.service_layer.limits import LinkLimits
+from lka_common.events.accounts import AccountUnlinked
+from lka_common.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Linked:
+    account: AccountSummary
+
+
+@dataclass(frozen=True)
+class Pending:
+    request: LinkRequest
+
+
+async def link_account(
+    uow: UnitOfWork, limits: LinkLimits, user_id: UUID, region_code: str, number: str, proof: Proof
+) -> Linked | Pending:
+    now = datetime.now(UTC)
+    async with uow:
+        account = await _target(uow, user_id, region_code, number)
+        counters = limits.for_attempt(user_id, region_code, number)
+        await link_limits.guard(uow.session, counters, now)
+        if account is not None and proves(proof, account):
+            await steps.link(uow, user_id, account, proof.via, now)
+            # A request the user had open for this account is settled by the proof itself.
+            open_request = await requests.pending_for(uow.session, user_id, region_code, number)
+            if open_request is not None:
+                await steps.resolve(uow, open_request, approved=True, decided_by=None, comment=None, now=now)
+            summary = await links.summary_of_user(uow.session, user_id, account.id)
+            await uow.commit()
+            assert summary is not None
+            return Linked(summary)
+        await link_limits.record_failure(uow.session, counters, now)
+        request = await steps.open_request(uow, user_id, region_code, number, now)
+        await uow.commit()
+        return Pending(request)
+
+
+async def edit_request(
+    uow: UnitOfWork,
+    limits: LinkLimits,
+    user_id: UUID,
+    request_id: UUID,
+    region_code: str,
+    number: str,
+    proof: Proof,
+) -> Linked | Pending:
+    """Correct a pending request: with a right proof the account is linked at once."""
+    now = datetime.now(UTC)
+    async with uow:
+        request = await requests.get(uow.session, request_id, user_id=user_id, for_update=True)
+        if request is None:
+            raise NotFound
+        if request.status != "pending":
+            raise RequestAlreadyResolved
+        account = await _target(uow, user_id, region_code, number)
+        counters = limits.for_attempt(user_id, region_code, number)
+        await link_limits.guard(uow.session, counters, now)
+        if account is not None and proves(proof, account):
+            await steps.link(uow, user_id, account, proof.via, now)
+            await steps.resolve(uow, request, approved=True, decided_by=None, comment=None, now=now)
+            summary = await links.summary_of_user(uow.session, user_id, account.id)
+            await uow.commit()
+            assert summary is not None
+            return Linked(summary)
+        await link_limits.record_failure(uow.session, counters, now)
+        if (region_code, number) != (request.region_code, request.number):
+            other = await requests.pending_for(uow.session, user_id, region_code, number)
+            if other is not None:
+                await uow.commit()  # the failure still counts
+                raise DuplicateRequest
+        edited = await requests.change(uow.session, request.id, region_code=region_code, number=number, updated_at=now)
+        await uow.commit()
+        return Pending(edited)
+
+
+async def unlink_account(uow: UnitOfWork, user_id: UUID, account_id: UUID) -> None:
+    async with uow:
+        removed = await links.remove(uow.session, user_id, account_id)
+        if removed is None:
+            raise NotFound
+        event = AccountUnlinked(
+            user_id=user_id, account_id=account_id, region_code=removed.region_code, account_number=removed.number
+        )
+        uow.publish(event, subject=str(account_id))
+        await uow.commit()
+
+
+async def _target(uow: UnitOfWork, user_id: UUID, region_code: str, number: str) -> BillingAccount | None:
+    """The account a link attempt names (None: billing does not know it); refuses an unknown
+    region and an account the user already has."""
+    if not await regions.exists(uow.session, region_code):
+        raise UnknownRegion
+    account = await registry.find(uow.session, region_code, number)
+    if account is not None and await links.is_linked(uow.session, user_id, account.id):
+        raise AlreadyLinked
+    return account

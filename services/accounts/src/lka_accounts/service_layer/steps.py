@@ -1,0 +1,77 @@
+"""Steps the use cases share: linking an account and resolving a request, each with its event."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from uuid import UUID
+
+from lka_accounts.adapters import links, requests
+from lka_accounts.domain.model import BillingAccount, LinkedVia, LinkRequest
+from lka_common.events.accounts import AccountLinked, LinkRequestCreated, LinkRequestResolved
+from lka_common.uow import UnitOfWork
+
+
+async def link(uow: UnitOfWork, user_id: UUID, account: BillingAccount, via: LinkedVia, now: datetime) -> bool:
+    """Link and announce it; False (and no event) when the link already existed."""
+    if not await links.add(uow.session, user_id, account.id, via, now):
+        return False
+    event = AccountLinked(
+        user_id=user_id,
+        account_id=account.id,
+        region_code=account.region_code,
+        account_number=account.number,
+        linked_via=via,
+    )
+    uow.publish(event, subject=str(account.id))
+    return True
+
+
+async def open_request(uow: UnitOfWork, user_id: UUID, region_code: str, number: str, now: datetime) -> LinkRequest:
+    """The user's pending request for this account: the open one if any, else a new one."""
+    existing = await requests.pending_for(uow.session, user_id, region_code, number)
+    if existing is not None:
+        return await requests.change(uow.session, existing.id, updated_at=now)
+    request = LinkRequest(
+        id=uuid.uuid4(),
+        user_id=user_id,
+        region_code=region_code,
+        number=number,
+        status="pending",
+        comment=None,
+        decided_by=None,
+        decided_at=None,
+        created_at=now,
+        updated_at=now,
+    )
+    await requests.add(uow.session, request)
+    created = LinkRequestCreated(
+        request_id=request.id, user_id=user_id, region_code=region_code, account_number=number, status="pending"
+    )
+    uow.publish(created, subject=str(user_id))
+    return request
+
+
+async def resolve(
+    uow: UnitOfWork,
+    request: LinkRequest,
+    *,
+    approved: bool,
+    decided_by: UUID | None,
+    comment: str | None,
+    now: datetime,
+) -> LinkRequest:
+    """Close a pending request, record who decided and when (no one: the subscriber proved it)."""
+    status = "approved" if approved else "rejected"
+    decided = await requests.change(
+        uow.session, request.id, status=status, comment=comment, decided_by=decided_by, decided_at=now, updated_at=now
+    )
+    resolved = LinkRequestResolved(
+        request_id=request.id,
+        user_id=request.user_id,
+        region_code=request.region_code,
+        account_number=request.number,
+        status=status,
+    )
+    uow.publish(resolved, subject=str(request.user_id))
+    return decided

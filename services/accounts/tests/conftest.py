@@ -1,0 +1,196 @@
+"""Fixtures of the accounts tests: a migrated database, the API served for real with tokens of
+the tests' own key, the consumer run in-process against this run's vhost, `billing` putting
+accounts into the registry, and `outbox` reading back the events the service raised."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Any, NamedTuple
+
+import asyncpg
+import httpx
+import pytest
+
+from lka_accounts.bootstrap import build_app, subscriptions
+from lka_accounts.service_layer import billing as billing_handlers
+from lka_accounts.settings import AccountsSettings
+from lka_common.db import make_engine, make_sessionmaker
+from lka_common.entrypoints import consumer_runner
+from lka_common.events.base import EventData
+from lka_common.events.billing import BillingAccountUpdated, LastPayment
+from lka_common.events.envelope import CloudEvent
+from lka_common.testing.amqp import publish_raw
+from lka_common.testing.databases import plain_url
+from lka_common.testing.http import serve_in_background
+from lka_common.testing.tokens import TokenFactory
+from lka_common.uow import UnitOfWork
+
+V1 = "/api/v1"
+
+
+@pytest.fixture(scope="session")
+def tokens() -> TokenFactory:
+    return TokenFactory()
+
+
+@pytest.fixture(scope="session")
+def settings(migrated_database: Callable[[str], str], amqp_url: str, tokens: TokenFactory) -> AccountsSettings:
+    return AccountsSettings(
+        database_url=migrated_database("accounts"),
+        amqp_url=amqp_url,
+        environment="test",
+        db_pool_size=4,
+        jwks_json=tokens.jwks_json(),
+    )
+
+
+@pytest.fixture(scope="session")
+async def api(settings: AccountsSettings) -> AsyncIterator[httpx.AsyncClient]:
+    async with (
+        serve_in_background(build_app(settings)) as base_url,
+        httpx.AsyncClient(base_url=base_url + V1) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def db(settings: AccountsSettings) -> AsyncIterator[asyncpg.Pool]:
+    async with asyncpg.create_pool(plain_url(settings.database_url), min_size=1, max_size=2) as pool:
+        yield pool
+
+
+@pytest.fixture
+async def consumer(settings: AccountsSettings) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+    """`await consumer()` starts the service's real subscriptions in this process."""
+    started: list[tuple[asyncio.Event, asyncio.Task[None], Any]] = []
+
+    async def start() -> None:
+        runner, engines = consumer_runner(settings, lambda: subscriptions(settings))
+        stop = asyncio.Event()
+        task = asyncio.create_task(runner.run(stop))
+        started.append((stop, task, engines))
+        while not runner.ready():
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # queues declared and consuming
+
+    yield start
+    for stop, task, engines in started:
+        stop.set()
+        await task
+        for engine in engines:
+            await engine.dispose()
+
+
+class Person(NamedTuple):
+    user_id: uuid.UUID
+    headers: dict[str, str]
+
+
+@pytest.fixture
+def person(tokens: TokenFactory) -> Callable[..., Person]:
+    """`person()` a signed-in subscriber, `person("operator")` an operator."""
+
+    def make(role: str = "subscriber") -> Person:
+        user_id = uuid.uuid4()
+        return Person(user_id, {"Authorization": f"Bearer {tokens.issue(user_id, role=role)}"})
+
+    return make
+
+
+def new_number() -> str:
+    """An account number no other test uses."""
+    return str(random.randint(10**9, 10**10 - 1))
+
+
+def account_data(**overrides: Any) -> BillingAccountUpdated:
+    """An account as billing sends it; a fresh number unless one is given."""
+    values: dict[str, Any] = dict(region_code="simferopol", number=new_number(), owner_surname="Иванов")
+    values.update(owner_initials="И. И.", address="г. Симферополь, ул. Киевская, д. 1, кв. 2")
+    values.update(debt_kopecks=152340, penalty_kopecks=1250, as_of=datetime(2026, 11, 1, 3, 0, tzinfo=UTC))
+    values["last_payment"] = LastPayment(amount_kopecks=98765, date=date(2026, 10, 20))
+    return BillingAccountUpdated(**{**values, **overrides})
+
+
+@pytest.fixture
+def billing_event() -> Callable[..., BillingAccountUpdated]:
+    return account_data
+
+
+@pytest.fixture
+def number() -> Callable[[], str]:
+    return new_number
+
+
+@pytest.fixture(scope="session")
+async def billing(settings: AccountsSettings) -> AsyncIterator[Callable[..., Awaitable[BillingAccountUpdated]]]:
+    """`await billing(**fields)`: an account in the registry, through the consumer's own handler."""
+    engine = make_engine(settings, pool_size=1)
+
+    async def put(**overrides: Any) -> BillingAccountUpdated:
+        data = account_data(**overrides)
+        async with UnitOfWork(make_sessionmaker(engine), settings.source) as uow:
+            await billing_handlers.account_updated(uow, data, CloudEvent(id="-", source="/billing", type="-"))
+            await uow.commit()
+        return data
+
+    yield put
+    await engine.dispose()
+
+
+@pytest.fixture
+def outbox(db: asyncpg.Pool) -> Callable[..., Awaitable[list[dict[str, Any]]]]:
+    """`await outbox(type, **fields)`: the `data` of the events of this type the service wrote
+    to its outbox whose fields equal `fields`, oldest first."""
+
+    async def read(routing_key: str, **match: Any) -> list[dict[str, Any]]:
+        rows = await db.fetch("SELECT body FROM outbox WHERE routing_key = $1 ORDER BY id", routing_key)
+        found = [json.loads(row["body"])["data"] for row in rows]
+        wanted = {key: str(value) if isinstance(value, uuid.UUID) else value for key, value in match.items()}
+        return [data for data in found if all(data.get(key) == value for key, value in wanted.items())]
+
+    return read
+
+
+@pytest.fixture
+def eventually() -> Callable[..., Awaitable[Any]]:
+    """`await eventually(async_check)`: poll until it returns something truthy (15 s at most)."""
+
+    async def poll(check: Callable[[], Awaitable[Any]], timeout: float = 15) -> Any:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not (result := await check()):
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("condition not met in time")
+            await asyncio.sleep(0.1)
+        return result
+
+    return poll
+
+
+@pytest.fixture
+def publish(amqp_url: str) -> Callable[..., Awaitable[str]]:
+    """`await publish(data)` -> its id: an event on `lka.events` (started consumers declared it) as
+    its producer sends it, persistent and confirmed; `body=` sends raw bytes instead."""
+
+    async def send(
+        data: EventData | None = None,
+        *,
+        event_id: str | None = None,
+        source: str = "/billing",
+        body: bytes | None = None,
+        routing_key: str | None = None,
+    ) -> str:
+        event_id = event_id or str(uuid.uuid4())
+        if body is None:
+            assert data is not None
+            envelope = CloudEvent(id=event_id, source=source, type=data.event_type, data=data.model_dump(mode="json"))
+            body, routing_key = envelope.to_json(), data.event_type
+        assert routing_key is not None
+        await publish_raw(amqp_url, [(body, event_id)], routing_key)
+        return event_id
+
+    return send
