@@ -11,6 +11,8 @@ import time
 
 from lka_devstack.databases import create_service_databases, migrate_all
 from lka_devstack.layout import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
     SERVICES,
     gateway_port,
     mail_http_port,
@@ -36,16 +38,35 @@ def bootstrap() -> dict[str, str]:
     return urls
 
 
-async def load_demo_data(env: dict[str, str]) -> None:
-    """The billing simulator publishes the demo data once every consumer is listening (idempotent)."""
-    loader = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "lka_billing_simulator", "load", env=env, stdout=asyncio.subprocess.PIPE
+async def _run_quietly(env: dict[str, str], *argv: str) -> tuple[int, str]:
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, *argv, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
     )
-    output, _ = await loader.communicate()
-    if loader.returncode == 0:
+    output, _ = await child.communicate()
+    return child.returncode or 0, output.decode(errors="replace")[-2000:]
+
+
+async def load_demo_data(env: dict[str, str]) -> None:
+    """Billing's demo accounts (published once every consumer listens) and the confirmed demo
+    subscriber; both idempotent."""
+    code, output = await _run_quietly(env, "-m", "lka_billing_simulator", "load")
+    if code == 0:
         say("демо-данные загружены (лицевые счета: tools/billing_simulator/README.md)")
     else:
-        say(f"демо-данные не загружены (код {loader.returncode}): {output.decode(errors='replace')[-2000:]}")
+        say(f"демо-данные не загружены (код {code}): {output}")
+    code, output = await _run_quietly(
+        env,
+        "-m",
+        "lka_identity.entrypoints.operator",
+        "--email",
+        DEMO_EMAIL,
+        "--password",
+        DEMO_PASSWORD,
+        "--role",
+        "subscriber",
+    )
+    if code != 0:
+        say(f"демо-абонент не создан (код {code}): {output}")
 
 
 def banner() -> str:
@@ -56,6 +77,7 @@ def banner() -> str:
         "ЛКА запущен.",
         f"Портал и API:        http://127.0.0.1:{gateway_port()}/  (API: /api/v1)",
         f"Почта (перехватчик): http://127.0.0.1:{mail_http_port()}/  (SMTP 127.0.0.1:{mail_smtp_port()})",
+        f"Демо-абонент:        {DEMO_EMAIL} / {DEMO_PASSWORD}",
         f"Сервисы: {services}",
         "Остановить всё: Ctrl-C",
         rule,

@@ -41,6 +41,11 @@ class Service:
         return root / "services" / self.name
 
 
+# The confirmed demo subscriber `make run` creates (CONTRACT §1 demo data; README lists it).
+DEMO_EMAIL = "abonent@example.ru"
+DEMO_PASSWORD = "Абонент-Демо-2026"  # noqa: S105 - a published demo login, not a secret
+
+
 def port_offset() -> int:
     """`LKA_DEV_PORT_OFFSET` moves every port, so a second stack can run beside `make run`."""
     return int(os.environ.get("LKA_DEV_PORT_OFFSET", "0"))

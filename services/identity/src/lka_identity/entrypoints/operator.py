@@ -18,13 +18,14 @@ from lka_common.schemas import EmailAddress
 from lka_common.uow import UnitOfWork
 from lka_identity.bootstrap import new_password_hasher
 from lka_identity.domain.errors import FormRefused
+from lka_identity.domain.users import OPERATOR_ROLE, SUBSCRIBER_ROLE
 from lka_identity.service_layer.context import IdentityContext
 from lka_identity.service_layer.keys import KeyRing
 from lka_identity.service_layer.operators import make_operator
 from lka_identity.settings import IdentitySettings
 
 
-async def run(settings: IdentitySettings, email: str, password: str) -> bool:
+async def run(settings: IdentitySettings, email: str, password: str, role: str = OPERATOR_ROLE) -> bool:
     engine = make_engine(settings, pool_size=1, max_overflow=0)
     passwords = new_password_hasher(settings)
     try:
@@ -34,7 +35,7 @@ async def run(settings: IdentitySettings, email: str, password: str) -> bool:
             return UnitOfWork(sessionmaker, settings.source)
 
         ctx = IdentityContext(settings, passwords, KeyRing(new_uow, settings))
-        return await make_operator(new_uow(), ctx, email=email, password=password)
+        return await make_operator(new_uow(), ctx, email=email, password=password, role=role)
     finally:
         passwords.close()
         await engine.dispose()
@@ -44,16 +45,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="lka-identity-operator", description="Создать или назначить оператора ЛКА")
     parser.add_argument("--email", required=True)
     parser.add_argument("--password", required=True)
+    parser.add_argument(
+        "--role", choices=[OPERATOR_ROLE, SUBSCRIBER_ROLE], default=OPERATOR_ROLE, help="subscriber: the demo user"
+    )
     args = parser.parse_args(argv)
     try:
         email = TypeAdapter(EmailAddress).validate_python(args.email)
     except ValidationError:
         sys.exit(f"Некорректный адрес электронной почты: {args.email}")
     try:
-        created = asyncio.run(run(IdentitySettings(), email, args.password))
+        created = asyncio.run(run(IdentitySettings(), email, args.password, args.role))
     except FormRefused as refused:
         sys.exit(f"Пароль не принят: {refused.refusals[0].message}")
-    if created:
+    if args.role == SUBSCRIBER_ROLE:
+        print(f"Абонент {email} {'создан' if created else 'уже есть'}: адрес подтвержден.")
+    elif created:
         print(f"Создан оператор {email}: адрес подтвержден, можно входить в личный кабинет.")
     else:
         print(f"Пользователь {email} назначен оператором (пароль не изменен).")

@@ -1,5 +1,6 @@
-"""Operators of the supplier (`make operator`): a confirmed user with the `operator` role,
-created, or promoted when the address is already registered."""
+"""Users made by command rather than by the registration form: operators of the supplier
+(`make operator`: created, or promoted when the address is already registered) and the
+demo subscriber `make run` creates (created once, left alone afterwards)."""
 
 from __future__ import annotations
 
@@ -16,26 +17,31 @@ from lka_identity.domain.users import OPERATOR_ROLE, User
 from lka_identity.service_layer.context import IdentityContext, utcnow
 
 
-async def make_operator(uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: str) -> bool:
-    """True when a user was created; False when an existing one was promoted (its password is
-    left as it was: the command is not a way to take over someone's account)."""
+async def make_operator(
+    uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: str, role: str = OPERATOR_ROLE
+) -> bool:
+    """True when a confirmed user with `role` was created; False when the address existed: an
+    operator is then promoted, a subscriber left as it is. The password of an existing user is
+    never changed: the command is not a way to take over someone's account."""
     now = utcnow()
     async with uow:
         existing = await users.by_email(uow.session, email)
         if existing is not None:
-            await _promote(uow, existing, now)
-            await uow.commit()
+            if role == OPERATOR_ROLE:
+                await _promote(uow, existing, now)
+                await uow.commit()
             return False
     refusals = password_refusals(password, email)
     if refusals:
         raise FormRefused(refusals)
-    user = User(uuid.uuid4(), email, await ctx.passwords.hash(password), OPERATOR_ROLE, now, now, None)
+    user = User(uuid.uuid4(), email, await ctx.passwords.hash(password), role, now, now, None)
     async with uow:
         if not await users.add_if_new(uow.session, user, now):
             raced = await users.by_email(uow.session, email)
             assert raced is not None  # the insert lost to this very row
-            await _promote(uow, raced, now)
-            await uow.commit()
+            if role == OPERATOR_ROLE:
+                await _promote(uow, raced, now)
+                await uow.commit()
             return False
         uow.publish(UserRegistered(user_id=user.id, registered_at=now), subject=str(user.id))
         uow.publish(UpdateAddressBook(user_id=user.id, email=email, confirmed=True), subject=str(user.id))
