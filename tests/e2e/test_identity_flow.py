@@ -5,59 +5,19 @@ password, sign out, refresh, merge (identity issue, "must hold" 1)."""
 from __future__ import annotations
 
 import asyncio
-import re
 import subprocess
 import sys
-import uuid
 from typing import Any
 
 import httpx
 import pytest
 
+from lka_common.testing.portal import PASSWORD, bearer, letter, new_address, register_and_confirm, sign_in, token_from
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
 
-PASSWORD = "Синий-трамвай-2026"
 NEW_PASSWORD = "Зеленый-троллейбус-77"
-
-
-def new_address() -> str:
-    return f"abonent-{uuid.uuid4().hex[:10]}@example.ru"
-
-
-async def letter(http: httpx.AsyncClient, stack: Stack, to: str, subject: str, timeout: float = 20) -> dict[str, Any]:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        for message in (await http.get(f"{stack.mail}/api/messages")).json():
-            if to in message["to"] and message["subject"] == subject:
-                return message  # type: ignore[no-any-return]
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"no letter {subject!r} to {to}")
-
-
-def token_from(message: dict[str, Any], path: str) -> str:
-    found = re.search(rf"{re.escape(path)}\?token=([A-Za-z0-9_-]+)", message["text"])
-    assert found, message["text"]
-    return found.group(1)
-
-
-async def register_and_confirm(http: httpx.AsyncClient, stack: Stack, email: str, password: str = PASSWORD) -> None:
-    body = {"email": email, "password": password, "password_confirm": password, "personal_data_consent": True}
-    assert (await http.post("/api/v1/auth/register", json=body)).status_code == 201
-    confirmation = await letter(http, stack, email, "Подтверждение адреса электронной почты")
-    token = token_from(confirmation, "/confirm-email")
-    assert (await http.post("/api/v1/auth/email/confirm", json={"token": token})).status_code == 200
-
-
-async def sign_in(http: httpx.AsyncClient, email: str, password: str = PASSWORD) -> dict[str, Any]:
-    response = await http.post("/api/v1/auth/login", json={"email": email, "password": password})
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def bearer(tokens: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
 @pytest.fixture
@@ -82,7 +42,7 @@ async def test_registration_needs_consent_then_a_confirmed_address_before_sign_i
     assert early.status_code == 403
     assert early.json()["code"] == "email_not_confirmed"
 
-    confirmation = await letter(http, stack, email, "Подтверждение адреса электронной почты")
+    confirmation = await letter(http, stack.mail, email, "Подтверждение адреса электронной почты")
     token = token_from(confirmation, "/confirm-email")
     assert confirmation["text"].count(stack.gateway) >= 1 or "confirm-email" in confirmation["text"]
     assert (await http.post("/api/v1/auth/email/confirm", json={"token": token})).status_code == 200
@@ -101,10 +61,10 @@ async def test_registration_needs_consent_then_a_confirmed_address_before_sign_i
 
 async def test_recovery_by_letter_changes_the_password_once(http: httpx.AsyncClient, stack: Stack) -> None:
     email = new_address()
-    await register_and_confirm(http, stack, email)
+    await register_and_confirm(http, stack.mail, email)
 
     assert (await http.post("/api/v1/auth/password/forgot", json={"email": email})).status_code == 202
-    recovery = await letter(http, stack, email, "Восстановление доступа")
+    recovery = await letter(http, stack.mail, email, "Восстановление доступа")
     assert "Для восстановления доступа в сервисе «Личный кабинет абонента ГУП РК «Крымэнерго»" in recovery["text"]
     token = token_from(recovery, "/password/reset")
     reset = {"token": token, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
@@ -122,7 +82,7 @@ async def test_recovery_by_letter_changes_the_password_once(http: httpx.AsyncCli
 
 async def test_changing_the_password_ends_the_other_sessions(http: httpx.AsyncClient, stack: Stack) -> None:
     email = new_address()
-    await register_and_confirm(http, stack, email)
+    await register_and_confirm(http, stack.mail, email)
     here, elsewhere = await sign_in(http, email), await sign_in(http, email)
 
     body = {"current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
@@ -137,7 +97,7 @@ async def test_refresh_rotates_and_a_reused_refresh_token_ends_the_family(
     http: httpx.AsyncClient, stack: Stack
 ) -> None:
     email = new_address()
-    await register_and_confirm(http, stack, email)
+    await register_and_confirm(http, stack.mail, email)
     first = await sign_in(http, email)
 
     second = await http.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
@@ -176,8 +136,8 @@ async def test_logout_is_refused_at_the_gateway_within_a_second(
 
 async def test_merge_moves_the_profile_and_the_merged_one_cannot_sign_in(http: httpx.AsyncClient, stack: Stack) -> None:
     main, other = new_address(), new_address()
-    await register_and_confirm(http, stack, main)
-    await register_and_confirm(http, stack, other, NEW_PASSWORD)
+    await register_and_confirm(http, stack.mail, main)
+    await register_and_confirm(http, stack.mail, other, NEW_PASSWORD)
     tokens = await sign_in(http, main)
 
     wrong = await http.post(
@@ -192,4 +152,4 @@ async def test_merge_moves_the_profile_and_the_merged_one_cannot_sign_in(http: h
     assert merged.json()["message"] == "Учетные записи объединены"
     gone = await http.post("/api/v1/auth/login", json={"email": other, "password": NEW_PASSWORD})
     assert (gone.status_code, gone.json()["code"]) == (401, "invalid_credentials")
-    await letter(http, stack, main, "Учетные записи объединены")
+    await letter(http, stack.mail, main, "Учетные записи объединены")
