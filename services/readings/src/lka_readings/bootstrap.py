@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from lka_common.events.accounts import AccountLinked, AccountUnlinked
+from lka_common.events.billing import BillingMeterUpdated, BillingReadingProcessed
 from lka_common.messaging.consumer import Subscription
 from lka_common.web import create_app
+from lka_readings.entrypoints.errors import install_error_handlers
+from lka_readings.entrypoints.routers import accounts, public
+from lka_readings.service_layer import projections, verdicts
 from lka_readings.settings import ReadingsSettings
 
 
 def build_app(settings: ReadingsSettings | None = None) -> FastAPI:
-    return create_app(settings or ReadingsSettings(), title="ЛКА: показания", routers=[])
+    app = create_app(settings or ReadingsSettings(), title="ЛКА: показания", routers=[accounts.router, public.router])
+    install_error_handlers(app)
+    return app
 
 
 def subscriptions(settings: ReadingsSettings) -> list[Subscription]:
-    return []
+    # Verdicts on a queue of their own: billing resending every meter never delays a status.
+    return [
+        Subscription(queue="readings.meters", handlers={BillingMeterUpdated: projections.meter_updated}),
+        Subscription(
+            queue="readings.access",
+            handlers={AccountLinked: projections.account_linked, AccountUnlinked: projections.account_unlinked},
+        ),
+        Subscription(queue="readings.verdicts", handlers={BillingReadingProcessed: verdicts.reading_processed}),
+    ]

@@ -1,0 +1,75 @@
+"""What a subscriber reads: Russian sentences of the readings service (the manual gives none)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+MONTHS = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
+
+INVALID_READING = "Проверьте показания"
+DUPLICATE = "Эти показания уже переданы и будут учтены за {month}"
+TOO_MANY_ANONYMOUS = "Слишком много передач показаний с этого адреса. Повторите попытку позже"
+
+
+def kwh(value: Decimal) -> str:
+    """12345.5 -> «12 345,5»: digit groups and a decimal comma, as a person writes a number here."""
+    text = f"{value:,f}".replace(",", " ")
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{whole},{fraction}" if fraction else whole
+
+
+def month_name(period: str) -> str:
+    """ "2026-11" -> «ноябрь 2026 года»."""
+    year, month = period.split("-")
+    return f"{MONTHS[int(month) - 1]} {year} года"
+
+
+def submitted(period: str) -> str:
+    return f"Показания переданы и будут учтены за {month_name(period)}. Обработка показаний занимает 1–3 рабочих дня"
+
+
+def zones_mismatch(names: tuple[str, ...], titles: tuple[str, ...]) -> str:
+    if len(names) == 1:
+        return "Для этого счетчика укажите одно показание: T1"
+    return "Для этого счетчика укажите показания по зонам: " + ", ".join(titles)
+
+
+def negative(zone: str) -> str:
+    return f"Показание {zone} не может быть отрицательным"
+
+
+def too_precise(zone: str) -> str:
+    return f"Показание {zone}: не больше двух знаков после запятой"
+
+
+def not_a_number(zone: str) -> str:
+    return f"Показание {zone} должно быть числом"
+
+
+def too_many_digits(zone: str, digits: int) -> str:
+    return f"Показание {zone} длиннее, чем может показать счетчик ({digits} цифр до запятой)"
+
+
+def decreased(zone: str, last: Decimal | None) -> str:
+    if last is None:
+        return f"Показание {zone} меньше предыдущего"
+    return f"Показание {zone} меньше предыдущего ({kwh(last)})"
+
+
+def implausible(zone: str, consumption: Decimal | None, ceiling: Decimal) -> str:
+    used = f" ({kwh(consumption)} кВт·ч)" if consumption is not None else ""
+    return f"Расход по {zone}{used} больше возможного за месяц ({kwh(ceiling)} кВт·ч). Проверьте показание"

@@ -1,0 +1,29 @@
+"""The billing period a reading counts for (CONTRACT §1, §2): the month of submission, or the
+next one after the supplier's closing day, by the calendar of Crimea (Europe/Simferopol), not
+of the server, so a reading sent at 01:00 local on the 26th is already next month's."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+CALENDAR = ZoneInfo("Europe/Simferopol")
+
+
+def billing_period(submitted_at: datetime, closing_day: int) -> str:
+    """ "YYYY-MM" for a reading submitted at this (aware) moment."""
+    local = submitted_at.astimezone(CALENDAR)
+    year, month = local.year, local.month
+    if local.day > closing_day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{year:04d}-{month:02d}"
+
+
+def previous(period: str) -> str:
+    year, month = (int(part) for part in period.split("-"))
+    year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return f"{year:04d}-{month:02d}"
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(CALENDAR).date()

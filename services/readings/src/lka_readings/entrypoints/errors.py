@@ -1,0 +1,32 @@
+"""The readings service's refusals as problem+json (CONTRACT §2): one place maps every domain
+error to its status, stable code and Russian detail, so the routers only call their use case."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from lka_common.problems import Problem, validation_problem
+from lka_readings.domain import errors, messages
+
+
+def problem_for(exc: errors.ReadingsError) -> Problem:
+    if isinstance(exc, errors.InvalidReading):
+        return validation_problem(exc.errors, code=exc.code, detail=exc.detail)
+    if isinstance(exc, errors.DuplicateReading):
+        detail = messages.DUPLICATE.format(month=messages.month_name(exc.billing_period))
+        # The reading that stands, so a client that lost the first answer can find it.
+        return Problem(409, "duplicate_reading", detail, reading_id=str(exc.reading_id) if exc.reading_id else None)
+    if isinstance(exc, errors.TooManyAnonymousReadings):
+        return Problem(
+            429, "too_many_requests", messages.TOO_MANY_ANONYMOUS, headers={"Retry-After": str(exc.retry_after_s)}
+        )
+    return Problem(404)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_readings_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, errors.ReadingsError)
+        return problem_for(exc).response()
+
+    app.add_exception_handler(errors.ReadingsError, on_readings_error)

@@ -1,0 +1,41 @@
+"""`/accounts/{id}/meters`, `/readings`, `/consumption`: a signed-in subscriber's meters,
+readings and consumption of an account linked to them."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from lka_common.auth import CurrentUser
+from lka_common.web import UowDep
+from lka_readings.entrypoints.dependencies import PageDep, RulesDep
+from lka_readings.entrypoints.problem_docs import problems
+from lka_readings.entrypoints.schemas import ConsumptionOut, MeterOut, ReadingIn, ReadingOut, SubmittedOut
+from lka_readings.service_layer import queries, submission
+
+router = APIRouter(prefix="/accounts/{account_id}", tags=["readings"])
+
+
+@router.get("/meters", response_model=list[MeterOut], responses=problems(401, 404, 422))
+async def list_meters(account_id: UUID, user: CurrentUser, uow: UowDep) -> list[MeterOut]:
+    return [MeterOut.of(meter) for meter in await queries.meters_of(uow, user.user_id, account_id)]
+
+
+@router.post("/readings", status_code=201, response_model=SubmittedOut, responses=problems(401, 404, 409, 422))
+async def submit_reading(
+    account_id: UUID, body: ReadingIn, user: CurrentUser, uow: UowDep, rules: RulesDep
+) -> SubmittedOut:
+    done = await submission.submit_reading(uow, rules, user.user_id, account_id, body.meter_id, dict(body.values))
+    return SubmittedOut(id=done.id, billing_period=done.billing_period, message=done.message)
+
+
+@router.get("/readings", response_model=list[ReadingOut], responses=problems(401, 404, 422))
+async def list_readings(account_id: UUID, user: CurrentUser, uow: UowDep, page: PageDep) -> list[ReadingOut]:
+    found = await queries.history(uow, user.user_id, account_id, page.limit, page.offset)
+    return [ReadingOut.of(reading) for reading in found]
+
+
+@router.get("/consumption", response_model=list[ConsumptionOut], responses=problems(401, 404, 422))
+async def consumption(account_id: UUID, user: CurrentUser, uow: UowDep) -> list[ConsumptionOut]:
+    return [ConsumptionOut.of(item) for item in await queries.consumption(uow, user.user_id, account_id)]

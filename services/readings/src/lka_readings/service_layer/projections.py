@@ -1,0 +1,46 @@
+"""What the readings consumer does with other systems' events: billing's meters and the
+accounts service's links (who may see which account).
+
+Both producers may repeat or reorder events. The inbox absorbs exact repeats; the adapters keep
+the newest state (by the event's time, and by the last reading's date) whatever the order.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import structlog
+
+from lka_common.events.accounts import AccountLinked, AccountUnlinked
+from lka_common.events.billing import BillingMeterUpdated
+from lka_common.events.envelope import CloudEvent
+from lka_common.messaging.errors import PermanentError
+from lka_common.uow import UnitOfWork
+from lka_readings.adapters import access, meters
+from lka_readings.domain.model import ZONES
+
+log = structlog.get_logger(__name__)
+
+
+async def meter_updated(uow: UnitOfWork, data: BillingMeterUpdated, event: CloudEvent) -> None:
+    if data.last_reading is not None and set(data.last_reading.values) - set(ZONES[data.zones]):
+        # A reading for zones the meter does not have: retrying cannot fix billing's data.
+        raise PermanentError(f"last_reading zones {sorted(data.last_reading.values)} on a {data.zones}-zone meter")
+    await meters.save(uow.session, data, event.time)
+
+
+async def account_linked(uow: UnitOfWork, data: AccountLinked, event: CloudEvent) -> None:
+    await access.remember_account(uow.session, data.account_id, data.region_code, data.account_number)
+    if not await access.set_link(uow.session, data.account_id, data.user_id, True, _when(event)):
+        log.info("link_not_newer", account_id=str(data.account_id), user_id=str(data.user_id))
+
+
+async def account_unlinked(uow: UnitOfWork, data: AccountUnlinked, event: CloudEvent) -> None:
+    await access.remember_account(uow.session, data.account_id, data.region_code, data.account_number)
+    if not await access.set_link(uow.session, data.account_id, data.user_id, False, _when(event)):
+        log.info("unlink_not_newer", account_id=str(data.account_id), user_id=str(data.user_id))
+
+
+def _when(event: CloudEvent) -> datetime:
+    # Our own services always stamp `time`; without it the arrival is the best order we have.
+    return event.time or datetime.now(UTC)

@@ -1,0 +1,114 @@
+"""The reading rules, the billing period and consumption as pure functions (no I/O)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from lka_readings.domain import messages, rules
+from lka_readings.domain.consumption import PeriodReading, monthly
+from lka_readings.domain.errors import InvalidReading
+from lka_readings.domain.model import LastReading, Meter
+from lka_readings.domain.periods import billing_period
+
+CEILING = Decimal(10000)
+
+
+def a_meter(zones: int = 1, digits: int = 6, last: dict[str, str] | None = None) -> Meter:
+    reading = LastReading({z: Decimal(v) for z, v in last.items()}, date(2026, 10, 20)) if last else None
+    return Meter(uuid.uuid4(), "yalta", "1", "S-1", zones, digits, reading)
+
+
+def refusal(meter: Meter, values: dict[str, str], reveal: bool = True) -> InvalidReading:
+    with pytest.raises(InvalidReading) as caught:
+        rules.check(meter, {z: Decimal(v) for z, v in values.items()}, CEILING, reveal=reveal)
+    return caught.value
+
+
+def test_a_reading_above_the_last_one_within_the_ceiling_passes() -> None:
+    rules.check(
+        a_meter(2, last={"T1": "8123", "T2": "3456.5"}), {"T1": Decimal(8300), "T2": Decimal("3500.25")}, CEILING
+    )
+
+
+@pytest.mark.parametrize("values", [{"T1": "1"}, {"T1": "1", "T2": "2", "T3": "3"}, {"T1": "1", "T3": "2"}])
+def test_values_for_other_zones_than_the_meters_are_a_zones_mismatch(values: dict[str, str]) -> None:
+    found = refusal(a_meter(2), values)
+    assert found.code == "zones_mismatch"
+    assert found.detail == "Для этого счетчика укажите показания по зонам: T1 день, T2 ночь"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("-1", "Показание T1 не может быть отрицательным"),
+        ("12.345", "Показание T1: не больше двух знаков после запятой"),
+        ("1000000", "Показание T1 длиннее, чем может показать счетчик (6 цифр до запятой)"),
+        ("1E+30", "Показание T1 длиннее, чем может показать счетчик (6 цифр до запятой)"),
+    ],
+)
+def test_a_value_the_meter_cannot_show_is_out_of_range(value: str, text: str) -> None:
+    found = refusal(a_meter(), {"T1": value})
+    assert (found.code, found.detail) == ("reading_out_of_range", text)
+    assert found.errors == [{"field": "values.T1", "message": text}]
+
+
+def test_a_reading_below_the_last_one_is_rejected_with_the_last_value_written_for_a_person() -> None:
+    found = refusal(a_meter(last={"T1": "12345"}), {"T1": "12000"})
+    assert (found.code, found.detail) == ("reading_decreased", "Показание T1 меньше предыдущего (12 345)")
+
+
+def test_the_public_form_does_not_tell_the_last_value() -> None:
+    found = refusal(a_meter(last={"T1": "12345"}), {"T1": "12000"}, reveal=False)
+    assert found.detail == "Показание T1 меньше предыдущего"
+
+
+def test_a_register_passing_its_maximum_is_a_rollover_not_a_decrease() -> None:
+    meter = a_meter(digits=5, last={"T1": "99870"})
+    rules.check(meter, {"T1": Decimal(120)}, CEILING)  # 99870 -> 99999 -> 00120: 250 kWh
+    assert rules.consumption(Decimal(120), Decimal(99870), 5) == Decimal(250)
+
+
+def test_consumption_above_the_monthly_ceiling_is_implausible() -> None:
+    found = refusal(a_meter(last={"T1": "100"}), {"T1": "10100.01"})
+    assert found.code == "reading_implausible"
+    assert found.detail.startswith("Расход по T1 (10 000,01 кВт·ч) больше возможного за месяц (10 000 кВт·ч)")
+
+
+def test_every_zone_at_fault_is_listed_and_the_gravest_code_wins() -> None:
+    found = refusal(a_meter(2, last={"T1": "5000", "T2": "100"}), {"T1": "4000", "T2": "-1"})
+    assert found.code == "reading_out_of_range"
+    assert [error["field"] for error in found.errors] == ["values.T2", "values.T1"]
+
+
+@pytest.mark.parametrize(
+    ("moment", "period"),
+    [
+        (datetime(2026, 11, 25, 20, 59, tzinfo=UTC), "2026-11"),  # 23:59 on the 25th in Simferopol
+        (datetime(2026, 11, 25, 21, 0, tzinfo=UTC), "2026-12"),  # 00:00 on the 26th there
+        (datetime(2026, 11, 1, 0, 0, tzinfo=UTC), "2026-11"),
+        (datetime(2026, 12, 28, 10, 0, tzinfo=UTC), "2027-01"),
+    ],
+)
+def test_readings_after_the_closing_day_in_crimea_count_for_the_next_month(moment: datetime, period: str) -> None:
+    assert billing_period(moment, 25) == period
+
+
+def test_the_message_names_the_month_the_reading_counts_for() -> None:
+    assert messages.submitted("2026-12").startswith("Показания переданы и будут учтены за декабрь 2026 года")
+
+
+def test_monthly_consumption_follows_consecutive_readings_across_a_rollover() -> None:
+    meter = a_meter(digits=5, last={"T1": "99700"})
+    readings = [
+        PeriodReading(meter.id, "2026-12", {"T1": Decimal(200)}, date(2026, 12, 20)),
+        PeriodReading(meter.id, "2026-11", {"T1": Decimal(99900)}, date(2026, 11, 20)),
+    ]
+    found = monthly(meter, readings)
+    assert [(item.period, item.zones) for item in found] == [
+        ("2026-12", {"T1": Decimal(300)}),
+        ("2026-11", {"T1": Decimal(200)}),
+    ]
