@@ -4,7 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := libs/common services/identity services/accounts services/readings services/payments \
-            services/notifications gateway tools/mailcatcher tools/devstack tools/billing_simulator
+            services/notifications gateway tools/mailcatcher tools/devstack tools/billing_simulator \
+            tools/acquirer_emulator
 EXISTING := $(foreach p,$(PACKAGES),$(if $(wildcard $(p)/pyproject.toml),$(p)))
 STAMP := $(VENV)/.installed
 

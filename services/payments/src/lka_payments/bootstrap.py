@@ -1,17 +1,38 @@
-"""Wiring of the payments service: its API, and the subscriptions of its consumer."""
+"""Wiring of the payments service: its API, the acquirer adapter, and its consumer's subscriptions."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
+from lka_common.events.accounts import AccountLinked, AccountUnlinked
+from lka_common.events.billing import BillingPaymentRegistered
 from lka_common.messaging.consumer import Subscription
 from lka_common.web import create_app
+from lka_payments.adapters.acquirer import Acquirer
+from lka_payments.adapters.rbs import RbsAcquirer
+from lka_payments.entrypoints.errors import install_error_handlers
+from lka_payments.entrypoints.routers import callback, history, payments
+from lka_payments.service_layer import access
+from lka_payments.service_layer import history as history_handlers
 from lka_payments.settings import PaymentsSettings
 
 
-def build_app(settings: PaymentsSettings | None = None) -> FastAPI:
-    return create_app(settings or PaymentsSettings(), title="ЛКА: платежи", routers=[])
+def build_app(settings: PaymentsSettings | None = None, acquirer: Acquirer | None = None) -> FastAPI:
+    settings = settings or PaymentsSettings()
+    app = create_app(settings, title="ЛКА: платежи", routers=[payments.router, history.router, callback.router])
+    app.state.acquirer = acquirer or RbsAcquirer(settings)
+    install_error_handlers(app)
+    return app
 
 
 def subscriptions(settings: PaymentsSettings) -> list[Subscription]:
-    return []
+    # Access on its own queue: a burst of billing's registrations never delays who may pay.
+    return [
+        Subscription(
+            queue="payments.access",
+            handlers={AccountLinked: access.account_linked, AccountUnlinked: access.account_unlinked},
+        ),
+        Subscription(
+            queue="payments.billing", handlers={BillingPaymentRegistered: history_handlers.payment_registered}
+        ),
+    ]

@@ -1,6 +1,12 @@
-"""Settings of the payments service (env prefix `LKA_PAYMENTS_`)."""
+"""Settings of the payments service (env prefix `LKA_PAYMENTS_`).
+
+The acquirer's credentials and callback key are secrets with development placeholders that
+match the local emulator; `ServiceSettings` refuses them in production.
+"""
 
 from __future__ import annotations
+
+from pydantic import Field, SecretStr
 
 from lka_common.settings import ServiceSettings
 
@@ -11,3 +17,26 @@ class PaymentsSettings(ServiceSettings):
     http_port: int = 8004
     consumer_health_port: int = 8104
     relay_health_port: int = 8204
+
+    # One payment at most this much (1,000,000 roubles by default): a typo guard, not a limit of the bank.
+    payment_ceiling_kopecks: int = Field(100_000_000, gt=0)
+
+    # RBS gateway (ACQUIRING.md); outbound calls go only to this base URL.
+    rbs_base_url: str = "http://127.0.0.1:8090"
+    rbs_user_name: SecretStr = SecretStr("change-me-rbs-user")
+    rbs_password: SecretStr = SecretStr("change-me-rbs-password")
+    rbs_callback_key: SecretStr = SecretStr("change-me-rbs-callback-key")
+    rbs_timeout_s: float = Field(10.0, gt=0)
+    rbs_session_timeout_s: int = Field(1200, ge=60)
+
+    # 54-FZ receipt item (orderBundle): RBS codes; confirm them with the bank's fiscal set-up.
+    receipt_tax_type: int = 10  # VAT 22 %, the general rate from 2026
+    receipt_payment_method: int = 4  # full payment
+    receipt_payment_object: int = 4  # a service
+
+    # Reconciliation: pending orders polled with back-off; past their lifetime plus grace they expire.
+    poll_first_s: float = Field(10.0, gt=0)
+    poll_max_s: float = Field(300.0, gt=0)
+    poll_interval_s: float = Field(2.0, gt=0)
+    poll_batch: int = Field(20, ge=1)
+    expiry_grace_s: int = Field(300, ge=0)

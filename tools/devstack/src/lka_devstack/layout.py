@@ -72,6 +72,10 @@ def mail_http_port() -> int:
     return 8025 + port_offset()
 
 
+def acquirer_emulator_port() -> int:
+    return 8090 + port_offset()
+
+
 def billing_simulator_health_port() -> int:
     return 8095 + port_offset()
 
@@ -83,6 +87,8 @@ def stack_env() -> dict[str, str]:
         "LKA_MAILCATCHER_HTTP_PORT": str(mail_http_port()),
         "LKA_NOTIFICATIONS_SMTP_PORT": str(mail_smtp_port()),
         "LKA_GATEWAY_PORT": str(gateway_port()),
+        "LKA_ACQUIRER_EMULATOR_PORT": str(acquirer_emulator_port()),
+        "LKA_PAYMENTS_RBS_BASE_URL": f"http://127.0.0.1:{acquirer_emulator_port()}",
         "LKA_PUBLIC_BASE_URL": os.environ.get("LKA_PUBLIC_BASE_URL", f"http://127.0.0.1:{gateway_port()}"),
     }
     identity = next(svc for svc in SERVICES if svc.name == "identity")
@@ -113,7 +119,13 @@ def stack_processes() -> list[Process]:
             "mailcatcher",
             [py, "-m", "lka_mailcatcher"],
             f"http://127.0.0.1:{mail_http_port()}/healthz",
-        )
+        ),
+        # The bank, emulated (ACQUIRING.md): before payments, which registers orders there.
+        Process(
+            "acquirer-emulator",
+            [py, "-m", "lka_acquirer_emulator"],
+            f"http://127.0.0.1:{acquirer_emulator_port()}/healthz",
+        ),
     ]
     for svc in SERVICES:
         processes += [

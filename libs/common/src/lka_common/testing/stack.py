@@ -11,7 +11,7 @@ from lka_common.testing.processes import ServiceProcess
 
 SERVICES = ["identity", "accounts", "readings", "payments", "notifications"]
 BASE_PORTS = [8000, 8001, 8002, 8003, 8004, 8005, 8101, 8102, 8103, 8104, 8105]
-BASE_PORTS += [8201, 8202, 8203, 8204, 8205, 1025, 8025, 8095]
+BASE_PORTS += [8201, 8202, 8203, 8204, 8205, 1025, 8025, 8095, 8090]
 
 
 def _free(port: int) -> bool:

@@ -1,13 +1,49 @@
-"""The payments consumer process: `python -m lka_payments.entrypoints.consumer`."""
+"""The payments consumer process: `python -m lka_payments.entrypoints.consumer`.
 
-from lka_common.entrypoints import run_consumer
+Besides its subscriptions it runs the reconciliation poller (service_layer/poller.py), so the
+stack needs no extra process; the poller's `SKIP LOCKED` claim lets replicas share the work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from lka_common.db import make_engine, make_sessionmaker
+from lka_common.entrypoints import consumer_runner
+from lka_common.uow import UnitOfWork
+from lka_common.worker import run_worker
+from lka_payments.adapters.rbs import RbsAcquirer
 from lka_payments.bootstrap import subscriptions
+from lka_payments.service_layer.poller import run_poller
 from lka_payments.settings import PaymentsSettings
 
 
 def main() -> None:
     settings = PaymentsSettings()
-    run_consumer(settings, lambda: subscriptions(settings))
+    runner, engines = consumer_runner(settings, lambda: subscriptions(settings))
+    poll_engine = make_engine(settings, pool_size=1, max_overflow=1)
+    sessions = make_sessionmaker(poll_engine)
+
+    async def work(stop: asyncio.Event) -> None:
+        poller = asyncio.create_task(
+            run_poller(stop, lambda: UnitOfWork(sessions, settings.source), RbsAcquirer(settings), settings)
+        )
+        try:
+            await runner.run(stop)
+        finally:
+            stop.set()
+            await poller
+            for engine in [*engines, poll_engine]:
+                await engine.dispose()
+
+    run_worker(
+        f"{settings.service_name}-consumer",
+        settings.log_level,
+        work,
+        runner.ready,
+        settings.http_host,
+        settings.consumer_health_port,
+    )
 
 
 if __name__ == "__main__":

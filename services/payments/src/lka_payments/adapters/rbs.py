@@ -1,0 +1,105 @@
+"""The RBS / BPC gateway adapter (ACQUIRING.md): form posts to `…/payment/rest/*.do`, JSON answers.
+
+Outbound calls go only to the configured base URL, with a total timeout and no redirects
+followed: a redirect from the bank's API is an error, never somewhere to send credentials.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+
+from lka_payments.adapters.acquirer import OrderRequest, RegisteredOrder
+from lka_payments.domain.errors import AcquirerRefused, AcquirerUnavailable
+from lka_payments.domain.model import AcquirerOrder
+from lka_payments.settings import PaymentsSettings
+
+_UNSIGNED = {"checksum", "sign_alias"}
+
+
+def callback_checksum(params: Mapping[str, str], key: str) -> str:
+    """HMAC-SHA256 of the sorted `name;value;` pairs but the checksum itself, upper-case hex."""
+    signed = "".join(f"{name};{params[name]};" for name in sorted(params) if name not in _UNSIGNED)
+    return hmac.new(key.encode(), signed.encode(), hashlib.sha256).hexdigest().upper()
+
+
+class RbsAcquirer:
+    def __init__(self, settings: PaymentsSettings) -> None:
+        self._base = settings.rbs_base_url.rstrip("/")
+        self._credentials = {
+            "userName": settings.rbs_user_name.get_secret_value(),
+            "password": settings.rbs_password.get_secret_value(),
+        }
+        self._key = settings.rbs_callback_key.get_secret_value()
+        self._timeout = aiohttp.ClientTimeout(total=settings.rbs_timeout_s)
+
+    async def _call(self, method: str, fields: dict[str, str]) -> dict[str, Any]:
+        # A session per call: payments are few, and there is no lifetime to manage or leak.
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=self._timeout) as http,
+                http.post(
+                    f"{self._base}/payment/rest/{method}", data={**self._credentials, **fields}, allow_redirects=False
+                ) as response,
+            ):
+                if response.status != 200:
+                    raise AcquirerUnavailable(f"{method}: HTTP {response.status}")
+                answer = json.loads(await response.read())
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise AcquirerUnavailable(f"{method}: {exc!r}") from exc
+        if not isinstance(answer, dict):
+            raise AcquirerUnavailable(f"{method}: not a JSON object")
+        # HTTP 200 is not success: errorCode absent or "0" is.
+        code = str(answer.get("errorCode", "0"))
+        if code != "0":
+            raise AcquirerRefused(int(code) if code.lstrip("-").isdigit() else -1, str(answer.get("errorMessage", "")))
+        return answer
+
+    async def register(self, request: OrderRequest) -> RegisteredOrder:
+        answer = await self._call(
+            "register.do",
+            {
+                "orderNumber": request.order_number,
+                "amount": str(request.amount_kopecks),
+                "currency": "643",
+                "returnUrl": request.return_url,
+                "failUrl": request.fail_url,
+                "description": request.description,
+                "language": "ru",
+                "sessionTimeoutSecs": str(request.session_timeout_s),
+                "dynamicCallbackUrl": request.callback_url,
+                "orderBundle": json.dumps(request.bundle, ensure_ascii=False),
+            },
+        )
+        if not answer.get("orderId") or not answer.get("formUrl"):
+            raise AcquirerUnavailable("register.do: no orderId or formUrl")
+        return RegisteredOrder(str(answer["orderId"]), str(answer["formUrl"]))
+
+    async def status(self, order_id: str) -> AcquirerOrder:
+        answer = await self._call("getOrderStatusExtended.do", {"orderId": order_id})
+        card = answer.get("cardAuthInfo") or {}
+        return AcquirerOrder(
+            order_status=int(answer.get("orderStatus", -1)),
+            action_code=int(answer.get("actionCode", 0)),
+            amount=int(answer.get("amount", 0)),
+            pan_masked=card.get("maskedPan") or None,
+            approval_code=card.get("approvalCode") or None,
+            payment_system=card.get("paymentSystem") or None,
+        )
+
+    async def reverse(self, order_id: str) -> None:
+        await self._call("reverse.do", {"orderId": order_id})
+
+    async def refund(self, order_id: str, amount_kopecks: int) -> None:
+        await self._call("refund.do", {"orderId": order_id, "amount": str(amount_kopecks)})
+
+    def verify_callback(self, params: Mapping[str, str]) -> bool:
+        given = params.get("checksum", "")
+        expected = callback_checksum(params, self._key)
+        # Constant time, so a forger learns nothing from how fast a guess is refused.
+        return hmac.compare_digest(given.upper().encode(), expected.encode())

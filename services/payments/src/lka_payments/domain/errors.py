@@ -1,0 +1,33 @@
+"""What the payments use cases refuse; entrypoints/errors.py maps each to its HTTP problem."""
+
+from __future__ import annotations
+
+
+class PaymentsError(Exception):
+    pass
+
+
+class NotFound(PaymentsError):
+    """Unknown, or not the caller's (the same answer: no enumeration)."""
+
+
+class IdempotencyKeyReused(PaymentsError):
+    pass
+
+
+class AmountAboveCeiling(PaymentsError):
+    def __init__(self, ceiling_kopecks: int) -> None:
+        super().__init__(ceiling_kopecks)
+        self.ceiling_kopecks = ceiling_kopecks
+
+
+class AcquirerUnavailable(PaymentsError):
+    """The gateway could not be asked (network, timeout, an answer that is not RBS JSON)."""
+
+
+class AcquirerRefused(PaymentsError):
+    """The gateway answered with an `errorCode`."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"RBS errorCode {code}: {message}")
+        self.code = code

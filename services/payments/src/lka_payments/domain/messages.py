@@ -1,0 +1,27 @@
+"""What the payer reads: the seed's wording where it gives one («Оплата прошла успешно»)."""
+
+from __future__ import annotations
+
+PAID = "Оплата прошла успешно"
+PENDING = "Платеж обрабатывается банком"
+AMOUNT_FORMAT = "Укажите сумму в рублях, не более двух знаков после запятой"
+AMOUNT_POSITIVE = "Сумма платежа должна быть больше нуля"
+AMOUNT_CEILING = "Сумма платежа превышает допустимую ({limit} руб.)"
+KEY_REQUIRED = "Не передан заголовок Idempotency-Key"
+KEY_REUSED = "Этот Idempotency-Key уже использован для другого платежа"
+ACQUIRER_UNAVAILABLE = "Платежный шлюз банка временно недоступен. Повторите попытку позже"
+ACQUIRER_REFUSED = "Банк отклонил создание платежа. Повторите попытку позже"
+BAD_CHECKSUM = "Подпись уведомления банка не прошла проверку"
+
+# failure_reason (a stable code) -> what the payer reads.
+FAILURES = {
+    "insufficient_funds": "Недостаточно средств на карте",
+    "declined_by_issuer": "Банк, выпустивший карту, отклонил платеж",
+    "authentication_failed": "Платеж не подтвержден: неверный код MirAccept / 3-D Secure",
+    "processing_timeout": "Истекло время обработки платежа в банке",
+    "authentication_abandoned": "Платеж не подтвержден: подтверждение MirAccept / 3-D Secure не завершено",
+    "reversed": "Платеж отменен банком",
+    "refunded": "Платеж возвращен",
+    "expired": "Время на оплату истекло",
+    "declined": "Платеж отклонен банком",
+}

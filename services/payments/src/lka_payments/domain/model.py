@@ -1,0 +1,87 @@
+"""What an acquirer's answer means for a pending payment: RBS order states and action codes
+(ACQUIRING.md) turned into our monotonic outcomes. No I/O.
+
+A callback is only a hint: an outcome is decided from the gateway's own status of the order,
+and money counts only if the paid amount is exactly the amount we asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+Brand = Literal["mir", "visa", "mastercard"]
+
+PAID, REVERSED, REFUNDED, DECLINED = 2, 3, 4, 6
+SESSION_EXPIRED = -2007
+_REASONS = {
+    116: "insufficient_funds",
+    5: "declined_by_issuer",
+    913: "declined_by_issuer",
+    151017: "authentication_failed",
+    151018: "processing_timeout",
+    -2009: "authentication_abandoned",
+}
+
+
+@dataclass(frozen=True)
+class AcquirerOrder:
+    """The gateway's view of an order (getOrderStatusExtended)."""
+
+    order_status: int
+    action_code: int
+    amount: int
+    pan_masked: str | None = None
+    approval_code: str | None = None
+    payment_system: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Literal["succeeded", "failed", "expired"]
+    reason: str | None = None
+    brand: Brand | None = None
+    pan_masked: str | None = None
+    approval_code: str | None = None
+
+
+def brand_of(order: AcquirerOrder) -> Brand | None:
+    """The brand the gateway names, else told by the masked number's prefix."""
+    named = (order.payment_system or "").lower()
+    if named in ("mir", "visa", "mastercard"):
+        return named  # type: ignore[return-value]
+    pan = order.pan_masked or ""
+    if pan[:4].isdigit() and 2200 <= int(pan[:4]) <= 2204:
+        return "mir"
+    if pan.startswith("4"):
+        return "visa"
+    if pan[:2].isdigit() and (51 <= int(pan[:2]) <= 55 or 2221 <= int(pan[:4] or 0) <= 2720):
+        return "mastercard"
+    return None
+
+
+class AmountMismatch(Exception):
+    """The gateway says paid, for another amount: nobody's money moves until a person looks."""
+
+
+def decide(
+    expected_kopecks: int, created_at: datetime, order: AcquirerOrder, now: datetime, lifetime: timedelta
+) -> Outcome | None:
+    """The outcome of a pending payment, or None while it is still undecided."""
+    if order.order_status == PAID:
+        if order.amount != expected_kopecks:
+            raise AmountMismatch(f"paid {order.amount}, expected {expected_kopecks}")
+        return Outcome("succeeded", None, brand_of(order), order.pan_masked, order.approval_code)
+    if order.order_status == DECLINED:
+        if order.action_code == SESSION_EXPIRED:
+            return Outcome("expired", "expired")
+        return Outcome("failed", _REASONS.get(order.action_code, "declined"))
+    if order.order_status == REVERSED:
+        return Outcome("failed", "reversed")
+    if order.order_status == REFUNDED:
+        return Outcome("failed", "refunded")
+    if order.order_status == 0 and now > created_at + lifetime:
+        # The payer never submitted a card and the session is over: nothing can be paid any more.
+        return Outcome("expired", "expired")
+    return None

@@ -1,0 +1,31 @@
+"""The payments service's refusals as problem+json (CONTRACT §2), in one place."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from lka_common.problems import Problem, validation_problem
+from lka_payments.domain import errors, messages
+from lka_payments.domain.money import format_kopecks
+
+
+def problem_for(exc: errors.PaymentsError) -> Problem:
+    if isinstance(exc, errors.IdempotencyKeyReused):
+        return Problem(422, "idempotency_key_reused", messages.KEY_REUSED)
+    if isinstance(exc, errors.AmountAboveCeiling):
+        text = messages.AMOUNT_CEILING.format(limit=format_kopecks(exc.ceiling_kopecks))
+        return validation_problem([{"field": "amount", "message": text}], code="amount_above_limit", detail=text)
+    if isinstance(exc, errors.AcquirerUnavailable):
+        return Problem(503, "acquirer_unavailable", messages.ACQUIRER_UNAVAILABLE, headers={"Retry-After": "5"})
+    if isinstance(exc, errors.AcquirerRefused):
+        return Problem(502, "acquirer_refused", messages.ACQUIRER_REFUSED)
+    return Problem(404)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_payments_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, errors.PaymentsError)
+        return problem_for(exc).response()
+
+    app.add_exception_handler(errors.PaymentsError, on_payments_error)

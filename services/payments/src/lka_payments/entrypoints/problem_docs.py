@@ -1,0 +1,21 @@
+"""What each problem status means on the payments routes, for their OpenAPI documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lka_common.problem_docs import problem_responses
+
+_DESCRIPTIONS = {
+    400: "idempotency_key_required (POST /payments), or invalid_checksum (the acquirer's callback)",
+    401: "unauthorized: no valid access token",
+    404: "not_found: unknown, or not the caller's",
+    422: "validation_error, amount_above_limit or idempotency_key_reused",
+    502: "acquirer_refused: the bank refused to register the order",
+    503: "acquirer_unavailable or service_unavailable",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a payments route answering these statuses."""
+    return problem_responses({status: _DESCRIPTIONS[status] for status in statuses})

@@ -1,0 +1,64 @@
+"""`/payments`: start a payment (idempotent), and read one (checked with the bank while pending)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from uuid import UUID
+
+import structlog
+from fastapi import APIRouter, Header
+
+from lka_common.auth import CurrentUser
+from lka_common.problems import Problem
+from lka_common.web import UowDep
+from lka_payments.adapters import repository
+from lka_payments.domain import messages
+from lka_payments.domain.errors import AcquirerRefused, AcquirerUnavailable, NotFound
+from lka_payments.domain.money import format_kopecks
+from lka_payments.entrypoints.dependencies import AcquirerDep, SettingsDep
+from lka_payments.entrypoints.problem_docs import problems
+from lka_payments.entrypoints.schemas import PaymentIn, PaymentOut, StartedOut
+from lka_payments.service_layer.settlement import settle
+from lka_payments.service_layer.starting import start_payment
+
+log = structlog.get_logger(__name__)
+router = APIRouter(prefix="/payments", tags=["payments"])
+_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+@router.post("", status_code=201, response_model=StartedOut, responses=problems(400, 401, 404, 422, 502, 503))
+async def create_payment(
+    body: PaymentIn,
+    user: CurrentUser,
+    uow: UowDep,
+    acquirer: AcquirerDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+) -> StartedOut:
+    if idempotency_key is None or not _KEY_RE.match(idempotency_key):
+        raise Problem(400, "idempotency_key_required", messages.KEY_REQUIRED)
+    started = await start_payment(uow, acquirer, settings, user, idempotency_key, body.account_id, body.kopecks)
+    # A replay answers the stored answer: the same id, amount and card page, still 201.
+    return StartedOut(
+        id=started.payment_id, amount=format_kopecks(started.amount_kopecks), confirmation_url=started.confirmation_url
+    )
+
+
+@router.get("/{payment_id}", response_model=PaymentOut, responses=problems(401, 404, 422))
+async def read_payment(
+    payment_id: UUID, user: CurrentUser, uow: UowDep, acquirer: AcquirerDep, settings: SettingsDep
+) -> PaymentOut:
+    async with uow:
+        payment = await repository.get(uow.session, payment_id)
+    if payment is None or payment["user_id"] != user.user_id:
+        raise NotFound
+    if payment["status"] == "pending":
+        try:
+            await settle(uow, acquirer, settings, payment_id)
+        except (AcquirerUnavailable, AcquirerRefused) as exc:
+            # The payer still sees "pending"; the poller asks again later.
+            log.warning("payment_check_on_read_failed", payment_id=str(payment_id), error=str(exc))
+        async with uow:
+            payment = await repository.get(uow.session, payment_id)
+    return PaymentOut.of(payment)

@@ -1,0 +1,88 @@
+"""Settling a pending payment from the acquirer's own status: after a callback, on read, and
+by the poller. The outcome is written with one guarded UPDATE, and its event (and the
+receipt letter) only by the caller whose UPDATE moved the row: one transition, one event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import structlog
+from sqlalchemy.engine import RowMapping
+
+from lka_common.commands.notifications import SendLetter
+from lka_common.events.payments import PaymentFailed, PaymentSucceeded
+from lka_common.uow import UnitOfWork
+from lka_payments.adapters import repository
+from lka_payments.adapters.acquirer import Acquirer
+from lka_payments.domain.model import AmountMismatch, Outcome, decide
+from lka_payments.domain.money import format_kopecks
+from lka_payments.settings import PaymentsSettings
+
+log = structlog.get_logger(__name__)
+LOCAL_TIME = ZoneInfo("Europe/Simferopol")
+BRAND_NAMES = {"mir": "Мир", "visa": "Visa", "mastercard": "Mastercard"}
+
+
+async def settle(uow: UnitOfWork, acquirer: Acquirer, settings: PaymentsSettings, payment_id: uuid.UUID) -> None:
+    """Ask the acquirer about a pending payment and record the outcome, if there is one yet."""
+    async with uow:
+        payment = await repository.get(uow.session, payment_id)
+    if payment is None or payment["status"] != "pending":
+        return
+    # Outside any transaction: no connection is held while the bank answers.
+    order = await acquirer.status(payment["acquirer_order_id"])
+    lifetime = timedelta(seconds=settings.rbs_session_timeout_s + settings.expiry_grace_s)
+    try:
+        outcome = decide(payment["amount_kopecks"], payment["created_at"], order, datetime.now(UTC), lifetime)
+    except AmountMismatch as exc:
+        log.error("acquirer_amount_mismatch", payment_id=str(payment_id), detail=str(exc))
+        return
+    if outcome is not None:
+        await record(uow, payment_id, outcome)
+
+
+async def record(uow: UnitOfWork, payment_id: uuid.UUID, outcome: Outcome) -> bool:
+    async with uow:
+        moved = await repository.transition(uow.session, payment_id, outcome)
+        if moved is None:
+            return False
+        announce(uow, moved)
+        await uow.commit()
+    log.info("payment_settled", payment_id=str(payment_id), status=outcome.status, reason=outcome.reason)
+    return True
+
+
+def announce(uow: UnitOfWork, payment: RowMapping) -> None:
+    subject = str(payment["account_id"])
+    common = dict(
+        payment_id=payment["id"],
+        user_id=payment["user_id"],
+        account_id=payment["account_id"],
+        region_code=payment["region_code"],
+        account_number=payment["account_number"],
+        amount_kopecks=payment["amount_kopecks"],
+    )
+    if payment["status"] != "succeeded":
+        uow.publish(PaymentFailed(**common, reason=payment["failure_reason"] or "declined"), subject)
+        return
+    brand = payment["card_brand"] or "mir"
+    uow.publish(
+        PaymentSucceeded(
+            **common, paid_at=payment["paid_at"], card_brand=brand, acquirer_order_id=payment["acquirer_order_id"]
+        ),
+        subject,
+    )
+    if payment["payer_email"]:
+        params = {
+            "account_number": payment["account_number"],
+            "amount": format_kopecks(payment["amount_kopecks"]),
+            "card": f"{BRAND_NAMES.get(brand, brand)} {payment['pan_masked'] or ''}".strip(),
+            "paid_at": payment["paid_at"].astimezone(LOCAL_TIME).strftime("%d.%m.%Y %H:%M"),
+            "order_id": payment["acquirer_order_id"],
+        }
+        uow.publish(
+            SendLetter(template="payment_receipt", to=payment["payer_email"], params=params), str(payment["user_id"])
+        )

@@ -1,0 +1,69 @@
+"""Control endpoints for tests, outside the bank API, under `/emulator/` (ACQUIRING.md)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, get_args
+
+from aiohttp import web
+
+from lka_acquirer_emulator.callbacks import CallbackMode
+from lka_acquirer_emulator.orders import Order
+from lka_acquirer_emulator.state import gateway_of
+
+
+def _order(request: web.Request) -> Order:
+    order = gateway_of(request).store.get(request.match_info["md_order"])
+    if order is None:
+        raise web.HTTPNotFound(text="unknown order")
+    return order
+
+
+async def _json(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text="JSON expected") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="a JSON object expected")
+    return body
+
+
+async def show_order(request: web.Request) -> web.Response:
+    return web.json_response(_order(request).record())
+
+
+async def resend_callback(request: web.Request) -> web.Response:
+    order = _order(request)
+    gateway_of(request).callbacks.send(order, forced=True)
+    return web.json_response({"status": "scheduled"}, status=202)
+
+
+async def put_settings(request: web.Request) -> web.Response:
+    body, control = await _json(request), gateway_of(request).callbacks.control
+    mode, delay = body.get("callbacks", control.mode), body.get("delay_ms", control.delay_ms)
+    if mode not in get_args(CallbackMode) or not isinstance(delay, int) or delay < 0:
+        raise web.HTTPBadRequest(text='callbacks: "on"|"off"|"duplicate"|"bad_checksum"; delay_ms: int >= 0')
+    control.mode, control.delay_ms = mode, delay
+    return web.json_response({"callbacks": control.mode, "delay_ms": control.delay_ms})
+
+
+async def advance_clock(request: web.Request) -> web.Response:
+    body, gateway = await _json(request), gateway_of(request)
+    seconds = body.get("advance_seconds")
+    if not isinstance(seconds, int | float) or seconds < 0:
+        raise web.HTTPBadRequest(text="advance_seconds: a number >= 0")
+    gateway.clock.offset += timedelta(seconds=seconds)
+    # Orders whose payer ran out of time are declined now, and their merchants told so.
+    for order in gateway.store.expire_all():
+        gateway.callbacks.send(order)
+    return web.json_response({"now": gateway.clock.now().isoformat()})
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/emulator/orders/{md_order}", show_order),
+        web.post("/emulator/orders/{md_order}/callback", resend_callback),
+        web.put("/emulator/settings", put_settings),
+        web.post("/emulator/clock", advance_clock),
+    ]

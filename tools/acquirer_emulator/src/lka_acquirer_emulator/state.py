@@ -1,0 +1,30 @@
+"""What the emulator's handlers share: settings, clock, orders and the callback sender."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from lka_acquirer_emulator.callbacks import CallbackSender
+from lka_acquirer_emulator.orders import Clock, OrderStore
+from lka_acquirer_emulator.settings import EmulatorSettings
+
+
+@dataclass
+class Gateway:
+    settings: EmulatorSettings
+    clock: Clock = field(default_factory=Clock)
+    store: OrderStore = field(init=False)
+    callbacks: CallbackSender = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.store = OrderStore(self.clock)
+        self.callbacks = CallbackSender(self.settings)
+
+
+GATEWAY = web.AppKey("gateway", Gateway)
+
+
+def gateway_of(request: web.Request) -> Gateway:
+    return request.app[GATEWAY]
