@@ -207,12 +207,17 @@ async def test_letter_that_keeps_failing_is_dead_lettered_and_logged_as_failed(
     )
     assert rows[0]["attempts"] == 2
     assert "SMTP" in rows[0]["last_error"]
+    # The log row commits just before the message is rejected: the dead letter follows shortly.
     dlq = await channel.declare_queue("notifications.commands.dlq", passive=True)
-    ids = []
-    while (message := await dlq.get(fail=False)) is not None:
-        ids.append(message.message_id)
-        await message.ack()
-    assert command.id in ids
+    ids: list[str | None] = []
+
+    async def dead_lettered() -> bool:
+        while (message := await dlq.get(fail=False)) is not None:
+            ids.append(message.message_id)
+            await message.ack()
+        return command.id in ids
+
+    assert await eventually_async(dead_lettered)
 
 
 async def test_more_letters_to_one_address_than_the_hourly_cap_are_suppressed(
