@@ -5,7 +5,6 @@ accounts into the registry, and `outbox` reading back the events the service rai
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -21,10 +20,8 @@ from lka_accounts.service_layer import billing as billing_handlers
 from lka_accounts.settings import AccountsSettings
 from lka_common.db import make_engine, make_sessionmaker
 from lka_common.entrypoints import consumer_runner
-from lka_common.events.base import EventData
 from lka_common.events.billing import BillingAccountUpdated, LastPayment
 from lka_common.events.envelope import CloudEvent
-from lka_common.testing.amqp import publish_raw
 from lka_common.testing.databases import plain_url
 from lka_common.testing.http import serve_in_background
 from lka_common.testing.tokens import TokenFactory
@@ -140,57 +137,3 @@ async def billing(settings: AccountsSettings) -> AsyncIterator[Callable[..., Awa
 
     yield put
     await engine.dispose()
-
-
-@pytest.fixture
-def outbox(db: asyncpg.Pool) -> Callable[..., Awaitable[list[dict[str, Any]]]]:
-    """`await outbox(type, **fields)`: the `data` of the events of this type the service wrote
-    to its outbox whose fields equal `fields`, oldest first."""
-
-    async def read(routing_key: str, **match: Any) -> list[dict[str, Any]]:
-        rows = await db.fetch("SELECT body FROM outbox WHERE routing_key = $1 ORDER BY id", routing_key)
-        found = [json.loads(row["body"])["data"] for row in rows]
-        wanted = {key: str(value) if isinstance(value, uuid.UUID) else value for key, value in match.items()}
-        return [data for data in found if all(data.get(key) == value for key, value in wanted.items())]
-
-    return read
-
-
-@pytest.fixture
-def eventually() -> Callable[..., Awaitable[Any]]:
-    """`await eventually(async_check)`: poll until it returns something truthy (15 s at most)."""
-
-    async def poll(check: Callable[[], Awaitable[Any]], timeout: float = 15) -> Any:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not (result := await check()):
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError("condition not met in time")
-            await asyncio.sleep(0.1)
-        return result
-
-    return poll
-
-
-@pytest.fixture
-def publish(amqp_url: str) -> Callable[..., Awaitable[str]]:
-    """`await publish(data)` -> its id: an event on `lka.events` (started consumers declared it) as
-    its producer sends it, persistent and confirmed; `body=` sends raw bytes instead."""
-
-    async def send(
-        data: EventData | None = None,
-        *,
-        event_id: str | None = None,
-        source: str = "/billing",
-        body: bytes | None = None,
-        routing_key: str | None = None,
-    ) -> str:
-        event_id = event_id or str(uuid.uuid4())
-        if body is None:
-            assert data is not None
-            envelope = CloudEvent(id=event_id, source=source, type=data.event_type, data=data.model_dump(mode="json"))
-            body, routing_key = envelope.to_json(), data.event_type
-        assert routing_key is not None
-        await publish_raw(amqp_url, [(body, event_id)], routing_key)
-        return event_id
-
-    return send

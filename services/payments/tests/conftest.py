@@ -4,8 +4,6 @@ own key, accounts linked through the consumer's own handler, and the outbox read
 
 from __future__ import annotations
 
-import asyncio
-import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, NamedTuple
@@ -142,34 +140,6 @@ def start(api: httpx.AsyncClient) -> Callable[..., Awaitable[dict[str, Any]]]:
 async def browser() -> AsyncIterator[Browser]:
     async with aiohttp.ClientSession() as http:
         yield Browser(http)
-
-
-@pytest.fixture
-def outbox(db: asyncpg.Pool) -> Callable[..., Awaitable[list[dict[str, Any]]]]:
-    """`await outbox(type, **fields)`: the `data` of such events whose fields equal `fields`."""
-
-    async def read(routing_key: str, **match: Any) -> list[dict[str, Any]]:
-        rows = await db.fetch("SELECT body FROM outbox WHERE routing_key = $1 ORDER BY id", routing_key)
-        found = [json.loads(row["body"])["data"] for row in rows]
-        wanted = {key: str(value) if isinstance(value, uuid.UUID) else value for key, value in match.items()}
-        return [data for data in found if all(data.get(key) == value for key, value in wanted.items())]
-
-    return read
-
-
-@pytest.fixture
-def eventually() -> Callable[..., Awaitable[Any]]:
-    """`await eventually(async_check)`: poll until it returns something truthy (15 s at most)."""
-
-    async def poll(check: Callable[[], Awaitable[Any]], timeout: float = 15) -> Any:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not (result := await check()):
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError("condition not met in time")
-            await asyncio.sleep(0.05)
-        return result
-
-    return poll
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ handlers, and `outbox` reading back the events the service raised."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -23,7 +21,6 @@ from lka_common.events.accounts import AccountLinked
 from lka_common.events.base import EventData
 from lka_common.events.billing import BillingMeterUpdated, LastReading
 from lka_common.events.envelope import CloudEvent
-from lka_common.testing.amqp import publish_raw
 from lka_common.testing.databases import plain_url
 from lka_common.testing.http import serve_in_background
 from lka_common.testing.tokens import TokenFactory
@@ -173,47 +170,3 @@ async def scene(api: httpx.AsyncClient, person: Any, meter: Any, link: Any) -> S
     account = await link(me.user_id, data.region_code, data.account_number)
     (shown,) = (await api.get(f"/accounts/{account.account_id}/meters", headers=me.headers)).json()
     return Scene(me, account, shown["id"], data)
-
-
-@pytest.fixture
-def outbox(db: asyncpg.Pool) -> Callable[..., Awaitable[list[dict[str, Any]]]]:
-    """`await outbox(type, **fields)`: the `data` of this type's events in the outbox whose fields
-    equal `fields`, oldest first."""
-
-    async def read(routing_key: str, **match: Any) -> list[dict[str, Any]]:
-        rows = await db.fetch("SELECT body FROM outbox WHERE routing_key = $1 ORDER BY id", routing_key)
-        found = [json.loads(row["body"])["data"] for row in rows]
-        wanted = {key: str(value) if isinstance(value, uuid.UUID) else value for key, value in match.items()}
-        return [data for data in found if all(data.get(key) == value for key, value in wanted.items())]
-
-    return read
-
-
-@pytest.fixture
-def eventually() -> Callable[..., Awaitable[Any]]:
-    """`await eventually(async_check)`: poll until it returns something truthy (15 s at most)."""
-
-    async def poll(check: Callable[[], Awaitable[Any]], timeout: float = 15) -> Any:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not (result := await check()):
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError("condition not met in time")
-            await asyncio.sleep(0.1)
-        return result
-
-    return poll
-
-
-@pytest.fixture
-def publish(amqp_url: str) -> Callable[..., Awaitable[str]]:
-    """`await publish(data)` -> its id: an event on `lka.events` as its producer sends it."""
-
-    async def send(data: EventData, *, event_id: str | None = None, source: str = "/billing") -> str:
-        event_id = event_id or str(uuid.uuid4())
-        envelope = CloudEvent(
-            id=event_id, source=source, type=data.event_type, time=datetime.now(UTC), data=data.model_dump(mode="json")
-        )
-        await publish_raw(amqp_url, [(envelope.to_json(), event_id)], data.event_type)
-        return event_id
-
-    return send

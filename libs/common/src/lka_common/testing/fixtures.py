@@ -2,16 +2,21 @@
 
 `servers`: the run's PostgreSQL and RabbitMQ. `amqp_url`: a vhost of this run (this worker),
 removed at the end. `migrated_database(service)`: a fresh database of that service, migrated
-for real with its Alembic revisions, dropped at the end.
+for real with its Alembic revisions, dropped at the end. `eventually`, `publish` and (with a
+`db` pool fixture of the service's own) `outbox`: see testing/events.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from functools import partial
+from typing import Any
 
+import asyncpg
 import pytest
 
+from lka_common.testing import events
 from lka_common.testing.databases import create_migrated_database, drop_database
 from lka_common.testing.layout import service_dir
 from lka_common.testing.servers import Servers, private_vhost, test_servers
@@ -47,3 +52,21 @@ def migrated_database(servers: Servers, run_id: str) -> Iterator[Callable[[str],
     yield make
     for name in created:
         drop_database(servers.postgres_url, name)
+
+
+@pytest.fixture
+def eventually() -> Callable[..., Awaitable[Any]]:
+    """`await eventually(async_check)`: poll until it returns something truthy."""
+    return events.eventually
+
+
+@pytest.fixture
+def publish(amqp_url: str) -> Callable[..., Awaitable[str]]:
+    """`await publish(data)` -> its id: an event on `lka.events` as its producer sends it."""
+    return partial(events.publish_event, amqp_url)
+
+
+@pytest.fixture
+def outbox(db: asyncpg.Pool) -> Callable[..., Awaitable[list[dict[str, Any]]]]:
+    """`await outbox(type, **fields)`: the `data` of such events in the service's outbox."""
+    return partial(events.outbox_data, db)

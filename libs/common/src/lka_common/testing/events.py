@@ -1,0 +1,59 @@
+"""Test helpers around events: publish one as its producer would, read a service's outbox,
+and poll for an outcome with a deadline (never a bare sleep)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from lka_common.events.base import EventData
+from lka_common.events.envelope import CloudEvent
+from lka_common.testing.amqp import publish_raw
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15, interval: float = 0.05) -> Any:
+    """Poll `check` until it returns something truthy, and return that (fail after `timeout`)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not (result := await check()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)
+    return result
+
+
+async def publish_event(
+    amqp_url: str,
+    data: EventData | None = None,
+    *,
+    event_id: str | None = None,
+    source: str = "/billing",
+    body: bytes | None = None,
+    routing_key: str | None = None,
+) -> str:
+    """An event on `lka.events` as its producer sends it (persistent, confirmed); `body=` sends
+    raw bytes instead (a poison message). Returns the message id."""
+    event_id = event_id or str(uuid.uuid4())
+    if body is None:
+        assert data is not None
+        envelope = CloudEvent(
+            id=event_id, source=source, type=data.event_type, time=datetime.now(UTC), data=data.model_dump(mode="json")
+        )
+        body, routing_key = envelope.to_json(), data.event_type
+    assert routing_key is not None
+    await publish_raw(amqp_url, [(body, event_id)], routing_key)
+    return event_id
+
+
+async def outbox_data(db: asyncpg.Pool, routing_key: str, **match: Any) -> list[dict[str, Any]]:
+    """The `data` of the events of this type a service wrote to its outbox whose fields equal
+    `match`, oldest first (rows whose body the relay blanked are skipped)."""
+    rows = await db.fetch("SELECT body FROM outbox WHERE routing_key = $1 AND body <> '' ORDER BY id", routing_key)
+    found = [json.loads(row["body"])["data"] for row in rows]
+    wanted = {key: str(value) if isinstance(value, uuid.UUID) else value for key, value in match.items()}
+    return [data for data in found if all(data.get(key) == value for key, value in wanted.items())]
