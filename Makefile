@@ -15,7 +15,7 @@ $(STAMP): constraints.txt $(foreach p,$(EXISTING),$(p)/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt setuptools wheel
 	@$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation -c constraints.txt \
-		$(foreach p,$(EXISTING),-e $(p)) -e 'libs/common[testing]' ruff mypy types-PyYAML
+		$(foreach p,$(EXISTING),-e $(p)) -e 'libs/common[testing]' ruff mypy types-PyYAML dockerfile-parse jsonschema kubernetes-validate
 	@touch $(STAMP)
 
 run: $(STAMP)

@@ -1,0 +1,206 @@
+"""deploy/k8s: the overlays render, every object is valid Kubernetes, and the workloads are wired
+to the real ports, probes, images and secrets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+from deploy_support import (
+    COMPOSE_FILE,
+    DEFAULT_TAG,
+    GATEWAY_PORT,
+    K8S,
+    OVERLAYS,
+    SERVICES,
+    containers,
+    find,
+    load_documents,
+    pod_specs,
+    split_image,
+)
+
+Objects = list[dict[str, Any]]
+# The oldest Kubernetes the manifests must be valid for (schemas shipped by kubernetes-validate).
+KUBERNETES_VERSION = "1.30.0"
+NAMESPACES = {"dev": "lka-dev", "prod": "lka"}
+
+
+def workloads() -> list[tuple[str, str, int]]:
+    """(Deployment, component, probe port) of every long-running process."""
+    result = [("gateway", "api", GATEWAY_PORT)]
+    for svc, port in SERVICES.items():
+        result += [(f"{svc}-api", "api", port), (f"{svc}-consumer", "consumer", port + 100)]
+        result += [(f"{svc}-relay", "relay", port + 200)]
+    return result
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_rendered_object_is_valid_kubernetes(rendered: dict[str, Objects], overlay: str) -> None:
+    errors = []
+    for obj in rendered[overlay]:
+        try:
+            kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            errors.append(f"{obj['kind']}/{obj['metadata']['name']}: {error.message} at {list(error.path)}")
+    assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_names_unique_and_namespaced(rendered: dict[str, Objects], overlay: str) -> None:
+    objects = rendered[overlay]
+    keys = [(o["kind"], o["metadata"]["name"]) for o in objects]
+    assert len(keys) == len(set(keys))
+    (namespace,) = [o for o in objects if o["kind"] == "Namespace"]
+    assert namespace["metadata"]["name"] == NAMESPACES[overlay]
+    assert all(o["metadata"]["namespace"] == NAMESPACES[overlay] for o in objects if o["kind"] != "Namespace")
+
+
+def test_no_secret_is_rendered_and_the_example_is_left_out(rendered: dict[str, Objects]) -> None:
+    for objects in rendered.values():
+        assert not [o for o in objects if o["kind"] == "Secret"]
+    kustomization = yaml.safe_load((K8S / "base" / "kustomization.yaml").read_text(encoding="utf-8"))
+    assert "secret.example.yaml" not in kustomization["resources"]
+    for secret in load_documents(K8S / "base" / "secret.example.yaml"):
+        assert all("CHANGE_ME" in value or "@" not in value for value in secret["stringData"].values())
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_process_has_a_deployment_with_probes_on_its_port(rendered: dict[str, Objects], overlay: str) -> None:
+    objects = rendered[overlay]
+    deployments = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Deployment"}
+    assert set(deployments) == {name for name, _, _ in workloads()}
+    for name, component, port in workloads():
+        deployment = deployments[name]
+        (container,) = containers(deployment)
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert list(ports.values()) == [port], name
+        for kind, path in (("startupProbe", "/healthz"), ("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+            get = container[kind]["httpGet"]
+            assert get["path"] == path, (name, kind)
+            assert ports[get["port"]] == port, (name, kind)
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations == {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": str(port),
+            "prometheus.io/path": "/metrics",
+        }
+        assert deployment["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"] == component
+        if name != "gateway":
+            svc = name.rsplit("-", 1)[0]
+            assert container["command"] == ["python", "-m", f"lka_{svc}.entrypoints.{component}"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_pods_are_locked_down_and_sized(rendered: dict[str, Objects], overlay: str) -> None:
+    for obj in rendered[overlay]:
+        for pod in pod_specs(obj):
+            assert pod["securityContext"]["runAsNonRoot"] is True
+            assert pod["securityContext"]["runAsUser"] == 10001  # the USER of the Dockerfiles
+            assert pod["automountServiceAccountToken"] is False
+            for container in pod["containers"]:
+                context = container["securityContext"]
+                assert context["readOnlyRootFilesystem"] is True
+                assert context["allowPrivilegeEscalation"] is False
+                assert context["capabilities"]["drop"] == ["ALL"]
+                assert {"cpu", "memory"} <= set(container["resources"]["requests"])
+                assert {"cpu", "memory"} <= set(container["resources"]["limits"])
+                # A read-only root needs a writable /tmp.
+                assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]  # noqa: S108 - an emptyDir, not a shared /tmp
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_migration_job_per_service(rendered: dict[str, Objects], overlay: str) -> None:
+    for svc in SERVICES:
+        job = find(rendered[overlay], "Job", f"{svc}-migrate")
+        (container,) = containers(job)
+        assert container["command"] == ["alembic", "upgrade", "head"]
+        assert container["workingDir"] == f"/app/services/{svc}"  # where the image keeps alembic.ini
+        assert (
+            split_image(container["image"])[0]
+            == split_image(containers(find(rendered[overlay], "Deployment", f"{svc}-api"))[0]["image"])[0]
+        )
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_services_autoscaling_and_budgets(rendered: dict[str, Objects], overlay: str) -> None:
+    objects = rendered[overlay]
+    deployments = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Deployment"}
+    hpas = {o["spec"]["scaleTargetRef"]["name"] for o in objects if o["kind"] == "HorizontalPodAutoscaler"}
+    assert hpas == {"gateway"} | {f"{svc}-{c}" for svc in SERVICES for c in ("api", "consumer")}
+    for pdb in [o for o in objects if o["kind"] == "PodDisruptionBudget"]:
+        selector = pdb["spec"]["selector"]["matchLabels"]
+        assert [
+            n for n, d in deployments.items() if selector.items() <= d["spec"]["template"]["metadata"]["labels"].items()
+        ]
+    assert {o["metadata"]["name"] for o in objects if o["kind"] == "PodDisruptionBudget"} == set(deployments)
+    for svc, port in {**SERVICES, "gateway": GATEWAY_PORT}.items():
+        service = find(objects, "Service", svc)
+        (service_port,) = service["spec"]["ports"]
+        assert service_port["port"] == port
+        target = deployments[svc if svc == "gateway" else f"{svc}-api"]
+        assert service["spec"]["selector"].items() <= target["spec"]["template"]["metadata"]["labels"].items()
+        assert service_port["targetPort"] in {p["name"] for p in containers(target)[0]["ports"]}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_gateway_ingress_has_tls(rendered: dict[str, Objects], overlay: str) -> None:
+    ingress = find(rendered[overlay], "Ingress", "gateway")
+    (tls,) = ingress["spec"]["tls"]
+    (rule,) = ingress["spec"]["rules"]
+    assert rule["host"] in tls["hosts"] and tls["secretName"]
+    (path,) = rule["http"]["paths"]
+    assert path["backend"]["service"] == {"name": "gateway", "port": {"name": "http"}}
+
+
+def _policy(objects: Objects, name: str) -> dict[str, Any]:
+    spec: dict[str, Any] = find(objects, "NetworkPolicy", name)["spec"]
+    return spec
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_network_policies(rendered: dict[str, Objects], overlay: str) -> None:
+    objects = rendered[overlay]
+    assert _policy(objects, "default-deny") == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    for svc, port in SERVICES.items():
+        api = _policy(objects, f"{svc}-api-ingress")
+        allowed, _monitoring = api["ingress"]
+        sources = [peer["podSelector"]["matchLabels"] for peer in allowed["from"]]
+        expected = [
+            {"app.kubernetes.io/name": "gateway"},
+            {"app.kubernetes.io/name": svc, "app.kubernetes.io/component": "consumer"},
+            {"app.kubernetes.io/name": svc, "app.kubernetes.io/component": "relay"},
+        ]
+        if svc == "identity":  # every token verifier reads the JWKS
+            expected.append({"app.kubernetes.io/part-of": "lka"})
+        assert sources == expected
+        assert allowed["ports"] == [{"protocol": "TCP", "port": port}]
+        egress_ports = {p["port"] for rule in _policy(objects, f"{svc}-egress")["egress"] for p in rule["ports"]}
+        assert {5432, 5672, 8001} <= egress_ports
+        assert (443 in egress_ports) == (svc == "payments"), "only payments talks to the acquirer"
+
+
+def test_images_agree_with_compose(rendered: dict[str, Objects]) -> None:
+    compose = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+    compose_images = {s["image"].partition(":")[0] for s in compose["services"].values() if "build" in s}
+    base_images = {
+        split_image(c["image"])
+        for path in (K8S / "base").glob("*.yaml")
+        for o in load_documents(path)
+        for c in containers(o)
+    }
+    assert {name for name, _ in base_images} <= compose_images
+    assert {tag for _, tag in base_images} == {DEFAULT_TAG}
+    dev = {split_image(c["image"]) for o in rendered["dev"] for c in containers(o)}
+    assert dev == base_images
+    prod = {split_image(c["image"]) for o in rendered["prod"] for c in containers(o)}
+    assert {name.split("/", 1)[1] for name, _ in prod} == {name for name, _ in base_images}
+    (prod_tag,) = {tag for _, tag in prod}
+    assert prod_tag not in {DEFAULT_TAG, "latest"}
+
+
+def test_optional_operator_manifests_parse() -> None:
+    kinds = {o["kind"] for path in (K8S / "optional").glob("*.yaml") for o in load_documents(path)}
+    assert kinds == {"RabbitmqCluster", "Cluster", "ScheduledBackup"}

@@ -1,0 +1,185 @@
+"""Every setting a process needs in a container has a value, in compose and in every overlay.
+
+A setting is needed when the process cannot run on its default there: the addresses of its
+database, broker and peers (a default that points at 127.0.0.1 is the container itself), its
+secrets (SecretStr fields: placeholders are refused in production) and any field without a
+default. The test reads the settings classes, so a new field of that kind fails here until
+docker-compose (.env.example) and deploy/k8s give it a value.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+import pytest
+from deploy_support import (
+    ENV_EXAMPLE,
+    GATEWAY_PORT,
+    OVERLAYS,
+    SERVICES,
+    container_env,
+    containers,
+    read_env_file,
+)
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings
+
+from lka_acquirer_emulator.settings import EmulatorSettings
+from lka_billing_simulator.settings import SimulatorSettings
+from lka_common.settings import ServiceSettings
+from lka_gateway.settings import GatewaySettings
+from lka_mailcatcher.settings import MailCatcherSettings
+
+# Read without the prefix as well (lka_common.settings: ServiceSettings' fallbacks, and the
+# `shared_env` default factories of the gateway and tools), so LKA_<NAME> provides them.
+SHARED = {"environment", "amqp_url", "public_base_url", "redis_url"}
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Values meant for a browser on the developer's machine, not for a container.
+BROWSER_FACING = {"public_base_url", "public_url"}
+
+
+def settings_class(svc: str) -> type[ServiceSettings]:
+    module = importlib.import_module(f"lka_{svc}.settings")
+    (cls,) = [
+        v
+        for v in vars(module).values()
+        if isinstance(v, type) and issubclass(v, ServiceSettings) and v.service_name == svc
+    ]
+    return cls
+
+
+def prefix(cls: type[BaseSettings]) -> str:
+    return str(cls.model_config.get("env_prefix", ""))
+
+
+def needed(cls: type[BaseSettings]) -> set[str]:
+    fields = set()
+    for name, field in cls.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        if (
+            field.is_required()
+            or field.annotation is SecretStr
+            or (any(host in str(default) for host in LOOPBACK) and name not in BROWSER_FACING)
+        ):
+            fields.add(name)
+    if issubclass(cls, ServiceSettings):
+        fields |= {"database_url", "amqp_url", "public_base_url", "environment"}
+    return fields
+
+
+def missing(cls: type[BaseSettings], env: dict[str, str]) -> set[str]:
+    def provided(name: str) -> bool:
+        own = f"{prefix(cls)}{name.upper()}" in env
+        reads_shared = issubclass(cls, ServiceSettings) or cls.model_fields[name].default_factory is not None
+        shared = name in SHARED and reads_shared and f"LKA_{name.upper()}" in env
+        return own or shared
+
+    return {name for name in needed(cls) if not provided(name)}
+
+
+def load(cls: type[BaseSettings], env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> BaseSettings:
+    for key in list(os.environ):
+        if key.startswith("LKA_"):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return cls()
+
+
+def loopback_values(settings: BaseSettings) -> list[str]:
+    found = []
+    for name, value in settings:
+        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if name not in BROWSER_FACING and name != "trusted_proxies" and any(h in text for h in LOOPBACK):
+            found.append(f"{name}={text}")
+    return found
+
+
+def check_ports(settings: Any, svc: str) -> None:
+    port = SERVICES[svc]
+    assert (settings.http_port, settings.consumer_health_port, settings.relay_health_port) == (
+        port,
+        port + 100,
+        port + 200,
+    )
+    assert settings.http_host == "0.0.0.0"
+
+
+# --- docker-compose ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("svc", sorted(SERVICES))
+def test_compose_gives_every_service_what_it_needs(svc: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = read_env_file(ENV_EXAMPLE)
+    cls = settings_class(svc)
+    assert not missing(cls, env)
+    settings = load(cls, env, monkeypatch)
+    assert not loopback_values(settings)
+    check_ports(settings, svc)
+
+
+@pytest.mark.parametrize("cls", [GatewaySettings, MailCatcherSettings, EmulatorSettings, SimulatorSettings])
+def test_compose_gives_the_gateway_and_tools_what_they_need(
+    cls: type[BaseSettings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = read_env_file(ENV_EXAMPLE)
+    assert not missing(cls, env)
+    assert not loopback_values(load(cls, env, monkeypatch))
+
+
+def test_compose_acquirer_credentials_match_the_emulator() -> None:
+    env = read_env_file(ENV_EXAMPLE)
+    for field in ("USER_NAME", "PASSWORD", "CALLBACK_KEY"):
+        assert env[f"LKA_PAYMENTS_RBS_{field}"] == env[f"LKA_ACQUIRER_EMULATOR_{field}"]
+
+
+# --- Kubernetes --------------------------------------------------------------------------------
+
+
+def platform_values(env: dict[str, str]) -> dict[str, str]:
+    """What the platform's Secrets would hold: any non-placeholder value."""
+    return {key: ("from-the-platform" if value == "<secret>" else value) for key, value in env.items()}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+@pytest.mark.parametrize("svc", sorted(SERVICES))
+def test_kubernetes_gives_every_service_what_it_needs(
+    rendered: dict[str, list[dict[str, Any]]], overlay: str, svc: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    objects = rendered[overlay]
+    cls = settings_class(svc)
+    workloads = [o for o in objects if o["metadata"]["name"].startswith(f"{svc}-") and containers(o)]
+    assert {o["metadata"]["name"] for o in workloads} == {f"{svc}-{p}" for p in ("api", "consumer", "relay", "migrate")}
+    for workload in workloads:
+        (container,) = containers(workload)
+        env = container_env(objects, container)
+        assert not missing(cls, env), workload["metadata"]["name"]
+        # Secrets stay in Secrets: no database password or acquirer key in a ConfigMap.
+        for name in needed(cls):
+            key = f"{prefix(cls)}{name.upper()}"
+            if name == "database_url" or cls.model_fields[name].annotation is SecretStr:
+                assert env.get(key) == "<secret>", key
+        # In prod this also proves no placeholder secret reaches a production process.
+        settings = load(cls, platform_values(env), monkeypatch)
+        assert settings.environment == ("production" if overlay == "prod" else "development")
+        assert not loopback_values(settings)
+        check_ports(settings, svc)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_kubernetes_gives_the_gateway_what_it_needs(
+    rendered: dict[str, list[dict[str, Any]]], overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    objects = rendered[overlay]
+    (container,) = containers(
+        next(o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "gateway")
+    )
+    env = container_env(objects, container)
+    assert not missing(GatewaySettings, env)
+    settings = load(GatewaySettings, platform_values(env), monkeypatch)
+    assert isinstance(settings, GatewaySettings)
+    assert settings.port == GATEWAY_PORT and settings.host == "0.0.0.0"
+    assert settings.upstreams() == {svc: f"http://{svc}:{port}" for svc, port in SERVICES.items()}
+    assert not loopback_values(settings)
