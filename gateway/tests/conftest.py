@@ -6,7 +6,7 @@ everything they share is a fixture.
 
 A stand-in service echoes what it received, tagged with its own name. A test asks it for
 something else with an `X-Test-Behaviour` header (slow, stall, stream, upload, cookies,
-redirect); `gates` are events a test and a stand-in use to prove that bytes move before a
+redirect, tokens); `gates` are events a test and a stand-in use to prove that bytes move before a
 body ends. The identity stand-in also serves what the gateway asks identity for: the JWKS
 of `tokens` (at a path of its own, so the routed JWKS call is still echoed) and
 `/api/v1/internal/revocations` from `revocations_in_force`.
@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import aio_pika
 import aiohttp
@@ -88,6 +88,16 @@ def stand_in_service(name: str, gates: Gates, extra_routes: dict[str, Handler] |
             return response
         if behaviour == "redirect":
             raise web.HTTPFound("/elsewhere")
+        if behaviour == "tokens":  # identity's sign-in answer, with the token the test gave
+            return web.json_response(
+                {
+                    "access_token": request.headers["X-Test-Token"],
+                    "refresh_token": f"refresh-{uuid4().hex}",
+                    "token_type": "Bearer",
+                    "expires_in": 900,
+                    "received": (await request.read()).decode(),
+                }
+            )
         return web.json_response(
             {
                 "service": name,
@@ -198,6 +208,8 @@ def gateway_settings(service_urls: dict[str, str], amqp_url: str) -> dict[str, A
         "amqp_url": amqp_url,
         "revocations_retry_first_s": 0.05,
         "revocations_retry_max_s": 0.2,
+        # This run's own rate counters in the shared Redis: runs never count against each other.
+        "rate_limit_prefix": f"lka:test:{uuid4().hex}:",
     }
 
 

@@ -107,9 +107,21 @@ async def test_the_access_cookie_signs_in_like_the_header(
     gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory
 ) -> None:
     user_id = uuid.uuid4()
-    headers = {"Cookie": f"lka_access={tokens.issue(user_id)}"}
+    headers = {"Cookie": f"__Host-lka_access={tokens.issue(user_id)}"}
     async with anonymous.get(gateway + "/api/v1/profile", headers=headers) as response:
         assert (await _received(response))["x-user-id"] == [str(user_id)]
+
+
+async def test_the_services_own_cookie_name_is_not_accepted_from_outside(
+    gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory
+) -> None:
+    # `lka_access` is what the services read; from a browser it could have been planted by a
+    # sibling subdomain, so only the `__Host-` cookie counts, and the other never goes on.
+    headers = {"Cookie": f"lka_access={tokens.issue()}; theme=dark"}
+    async with anonymous.get(gateway + "/api/v1/profile", headers=headers) as response:
+        assert response.status == 401
+    async with anonymous.get(gateway + "/api/v1/regions", headers=headers) as response:
+        assert (await _received(response))["cookie"] == ["theme=dark"]
 
 
 async def test_feedback_takes_no_token_a_valid_one_or_refuses_a_bad_one(

@@ -62,6 +62,6 @@ async def test_a_bad_token_is_a_401_never_a_500(
     gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory, kind: str, carrier: str
 ) -> None:
     token = _bad_tokens()[kind](tokens)
-    headers = {"Authorization": f"Bearer {token}"} if carrier == "header" else {"Cookie": f"lka_access={token}"}
+    headers = {"Authorization": f"Bearer {token}"} if carrier == "header" else {"Cookie": f"__Host-lka_access={token}"}
     async with anonymous.get(gateway + "/api/v1/profile", headers=headers) as response:
         await _refused(response)

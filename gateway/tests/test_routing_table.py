@@ -65,7 +65,7 @@ CONTRACT_PUBLIC = {
 
 
 def test_exactly_the_contracts_public_calls_need_no_token() -> None:
-    access = {template: route_access for template, _, route_access in ROUTING_TABLE}
+    access = {template: route_access for template, _, route_access, _ in ROUTING_TABLE}
     assert {t for t, a in access.items() if a is Access.PUBLIC} == CONTRACT_PUBLIC
     assert {t for t, a in access.items() if a is Access.OPTIONAL} == {"/feedback"}
     assert access["/auth/logout"] is Access.SIGNED_IN

@@ -24,25 +24,34 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from lka_common.problems import Problem, install_problem_handlers
 from lka_common.web import RequestContextMiddleware
 from lka_gateway.authentication import EdgeAuth
+from lka_gateway.edge_headers import EdgeHeaders
+from lka_gateway.limits import RateLimits
+from lka_gateway.openapi import OPENAPI_PATH, ServiceDocs
 from lka_gateway.proxy import UpstreamProxy
 from lka_gateway.routes import match
+from lka_gateway.sessions import SessionCookies
 from lka_gateway.settings import GatewaySettings
 
 
 class Gateway:
-    """Sends `/api/...` to the API chain when the routing table knows the path, else 404;
-    every other path and the lifespan go to the site app."""
+    """Sends `/api/...` to the API chain when the routing table knows the path and method,
+    else 404 or 405; every other path and the lifespan go to the site app."""
 
     def __init__(self, api: ASGIApp, site: ASGIApp) -> None:
         self.api = api
         self.site = site
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+        if scope["type"] == "http" and scope["path"].startswith("/api/") and scope["path"] != OPENAPI_PATH:
             route = match(scope["path"])
             if route is None:
                 # Before any token check: an unknown path is 404 with or without a token.
                 await Problem(404).response()(scope, receive, send)
+                return
+            if scope["method"] not in route.methods:
+                # Also before the token check: what the path offers is no secret.
+                problem = Problem(405, headers={"Allow": route.allow})
+                await problem.response()(scope, receive, send)
                 return
             scope["route"] = route
             await self.api(scope, receive, send)
@@ -61,22 +70,30 @@ class Part(Protocol):
     def ready(self) -> bool: ...
 
 
-def api_chain(proxy: UpstreamProxy, edge: EdgeAuth | None = None) -> ASGIApp:
+def api_chain(
+    proxy: UpstreamProxy,
+    edge: EdgeAuth | None = None,
+    limits: RateLimits | None = None,
+    sessions: SessionCookies | None = None,
+) -> ASGIApp:
     """What a routed call passes through on its way to the service.
 
     Each step is a plain ASGI middleware wrapped around the proxy here, in this order: the
-    token check with the revocation list (`edge`), then the rate limits still to come
-    (per user, so after the check). They run after routing, so they can read
-    `scope["route"]` (which template, which service, who may call). `edge` is None only in
-    the benchmark's what-if variants (benchmarks/gateway_variants.py), which compare
-    shapes of the proxy path.
+    browser session's cookies made into a Bearer header (`sessions`), the token check with
+    the revocation list (`edge`), then the rate limits (per user, so after the check).
+    They run after routing, so they can read `scope["route"]` (which template, which
+    service, who may call). The optional steps are None only in the
+    benchmark's what-if variants (benchmarks/gateway_variants.py), which compare shapes of
+    the proxy path.
     """
-    return edge.guard(proxy) if edge is not None else proxy
+    app: ASGIApp = limits.guard(proxy) if limits is not None else proxy
+    app = edge.guard(app) if edge is not None else app
+    return sessions.guard(app) if sessions is not None else app
 
 
-def site_app(*parts: Part) -> FastAPI:
-    """Probes and metrics; owns the lifespan, so the proxy's session and the revocation feed
-    live as long as the app."""
+def site_app(*parts: Part, docs: ServiceDocs | None = None) -> FastAPI:
+    """Probes, metrics and the merged OpenAPI (`docs`); owns the lifespan, so the proxy's
+    session and the revocation feed live as long as the app."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -103,6 +120,13 @@ def site_app(*parts: Part) -> FastAPI:
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "not ready"}, status_code=503)
 
+    if docs is not None:
+        started = docs
+
+        @app.get(OPENAPI_PATH, include_in_schema=False)
+        async def openapi() -> JSONResponse:
+            return JSONResponse(await started.document())
+
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
@@ -111,9 +135,13 @@ def site_app(*parts: Part) -> FastAPI:
 
 
 def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
+    """The gateway as it ships: edge headers, request middleware, router, API chain, site."""
     settings = settings or GatewaySettings()
     proxy = UpstreamProxy(settings)
     edge = EdgeAuth(settings)
-    gateway = Gateway(api=api_chain(proxy, edge), site=site_app(proxy, edge))
-    # CORS, when it comes, wraps this too: preflights are answered for every path.
-    return RequestContextMiddleware(gateway, max_body_bytes=settings.max_body_bytes)
+    limits = RateLimits(settings)
+    docs = ServiceDocs(settings)
+    api = api_chain(proxy, edge, limits, SessionCookies(settings))
+    gateway = Gateway(api=api, site=site_app(proxy, edge, limits, docs, docs=docs))
+    # The edge headers wrap everything, the request middleware's own 413 and 500 included.
+    return EdgeHeaders(RequestContextMiddleware(gateway, max_body_bytes=settings.max_body_bytes), settings)

@@ -1,10 +1,11 @@
 """Authentication at the edge (CONTRACT §2, QUALITY 5): the token check in front of the proxy.
 
-A routed call that is not public needs an access token (`Authorization: Bearer`, or the
-`lka_access` cookie of the web front end), verified with identity's JWKS and not revoked;
-otherwise the caller gets a 401 problem document and the service never sees the call. The
-services verify the token again: the gateway is the first check, not the only one. What the
-gateway verified goes on as `X-User-Id`, `X-User-Role` and `X-Session-Id`.
+A routed call that is not public needs an access token (`Authorization: Bearer`, which
+sessions.py also writes from the web front end's `__Host-lka_access` cookie), verified
+with identity's JWKS and not revoked; otherwise the caller gets a 401 problem document and
+the service never sees the call. The services verify the token again: the gateway is the
+first check, not the only one. What the gateway verified goes on as `X-User-Id`,
+`X-User-Role` and `X-Session-Id`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lka_common.auth import bearer_token, unauthorized
 from lka_common.problems import Problem
-from lka_gateway.headers import IDENTITY_SCOPE_KEY
+from lka_gateway.headers import IDENTITY_SCOPE_KEY, USER_SCOPE_KEY
 from lka_gateway.revocation_feed import RevocationFeed
 from lka_gateway.revocations import RevocationList
 from lka_gateway.routes import Access, Route
@@ -81,6 +82,7 @@ class TokenCheck:
             await _refuse("revoked", ended, scope, receive, send)
             return
         scope[IDENTITY_SCOPE_KEY] = verified.headers
+        scope[USER_SCOPE_KEY] = verified.user_key
         await self.app(scope, receive, send)
 
 

@@ -16,6 +16,8 @@ from lka_common.auth import Principal
 
 # Where the token check leaves the identity headers of a verified caller for `to_upstream`.
 IDENTITY_SCOPE_KEY = "lka_identity"
+# And the verified user's id, which the per-user rate limit counts by.
+USER_SCOPE_KEY = "lka_user_id"
 
 # Host is not forwarded as is: the client library writes the service's own, and the
 # caller's goes on in X-Forwarded-Host. Expect is answered by this hop's server already.

@@ -3,7 +3,8 @@
 Routing comes before authentication, so a path not listed here is 404 for everybody.
 Paths under `/internal/` are calls the services make to each other and are never listed.
 Each row also says who may call the path (`Access`), so the token check reads it from the
-matched route instead of keeping a list of its own.
+matched route instead of keeping a list of its own, and which methods the services offer
+there (CONTRACT §2 tables): any other is a 405 at the gateway, before any token check.
 """
 
 from __future__ import annotations
@@ -26,39 +27,40 @@ class Access(Enum):
 SIGNED_IN, PUBLIC, OPTIONAL = Access.SIGNED_IN, Access.PUBLIC, Access.OPTIONAL
 
 # Most specific first: the `/accounts/{id}/...` sub-resources belong to other services than
-# `/accounts/{id}` itself. A `{param}` is one non-empty path segment.
-ROUTING_TABLE: tuple[tuple[str, str, Access], ...] = (
-    ("/accounts/{id}/meters", "readings", SIGNED_IN),
-    ("/accounts/{id}/readings", "readings", SIGNED_IN),
-    ("/accounts/{id}/consumption", "readings", SIGNED_IN),
-    ("/accounts/{id}/payments", "payments", SIGNED_IN),
-    ("/accounts", "accounts", SIGNED_IN),
-    ("/accounts/{id}", "accounts", SIGNED_IN),
-    ("/regions", "accounts", PUBLIC),
-    ("/link-requests", "accounts", SIGNED_IN),
-    ("/link-requests/{id}", "accounts", SIGNED_IN),
-    ("/operator/link-requests", "accounts", SIGNED_IN),
-    ("/operator/link-requests/{id}/approve", "accounts", SIGNED_IN),
-    ("/operator/link-requests/{id}/reject", "accounts", SIGNED_IN),
-    ("/operator/billing-accounts/{region_code}/{number}", "accounts", SIGNED_IN),
-    ("/auth/register", "identity", PUBLIC),
-    ("/auth/email/confirm", "identity", PUBLIC),
-    ("/auth/email/resend", "identity", PUBLIC),
-    ("/auth/login", "identity", PUBLIC),
-    ("/auth/refresh", "identity", PUBLIC),
-    ("/auth/logout", "identity", SIGNED_IN),
-    ("/auth/password/forgot", "identity", PUBLIC),
-    ("/auth/password/reset", "identity", PUBLIC),
-    ("/profile", "identity", SIGNED_IN),
-    ("/profile/password", "identity", SIGNED_IN),
-    ("/profile/merge", "identity", SIGNED_IN),
-    ("/.well-known/jwks.json", "identity", PUBLIC),
-    ("/public/readings", "readings", PUBLIC),
-    ("/payments", "payments", SIGNED_IN),
-    ("/payments/{id}", "payments", SIGNED_IN),
-    ("/payments/acquirer/rbs/callback", "payments", PUBLIC),
-    ("/feedback", "notifications", OPTIONAL),
-    ("/operator/feedback", "notifications", SIGNED_IN),
+# `/accounts/{id}` itself. A `{param}` is one non-empty path segment. Methods are
+# space-separated; HEAD is not implied by GET, as the services' FastAPI routes do not.
+ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
+    ("/accounts/{id}/meters", "readings", SIGNED_IN, "GET"),
+    ("/accounts/{id}/readings", "readings", SIGNED_IN, "GET POST"),
+    ("/accounts/{id}/consumption", "readings", SIGNED_IN, "GET"),
+    ("/accounts/{id}/payments", "payments", SIGNED_IN, "GET"),
+    ("/accounts", "accounts", SIGNED_IN, "GET POST"),
+    ("/accounts/{id}", "accounts", SIGNED_IN, "DELETE"),
+    ("/regions", "accounts", PUBLIC, "GET"),
+    ("/link-requests", "accounts", SIGNED_IN, "GET"),
+    ("/link-requests/{id}", "accounts", SIGNED_IN, "PUT"),
+    ("/operator/link-requests", "accounts", SIGNED_IN, "GET"),
+    ("/operator/link-requests/{id}/approve", "accounts", SIGNED_IN, "POST"),
+    ("/operator/link-requests/{id}/reject", "accounts", SIGNED_IN, "POST"),
+    ("/operator/billing-accounts/{region_code}/{number}", "accounts", SIGNED_IN, "GET"),
+    ("/auth/register", "identity", PUBLIC, "POST"),
+    ("/auth/email/confirm", "identity", PUBLIC, "POST"),
+    ("/auth/email/resend", "identity", PUBLIC, "POST"),
+    ("/auth/login", "identity", PUBLIC, "POST"),
+    ("/auth/refresh", "identity", PUBLIC, "POST"),
+    ("/auth/logout", "identity", SIGNED_IN, "POST"),
+    ("/auth/password/forgot", "identity", PUBLIC, "POST"),
+    ("/auth/password/reset", "identity", PUBLIC, "POST"),
+    ("/profile", "identity", SIGNED_IN, "GET"),
+    ("/profile/password", "identity", SIGNED_IN, "POST"),
+    ("/profile/merge", "identity", SIGNED_IN, "POST"),
+    ("/.well-known/jwks.json", "identity", PUBLIC, "GET"),
+    ("/public/readings", "readings", PUBLIC, "POST"),
+    ("/payments", "payments", SIGNED_IN, "POST"),
+    ("/payments/{id}", "payments", SIGNED_IN, "GET"),
+    ("/payments/acquirer/rbs/callback", "payments", PUBLIC, "GET POST"),
+    ("/feedback", "notifications", OPTIONAL, "POST"),
+    ("/operator/feedback", "notifications", SIGNED_IN, "GET"),
 )
 
 _PARAM = re.compile(r"\{[a-z_]+\}")
@@ -72,6 +74,9 @@ class Route:
     path: str
     service: str
     access: Access
+    methods: frozenset[str]
+    # The `Allow` header of a 405, written once rather than per refused call.
+    allow: str
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -84,8 +89,9 @@ def _build() -> tuple[dict[str, Route], dict[str, tuple[tuple[re.Pattern[str], R
     # those sharing the first segment, so a match costs a handful of regex calls at most.
     literal: dict[str, Route] = {}
     templated: dict[str, list[tuple[re.Pattern[str], Route]]] = {}
-    for template, service, access in ROUTING_TABLE:
-        route = Route(API_PREFIX + template, service, access)
+    for template, service, access, methods in ROUTING_TABLE:
+        allowed = methods.split()
+        route = Route(API_PREFIX + template, service, access, frozenset(allowed), ", ".join(allowed))
         if _PARAM.search(template):
             templated.setdefault(_first_segment(template), []).append((_compile(template), route))
         else:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, PositiveFloat, PositiveInt, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from lka_common.settings import DEFAULT_AMQP_URL, shared_env
+from lka_common.settings import DEFAULT_AMQP_URL, DEFAULT_REDIS_URL, shared_env
 
 JWKS_PATH = "/api/v1/.well-known/jwks.json"
 REVOCATIONS_PATH = "/api/v1/internal/revocations"
+
+
+class RateRule(BaseModel):
+    """A sustained rate per second and how many calls may come at once (the bucket size)."""
+
+    rate: PositiveFloat
+    burst: PositiveInt
+
+
+def _default_rate_limits() -> dict[str, RateRule]:
+    # CONTRACT §2: anonymous callers per client address, signed-in ones per user.
+    return {"anonymous": RateRule(rate=20, burst=100), "signed_in": RateRule(rate=50, burst=50)}
 
 
 class GatewaySettings(BaseSettings):
@@ -45,6 +57,33 @@ class GatewaySettings(BaseSettings):
     upstream_keepalive_s: float = 4.0
 
     max_body_bytes: int = 1024 * 1024
+
+    # Rate limits by group of callers (JSON in the environment); a group left out is not limited.
+    rate_limits: dict[str, RateRule] = Field(default_factory=_default_rate_limits)
+    # Where the replicas count together; the stack-wide LKA_REDIS_URL unless set here.
+    redis_url: str = Field(default_factory=lambda: shared_env("REDIS_URL", DEFAULT_REDIS_URL))
+    rate_limit_prefix: str = "lka:gateway:rate:"
+    # A slower Redis is treated as down: the limit must never cost more than the call.
+    redis_timeout_s: float = 0.25
+    redis_retry_s: float = 5.0
+    # Connections per process, and how long a call waits for one in a burst before the
+    # limits count locally for `redis_retry_s` (an overload, not an outage, but as costly).
+    redis_pool_size: int = 50
+    redis_pool_timeout_s: float = 1.0
+    # Peers whose X-Forwarded-For is believed (CONTRACT §2); loopback, as in the local stack.
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
+
+    # Origins granted CORS, exactly as browsers send them ("https://lk.example.ru"); none by
+    # default: the web app is served from the gateway's own origin and needs no grant.
+    cors_origins: list[str] = Field(default_factory=list)
+    # How long the browser keeps the refresh and CSRF cookies: identity's refresh-token life.
+    session_cookie_max_age_s: int = 30 * 24 * 3600
+    # The services' OpenAPI documents: each fetch's limit, and the pause before asking a
+    # service that had not answered again.
+    openapi_timeout_s: float = 5.0
+    openapi_retry_s: float = 5.0
+    # True when TLS terminates in front of the gateway: only then is HSTS sent.
+    tls_in_front: bool = False
 
     # Access tokens (CONTRACT §2): identity's JWKS, by default where identity_url says identity
     # is (so a stack on other ports needs no second address), or a fixed JWKS document (JSON).

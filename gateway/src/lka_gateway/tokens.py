@@ -29,6 +29,8 @@ class VerifiedToken:
     issued_at: float
     # What the services are told of the caller, built once per token rather than per call.
     headers: tuple[tuple[str, str], ...]
+    # The user id as text, the key of the per-user rate limit.
+    user_key: str
 
 
 def token_verifier(settings: GatewaySettings) -> TokenVerifier:
@@ -60,7 +62,7 @@ class TokenCache:
         # The signature and every claim were checked just now; this only reads two numbers
         # the verifier does not hand back.
         claims = jwt.decode(token, options={"verify_signature": False})
-        verified = VerifiedToken(principal, float(claims["iat"]), identity_headers(principal))
+        verified = VerifiedToken(principal, float(claims["iat"]), identity_headers(principal), str(principal.user_id))
         self._entries[token] = (min(float(claims["exp"]), now + self._keep_s), verified)
         if len(self._entries) > self._size:
             self._entries.popitem(last=False)

@@ -1,0 +1,115 @@
+"""Browser sessions (BFF): sign-in sets `__Host-` cookies instead of answering the tokens,
+calls then run on the cookies with a CSRF double submit on unsafe methods, refresh reads the
+refresh cookie, logout clears them all; Bearer clients see none of it."""
+
+from __future__ import annotations
+
+import uuid
+from http.cookies import SimpleCookie
+
+import aiohttp
+
+from lka_common.testing.tokens import TokenFactory
+
+COOKIE_MODE = {"X-Session-Mode": "cookie", "X-Test-Behaviour": "tokens"}
+NAMES = ("__Host-lka_access", "__Host-lka_refresh", "__Host-lka_csrf")
+
+
+def _set_cookies(response: aiohttp.ClientResponse) -> dict[str, SimpleCookie]:
+    parsed = {}
+    for header in response.headers.getall("Set-Cookie", []):
+        cookie: SimpleCookie = SimpleCookie()
+        cookie.load(header)
+        parsed.update({name: cookie for name in cookie})
+    return parsed
+
+
+async def _sign_in(gateway: str, session: aiohttp.ClientSession, token: str) -> dict[str, str]:
+    """Signs in in cookie mode; the cookies a browser would now hold."""
+    headers = {**COOKIE_MODE, "X-Test-Token": token}
+    async with session.post(gateway + "/api/v1/auth/login", headers=headers, json={}) as response:
+        assert response.status == 200
+        body = await response.json()
+        cookies = _set_cookies(response)
+    assert "access_token" not in body and "refresh_token" not in body
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 900
+    assert set(cookies) == set(NAMES)
+    for name, cookie in cookies.items():
+        morsel = cookie[name]
+        assert morsel["secure"] and morsel["path"] == "/" and morsel["samesite"] == "Strict"
+        assert not morsel["domain"]
+        assert bool(morsel["httponly"]) == (name != "__Host-lka_csrf")  # the script reads only that one
+    assert cookies["__Host-lka_access"]["__Host-lka_access"].value == token
+    return {name: cookie[name].value for name, cookie in cookies.items()}
+
+
+def _cookie_header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+async def test_sign_in_without_cookie_mode_answers_the_tokens_as_before(
+    gateway: str, anonymous: aiohttp.ClientSession
+) -> None:
+    headers = {"X-Test-Behaviour": "tokens", "X-Test-Token": "t"}
+    async with anonymous.post(gateway + "/api/v1/auth/login", headers=headers) as response:
+        assert (await response.json())["access_token"] == "t"
+        assert "Set-Cookie" not in response.headers
+
+
+async def test_a_cookie_session_signs_in_and_needs_csrf_on_unsafe_calls(
+    gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory
+) -> None:
+    user_id = uuid.uuid4()
+    jar = await _sign_in(gateway, anonymous, tokens.issue(user_id))
+    cookie = {"Cookie": _cookie_header(jar) + "; theme=dark"}
+    async with anonymous.get(gateway + "/api/v1/profile", headers=cookie) as response:
+        received = dict((await response.json())["headers"])
+    assert received["x-user-id"] == str(user_id)
+    assert received["authorization"] == f"Bearer {jar['__Host-lka_access']}"
+    assert received["cookie"] == "theme=dark"  # the tokens never reach a service as cookies
+    url = gateway + "/api/v1/accounts"
+    for csrf in (None, "wrong"):
+        headers = {**cookie, "X-CSRF-Token": csrf} if csrf else cookie
+        async with anonymous.post(url, headers=headers) as response:
+            assert response.status == 403
+            assert (await response.json())["code"] == "csrf_failed"
+    async with anonymous.post(url, headers={**cookie, "X-CSRF-Token": jar["__Host-lka_csrf"]}) as response:
+        assert response.status == 200
+        assert (await response.json())["service"] == "accounts"
+
+
+async def test_refresh_reads_the_refresh_cookie_and_sets_new_ones(
+    gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory
+) -> None:
+    jar = await _sign_in(gateway, anonymous, tokens.issue())
+    headers = {**COOKIE_MODE, "X-Test-Token": tokens.issue(), "Cookie": _cookie_header(jar)}
+    url = gateway + "/api/v1/auth/refresh"
+    async with anonymous.post(url, headers=headers) as response:
+        assert response.status == 403  # a cookie-borne refresh is an unsafe call like any other
+    async with anonymous.post(url, headers={**headers, "X-CSRF-Token": jar["__Host-lka_csrf"]}) as response:
+        assert response.status == 200
+        body = await response.json()
+        renewed = _set_cookies(response)
+    assert body["received"] == f'{{"refresh_token": "{jar["__Host-lka_refresh"]}"}}'
+    assert set(renewed) == set(NAMES)
+    assert renewed["__Host-lka_refresh"]["__Host-lka_refresh"].value != jar["__Host-lka_refresh"]
+
+
+async def test_logout_clears_the_cookies(gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory) -> None:
+    jar = await _sign_in(gateway, anonymous, tokens.issue())
+    headers = {"Cookie": _cookie_header(jar), "X-CSRF-Token": jar["__Host-lka_csrf"]}
+    async with anonymous.post(gateway + "/api/v1/auth/logout", headers=headers) as response:
+        assert response.status == 200  # the stand-in's echo; identity says 204
+        cleared = _set_cookies(response)
+    assert set(cleared) == set(NAMES)
+    for name, cookie in cleared.items():
+        assert cookie[name].value == "" and cookie[name]["max-age"] == "0"
+
+
+async def test_a_stale_access_cookie_does_not_make_sign_in_need_csrf(
+    gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory
+) -> None:
+    jar = await _sign_in(gateway, anonymous, tokens.issue())
+    headers = {**COOKIE_MODE, "X-Test-Token": tokens.issue(), "Cookie": _cookie_header(jar)}
+    async with anonymous.post(gateway + "/api/v1/auth/login", headers=headers) as response:
+        assert response.status == 200
