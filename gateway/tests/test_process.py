@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 import aiohttp
@@ -81,3 +83,31 @@ async def test_a_line_per_call_is_logged_only_when_asked_for_but_failures_always
     finally:
         process.stop()
         process.cleanup()
+
+
+async def test_two_gateway_processes_share_the_rate_limit_count(process_env: dict[str, str]) -> None:
+    """Two replicas as real OS processes on one Redis: the burst is spent across both."""
+    limits = {"anonymous": {"rate": 0.5, "burst": 3}, "signed_in": {"rate": 0.5, "burst": 2}}
+    shared = {
+        **process_env,
+        "LKA_GATEWAY_RATE_LIMITS": json.dumps(limits),
+        "LKA_GATEWAY_RATE_LIMIT_PREFIX": f"lka:test:{uuid.uuid4().hex}:",
+    }
+    ports = [free_port(), free_port()]
+    replicas = [
+        ServiceProcess.module(f"gateway-{i}", "lka_gateway", {**shared, "LKA_GATEWAY_PORT": str(port)}).start()
+        for i, port in enumerate(ports)
+    ]
+    try:
+        for replica in replicas:
+            await replica.wait_for_event("revocations_loaded")
+        statuses = []
+        async with aiohttp.ClientSession() as client:
+            for call in range(5):
+                async with client.get(f"http://127.0.0.1:{ports[call % 2]}/api/v1/regions") as response:
+                    statuses.append(response.status)
+        assert statuses == [200, 200, 200, 429, 429]
+    finally:
+        for replica in replicas:
+            replica.stop()
+            replica.cleanup()
