@@ -8,23 +8,50 @@ PACKAGES := libs/common services/identity services/accounts services/readings se
             tools/acquirer_emulator
 EXISTING := $(foreach p,$(PACKAGES),$(if $(wildcard $(p)/pyproject.toml),$(p)))
 STAMP := $(VENV)/.installed
+# The web front end (web/, TypeScript): npm installs it, Vite builds it into web/dist, which
+# the gateway serves at `/`. Rebuilt only when a source file is newer than the build.
+WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist -prune -o -type f -print 2>/dev/null)
+WEB_DEPS := web/node_modules/.installed
+WEB_BUILD := web/dist/index.html
 
-.PHONY: run test lint bootstrap operator clean-venv
+.PHONY: run test lint bootstrap operator clean-venv web web-test chromium bench
 
 $(STAMP): constraints.txt $(foreach p,$(EXISTING),$(p)/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt setuptools wheel
 	@$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation -c constraints.txt \
-		$(foreach p,$(EXISTING),-e $(p)) -e 'libs/common[testing]' ruff mypy types-PyYAML dockerfile-parse jsonschema kubernetes-validate
+		$(foreach p,$(EXISTING),-e $(p)) -e 'libs/common[testing]' ruff mypy types-PyYAML dockerfile-parse jsonschema kubernetes-validate \
+		playwright schemathesis py-spy
 	@touch $(STAMP)
 
-run: $(STAMP)
+$(WEB_DEPS): web/package.json web/package-lock.json
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(WEB_DEPS)
+
+$(WEB_BUILD): $(WEB_DEPS) $(WEB_SOURCES)
+	@cd web && npm run --silent build
+	@touch $(WEB_BUILD)
+
+web: $(WEB_BUILD)
+
+web-test: $(WEB_DEPS)
+	@cd web && npm test --silent
+
+# The browser of the end-to-end tests: Debian's Chromium, driven by Playwright (no browser
+# download at test time, which this machine's closed network would refuse).
+chromium:
+	@command -v chromium >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -qq chromium >/dev/null || \
+		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }; }
+
+run: $(STAMP) web
 	@$(BIN)/lka-dev run
 
 bootstrap: $(STAMP)
 	@$(BIN)/lka-dev bootstrap
 
-test: $(STAMP)
+test: $(STAMP) web web-test chromium
 	@$(BIN)/lka-dev ensure-servers
 	@$(BIN)/python -m pytest
 
@@ -40,3 +67,9 @@ operator: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The load benchmark (docs/performance.md): the whole stack of its own on other ports, databases
+# and vhost, removed again at the end. Options: make bench BENCH_ARGS='--subscribers 16 --duration 20'.
+bench: $(STAMP)
+	@$(BIN)/lka-dev ensure-servers
+	@$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -210,10 +210,13 @@ def gateway_settings(service_urls: dict[str, str], amqp_url: str) -> dict[str, A
         "revocations_retry_max_s": 0.2,
         # This run's own rate counters in the shared Redis: runs never count against each other.
         "rate_limit_prefix": f"lka:test:{uuid4().hex}:",
+        # No web front end unless a test gives one (test_web_app.py): what these answer must
+        # not depend on whether web/dist happens to be built in this checkout.
+        "web_dir": "/nonexistent/lka-web",
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def gateway_with(gateway_settings: dict[str, Any]) -> GatewayFactory:
     """A gateway of the test's own, its settings changed by keyword (e.g. `readings_url=`);
     `wait_ready=False` hands it over before it is ready."""

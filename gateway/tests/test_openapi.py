@@ -61,11 +61,25 @@ async def test_the_merged_document_lists_every_public_path_of_every_service(
         async with anonymous.get(gateway + "/api/openapi.json") as response:
             assert response.status == 200
             merged = await response.json()
+        async with anonymous.get(gateway + "/api/docs") as response:
+            assert response.status == 200
+            assert response.content_type == "text/html"
+            # A page: the page policy (its stylesheet is our own), not the API's `default-src 'none'`.
+            assert "style-src 'self'" in response.headers["Content-Security-Policy"]
+            page = await response.text()
+        async with anonymous.get(gateway + "/api/docs.css") as response:
+            assert response.status == 200
+            assert response.content_type == "text/css"
     expected: dict[tuple[str, str], str] = {}
     for doc in service_docs.values():
         expected.update({k: v for k, v in _documented(doc).items() if "/internal/" not in k[0]})
     assert _documented(merged) == expected
     assert len({path for path, _ in expected}) >= 30
+    # The page for people shows every operation and every schema, by the same ids.
+    for operation_id in expected.values():
+        assert f'id="{operation_id}"' in page, operation_id
+    for name in merged["components"]["schemas"]:
+        assert f'id="schema-{name}"' in page, name
     # Every reference in the merged document resolves inside it.
     text = str(merged)
     for section, entries in merged["components"].items():

@@ -25,14 +25,17 @@ def test_a_listed_session_is_revoked_whatever_the_tokens_age() -> None:
     assert not revocations.is_revoked(user, None, issued_at=0)
 
 
-def test_all_sessions_refuse_tokens_issued_up_to_the_moment_including_its_second() -> None:
+def test_all_sessions_refuse_tokens_issued_up_to_the_moment_and_not_after() -> None:
     revocations = RevocationList(keep_s=TTL_S)
     user = uuid.uuid4()
     moment = datetime.now(UTC).replace(microsecond=500_000)
     revocations.apply(user, None, moment)
-    # `iat` is whole seconds: a token of that second may be older than the revocation.
+    # `iat` is to the millisecond (identity's access_claims): a token of the same second is
+    # refused when it is older, and let through when it came after (a sign-in right after a reset).
     assert revocations.is_revoked(user, uuid.uuid4(), issued_at=int(moment.timestamp()))
+    assert revocations.is_revoked(user, uuid.uuid4(), issued_at=moment.timestamp())
     assert revocations.is_revoked(user, None, issued_at=moment.timestamp() - 60)
+    assert not revocations.is_revoked(user, uuid.uuid4(), issued_at=moment.timestamp() + 0.001)
     assert not revocations.is_revoked(user, uuid.uuid4(), issued_at=int(moment.timestamp()) + 1)
     assert not revocations.is_revoked(uuid.uuid4(), None, issued_at=0)
 

@@ -44,7 +44,7 @@ def test_every_process_has_a_dockerfile() -> None:
 
 @pytest.mark.parametrize("relative", sorted(DOCKERFILES))
 def test_multi_stage_build_from_constraints(relative: str) -> None:
-    builder, final = stages(parse(relative))
+    *_, builder, final = stages(parse(relative))
     assert values(builder, "FROM")[0].startswith("python:3.11-slim") and values(builder, "FROM")[0].endswith(
         "AS builder"
     )
@@ -117,3 +117,15 @@ def test_service_images_carry_their_migrations() -> None:
 def test_dockerignore_keeps_the_context_small() -> None:
     lines = set((ROOT / ".dockerignore").read_text(encoding="utf-8").split())
     assert {".git", ".venv", "**/__pycache__", "**/tests", ".env"} <= lines
+
+
+def test_the_gateway_image_serves_the_built_web_front_end() -> None:
+    web, *_, final = stages(parse("gateway/Dockerfile"))
+    assert values(web, "FROM")[0].startswith("node:20") and values(web, "FROM")[0].endswith("AS web")
+    runs = values(web, "RUN")
+    # From the lock file, and the same build command as `make run`.
+    assert runs[0].startswith("npm ci") and runs[-1] == "npm run build"
+    assert "--from=web /web/dist /app/web" in values(final, "COPY")
+    assert "LKA_GATEWAY_WEB_DIR=/app/web" in values(final, "ENV")
+    # Node itself stays behind: the image that runs has only the files.
+    assert all(not v.startswith("node") for v in values(final, "FROM"))

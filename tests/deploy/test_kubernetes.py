@@ -22,6 +22,8 @@ from deploy_support import (
     split_image,
 )
 
+from lka_common.web import GRACEFUL_SHUTDOWN_S
+
 Objects = list[dict[str, Any]]
 # The oldest Kubernetes the manifests must be valid for (schemas shipped by kubernetes-validate).
 KUBERNETES_VERSION = "1.30.0"
@@ -91,6 +93,22 @@ def test_every_process_has_a_deployment_with_probes_on_its_port(rendered: dict[s
         if name != "gateway":
             svc = name.rsplit("-", 1)[0]
             assert container["command"] == ["python", "-m", f"lka_{svc}.entrypoints.{component}"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_http_servers_drain_before_they_stop(rendered: dict[str, Objects], overlay: str) -> None:
+    """Every API and the gateway wait in preStop while the endpoints forget them, then get
+    SIGTERM and finish what is in flight (lka_common.web.GRACEFUL_SHUTDOWN_S), all within the
+    grace period."""
+    deployments = {o["metadata"]["name"]: o for o in rendered[overlay] if o["kind"] == "Deployment"}
+    for name, component, _ in workloads():
+        if component != "api":
+            continue
+        pod = deployments[name]["spec"]["template"]["spec"]
+        (container,) = containers(deployments[name])
+        command = container["lifecycle"]["preStop"]["exec"]["command"]
+        assert command[0] == "sleep", name
+        assert int(command[1]) + GRACEFUL_SHUTDOWN_S < pod["terminationGracePeriodSeconds"], name
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

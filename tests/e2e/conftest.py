@@ -7,6 +7,7 @@ environment so the test can prove that none survives Ctrl-C.
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -16,7 +17,10 @@ import pytest
 from lka_common.testing.databases import drop_database
 from lka_common.testing.processes import ServiceProcess
 from lka_common.testing.servers import Servers, private_vhost
-from lka_common.testing.stack import SERVICES, Stack, pick_offset
+from lka_common.testing.stack import SERVICES, Stack, database_url, pick_offset, stack_environment
+
+# The modules here import their support modules (drill_support.py) by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="module")
@@ -30,22 +34,14 @@ def stack_amqp_url(servers: Servers, run_id: str) -> Iterator[str]:
 def stack_env(servers: Servers, stack_amqp_url: str, run_id: str) -> Iterator[tuple[dict[str, str], str, int]]:
     offset = pick_offset()
     marker = uuid.uuid4().hex
-    env = {
-        "LKA_DEV_PORT_OFFSET": str(offset),
-        "LKA_E2E_MARKER": marker,
-        "LKA_POSTGRES_URL": servers.postgres_url,
-        "LKA_AMQP_URL": stack_amqp_url,
-        "LKA_ROOT": str(Path(__file__).resolve().parents[2]),
-    }
-    names = []
+    names = {svc: f"lka_test_{run_id}_e2e_{svc}" for svc in SERVICES}
+    urls = {svc: database_url(svc, name) for svc, name in names.items()}
+    env = stack_environment(offset, marker, servers.postgres_url, stack_amqp_url, urls)
     for svc in SERVICES:
-        name = f"lka_test_{run_id}_e2e_{svc}"
-        names.append(name)
-        env[f"LKA_{svc.upper()}_DATABASE_URL"] = f"postgresql+asyncpg://lka_{svc}:lka_{svc}@127.0.0.1:5432/{name}"
         env[f"LKA_{svc.upper()}_DB_POOL_SIZE"] = "2"
         env[f"LKA_{svc.upper()}_DB_MAX_OVERFLOW"] = "1"
     yield env, marker, offset
-    for name in names:
+    for name in names.values():
         drop_database(servers.postgres_url, name)
 
 

@@ -10,6 +10,7 @@ import secrets
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import aio_pika
@@ -19,9 +20,13 @@ import pytest
 from lka_common.events.billing import BillingAccountUpdated, LastPayment
 from lka_common.events.envelope import CONTENT_TYPE, new_event
 from lka_common.messaging.topology import declare_exchanges
+from lka_common.testing import events
 from lka_common.testing.amqp import amqp_channel
 from lka_common.testing.portal import PASSWORD, Subscriber, bearer, letter, new_address, new_subscriber, sign_in
 from lka_common.testing.stack import Stack
+
+# Polled every 0.3 s with a deadline for a whole stack on a shared machine.
+eventually = partial(events.eventually, timeout=20, interval=0.3)
 
 pytestmark = pytest.mark.slow
 
@@ -40,16 +45,6 @@ REQUEST_CREATED = "Создана заявка на добавление сче�
 REQUEST_LINKED = "Лицевой счет успешно привязан к учетной записи"
 UNLINKED = "Счет удален из списка Ваших счетов"
 LINK_FAILURE_LIMIT = 10  # LKA_ACCOUNTS_LINK_FAILURES_PER_USER / _PER_ACCOUNT defaults
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], what: str, timeout: float = 20) -> T:
-    """The first non-None answer of `probe`, asked again until the deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while (found := await probe()) is None:
-        assert loop.time() < deadline, f"not within {timeout} s: {what}"
-        await asyncio.sleep(0.2)
-    return found
 
 
 def unknown_number() -> str:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -17,9 +18,13 @@ import aiohttp
 import httpx
 import pytest
 
-from lka_acquirer_emulator.testing import Browser
+from lka_acquirer_emulator.testing import Browser, card_form
+from lka_common.testing import events
 from lka_common.testing.portal import Subscriber, new_subscriber
 from lka_common.testing.stack import Stack
+
+# Polled every 0.3 s with a deadline for a whole stack on a shared machine.
+eventually = partial(events.eventually, timeout=30, interval=0.3)
 
 pytestmark = pytest.mark.slow
 
@@ -29,20 +34,6 @@ PAID = "Оплата прошла успешно"
 RIGHT_OTP = {"otp": "123456"}
 # Demo accounts of the billing simulator (tools/billing_simulator/README.md), shared by tests.
 DEMO_ACCOUNTS = [("simferopol", "91000101", "ИВА"), ("yalta", "91000202", "ЁЛК")]
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], what: str, timeout: float = 30) -> T:
-    """The first non-None answer of `probe`, asked again until the deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while (found := await probe()) is None:
-        assert loop.time() < deadline, f"not within {timeout} s: {what}"
-        await asyncio.sleep(0.3)
-    return found
-
-
-def card(pan: str) -> dict[str, str]:
-    return {"pan": pan, "expiry": "12/30", "cvc": f"{secrets.randbelow(900) + 100}", "cardholder": "IVAN IVANOV"}
 
 
 def random_amount() -> str:
@@ -140,7 +131,7 @@ async def test_visa_is_paid_without_a_challenge_and_the_receipt_arrives_once(
     amount = random_amount()
     started = await start_payment(http, me, account_id, amount)
 
-    result = await pay(http, stack, browser, me, started, card(pan))
+    result = await pay(http, stack, browser, me, started, card_form(pan))
 
     assert (result["status"], result["message"]) == ("succeeded", PAID)
     assert (result["id"], result["account_id"], result["amount"]) == (started["id"], account_id, amount)
@@ -164,7 +155,7 @@ async def test_mir_with_the_right_mir_accept_code_is_paid(
     me, account_id = await payer(http, stack)
     started = await start_payment(http, me, account_id, random_amount())
 
-    result = await pay(http, stack, browser, me, started, card(pan), RIGHT_OTP)
+    result = await pay(http, stack, browser, me, started, card_form(pan), RIGHT_OTP)
 
     assert (result["status"], result["message"]) == ("succeeded", PAID)
     assert_masked(result, "mir", pan)
@@ -185,7 +176,7 @@ async def test_a_declined_card_fails_with_its_reason(
     me, account_id = await payer(http, stack)
     started = await start_payment(http, me, account_id, random_amount())
 
-    result = await pay(http, stack, browser, me, started, card(pan), *steps)
+    result = await pay(http, stack, browser, me, started, card_form(pan), *steps)
 
     assert (result["status"], result["failure_reason"]) == ("failed", reason)
     assert result["message"] and result["message"] != PAID
@@ -198,9 +189,9 @@ async def test_the_accounts_history_lists_online_payments_newest_first(
 ) -> None:
     me, account_id = await payer(http, stack)
     first = await start_payment(http, me, account_id, random_amount())
-    await pay(http, stack, browser, me, first, card("4111 1111 1111 1111"))
+    await pay(http, stack, browser, me, first, card_form("4111 1111 1111 1111"))
     second = await start_payment(http, me, account_id, random_amount())
-    await pay(http, stack, browser, me, second, card("4000 0000 0000 0002"))
+    await pay(http, stack, browser, me, second, card_form("4000 0000 0000 0002"))
 
     response = await http.get(f"{V1}/accounts/{account_id}/payments", headers=me.headers)
 

@@ -4,15 +4,19 @@ history and billing's verdict; every rule's code; a rollover; foreign accounts; 
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 import httpx
 import pytest
 
+from lka_common.testing import events
 from lka_common.testing.portal import Subscriber, new_subscriber
 from lka_common.testing.stack import Stack
+
+# Polled every 0.3 s with a deadline for a whole stack on a shared machine.
+eventually = partial(events.eventually, timeout=30, interval=0.3)
 
 pytestmark = pytest.mark.slow
 
@@ -24,15 +28,6 @@ SURNAMES = {"91000101": "Ива", "91000202": "Елк", "91000303": "Пет", "9
 async def http(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=20) as client:
         yield client
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (result := await check()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.3)
-    return result
 
 
 async def linked_account(

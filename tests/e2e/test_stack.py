@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import uuid
+from functools import partial
 from typing import Any
 
 import aio_pika
@@ -15,7 +16,11 @@ import httpx
 import pytest
 
 from lka_common.messaging.topology import EVENTS_EXCHANGE
+from lka_common.testing import events
 from lka_common.testing.stack import Stack, processes_with_marker
+
+# Polled every 0.3 s with a deadline for a whole stack on a shared machine.
+eventually = partial(events.eventually, timeout=15, interval=0.3)
 
 pytestmark = pytest.mark.slow
 
@@ -34,17 +39,6 @@ def log_records(stack: Stack, process: str) -> list[dict[str, Any]]:
         except ValueError:
             continue
     return records
-
-
-async def eventually(check: Any, timeout: float = 15) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.2)
 
 
 async def test_gateway_and_every_service_process_are_ready(stack: Stack) -> None:

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 from typing import Protocol
 
 from fastapi import FastAPI, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lka_common.problems import Problem, install_problem_handlers
 from lka_common.web import RequestContextMiddleware
+from lka_gateway import api_docs
 from lka_gateway.authentication import EdgeAuth
 from lka_gateway.edge_headers import EdgeHeaders
 from lka_gateway.limits import RateLimits
@@ -31,6 +33,10 @@ from lka_gateway.proxy import UpstreamProxy
 from lka_gateway.routes import match
 from lka_gateway.sessions import SessionCookies
 from lka_gateway.settings import GatewaySettings
+from lka_gateway.web_app import WebApp
+
+# Served by the site app although under `/api/`: documents about the API, not calls of it.
+SITE_PATHS_UNDER_API = frozenset({OPENAPI_PATH, api_docs.DOCS_PATH, api_docs.DOCS_CSS_PATH})
 
 
 class Gateway:
@@ -42,7 +48,7 @@ class Gateway:
         self.site = site
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/") and scope["path"] != OPENAPI_PATH:
+        if scope["type"] == "http" and scope["path"].startswith("/api/") and scope["path"] not in SITE_PATHS_UNDER_API:
             route = match(scope["path"])
             if route is None:
                 # Before any token check: an unknown path is 404 with or without a token.
@@ -91,12 +97,15 @@ def api_chain(
     return sessions.guard(app) if sessions is not None else app
 
 
-def site_app(*parts: Part, docs: ServiceDocs | None = None) -> FastAPI:
-    """Probes, metrics and the merged OpenAPI (`docs`); owns the lifespan, so the proxy's
-    session and the revocation feed live as long as the app."""
+def site_app(*parts: Part, docs: ServiceDocs | None = None, web: WebApp | None = None) -> FastAPI:
+    """Probes, metrics, the merged OpenAPI (`docs`) and the web front end (`web`, every path
+    nothing else took); owns the lifespan, so the proxy's session and the revocation feed
+    live as long as the app."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if web is not None:
+            web.load()
         async with AsyncExitStack() as stack:
             for part in parts:
                 await part.start()
@@ -127,10 +136,21 @@ def site_app(*parts: Part, docs: ServiceDocs | None = None) -> FastAPI:
         async def openapi() -> JSONResponse:
             return JSONResponse(await started.document())
 
+        @app.get(api_docs.DOCS_PATH, include_in_schema=False)
+        async def docs_page() -> HTMLResponse:
+            return HTMLResponse(api_docs.render(await started.document()))
+
+        @app.get(api_docs.DOCS_CSS_PATH, include_in_schema=False)
+        async def docs_stylesheet() -> Response:
+            return Response(api_docs.STYLESHEET, media_type="text/css; charset=utf-8")
+
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
+    if web is not None:
+        # Last: the routes above keep their paths, everything else is the web app's.
+        app.mount("/", web)
     return app
 
 
@@ -142,6 +162,7 @@ def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     limits = RateLimits(settings)
     docs = ServiceDocs(settings)
     api = api_chain(proxy, edge, limits, SessionCookies(settings))
-    gateway = Gateway(api=api, site=site_app(proxy, edge, limits, docs, docs=docs))
+    web = WebApp(Path(settings.web_dir))
+    gateway = Gateway(api=api, site=site_app(proxy, edge, limits, docs, docs=docs, web=web))
     # The edge headers wrap everything, the request middleware's own 413 and 500 included.
     return EdgeHeaders(RequestContextMiddleware(gateway, max_body_bytes=settings.max_body_bytes), settings)

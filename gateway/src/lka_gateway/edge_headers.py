@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lka_common.problems import Problem
 from lka_common.web import incoming_request_id
+from lka_gateway.api_docs import DOCS_PATH
 from lka_gateway.settings import GatewaySettings
 
 Headers = list[tuple[bytes, bytes]]
@@ -27,6 +28,8 @@ PAGE_CSP = (
     b"form-action 'self'; frame-ancestors 'none'"
 )
 API_CSP = b"default-src 'none'; frame-ancestors 'none'"
+# The API's description for people is a page: it gets the page policy.
+PAGES_UNDER_API = frozenset({DOCS_PATH})
 HSTS = b"max-age=31536000; includeSubDomains"
 # What a browser may send cross-origin: the methods of the routing table, and the headers
 # the contract uses (token, JSON, idempotency, CSRF double submit, cookie sign-in, trace id).
@@ -64,7 +67,8 @@ class EdgeHeaders:
             await self.app(scope, receive, send)
             return
         origin = self._origin(scope)
-        extra = self.api_headers if scope["path"].startswith("/api/") else self.page_headers
+        path = scope["path"]
+        extra = self.api_headers if path.startswith("/api/") and path not in PAGES_UNDER_API else self.page_headers
         if origin is not None:
             # Vary on every answer that looked at Origin, so a cache never hands one
             # origin's grant to another.

@@ -45,9 +45,9 @@ class RevocationList:
     def is_revoked(self, user_id: UUID, session_id: UUID | None, issued_at: float) -> bool:
         """Asked on every call, cached token or not: two dict lookups.
 
-        `iat` is in whole seconds (identity truncates it), so a token issued within the same
-        second as an all-sessions revocation counts as issued before it: refused, never let
-        through.
+        `iat` is to the millisecond (identity rounds it), so a sign-in right after a password
+        reset is not caught by the reset; a token issued in the very millisecond of the
+        revocation counts as issued before it: refused, never let through.
         """
         if session_id is not None and session_id in self._sessions:
             return True

@@ -82,6 +82,9 @@ class GatewaySettings(BaseSettings):
     # service that had not answered again.
     openapi_timeout_s: float = 5.0
     openapi_retry_s: float = 5.0
+    # The built web front end (`npm run build` in web/), served at `/`; relative to the
+    # working directory, which is the repository's root under `make run`.
+    web_dir: str = "web/dist"
     # True when TLS terminates in front of the gateway: only then is HSTS sent.
     tls_in_front: bool = False
 

@@ -12,7 +12,8 @@ import jwt
 import pytest
 from fastapi import APIRouter
 
-from lka_common.auth import CurrentUser, Operator
+from lka_common.auth import CurrentUser, Operator, Principal, TokenVerifier
+from lka_common.problems import Problem
 from lka_common.settings import ServiceSettings
 from lka_common.testing.http import serve_in_background
 from lka_common.testing.tokens import TokenFactory
@@ -110,3 +111,32 @@ async def test_operator_endpoints_need_the_operator_role(api: httpx.AsyncClient)
     assert subscriber.status_code == 403
     assert subscriber.json()["code"] == "forbidden"
     assert operator.status_code == 200
+
+
+async def test_a_verified_token_is_remembered_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The services' verifier keeps a verified token (docs/performance.md), never past its
+    `exp`, and never a refused one."""
+    verifier = TokenVerifier(None, "lka-identity", "lka", jwks=TOKENS.jwks(), cache_size=2, cache_s=60)
+    checks = 0
+    real = verifier._verify
+
+    async def counted(token: str) -> tuple[Principal, float]:
+        nonlocal checks
+        checks += 1
+        return await real(token)
+
+    monkeypatch.setattr(verifier, "_verify", counted)
+    token = TOKENS.issue(lifetime=timedelta(seconds=2))
+
+    first, again = await verifier.verify(token), await verifier.verify(token)
+    assert (first, checks) == (again, 1)
+
+    for _ in range(2):
+        with pytest.raises(Problem):
+            await verifier.verify("not.a.jwt")
+    assert checks == 3
+
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    monkeypatch.setattr("lka_common.auth.time.time", lambda: expires + 1)
+    await verifier.verify(token)  # past its `exp` the cache no longer answers: checked again
+    assert checks == 4

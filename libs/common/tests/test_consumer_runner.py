@@ -17,6 +17,7 @@ from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.messaging.consumer import ConsumerRunner, Subscription
 from lka_common.messaging.errors import PermanentError, TransientError
 from lka_common.messaging.topology import EVENTS_EXCHANGE, declare_exchanges
+from lka_common.testing.events import eventually
 from lka_common.uow import UnitOfWork
 
 
@@ -94,14 +95,6 @@ async def effects(engine: AsyncEngine, note: str) -> int:
     async with engine.connect() as conn:
         count = (await conn.execute(text("SELECT count(*) FROM effects WHERE note = :n"), {"n": note})).scalar_one()
     return int(count)
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 async def dead_letters(channel: AbstractChannel, queue: str) -> list[bytes]:

@@ -22,6 +22,7 @@ from lka_common.events.identity import ProfilesMerged
 from lka_common.events.readings import ReadingRejected
 from lka_common.messaging.topology import declare_exchanges
 from lka_common.testing.databases import plain_url
+from lka_common.testing.events import eventually
 from lka_common.testing.processes import free_port
 from lka_common.uow import UnitOfWork
 from lka_mailcatcher.catcher import MailCatcher
@@ -54,24 +55,6 @@ def envelope(data: EventData, subject: str = "s") -> CloudEvent:
 
 def letters_to(catcher: MailCatcher, address: str) -> list[CaughtLetter]:
     return [letter for letter in catcher.store if address in letter.to]
-
-
-async def eventually(check: Callable[[], Any], timeout: float = 15) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (result := check()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
-    return result
-
-
-async def eventually_async(check: Callable[[], Awaitable[Any]], timeout: float = 15) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (result := await check()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.1)
-    return result
 
 
 async def query(settings: NotificationsSettings, sql: str, *args: Any) -> list[asyncpg.Record]:
@@ -139,7 +122,7 @@ async def test_rejected_reading_sends_one_letter_with_billings_reason_to_the_lin
         await relay()  # the event raised a SendLetter command in the notifications outbox
         return letters_to(catcher, to)
 
-    (letter,) = await eventually_async(relayed_letter)
+    (letter,) = await eventually(relayed_letter)
     assert letter.subject == "Показания по лицевому счету № 1234567 не приняты"
     assert "Причина: Показания меньше предыдущих" in letter.text
     await asyncio.sleep(1)
@@ -218,7 +201,7 @@ async def test_letter_that_keeps_failing_is_dead_lettered_and_logged_as_failed(
             await message.ack()
         return command.id in ids
 
-    assert await eventually_async(dead_lettered)
+    assert await eventually(dead_lettered)
 
 
 async def test_more_letters_to_one_address_than_the_hourly_cap_are_suppressed(
@@ -303,13 +286,13 @@ async def test_feedback_is_forwarded_to_the_supplier_confirmed_to_the_author_and
         forwarded = [m for m in catcher.store if m.subject == f"Обратная связь ЛКА: {topic}"]
         return forwarded + letters_to(catcher, author) if forwarded and letters_to(catcher, author) else []
 
-    forwarded, confirmation = await eventually_async(both_letters)
+    forwarded, confirmation = await eventually(both_letters)
     assert list(forwarded.to) == ["feedback@crimea-energy.ru"]
     assert "Счетчик не работает" in forwarded.text
     assert author in forwarded.text
     assert confirmation.subject == "Ваше обращение получено"
     assert "Мария" in confirmation.text
-    message = await eventually_async(lambda: announced.get(fail=False, no_ack=True))
+    message = await eventually(lambda: announced.get(fail=False, no_ack=True))
     assert "Счетчик не работает" not in message.body.decode()
     assert response.json()["id"] in message.body.decode()
 
@@ -357,6 +340,6 @@ async def test_identity_and_accounts_events_send_their_letter_to_the_users_confi
         await relay()
         return letters_to(catcher, to)
 
-    (letter,) = await eventually_async(relayed_letter)
+    (letter,) = await eventually(relayed_letter)
     assert letter.subject == subject
     assert phrase in letter.text

@@ -62,7 +62,9 @@ async def test_a_lost_callback_is_recovered_by_the_poller(
 ) -> None:
     _, started = await paid_silently(emulator, start, payer, browser)
     await db.execute("UPDATE payments SET next_check_at = now() WHERE id = $1::uuid", started["id"])
-    await poll_once(uow_factory, RbsAcquirer(settings), settings)
+    acquirer = RbsAcquirer(settings)
+    await poll_once(uow_factory, acquirer, settings)
+    await acquirer.close()
     assert await status_in_db(started["id"]) == "succeeded"
     attempts = await db.fetchval("SELECT check_attempts FROM payments WHERE id = $1::uuid", started["id"])
     assert attempts == 1

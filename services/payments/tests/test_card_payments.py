@@ -9,13 +9,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from lka_acquirer_emulator.testing import Browser
+from lka_acquirer_emulator.testing import Browser, card_form
 
 RIGHT_OTP = {"otp": "123456"}
-
-
-def card(pan: str) -> dict[str, str]:
-    return {"pan": pan, "expiry": "12/30", "cvc": "123", "cardholder": "IVAN IVANOV"}
 
 
 async def settled(api: httpx.AsyncClient, payer: Any, payment_id: str, eventually: Any) -> dict[str, Any]:
@@ -49,7 +45,7 @@ async def test_a_card_payment_succeeds_once_with_one_receipt(
 ) -> None:
     me = await payer()
     started = await start(me, "1523.40")
-    visit = await browser.pay(started["confirmation_url"], card(pan), *steps)
+    visit = await browser.pay(started["confirmation_url"], card_form(pan), *steps)
     assert urlsplit(visit.final_url).path == f"/payments/{started['id']}/result"
 
     result = await settled(api, me, started["id"], eventually)
@@ -87,7 +83,7 @@ async def test_a_declined_card_fails_with_its_reason(
 ) -> None:
     me = await payer()
     started = await start(me, "99.99")
-    visit = await browser.pay(started["confirmation_url"], card(pan), *steps)
+    visit = await browser.pay(started["confirmation_url"], card_form(pan), *steps)
     assert urlsplit(visit.final_url).path == f"/payments/{started['id']}/result"
 
     result = await settled(api, me, started["id"], eventually)

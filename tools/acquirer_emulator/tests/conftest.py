@@ -3,9 +3,9 @@ callbacks, and helpers to register orders the way the payments service does."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -14,6 +14,7 @@ from aiohttp import web
 
 from lka_acquirer_emulator.settings import EmulatorSettings
 from lka_acquirer_emulator.testing import Browser, RunningEmulator, running_emulator
+from lka_common.testing import events
 
 CREDENTIALS = {"userName": "merchant-test", "password": "merchant-secret"}
 CALLBACK_KEY = "callback-test-key"
@@ -96,12 +97,4 @@ def register(
 def eventually() -> Callable[..., Awaitable[Any]]:
     """`await eventually(check)`: poll `check()` until truthy (a deadline, never a bare sleep)."""
 
-    async def poll(check: Callable[[], Any], timeout: float = 10) -> Any:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not (result := check()):
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError("condition not met in time")
-            await asyncio.sleep(0.05)
-        return result
-
-    return poll
+    return partial(events.eventually, timeout=10)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
 
-from lka_acquirer_emulator.testing import Browser, RunningEmulator
+from lka_acquirer_emulator.testing import Browser, RunningEmulator, card_form
+
+# The cardholder left blank, as the manual allows, unless a test fills it in.
+card = partial(card_form, cardholder="")
 
 RIGHT_OTP = {"otp": "123456"}
-
-
-def card(pan: str, **fields: str) -> dict[str, str]:
-    return {"pan": pan, "expiry": "12/30", "cvc": "123", "cardholder": "", **fields}
 
 
 async def status_of(rbs: Any, order: dict[str, Any]) -> tuple[int, int]:

@@ -1,14 +1,29 @@
 """The async database engine of a service, sized by its settings.
 
 Every connection gets a statement timeout and a connect timeout, so a stuck database turns
-into an error within seconds (QUALITY 8, 13), never a hung request.
+into an error within seconds (QUALITY 8, 13), never a hung request; an API's units of work
+also take their connection within a deadline of their own (`make_sessionmaker`), since the
+pool's pre-ping on a connection to a hung server waits the whole command timeout.
 """
 
 from __future__ import annotations
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from lka_common.settings import ServiceSettings
+
+# A graceful close sends Terminate and waits for the server to hang up: a healthy server does
+# at once. SQLAlchemy closes an invalidated connection so, for up to 2 s, before it aborts it,
+# in the caller's task: a request given up on a hung database waited those 2 s more.
+CLOSE_TIMEOUT_S = 0.25
+
+
+class _Connection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg has no type hints
+    """asyncpg's connection with its graceful close bounded by CLOSE_TIMEOUT_S (then aborted)."""
+
+    async def close(self, *, timeout: float | None = None) -> None:
+        await super().close(timeout=min(timeout or CLOSE_TIMEOUT_S, CLOSE_TIMEOUT_S))
 
 
 def make_engine(
@@ -21,6 +36,7 @@ def make_engine(
         pool_timeout=settings.db_pool_timeout_s,
         pool_pre_ping=True,
         connect_args={
+            "connection_class": _Connection,
             "timeout": settings.db_connect_timeout_s,
             "command_timeout": settings.db_statement_timeout_ms / 1000 + 1,
             "server_settings": {
@@ -31,5 +47,14 @@ def make_engine(
     )
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+# Where a session carries its acquire deadline (Session.info), read by UnitOfWork on entry.
+ACQUIRE_TIMEOUT_KEY = "lka_acquire_timeout_s"
+
+
+def make_sessionmaker(
+    engine: AsyncEngine, *, acquire_timeout_s: float | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions for units of work; with `acquire_timeout_s`, a unit of work takes its connection
+    at once and gives up (TimeoutError, a 503 in an API) when that takes longer."""
+    info = {ACQUIRE_TIMEOUT_KEY: acquire_timeout_s} if acquire_timeout_s else {}
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)

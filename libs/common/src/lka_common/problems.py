@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from lka_common.messaging.errors import is_transient
 from lka_common.validation_ru import field_name, russian_message
@@ -108,10 +109,22 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, Problem)
         return exc.response()
 
-    async def on_http(_: Request, exc: Exception) -> JSONResponse:
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400 and exc.detail == _UNDECODABLE_BODY:
+            # FastAPI answers a body that is not even UTF-8 with a bare 400, and one that decodes
+            # but is not JSON with 422 `json_invalid`: the same mistake, and 422 is the status
+            # every route documents (issue 11's fuzzer found the undocumented 400).
+            return validation_problem(
+                [{"field": "body", "message": russian_message({"type": "json_invalid"})}]
+            ).response()
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette's `Allow` names only the first route of the path (GET of `/accounts`,
+            # not POST); RFC 9110 wants every method the resource supports (found by the fuzzer).
+            headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
         detail = exc.detail if isinstance(exc.detail, str) and _is_ours(exc.detail) else None
-        return Problem(exc.status_code, detail=detail, headers=dict(exc.headers or {})).response()
+        return Problem(exc.status_code, detail=detail, headers=headers).response()
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -121,6 +134,22 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
+
+
+_UNDECODABLE_BODY = "There was an error parsing the body"  # FastAPI's own words, fastapi/routing.py
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of the app takes at the request's path."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def problem_for_unexpected(exc: BaseException, path: str) -> Problem:

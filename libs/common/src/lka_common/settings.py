@@ -60,6 +60,10 @@ class ServiceSettings(BaseSettings):
     db_pool_timeout_s: float = 2.0
     db_statement_timeout_ms: int = 5000
     db_connect_timeout_s: float = 2.0
+    # An API request gets its connection (pool wait, pre-ping, connect) within this or answers
+    # 503: a database that accepts but never answers (a hung server, a black-holing network)
+    # made the pre-ping wait the command timeout, 503 only after 8 s (docs/drills.md, QUALITY 13).
+    db_acquire_timeout_s: float = 1.0
     max_body_bytes: int = 1024 * 1024
     # Peers whose X-Forwarded-For is believed (the gateway, the ingress); loopback locally.
     trusted_proxies: list[str] = ["127.0.0.1/32", "::1/128"]

@@ -6,10 +6,12 @@ half-written, and the events it collected are never published.
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from lka_common.db import ACQUIRE_TIMEOUT_KEY
 from lka_common.events.base import EventData
 from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.messaging.outbox import add_to_outbox
@@ -33,6 +35,17 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessionmaker()
         self._pending = []
+        deadline = self.session.info.get(ACQUIRE_TIMEOUT_KEY)
+        if deadline:
+            # The connection now, within the deadline: pool wait, pre-ping and connect are each
+            # bounded, but not their sum, and a pre-ping to a hung server waits the command
+            # timeout. A cancelled checkout invalidates that connection (SQLAlchemy's pool).
+            try:
+                async with asyncio.timeout(deadline):
+                    await self.session.connection()
+            except BaseException:
+                await self.session.close()
+                raise
         return self
 
     async def __aexit__(

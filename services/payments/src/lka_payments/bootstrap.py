@@ -19,7 +19,17 @@ from lka_payments.settings import PaymentsSettings
 
 def build_app(settings: PaymentsSettings | None = None, acquirer: Acquirer | None = None) -> FastAPI:
     settings = settings or PaymentsSettings()
-    app = create_app(settings, title="ЛКА: платежи", routers=[payments.router, history.router, callback.router])
+
+    async def close_acquirer(app: FastAPI) -> None:
+        if isinstance(app.state.acquirer, RbsAcquirer):
+            await app.state.acquirer.close()  # its pooled connections (adapters/rbs.py)
+
+    app = create_app(
+        settings,
+        title="ЛКА: платежи",
+        routers=[payments.router, history.router, callback.router],
+        on_shutdown=close_acquirer,
+    )
     app.state.acquirer = acquirer or RbsAcquirer(settings)
     install_error_handlers(app)
     return app

@@ -20,6 +20,12 @@ from lka_acquirer_emulator.state import GATEWAY, Gateway
 _ACTION_RE = re.compile(r'<form method="post" action="([^"]+)"')
 
 
+def card_form(pan: str, **fields: str) -> dict[str, str]:
+    """The card page's fields as a payer fills them: any future expiry and any three-digit CVC
+    pass (README.md, test cards); `fields` change or add others (expiry, cvc, cardholder)."""
+    return {"pan": pan, "expiry": "12/30", "cvc": "123", "cardholder": "IVAN IVANOV", **fields}
+
+
 @dataclass
 class RunningEmulator:
     url: str

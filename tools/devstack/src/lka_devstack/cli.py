@@ -102,6 +102,7 @@ async def _run_stack() -> int:
         not_ready = await supervisor.wait_ready()
         if supervisor.exited.is_set():
             return 1
+        supervisor.keep_alive()  # up: from here on a child that dies is restarted
         if not_ready:
             say(f"не готовы за отведённое время: {', '.join(not_ready)}")
         else:

@@ -90,6 +90,8 @@ def stack_env() -> dict[str, str]:
         "LKA_ACQUIRER_EMULATOR_PORT": str(acquirer_emulator_port()),
         "LKA_PAYMENTS_RBS_BASE_URL": f"http://127.0.0.1:{acquirer_emulator_port()}",
         "LKA_PUBLIC_BASE_URL": os.environ.get("LKA_PUBLIC_BASE_URL", f"http://127.0.0.1:{gateway_port()}"),
+        # Built by `make run` / `make test` (the Makefile's web target) before the stack starts.
+        "LKA_GATEWAY_WEB_DIR": str(repo_root() / "web" / "dist"),
     }
     identity = next(svc for svc in SERVICES if svc.name == "identity")
     jwks_url = f"http://127.0.0.1:{identity.api_port}/api/v1/.well-known/jwks.json"

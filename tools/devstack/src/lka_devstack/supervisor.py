@@ -1,7 +1,13 @@
-"""One foreground supervisor for the whole stack: prefixed logs, readiness, clean Ctrl-C.
+"""One foreground supervisor for the whole stack: prefixed logs, readiness, restarts, clean Ctrl-C.
 
 Each child runs in its own process group and is told to die with its parent (Linux
 PR_SET_PDEATHSIG), so neither Ctrl-C nor a killed supervisor leaves a process behind.
+
+Until every process is ready, a child that exits stops the whole stack (a broken start is
+shown at once). Once the stack is up, a child that dies is started again after a back-off
+(1 s, doubling to 30 s; back to 1 s after it stayed up 30 s), as Kubernetes would restart
+it: a crashed consumer comes back, and a worker that exits after being unready too long
+(lka_common.worker) is really restarted, as docs/architecture.md says.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ from lka_devstack.layout import Process
 
 _COLORS = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94, 95, 96]
 STOP_GRACE_S = 5.0
+RESTART_FIRST_S = 1.0
+RESTART_MAX_S = 30.0
+STABLE_AFTER_S = 30.0  # a child up this long is restarted after the shortest delay again
 
 
 def _die_with_parent() -> None:
@@ -54,23 +63,39 @@ class Supervisor:
         self.env = env
         self.children: dict[str, asyncio.subprocess.Process] = {}
         self.width = max(len(p.name) for p in processes)
-        self.exited = asyncio.Event()
+        self.colors = {p.name: _COLORS[i % len(_COLORS)] for i, p in enumerate(processes)}
+        self.exited = asyncio.Event()  # a child died while a death still stops everything
+        self.restarts: dict[str, int] = {p.name: 0 for p in processes}
+        self._restart_delay = {p.name: RESTART_FIRST_S for p in processes}
+        self._restarting = False
+        self._stopping = False
         self._tasks: set[asyncio.Task[None]] = set()
 
+    def keep_alive(self) -> None:
+        """From now on a child that dies is restarted instead of stopping the stack."""
+        self._restarting = True
+
     async def start_all(self) -> None:
-        for index, proc in enumerate(self.processes):
-            child = await asyncio.create_subprocess_exec(
-                *proc.argv,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                env={**self.env, **proc.env},
-                preexec_fn=_die_with_parent,
-            )
-            self.children[proc.name] = child
-            for coro in (self._pump(proc.name, child, _COLORS[index % len(_COLORS)]), self._watch(proc.name, child)):
-                task = asyncio.create_task(coro)
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+        for proc in self.processes:
+            await self._spawn(proc)
+
+    async def _spawn(self, proc: Process) -> None:
+        child = await asyncio.create_subprocess_exec(
+            *proc.argv,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            env={**self.env, **proc.env},
+            preexec_fn=_die_with_parent,
+        )
+        self.children[proc.name] = child
+        if self._stopping:  # stop_all ran while this one was being started
+            _signal_group(child.pid, signal.SIGKILL)
+        for coro in (self._pump(proc.name, child, self.colors[proc.name]), self._watch(proc, child)):
+            self._track(asyncio.create_task(coro))
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _pump(self, name: str, child: asyncio.subprocess.Process, color: int) -> None:
         assert child.stdout is not None
@@ -79,11 +104,27 @@ class Supervisor:
             line = raw.decode(errors="replace").rstrip()
             print(prefix + (_pretty(line) if sys.stdout.isatty() else line), flush=True)
 
-    async def _watch(self, name: str, child: asyncio.subprocess.Process) -> None:
+    async def _watch(self, proc: Process, child: asyncio.subprocess.Process) -> None:
+        started = time.monotonic()
         code = await child.wait()
-        if not self.exited.is_set():
-            print(f"[lka-dev] процесс {name} завершился с кодом {code}; останавливаю всё", flush=True)
-            self.exited.set()
+        if self._stopping:
+            return
+        if not self._restarting:
+            if not self.exited.is_set():
+                print(f"[lka-dev] процесс {proc.name} завершился с кодом {code}; останавливаю всё", flush=True)
+                self.exited.set()
+            return
+        if time.monotonic() - started >= STABLE_AFTER_S:
+            self._restart_delay[proc.name] = RESTART_FIRST_S
+        delay = self._restart_delay[proc.name]
+        self._restart_delay[proc.name] = min(delay * 2, RESTART_MAX_S)
+        print(f"[lka-dev] процесс {proc.name} завершился с кодом {code}; перезапуск через {delay:g} с", flush=True)
+        await asyncio.sleep(delay)
+        if self._stopping:
+            return
+        self.restarts[proc.name] += 1
+        await self._spawn(proc)
+        print(f"[lka-dev] процесс {proc.name} перезапущен (pid {self.children[proc.name].pid})", flush=True)
 
     async def wait_ready(self, timeout_s: float = 90) -> list[str]:
         """Names of the processes not ready within the timeout (empty when all are)."""
@@ -102,7 +143,8 @@ class Supervisor:
         return sorted(pending)
 
     async def stop_all(self) -> None:
-        self.exited.set()  # from here on an exit is expected, not news
+        self._stopping = True  # from here on an exit is expected, not news, and not restarted
+        self.exited.set()
         alive = [c for c in self.children.values() if c.returncode is None]
         for child in alive:
             _signal_group(child.pid, signal.SIGTERM)

@@ -4,11 +4,12 @@ and poll for an outcome with a deadline (never a bare sleep)."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -16,15 +17,29 @@ from lka_common.events.base import EventData
 from lka_common.events.envelope import CloudEvent
 from lka_common.testing.amqp import publish_raw
 
+T = TypeVar("T")
 
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15, interval: float = 0.05) -> Any:
-    """Poll `check` until it returns something truthy, and return that (fail after `timeout`)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (result := await check()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
+
+async def eventually(
+    check: Callable[[], T | Awaitable[T | None] | None],
+    what: str = "condition",
+    timeout: float = 15,
+    interval: float = 0.05,
+) -> T:
+    """Poll `check` (a plain or an async function) until it returns something truthy, and
+    return that; after `timeout` fail with `what` (say what was awaited: the failure message is
+    all a reader of CI sees). The one way tests wait for an outcome, never a bare sleep."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result  # truthy, so neither None nor an awaitable
+        if loop.time() > deadline:
+            raise AssertionError(f"not within {timeout:g} s: {what}")
         await asyncio.sleep(interval)
-    return result
 
 
 async def publish_event(

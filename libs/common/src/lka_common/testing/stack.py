@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lka_common.testing.processes import ServiceProcess
 
@@ -29,6 +31,28 @@ def pick_offset() -> int:
     raise RuntimeError("no free block of ports")
 
 
+def database_url(svc: str, name: str, port: int = 5432) -> str:
+    """How a service of a test's stack reaches its database: its own role, as `make run` makes it."""
+    return f"postgresql+asyncpg://lka_{svc}:lka_{svc}@127.0.0.1:{port}/{name}"
+
+
+def stack_environment(
+    offset: int, marker: str, postgres_url: str, amqp_url: str, database_urls: dict[str, str]
+) -> dict[str, str]:
+    """What `lka-dev run` needs for a stack of its own: its ports moved by `offset`, `marker` in
+    every child's environment (so a test can find them all), the servers, and each service's
+    database (name -> URL). Callers add their own settings on top."""
+    env = {
+        "LKA_DEV_PORT_OFFSET": str(offset),
+        "LKA_E2E_MARKER": marker,
+        "LKA_POSTGRES_URL": postgres_url,
+        "LKA_AMQP_URL": amqp_url,
+        "LKA_ROOT": str(Path(__file__).resolve().parents[5]),  # libs/common/src/lka_common/testing
+    }
+    env.update({f"LKA_{svc.upper()}_DATABASE_URL": url for svc, url in database_urls.items()})
+    return env
+
+
 @dataclass
 class Stack:
     process: ServiceProcess
@@ -46,6 +70,37 @@ class Stack:
     @property
     def mail(self) -> str:
         return self.url(8025)
+
+    def records(self, process: str) -> list[dict[str, Any]]:
+        """The JSON log lines of one child (`readings-consumer`…), from the supervisor's output."""
+        found = []
+        for line in self.process.text().splitlines():
+            name, sep, rest = line.partition(" | ")
+            if not sep or name.strip() != process:
+                continue
+            try:
+                record = json.loads(rest)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                found.append(record)
+        return found
+
+    def supervisor_lines(self) -> list[str]:
+        """What `lka-dev` itself said (`[lka-dev] …`): exits, restarts."""
+        return [line for line in self.process.text().splitlines() if line.startswith("[lka-dev]")]
+
+    def pid(self, module: str) -> int | None:
+        """The live child of this stack running `python -m <module>`, if there is one."""
+        for pid in processes_with_marker(self.marker):
+            try:
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if module.encode() in argv and state != "Z":
+                return pid
+        return None
 
 
 def processes_with_marker(marker: str) -> list[int]:

@@ -19,7 +19,8 @@ from lka_accounts.domain.proofs import LastPaymentProof, Proof, SurnameProof, is
 from lka_common.schemas import RequestModel, ResponseModel
 
 RegionCode = Annotated[str, Field(min_length=1, max_length=64)]
-AccountNumber = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-zА-Яа-яЁё/\-]+$")]
+ACCOUNT_NUMBER_PATTERN = r"^[0-9A-Za-zА-Яа-яЁё/\-]+$"
+AccountNumber = Annotated[str, Field(min_length=1, max_length=32, pattern=ACCOUNT_NUMBER_PATTERN)]
 Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1523.40"])]
 
 

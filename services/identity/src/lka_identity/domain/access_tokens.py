@@ -15,7 +15,10 @@ ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 def access_claims(
     user: User, session_id: UUID, now: datetime, lifetime: timedelta, issuer: str, audience: str
 ) -> dict[str, Any]:
-    issued = int(now.timestamp())
+    # `iat` to the millisecond (RFC 7519 NumericDate may be fractional): the gateway refuses
+    # every token issued up to an all-sessions revocation (password reset, merge), and with whole
+    # seconds a sign-in in the same second as the reset got a token refused for its whole life.
+    issued = round(now.timestamp(), 3)
     return {
         "sub": str(user.id),
         "sid": str(session_id),
@@ -24,7 +27,7 @@ def access_claims(
         "aud": audience,
         "iss": issuer,
         "iat": issued,
-        "exp": issued + int(lifetime.total_seconds()),
+        "exp": int(issued) + int(lifetime.total_seconds()),
         "jti": uuid.uuid4().hex,
         "typ": ACCESS_TOKEN_TYPE,
     }

@@ -25,14 +25,16 @@ def main() -> None:
     sessions = make_sessionmaker(poll_engine)
 
     async def work(stop: asyncio.Event) -> None:
+        acquirer = RbsAcquirer(settings)
         poller = asyncio.create_task(
-            run_poller(stop, lambda: UnitOfWork(sessions, settings.source), RbsAcquirer(settings), settings)
+            run_poller(stop, lambda: UnitOfWork(sessions, settings.source), acquirer, settings)
         )
         try:
             await runner.run(stop)
         finally:
             stop.set()
             await poller
+            await acquirer.close()
             for engine in [*engines, poll_engine]:
                 await engine.dispose()
 

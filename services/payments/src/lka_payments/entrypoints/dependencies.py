@@ -6,22 +6,26 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from lka_common.schemas import Page
+from lka_common.schemas import MAX_OFFSET, Page
 from lka_payments.adapters.acquirer import Acquirer
 from lka_payments.settings import PaymentsSettings
 
 
-def get_acquirer(request: Request) -> Acquirer:
+# `async def`, though they await nothing: FastAPI runs a plain `def` dependency in a worker
+# thread, a thread hop per dependency per request (docs/performance.md, the readings profile).
+async def get_acquirer(request: Request) -> Acquirer:
     acquirer: Acquirer = request.app.state.acquirer
     return acquirer
 
 
-def get_settings(request: Request) -> PaymentsSettings:
+async def get_settings(request: Request) -> PaymentsSettings:
     settings: PaymentsSettings = request.app.state.settings
     return settings
 
 
-def get_page(limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+async def get_page(
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0
+) -> Page:
     """`limit` (default 50, at most 200) and `offset` of a list (CONTRACT §2)."""
     return Page(limit=limit, offset=offset)
 

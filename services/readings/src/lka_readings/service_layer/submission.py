@@ -48,12 +48,10 @@ async def submit_reading(
     uow: UnitOfWork, rules_: ReadingRules, user_id: UUID, account_id: UUID, meter_id: UUID, values: Values
 ) -> Submitted:
     async with uow:
-        account = await access.linked_account(uow.session, user_id, account_id)
-        if account is None:
+        found = await meters.linked_meter(uow.session, user_id, account_id, meter_id)
+        if found is None:
             raise NotFound
-        meter = await meters.find(uow.session, account.region_code, account.number, meter_id)
-        if meter is None:
-            raise NotFound
+        account, meter = found
         rules.check(meter, values, rules_.ceiling)
         return await _store(uow, rules_, account, meter, values, "web")
 

@@ -19,8 +19,9 @@ from lka_common.testing.processes import free_port
 class PrivatePostgres:
     """A PostgreSQL cluster of the test's own: `initdb` in a temp folder, on a free port."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, max_connections: int = 60) -> None:
         self.port = port or free_port()
+        self.max_connections = max_connections  # a whole stack (tests/e2e drills) needs ~70
         self.base_dir = Path(tempfile.mkdtemp(prefix="lka-pg-"))
         self.data_dir = self.base_dir / "data"
         self.log_path = self.base_dir / "server.log"
@@ -70,7 +71,7 @@ class PrivatePostgres:
         # written. synchronous_commit stays on: an immediate stop must not lose a commit.
         options = (
             f"-p {self.port} -k {self.base_dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c max_connections=60 -c shared_buffers=32MB"
+            f"-c max_connections={self.max_connections} -c shared_buffers=32MB"
         )
         started = time.monotonic()
         result = self._as_postgres(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from lka_accounts.domain.model import RequestStatus
 from lka_accounts.entrypoints.dependencies import PageDep
 from lka_accounts.entrypoints.problem_docs import problems
-from lka_accounts.entrypoints.schemas import BillingAccountOut, OperatorLinkRequestOut, RejectIn
+from lka_accounts.entrypoints.schemas import ACCOUNT_NUMBER_PATTERN, BillingAccountOut, OperatorLinkRequestOut, RejectIn
 from lka_accounts.service_layer import queries, review
 from lka_common.auth import Operator
 from lka_common.web import UowDep
@@ -50,8 +50,10 @@ async def reject_request(request_id: UUID, body: RejectIn, operator: Operator, u
     responses=problems(401, 403, 404, 422),
 )
 async def billing_account(
-    region_code: Annotated[str, Path(max_length=64)],
-    number: Annotated[str, Path(max_length=32)],
+    # Patterns as in the link form: a NUL or other stray character went on to PostgreSQL and
+    # was a 500 (the abuse suite); now it is a 422 like any malformed number.
+    region_code: Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_\-]+$")],
+    number: Annotated[str, Path(max_length=32, pattern=ACCOUNT_NUMBER_PATTERN)],
     operator: Operator,
     uow: UowDep,
 ) -> BillingAccountOut:

@@ -11,8 +11,9 @@ from pydantic import Field
 
 from lka_common.auth import MaybeUser, Operator
 from lka_common.client_address import client_address
+from lka_common.problem_docs import problem_responses
 from lka_common.problems import Problem, validation_problem
-from lka_common.schemas import EmailAddress, RequestModel, ResponseModel
+from lka_common.schemas import MAX_OFFSET, EmailAddress, RequestModel, ResponseModel
 from lka_common.web import UowDep
 from lka_notifications.adapters import feedback_repository
 from lka_notifications.domain.feedback import (
@@ -50,7 +51,28 @@ class FeedbackOut(ResponseModel):
     created_at: datetime
 
 
-@router.post("/feedback", status_code=201, response_model=FeedbackAccepted)
+# Every refusal these routes can give, documented (issue 11's fuzzer found 401, 403, 429 and
+# the problem+json content type missing from the document).
+_FEEDBACK_PROBLEMS = problem_responses(
+    {
+        401: "unauthorized: a token was given and is not valid (without one the form is anonymous)",
+        422: "validation_error: topic, message, or the e-mail an anonymous form needs",
+        429: "too_many_requests: feedback from this client address per hour; see Retry-After",
+    }
+)
+_OPERATOR_PROBLEMS = problem_responses(
+    {401: "unauthorized: no valid access token", 403: "forbidden: operators only", 422: "validation_error"}
+)
+
+
+# `{}` beside the bearer scheme: the token is optional here (CONTRACT §2), and the document says so.
+@router.post(
+    "/feedback",
+    status_code=201,
+    response_model=FeedbackAccepted,
+    responses=_FEEDBACK_PROBLEMS,
+    openapi_extra={"security": [{}]},
+)
 async def post_feedback(body: FeedbackIn, uow: UowDep, user: MaybeUser, request: Request) -> FeedbackAccepted:
     # Signed in, the reply goes to the profile's address; anonymous, the form must give one.
     email = user.email if user is not None and user.email else body.email
@@ -79,12 +101,12 @@ async def post_feedback(body: FeedbackIn, uow: UowDep, user: MaybeUser, request:
     return FeedbackAccepted(id=item.id, message=FEEDBACK_ACCEPTED)
 
 
-@router.get("/operator/feedback", response_model=list[FeedbackOut])
+@router.get("/operator/feedback", response_model=list[FeedbackOut], responses=_OPERATOR_PROBLEMS)
 async def list_feedback(
     operator: Operator,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[FeedbackOut]:
     async with uow:
         items = await feedback_repository.newest(uow.session, limit, offset)

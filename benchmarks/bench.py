@@ -1,0 +1,414 @@
+"""`make bench`: the portal under load on this machine, everything local (issue 11, QUALITY 17).
+
+    make bench                                          # 32 subscribers, the default phases
+    .venv/bin/python benchmarks/bench.py --subscribers 16 --duration 20 --phase-seconds 10
+    .venv/bin/python benchmarks/bench.py --profile      # py-spy on readings-api and gateway
+    .venv/bin/python benchmarks/bench.py --think-ms 250 # a pause after each call of the mix
+
+It starts the whole stack itself (`lka-dev run` on ports, databases and a vhost of its own, as
+the e2e tests do), with the rate limits lifted (printed below), and removes all of it at the
+end, Ctrl-C included. Then:
+
+1. **Virtual subscribers** (32): billing's events for an account and a meter of each are
+   published on the stack's broker; each subscriber registers, confirms its address from the
+   letter in the mail catcher, signs in once and links its account.
+2. **Floor**: a minimal FastAPI endpoint (benchmarks/floor.py, one uvicorn worker) doing a
+   reading submission's two inserts, driven by the same client at the same concurrency.
+3. **Submit**: every subscriber submits readings through the gateway, nothing else; its
+   throughput as a share of the floor's is the figure that survives a noisy machine.
+4. **Mix**: every subscriber, again and again: list accounts, read meters, submit a reading,
+   read history, start a payment (`POST /payments` with an `Idempotency-Key`, not paid).
+
+Each phase prints per call kind req/s, p50/p95/p99 and errors (any answer other than the
+expected one), the client's own CPU, where the machine's CPU went by process; the gateway
+phases the delay from each reading's 201 to its `readings.reading.submitted.v1` on
+`lka.events` (a queue of our own, matched by reading id). At the end: each stack process's
+peak resident memory (VmHWM) and PASS/FAIL per target of issue 11. docs/performance.md has a
+run's output and what the profile showed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import spyprofile
+import uvloop
+from benchstack import BenchStack, Floor, raised_limits, running_floor, running_stack
+from procinfo import CpuByProcess, find, peak_memory_mib, stack_processes
+from recorder import Progress, Recorder, Row, percentile
+from subscribers import (
+    FLOOR,
+    MIX,
+    SUBMIT,
+    EventWatch,
+    Phase,
+    Virtual,
+    floor_loop,
+    mix_loop,
+    publish_accounts,
+    sign_up_all,
+    submit_loop,
+    wait_for_count,
+)
+
+from lka_common.testing.servers import test_servers
+from lka_common.testing.stack import SERVICES
+
+TARGET_FLOOR_SHARE = 0.40
+TARGET_P99_MS = 150.0
+TARGET_EVENT_P99_MS = 500.0
+TARGET_MEMORY_MIB = 250.0
+SERVICE_PROCESSES = ("identity", "accounts", "readings", "payments", "notifications", "gateway")
+# A single client process on 2 cores: past this share of one core it may be what limits.
+CLIENT_BUSY_PERCENT = 70.0
+
+
+def say(text: str) -> None:
+    print(f"[bench] {text}", flush=True)
+
+
+Loop = Callable[[Phase, aiohttp.ClientSession, str, Virtual], Coroutine[Any, Any, None]]
+
+
+@dataclass
+class PhaseResult:
+    title: str
+    recorder: Recorder
+    cpu: CpuByProcess
+    profiles: dict[str, list[str]] = field(default_factory=dict)
+    event_delays_ms: list[float] = field(default_factory=list)
+    events_missing: int = 0
+    watched_events: bool = False
+
+    def rows(self) -> list[Row]:
+        rows: list[Row] = self.recorder.rows()
+        return rows
+
+    def report(self) -> list[str]:
+        r = self.recorder
+        lines = [f"== {self.title} ({r.seconds:.1f} s measured) ==", Row.HEADER, *map(str, self.rows())]
+        client = r.client_cpu_s / r.seconds * 100
+        per_call = r.client_cpu_s / r.requests * 1e6 if r.requests else 0.0
+        note = "  <- the client may be the limit" if client > CLIENT_BUSY_PERCENT else ""
+        lines.append(f"load client CPU: {client:.0f} % of one core, {per_call:.0f} µs per call{note}")
+        if self.watched_events:
+            d = self.event_delays_ms
+            lines.append(
+                f"201 -> readings.reading.submitted.v1 on lka.events: {len(d)} events, "
+                f"p50 {percentile(d, 0.5):.1f} ms, p99 {percentile(d, 0.99):.1f} ms, "
+                f"max {max(d, default=float('nan')):.1f} ms, missing {self.events_missing}"
+            )
+        if r.unexpected:
+            lines.append("first unexpected answers:")
+            lines += [f"  {text}" for text in r.unexpected]
+        lines.append("CPU by process while measured (% of one core, 1 % and more; CPU time per call):")
+        lines += self.cpu.table(r.requests)
+        for name, summary in self.profiles.items():
+            lines.append(f"py-spy profile of {name}:")
+            lines += summary
+        return lines
+
+
+@dataclass
+class Options:
+    subscribers: int
+    duration: float
+    phase_seconds: float
+    warmup: float
+    think_ms: float
+    api_pool: int | None
+    profile: list[str]
+    profile_dir: Path
+
+
+async def run_phase(
+    title: str,
+    expected: dict[str, int],
+    loop: Loop,
+    base_url: str,
+    virtuals: list[Virtual],
+    seconds: float,
+    options: Options,
+    cpu: CpuByProcess,
+    profile_pids: dict[str, int],
+) -> PhaseResult:
+    phase = Phase(expected, options.think_ms / 1000 if loop is mix_loop else 0.0)
+    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=None)
+    timeout = aiohttp.ClientTimeout(total=30)
+    label = title.split(":")[0]
+    spies: dict[str, subprocess.Popen[bytes]] = {}
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        workers = [asyncio.create_task(loop(phase, session, base_url, me)) for me in virtuals]
+        try:
+            with Progress(label, options.warmup + seconds, phase.recorder) as progress:
+                await asyncio.sleep(options.warmup)
+                phase.recorder = Recorder(expected)
+                progress.swap(phase.recorder)
+                cpu.start()
+                for name, pid in profile_pids.items():
+                    spies[name] = spyprofile.start(pid, seconds, options.profile_dir / f"{label}-{name}.txt")
+                await asyncio.sleep(seconds)
+                phase.recorder.close()
+                cpu.stop()
+                phase.stopping = True
+                await asyncio.gather(*workers)
+        finally:  # Ctrl-C: no call left running on a closed session, no py-spy left attached
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            if not phase.stopping:
+                for spy in spies.values():
+                    spy.kill()
+    result = PhaseResult(title, phase.recorder, cpu)
+    for name, spy in spies.items():
+        _, err = await asyncio.to_thread(spy.communicate)
+        raw = options.profile_dir / f"{label}-{name}.txt"
+        if spy.returncode != 0 or not raw.exists():
+            result.profiles[name] = [f"    py-spy failed ({spy.returncode}): {err.decode(errors='replace')[-500:]}"]
+        else:
+            result.profiles[name] = [f"    raw stacks: {raw}", *spyprofile.summarize(raw)]
+    return result
+
+
+# About what the stack held during a mix (45-52), with a margin: the floor has stopped by then.
+CONNECTIONS_NEEDED = 65
+
+
+async def connections(bench: BenchStack) -> tuple[int, int, int]:
+    """PostgreSQL's limit, the connections this run holds, and those all other clients hold."""
+    conn = await asyncpg.connect(bench.database_url("readings"), timeout=10)
+    try:
+        limit = int(await conn.fetchval("SHOW max_connections"))
+        ours, others = await conn.fetchrow(
+            "SELECT count(*) FILTER (WHERE datname LIKE $1), count(*) FILTER (WHERE datname NOT LIKE $1)"
+            " FROM pg_stat_activity WHERE backend_type = 'client backend'",
+            f"lka_bench_{bench.run_id}_%",
+        )
+    finally:
+        await conn.close()
+    return limit, ours - 1, others  # less this very connection
+
+
+async def warn_about_connections(bench: BenchStack) -> None:
+    """PostgreSQL allows 100 connections in all: other clients' share is the stack's loss."""
+    limit, _, others = await connections(bench)
+    if others + CONNECTIONS_NEEDED > limit:
+        say(
+            f"warning: other clients hold {others} of PostgreSQL's {limit} connections, and the benchmark "
+            f"needs about {CONNECTIONS_NEEDED}: the stack may be refused some (TooManyConnectionsError in "
+            "its log, 500 and 503 answers)"
+        )
+
+
+async def measure(options: Options, bench: BenchStack, floor: Floor) -> tuple[list[PhaseResult], list[str], float]:
+    stack = bench.stack
+    gateway = stack.gateway
+    events = EventWatch(stack.amqp_url)
+    await events.start()
+    try:
+        await warn_about_connections(bench)
+        started = time.monotonic()
+        accounts = await publish_accounts(stack.amqp_url, options.subscribers, bench.run_id)
+        n = options.subscribers
+        await wait_for_count(
+            bench.database_url("accounts"),
+            "SELECT count(*) FROM billing_accounts WHERE number LIKE '93%'",
+            n,
+            "accounts in the accounts service",
+        )
+        await wait_for_count(
+            bench.database_url("readings"),
+            "SELECT count(*) FROM meters WHERE serial_number LIKE 'BENCH-%'",
+            n,
+            "meters in the readings service",
+        )
+        virtuals = await sign_up_all(gateway, stack.mail, accounts)
+        say(
+            f"{n} subscribers registered, confirmed, signed in, each with an account and a meter of its own "
+            f"({time.monotonic() - started:.1f} s)"
+        )
+        processes = stack_processes(stack.marker)
+        own = {floor.pid: "floor (uvicorn, 1 worker)"}
+        profile_pids = {name: find(processes, name) for name in options.profile}
+
+        def cpu() -> CpuByProcess:
+            return CpuByProcess(stack.marker, bench.run_id, own)
+
+        results = []
+        floor_result = await run_phase(
+            "floor: POST /readings straight to benchmarks/floor.py, one uvicorn worker, pool 10",
+            FLOOR, floor_loop, floor.url, virtuals, options.phase_seconds, options, cpu(), {},
+        )  # fmt: skip
+        results.append(floor_result)
+        print("\n".join(floor_result.report()), flush=True)
+        floor_mib = peak_memory_mib(floor.pid) or 0.0
+        floor.stop()
+
+        gateway_phases: list[tuple[str, dict[str, int], Loop, float]] = [
+            ("submit: POST /accounts/{id}/readings through the gateway", SUBMIT, submit_loop, options.phase_seconds),
+            ("mix: accounts, meters, submit, history, payment, through the gateway", MIX, mix_loop, options.duration),
+        ]
+        for title, expected, loop, seconds in gateway_phases:
+            result = await run_phase(title, expected, loop, gateway, virtuals, seconds, options, cpu(), profile_pids)
+            result.watched_events = True
+            result.event_delays_ms, result.events_missing = await events.delays(result.recorder.submitted)
+            results.append(result)
+            print("\n".join(result.report()), flush=True)
+            limit, ours, others = await connections(bench)
+            say(f"PostgreSQL connections now: the stack {ours}, other clients {others}, limit {limit}")
+        memory = [f"{'process':<40}{'pid':>8}{'VmHWM MiB':>12}"]
+        worst = 0.0
+        for process in stack_processes(stack.marker):
+            mib = peak_memory_mib(process.pid) or 0.0
+            judged = process.name.split("-")[0] in SERVICE_PROCESSES
+            worst = max(worst, mib) if judged else worst
+            memory.append(f"{process.name:<40}{process.pid:>8}{mib:>12.1f}{'' if judged else '   (tool, not judged)'}")
+        memory.append(f"{'floor (benchmarks/floor.py)':<40}{floor.pid:>8}{floor_mib:>12.1f}   (not judged)")
+        if any(r.recorder.errors or r.events_missing for r in results):
+            bench.keep_log = True
+            memory += ["== the stack's most frequent warnings and errors ==", *bench.troubles()]
+        return results, memory, worst
+    except BaseException:
+        bench.keep_log = True
+        raise
+    finally:
+        await events.stop()
+
+
+def targets(results: list[PhaseResult], worst: float, subscribers: int, think_ms: float) -> list[str]:
+    floor, submit, mix = results
+    floor_rate = floor.recorder.requests / floor.recorder.seconds
+    submit_rate = submit.recorder.requests / submit.recorder.seconds
+    share = submit_rate / floor_rate if floor_rate else 0.0
+    mix_p99 = next(row for row in mix.rows() if row.name == "all calls").p99_ms
+    delays = sorted(submit.event_delays_ms + mix.event_delays_ms)
+    event_p99 = percentile(delays, 0.99)
+    errors = sum(r.recorder.errors for r in results) + submit.events_missing + mix.events_missing
+
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "FAIL"
+
+    return [
+        "== targets (issue 11) ==",
+        f"{verdict(share >= TARGET_FLOOR_SHARE)}  submit-reading through the gateway {submit_rate:.0f} req/s = "
+        f"{share:.2f} of the floor's {floor_rate:.0f} req/s (target ≥ {TARGET_FLOOR_SHARE:.2f})",
+        f"{verdict(mix_p99 < TARGET_P99_MS)}  mix p99 {mix_p99:.0f} ms at {subscribers} concurrent subscribers"
+        f"{f', {think_ms:g} ms between calls' if think_ms else ', calls back to back'} "
+        f"(target < {TARGET_P99_MS:.0f} ms)",
+        f"{verdict(event_p99 < TARGET_EVENT_P99_MS)}  reading-to-event p99 {event_p99:.0f} ms "
+        f"over {len(delays)} readings (target < {TARGET_EVENT_P99_MS:.0f} ms)",
+        f"{verdict(errors == 0)}  errors {errors} (unexpected answers in all phases, and events missing)",
+        f"{verdict(worst < TARGET_MEMORY_MIB)}  peak resident memory of the worst service process {worst:.0f} MiB "
+        f"(target < {TARGET_MEMORY_MIB:.0f} MiB)",
+    ]
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--subscribers", type=int, default=32, help="virtual subscribers, each one connection (32)")
+    parser.add_argument("--duration", type=float, default=60, help="seconds of the mix, measured (60)")
+    parser.add_argument("--phase-seconds", type=float, default=15, help="seconds of the floor and of submit (15)")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds before each phase's measurement (3)")
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=0,
+        help="the mix only: each subscriber's pause after each call (0: back to back, the default)",
+    )
+    parser.add_argument(
+        "--api-pool",
+        type=int,
+        default=None,
+        help="each service API's database pool (LKA_<SVC>_DB_POOL_SIZE; shipped: 8, plus 2 overflow)",
+    )
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="readings-api,gateway",
+        default="",
+        help="py-spy these stack processes during submit and mix (default: readings-api,gateway)",
+    )
+    parser.add_argument("--profile-dir", type=Path, default=None, help="where the raw profiles go (a new temp dir)")
+    args = parser.parse_args(argv)
+    profile = [name for name in args.profile.split(",") if name]
+    profile_dir = args.profile_dir or Path(tempfile.gettempdir())
+    if profile:
+        profile_dir = args.profile_dir or Path(tempfile.mkdtemp(prefix="lka-bench-profiles-"))
+        profile_dir.mkdir(parents=True, exist_ok=True)
+    return Options(
+        args.subscribers,
+        args.duration,
+        args.phase_seconds,
+        args.warmup,
+        args.think_ms,
+        args.api_pool,
+        profile,
+        profile_dir,
+    )
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # the same clean-up as Ctrl-C
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    run_id = uuid.uuid4().hex[:8]
+    limits = raised_limits(run_id)
+    pools = {f"LKA_{svc.upper()}_DB_POOL_SIZE": str(options.api_pool) for svc in SERVICES} if options.api_pool else {}
+    load = os.getloadavg()
+    say(
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} "
+        f"{load[2]:.2f}; {options.subscribers} subscribers; floor and submit {options.phase_seconds:g} s, mix "
+        f"{options.duration:g} s, each after {options.warmup:g} s of warm-up; pause between a subscriber's "
+        f"calls in the mix {options.think_ms:g} ms"
+    )
+    say("load client: one Python process, asyncio on uvloop with aiohttp, one keep-alive connection per subscriber")
+    say("limits lifted for the benchmark (each a setting of the stack, CONTRACT §2 defaults otherwise):")
+    for name, value in limits.items():
+        say(f"  {name}={value}")
+    if pools:
+        say(f"API database pools changed: {' '.join(f'{k}={v}' for k, v in pools.items())}")
+    else:
+        say("database pools as shipped: each API 8 + 2 overflow, each consumer and relay 2 + 1 (docs/operations.md)")
+    started = time.monotonic()
+    try:
+        with test_servers() as servers, running_floor(servers, run_id) as floor:
+            say(f"floor up at {floor.url}; starting the stack (lka-dev run)…")
+            with running_stack(servers, run_id, {**limits, **pools}) as bench:
+                say(
+                    f"stack up at {bench.stack.gateway} (port offset {bench.stack.offset}, vhost lka_bench_{run_id}) "
+                    f"in {time.monotonic() - started:.0f} s"
+                )
+                results, memory, worst = uvloop.run(measure(options, bench, floor))
+                print("== peak resident memory (VmHWM) of each stack process ==")
+                print("\n".join(memory), flush=True)
+            say("stack stopped, its databases dropped, its vhost deleted")
+    except KeyboardInterrupt:
+        say("interrupted: the stack is stopped and its databases and vhost removed")
+        return 130
+    print("\n".join(targets(results, worst, options.subscribers, options.think_ms)))
+    say(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,352 @@
+"""The abuse suite's shared parts: the secrets a run used, and the world it seeds.
+
+Every password, access and refresh token, confirmation and reset token and full card number
+the suite sends is written down in `Secrets` when it is made, so the leak scan
+(test_leaks.py) can look for exactly those in the logs and the database dumps.
+
+`seed_world` walks the real flows through the gateway — register, confirm from the letter,
+sign in, refresh, link demo accounts, ask for a link request, submit a reading, pay with a
+test card on the emulated bank's page, recover and change a password, merge two profiles —
+and returns the ids those flows made, so the fuzzer and the BOLA matrix hit real objects.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import secrets
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+import aiohttp
+import httpx
+
+from lka_acquirer_emulator.testing import Browser, card_form
+from lka_common.testing import events
+from lka_common.testing.portal import CONFIRMATION_SUBJECT, letter, token_from
+from lka_common.testing.stack import Stack
+from lka_gateway.openapi_merge import merge
+
+# Polled every 0.3 s with a deadline for a whole stack on a shared machine.
+eventually = partial(events.eventually, timeout=30, interval=0.3)
+
+T = TypeVar("T")
+V1 = "/api/v1"
+SERVICE_PORTS = {"identity": 8001, "accounts": 8002, "readings": 8003, "payments": 8004, "notifications": 8005}
+RESET_SUBJECT = "Восстановление доступа"
+PAID = "Оплата прошла успешно"
+
+# Demo accounts of the billing simulator (tools/billing_simulator/README.md): region, number,
+# the owner's first letters, the meter's serial and its last T1. Each actor gets its own.
+ALICE_ACCOUNT = ("simferopol", "91000101", "ИВА")
+BOB_ACCOUNT = ("yalta", "91000202", "ЁЛК")
+DAVE_ACCOUNT = ("feodosiya", "91000505", "КИМ")
+SAM_ACCOUNT = ("kerch", "91000303", "ПЕТ")  # the stateful run's: it unlinks and links it again
+# Asked for with wrong letters: a link request for an operator (the deliberate 202).
+ALICE_WRONG = ("kerch", "91000303", "ЖЖЖ")
+BOB_WRONG = ("bakhchisaraysky_district", "91000404", "ЖЖЖ")
+DAVE_WRONG = ("kerch", "91000303", "ЪЪЪ")
+
+# CONTRACT §2's calls by who may make them, as `METHOD /path` under /api/v1 (the public ones
+# are its list; test_bola_matrix.py checks the documents declare a token exactly elsewhere).
+OPERATOR_ROUTES = {
+    "GET /operator/link-requests",
+    "POST /operator/link-requests/{request_id}/approve",
+    "POST /operator/link-requests/{request_id}/reject",
+    "GET /operator/billing-accounts/{region_code}/{number}",
+    "GET /operator/feedback",
+}
+PUBLIC_ROUTES = {
+    "POST /auth/register",
+    "POST /auth/email/confirm",
+    "POST /auth/email/resend",
+    "POST /auth/login",
+    "POST /auth/refresh",
+    "POST /auth/password/forgot",
+    "POST /auth/password/reset",
+    "GET /.well-known/jwks.json",
+    "GET /regions",
+    "POST /public/readings",
+    "GET /payments/acquirer/rbs/callback",
+    "POST /payments/acquirer/rbs/callback",
+}
+TOKEN_OPTIONAL = {"POST /feedback"}
+
+
+def run_card(prefix: str) -> str:
+    """A Luhn-valid card number of this run's own (the emulator pays any valid Visa and
+    Mastercard). Not the well-known test cards: the fuzzer writes digit strings such as
+    "41111111111…" into paths, which the leak scan then took for the Visa test card."""
+    body = prefix + "".join(str(secrets.randbelow(10)) for _ in range(15 - len(prefix)))
+    total = 0
+    for position, digit in enumerate(reversed(body)):
+        value = int(digit) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return body + str((10 - total % 10) % 10)
+
+
+def masked(pan: str) -> str:
+    """The card number as payments shows and stores it."""
+    return f"{pan[:6]}******{pan[-4:]}"
+
+
+VISA = run_card("411111")
+MASTERCARD = run_card("555555")
+
+
+def service_document(name: str) -> dict[str, Any]:
+    """The service's OpenAPI document as its app serves it at /openapi.json (no server needed)."""
+    bootstrap = importlib.import_module(f"lka_{name}.bootstrap")
+    settings_module = importlib.import_module(f"lka_{name}.settings")
+    settings_class = getattr(settings_module, f"{name.capitalize()}Settings")
+    document: dict[str, Any] = bootstrap.build_app(settings_class()).openapi()
+    return document
+
+
+# Built once, when the test modules are collected: each service's document, and the gateway's
+# (`/api/openapi.json`) made by the gateway's own `merge`. test_fuzz.py proves they equal
+# what the stack serves.
+DOCUMENTS = {name: service_document(name) for name in SERVICE_PORTS}
+MERGED = merge(DOCUMENTS)
+
+
+@dataclass
+class Secrets:
+    """What must never appear in a log line or a database row, by kind."""
+
+    found: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, value: str) -> str:
+        self.found.setdefault(kind, set()).add(value)
+        return value
+
+    def tokens(self, pair: dict[str, Any]) -> dict[str, Any]:
+        """Remember an access/refresh pair from a sign-in or a refresh."""
+        self.add("access token", pair["access_token"])
+        self.add("refresh token", pair["refresh_token"])
+        return pair
+
+    def needles(self) -> list[tuple[str, str]]:
+        """(kind, text) pairs to look for: each secret as sent and as it would look written
+        into JSON with ASCII escapes or percent-encoded into a URL; an access token's
+        signature alone too (a token cut in the middle still gives itself away)."""
+        out: set[tuple[str, str]] = set()
+        for kind, values in self.found.items():
+            for value in values:
+                forms = {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], quote(value)}
+                if kind == "card number":
+                    forms |= {value.replace(" ", ""), value.replace(" ", "-")}
+                if kind == "access token":
+                    forms.add(value.rsplit(".", 1)[-1])
+                out |= {(kind, form) for form in forms if len(form) >= 8}
+        return sorted(out)
+
+
+@dataclass
+class Actor:
+    email: str
+    password: str
+    access_token: str
+    refresh_token: str
+    user_id: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+@dataclass
+class World:
+    """Who is signed in and the ids of their objects (see seed_world)."""
+
+    alice: Actor
+    bob: Actor
+    dave: Actor  # fuzzed by destructive calls (DELETE, logout), so alice's objects stay
+    sam: Actor  # the stateful run's subscriber
+    operator: Actor
+    alice_account: str
+    alice_request: str
+    alice_meter: str
+    alice_reading: str
+    alice_payment: str
+    bob_account: str
+    bob_request: str
+    bob_payment: str
+    dave_account: str
+    dave_request: str
+
+
+def new_password() -> str:
+    # Random per run, so a match in a dump is this run's secret and nothing else.
+    return f"Abuse-{secrets.token_urlsafe(12)}-Пароль"
+
+
+def new_email(name: str) -> str:
+    return f"abuse-{name}-{uuid.uuid4().hex[:8]}@example.ru"
+
+
+def checked(response: httpx.Response, *statuses: int) -> Any:
+    assert response.status_code in statuses, f"{response.request.method} {response.request.url}: {response.text}"
+    return response.json() if response.content else None
+
+
+async def register(http: httpx.AsyncClient, stack: Stack, vault: Secrets, name: str) -> tuple[str, str]:
+    """A confirmed subscriber: (e-mail, password)."""
+    email, password = new_email(name), vault.add("password", new_password())
+    body = {"email": email, "password": password, "password_confirm": password, "personal_data_consent": True}
+    checked(await http.post(f"{V1}/auth/register", json=body), 201)
+    token = vault.add(
+        "confirmation token", token_from(await letter(http, stack.mail, email, CONFIRMATION_SUBJECT), "/confirm-email")
+    )
+    checked(await http.post(f"{V1}/auth/email/confirm", json={"token": token}), 200)
+    return email, password
+
+
+async def sign_in(http: httpx.AsyncClient, vault: Secrets, email: str, password: str) -> Actor:
+    credentials = {"email": email, "password": password}
+    pair = vault.tokens(checked(await http.post(f"{V1}/auth/login", json=credentials), 200))
+    # A refresh right away: the actor goes on with the rotated pair, the first one is spent.
+    rotated = await http.post(f"{V1}/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    pair = vault.tokens(checked(rotated, 200))
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    profile = checked(await http.get(f"{V1}/profile", headers=headers), 200)
+    return Actor(email, password, pair["access_token"], pair["refresh_token"], str(profile["user_id"]))
+
+
+def make_operator(env: dict[str, str], email: str, password: str) -> None:
+    """`make operator`: a confirmed user with the operator role in the stack's identity database
+    (tried again a few times: on a machine shared with other test runs, PostgreSQL's 100
+    connections can be all taken for a moment)."""
+    argv = [sys.executable, "-m", "lka_identity.entrypoints.operator", "--email", email, "--password", password]
+    for _ in range(5):
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
+        if done.returncode == 0 or "remaining connection slots" not in done.stderr:
+            break
+        time.sleep(3)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+async def link(http: httpx.AsyncClient, actor: Actor, account: tuple[str, str, str], status: int) -> dict[str, Any]:
+    region, number, letters = account
+    body = {"region_code": region, "number": number, "surname_prefix": letters}
+    answer: dict[str, Any] = checked(await http.post(f"{V1}/accounts", json=body, headers=actor.headers), status)
+    return answer
+
+
+async def start_payment(http: httpx.AsyncClient, actor: Actor, account_id: str, amount: str) -> dict[str, Any]:
+    """`POST /payments`, again with the same key until payments has heard of the link."""
+    headers = {**actor.headers, "Idempotency-Key": str(uuid.uuid4())}
+
+    async def probe() -> dict[str, Any] | None:
+        response = await http.post(f"{V1}/payments", json={"account_id": account_id, "amount": amount}, headers=headers)
+        if response.status_code == 404:
+            return None
+        started: dict[str, Any] = checked(response, 201)
+        return started
+
+    return await eventually(probe, "payments knows the linked account")
+
+
+async def pay(http: httpx.AsyncClient, vault: Secrets, actor: Actor, started: dict[str, Any], pan: str) -> None:
+    """Through the emulated bank's card page (no JavaScript), then until the payment settles."""
+    card = card_form(vault.add("card number", pan))
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as session:
+        visit = await Browser(session).pay(started["confirmation_url"], card)
+    assert urlsplit(visit.final_url).path == f"/payments/{started['id']}/result", visit.final_url
+
+    async def settled() -> dict[str, Any] | None:
+        body: dict[str, Any] = checked(await http.get(f"{V1}/payments/{started['id']}", headers=actor.headers), 200)
+        return body if body["status"] != "pending" else None
+
+    result = await eventually(settled, f"payment {started['id']} settled")
+    assert result["status"] == "succeeded", result
+
+
+async def submit_reading(http: httpx.AsyncClient, actor: Actor, account_id: str) -> tuple[str, str]:
+    """(meter id, reading id): one more kWh than the meter's last reading."""
+
+    async def meters() -> list[dict[str, Any]] | None:
+        found: list[dict[str, Any]] = checked(
+            await http.get(f"{V1}/accounts/{account_id}/meters", headers=actor.headers), 200, 404
+        )
+        return found or None
+
+    meter = (await eventually(meters, "readings knows the linked account's meters"))[0]
+    last = meter["last_reading"]["values"] if meter["last_reading"] else {}
+    values = {zone: float(last.get(zone, 0)) + 1 for zone in meter["zones"]}
+    body = {"meter_id": meter["id"], "values": values}
+    reading = checked(await http.post(f"{V1}/accounts/{account_id}/readings", json=body, headers=actor.headers), 201)
+    return str(meter["id"]), str(reading["id"])
+
+
+async def recover_change_and_merge(http: httpx.AsyncClient, stack: Stack, vault: Secrets) -> None:
+    """The flows that carry the other secrets: password recovery with the letter's token, a
+    password change, and a merge that sends another profile's password."""
+    email, _ = await register(http, stack, vault, "carol")
+    checked(await http.post(f"{V1}/auth/password/forgot", json={"email": email}), 202)
+    token = vault.add(
+        "reset token", token_from(await letter(http, stack.mail, email, RESET_SUBJECT), "/password/reset")
+    )
+    reset = vault.add("password", new_password())
+    body = {"token": token, "password": reset, "password_confirm": reset}
+    checked(await http.post(f"{V1}/auth/password/reset", json=body), 200)
+    # At once: the reset ends every session issued before it, not one opened right after it.
+    carol = await sign_in(http, vault, email, reset)
+    changed = vault.add("password", new_password())
+    body = {"current_password": reset, "password": changed, "password_confirm": changed}
+    checked(await http.post(f"{V1}/profile/password", json=body, headers=carol.headers), 200)
+    carol = await sign_in(http, vault, email, changed)
+    other_email, other_password = await register(http, stack, vault, "erin")
+    body = {"email": other_email, "password": other_password}
+    checked(await http.post(f"{V1}/profile/merge", json=body, headers=carol.headers), 200)
+    checked(await http.post(f"{V1}/auth/logout", headers=carol.headers), 204)
+
+
+async def seed_world(http: httpx.AsyncClient, stack: Stack, vault: Secrets, env: dict[str, str]) -> World:
+    operator_email, operator_password = new_email("operator"), vault.add("password", new_password())
+    make_operator(env, operator_email, operator_password)
+    operator = await sign_in(http, vault, operator_email, operator_password)
+
+    actors = []
+    for name in ("alice", "bob", "dave", "sam"):
+        email, password = await register(http, stack, vault, name)
+        actors.append(await sign_in(http, vault, email, password))
+    alice, bob, dave, sam = actors
+
+    alice_account = str((await link(http, alice, ALICE_ACCOUNT, 201))["account"]["id"])
+    bob_account = str((await link(http, bob, BOB_ACCOUNT, 201))["account"]["id"])
+    dave_account = str((await link(http, dave, DAVE_ACCOUNT, 201))["account"]["id"])
+    alice_request = str((await link(http, alice, ALICE_WRONG, 202))["request"]["id"])
+    bob_request = str((await link(http, bob, BOB_WRONG, 202))["request"]["id"])
+    dave_request = str((await link(http, dave, DAVE_WRONG, 202))["request"]["id"])
+
+    alice_meter, alice_reading = await submit_reading(http, alice, alice_account)
+    alice_payment = await start_payment(http, alice, alice_account, "100.00")
+    await pay(http, vault, alice, alice_payment, VISA)
+    bob_payment = await start_payment(http, bob, bob_account, "55.50")
+    await pay(http, vault, bob, bob_payment, MASTERCARD)
+    await recover_change_and_merge(http, stack, vault)
+
+    return World(
+        alice=alice,
+        bob=bob,
+        dave=dave,
+        sam=sam,
+        operator=operator,
+        alice_account=alice_account,
+        alice_request=alice_request,
+        alice_meter=alice_meter,
+        alice_reading=alice_reading,
+        alice_payment=str(alice_payment["id"]),
+        bob_account=bob_account,
+        bob_request=bob_request,
+        bob_payment=str(bob_payment["id"]),
+        dave_account=dave_account,
+        dave_request=dave_request,
+    )

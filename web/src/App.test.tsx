@@ -1,0 +1,89 @@
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import { ACCOUNT, fakeApi, PROFILE, renderApp, signedInCookie } from "./test/helpers";
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe("routes and the session", () => {
+  it("sends a signed-out visitor of a private page to «Авторизация» without asking the API", async () => {
+    const seen = fakeApi({});
+    renderApp("/accounts");
+    expect(await screen.findByRole("heading", { level: 1, name: "Авторизация" })).toBeInTheDocument();
+    expect(seen).toHaveLength(0);
+  });
+
+  it("signs in with a cookie session and lands on «Мои счета»", async () => {
+    const seen = fakeApi({
+      "POST /api/v1/auth/login": { status: 200, body: { token_type: "Bearer", expires_in: 900 } },
+      "GET /api/v1/profile": { status: 200, body: PROFILE },
+      "GET /api/v1/accounts": { status: 200, body: [ACCOUNT] },
+      "GET /api/v1/link-requests": { status: 200, body: [] },
+      "GET /api/v1/regions": { status: 200, body: [{ code: "simferopol", name: "Городской округ Симферополь" }] },
+    });
+    const user = userEvent.setup();
+    renderApp("/");
+    await user.type(await screen.findByLabelText("Адрес электронной почты"), "ivanov@example.ru");
+    await user.type(screen.getByLabelText("Пароль"), "Синий-трамвай-2026");
+    await user.click(screen.getByRole("button", { name: "Войти" }));
+
+    expect(await screen.findByRole("heading", { level: 1, name: "Мои счета" })).toBeInTheDocument();
+    expect(await screen.findByText("Лицевой счет № 91000101")).toBeInTheDocument();
+    expect(screen.getByText("Задолженность")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Выход" })).toBeInTheDocument();
+    const login = seen.find((c) => c.url === "/api/v1/auth/login");
+    expect(login?.headers["X-Session-Mode"]).toBe("cookie");
+  });
+
+  it("goes to sign-in when the session cannot be renewed", async () => {
+    signedInCookie();
+    const seen = fakeApi({
+      "GET /api/v1/profile": { status: 200, body: PROFILE },
+      "GET /api/v1/accounts": { status: 401, body: { code: "unauthorized" } },
+      "GET /api/v1/link-requests": { status: 401, body: { code: "unauthorized" } },
+      "GET /api/v1/regions": { status: 200, body: [] },
+      "POST /api/v1/auth/refresh": { status: 401, body: { code: "invalid_token" } },
+    });
+    renderApp("/accounts");
+    expect(await screen.findByRole("heading", { level: 1, name: "Авторизация" })).toBeInTheDocument();
+    expect(screen.getByText("Сеанс завершен. Войдите в личный кабинет снова.")).toBeInTheDocument();
+    expect(seen.some((c) => c.url === "/api/v1/auth/refresh" && c.headers["X-CSRF-Token"] === "test-csrf")).toBe(true);
+  });
+
+  it("shows the operator's menu to an operator only", async () => {
+    signedInCookie();
+    fakeApi({
+      "GET /api/v1/profile": { status: 200, body: { ...PROFILE, role: "operator" } },
+      "GET /api/v1/operator/link-requests?status=pending": { status: 200, body: [] },
+      "GET /api/v1/regions": { status: 200, body: [] },
+    });
+    renderApp("/operator/link-requests");
+    expect(await screen.findByRole("heading", { level: 1, name: "Заявки на добавление счетов" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Обращения" })).toBeInTheDocument();
+  });
+
+  it("says «Страница не найдена» for an unknown address", async () => {
+    fakeApi({});
+    renderApp("/no/such/page");
+    expect(await screen.findByRole("heading", { level: 1, name: "Страница не найдена" })).toBeInTheDocument();
+  });
+
+  it("signs out with the CSRF header and forgets the profile", async () => {
+    signedInCookie();
+    const seen = fakeApi({
+      "GET /api/v1/profile": { status: 200, body: PROFILE },
+      "GET /api/v1/accounts": { status: 200, body: [] },
+      "GET /api/v1/link-requests": { status: 200, body: [] },
+      "GET /api/v1/regions": { status: 200, body: [] },
+      "POST /api/v1/auth/logout": { status: 204 },
+    });
+    const user = userEvent.setup();
+    renderApp("/accounts");
+    await user.click(await screen.findByRole("button", { name: "Выход" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Авторизация" })).toBeInTheDocument();
+    const logout = seen.find((c) => c.url === "/api/v1/auth/logout");
+    expect(logout?.method).toBe("POST");
+    expect(logout?.headers["X-CSRF-Token"]).toBe("test-csrf");
+  });
+});

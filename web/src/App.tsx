@@ -1,0 +1,47 @@
+import { Route, Routes } from "react-router";
+
+import { Layout } from "./components/Layout";
+import { AccountsPage } from "./pages/AccountsPage";
+import { ConfirmEmailPage } from "./pages/ConfirmEmailPage";
+import { FeedbackPage } from "./pages/FeedbackPage";
+import { ForgotPasswordPage, ResetPasswordPage } from "./pages/PasswordPages";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { OperatorBillingPage, OperatorFeedbackPage, OperatorLinkRequestsPage } from "./pages/OperatorPages";
+import { PaymentResultPage } from "./pages/PaymentResultPage";
+import { PaymentsPage } from "./pages/PaymentsPage";
+import { ProfilePage } from "./pages/ProfilePage";
+import { PublicReadingsPage } from "./pages/PublicReadingsPage";
+import { ReadingsPage } from "./pages/ReadingsPage";
+import { RegisterPage } from "./pages/RegisterPage";
+import { SignInPage } from "./pages/SignInPage";
+import { RequireAuth, RequireOperator } from "./session/guards";
+
+/** The routes of CONTRACT §2 "web front end routes". */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<SignInPage />} />
+        <Route path="register" element={<RegisterPage />} />
+        <Route path="confirm-email" element={<ConfirmEmailPage />} />
+        <Route path="password/forgot" element={<ForgotPasswordPage />} />
+        <Route path="password/reset" element={<ResetPasswordPage />} />
+        <Route path="readings/public" element={<PublicReadingsPage />} />
+        <Route path="feedback" element={<FeedbackPage />} />
+        <Route element={<RequireAuth />}>
+          <Route path="accounts" element={<AccountsPage />} />
+          <Route path="payments" element={<PaymentsPage />} />
+          <Route path="payments/:id/result" element={<PaymentResultPage />} />
+          <Route path="readings" element={<ReadingsPage />} />
+          <Route path="profile" element={<ProfilePage />} />
+          <Route path="operator" element={<RequireOperator />}>
+            <Route path="link-requests" element={<OperatorLinkRequestsPage />} />
+            <Route path="feedback" element={<OperatorFeedbackPage />} />
+            <Route path="billing-accounts" element={<OperatorBillingPage />} />
+          </Route>
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,22 @@
+import { render, screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { consumptionByMeter } from "../lib/chart";
+import { ConsumptionChart } from "./ConsumptionChart";
+
+const [series] = consumptionByMeter([
+  { period: "2026-11", meter_id: "m", zones: { T1: 210, T2: 95 } },
+  { period: "2026-10", meter_id: "m", zones: { T1: 180, T2: 80 } },
+]);
+
+describe("the consumption chart", () => {
+  it("draws a bar segment per month and zone, and says the figures for screen readers", () => {
+    const { container } = render(<ConsumptionChart series={series} title="Счетчик M230: потребление, кВт·ч" zoneTitles={{ T1: "T1 день", T2: "T2 ночь" }} />);
+    expect(container.querySelectorAll("rect.bar")).toHaveLength(4);
+    const image = screen.getByRole("img");
+    expect(image).toHaveAccessibleName(/октябрь 2026: 260 кВт·ч; ноябрь 2026: 305 кВт·ч/);
+    const table = screen.getByRole("table", { name: /Счетчик M230/ });
+    const rows = within(table).getAllByRole("row");
+    expect(rows.map((r) => r.textContent)).toEqual(["МесяцT1 деньT2 ночьВсего", "октябрь 202618080260", "ноябрь 202621095305"]);
+  });
+});

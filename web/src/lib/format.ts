@@ -1,0 +1,100 @@
+/** Dates, numbers and statuses as a subscriber reads them (Europe/Simferopol, Russian). */
+
+import type { CardBrand, PaymentStatus, ReadingStatus, RequestStatus } from "../api/types";
+
+export const TIME_ZONE = "Europe/Simferopol";
+
+const MONTHS = [
+  "январь",
+  "февраль",
+  "март",
+  "апрель",
+  "май",
+  "июнь",
+  "июль",
+  "август",
+  "сентябрь",
+  "октябрь",
+  "ноябрь",
+  "декабрь",
+];
+const SHORT_MONTHS = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
+
+const dateFormat = new Intl.DateTimeFormat("ru-RU", { timeZone: TIME_ZONE, day: "2-digit", month: "2-digit", year: "numeric" });
+const dateTimeFormat = new Intl.DateTimeFormat("ru-RU", {
+  timeZone: TIME_ZONE,
+  day: "2-digit",
+  month: "2-digit",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+/** "2026-10-15" (a calendar date) -> "15.10.2026"; an ISO time -> its date in Simferopol. */
+export function formatDate(value: string): string {
+  const plain = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (plain) return `${plain[3]}.${plain[2]}.${plain[1]}`;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? value : dateFormat.format(at);
+}
+
+export function formatDateTime(value: string): string {
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? value : dateTimeFormat.format(at);
+}
+
+/** "2026-11" -> "ноябрь 2026". */
+export function periodName(period: string): string {
+  const [year, month] = period.split("-");
+  const name = MONTHS[Number(month) - 1];
+  return name ? `${name} ${year}` : period;
+}
+
+/** "2026-11" -> "ноя 2026" (chart axis). */
+export function periodShort(period: string): string {
+  const [year, month] = period.split("-");
+  const name = SHORT_MONTHS[Number(month) - 1];
+  return name ? `${name} ${year.slice(2)}` : period;
+}
+
+/** 12456.5 -> "12 456,5" (kWh). */
+export function formatKwh(value: number): string {
+  return new Intl.NumberFormat("ru-RU", { maximumFractionDigits: 2 }).format(value);
+}
+
+export const READING_STATUS: Record<ReadingStatus, string> = {
+  submitted: "Принято порталом",
+  sent: "Передано в биллинг",
+  accepted: "Принято",
+  rejected: "Отклонено",
+};
+
+export const PAYMENT_STATUS: Record<PaymentStatus, string> = {
+  pending: "В обработке",
+  succeeded: "Оплачен",
+  failed: "Не прошел",
+  expired: "Время оплаты истекло",
+  refunded: "Возвращен",
+};
+
+export const REQUEST_STATUS: Record<RequestStatus, string> = {
+  pending: "На рассмотрении",
+  approved: "Одобрена",
+  rejected: "Отклонена",
+};
+
+export const CARD_BRAND: Record<CardBrand, string> = {
+  mir: "Мир",
+  visa: "Visa",
+  mastercard: "Mastercard",
+};
+
+/** "411111******1111" -> "411111 •• •••• 1111"-like readable groups, keeping what the API masked. */
+export function formatPan(masked: string): string {
+  const plain = masked.replace(/\s/g, "");
+  return plain.replace(/(.{4})(?=.)/g, "$1 ").replace(/\*/g, "•");
+}
+
+/** The seed's note, shown next to payment and reading statuses. */
+export const PROCESSING_NOTE =
+  "Время обработки информации о поступивших платежах и переданных показаниях приборов учета в «Личном кабинете абонента» составляет 1-3 рабочих дня.";

@@ -1,0 +1,263 @@
+/** «Мои счета»: each account with its balance, «Оплатить», «Убрать», «Добавить», link requests. */
+
+import { useState } from "react";
+import { Link } from "react-router";
+
+import { api, messageOf } from "../api/client";
+import type { Account, EditOutcome, LinkBody, LinkOutcome, LinkRequest, MessageOut } from "../api/types";
+import { CardIcon, PlusIcon } from "../components/icons";
+import { LINK_FIELDS, LinkForm } from "../components/LinkForm";
+import { Modal } from "../components/Modal";
+import { PayDialog } from "../components/PayDialog";
+import { Alert, LiveMessage, Loading, Page } from "../components/ui";
+import { formatDate, formatDateTime, REQUEST_STATUS } from "../lib/format";
+import { useLoad, useSubmit } from "../lib/hooks";
+import { absMoney, formatMoney, isNegative, isPositive } from "../lib/money";
+import { regionName, useRegions } from "../lib/regions";
+
+export function AccountsPage() {
+  const accounts = useLoad(() => api.get<Account[]>("/accounts"), []);
+  const requests = useLoad(() => api.get<LinkRequest[]>("/link-requests"), []);
+  const { regions, error: regionsError } = useRegions();
+  const [adding, setAdding] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [noticeError, setNoticeError] = useState<string | null>(null);
+  const [paying, setPaying] = useState<Account | null>(null);
+  const [removing, setRemoving] = useState<Account | null>(null);
+  const [removeBusy, setRemoveBusy] = useState(false);
+  const addSubmission = useSubmit(LINK_FIELDS);
+
+  async function add(body: LinkBody) {
+    setNotice(null);
+    const outcome = await addSubmission.run(() => api.post<LinkOutcome>("/accounts", body));
+    if (!outcome) return;
+    setNotice(outcome.message);
+    setAdding(false);
+    await Promise.all([accounts.reload(), requests.reload()]);
+  }
+
+  async function remove(account: Account) {
+    setRemoveBusy(true);
+    setNoticeError(null);
+    try {
+      const answer = await api.delete<MessageOut>(`/accounts/${account.id}`);
+      setNotice(answer?.message ?? "Счет удален из списка Ваших счетов");
+      setRemoving(null);
+      await accounts.reload();
+    } catch (caught) {
+      setNoticeError(messageOf(caught));
+      setRemoving(null);
+    } finally {
+      setRemoveBusy(false);
+    }
+  }
+
+  const list = accounts.data ?? [];
+  return (
+    <Page title="Мои счета" lead="Лицевые счета, привязанные к Вашей учетной записи: задолженность, пеня и сумма к оплате.">
+      <div className="toolbar">
+        <button
+          type="button"
+          className="button button-primary"
+          aria-expanded={adding}
+          aria-controls="add-account"
+          onClick={() => {
+            setAdding((v) => !v);
+            addSubmission.reset();
+          }}
+        >
+          <PlusIcon />
+          <span>Добавить</span>
+        </button>
+      </div>
+      <LiveMessage success={notice} error={noticeError} />
+      {adding ? (
+        <section id="add-account" className="card section" aria-labelledby="add-account-title">
+          <h2 id="add-account-title" className="card-title">
+            Добавление лицевого счета
+          </h2>
+          <p className="muted">
+            Укажите регион, номер лицевого счета и сумму последнего платежа. Если сумма неизвестна, укажите первые три буквы фамилии
+            владельца лицевого счета.
+          </p>
+          {regionsError ? <Alert kind="error">{regionsError}</Alert> : null}
+          <LinkForm
+            idPrefix="add"
+            regions={regions}
+            submitLabel="Добавить"
+            submission={addSubmission}
+            onSubmit={add}
+            onCancel={() => setAdding(false)}
+          />
+        </section>
+      ) : null}
+
+      <section aria-label="Лицевые счета" aria-busy={accounts.loading || undefined}>
+        {accounts.loading && !accounts.data ? <Loading /> : null}
+        {accounts.error ? <Alert kind="error">{accounts.error}</Alert> : null}
+        {!accounts.loading && !accounts.error && list.length === 0 ? (
+          <div className="card empty">
+            <p>У Вас пока нет привязанных лицевых счетов. Нажмите «Добавить», чтобы привязать счет.</p>
+          </div>
+        ) : null}
+        <ul className="account-grid">
+          {list.map((account) => (
+            <li key={account.id}>
+              <AccountCard account={account} onPay={() => setPaying(account)} onRemove={() => setRemoving(account)} />
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <LinkRequests requests={requests.data ?? []} regions={regions} onChanged={async (message) => {
+        setNotice(message);
+        await Promise.all([accounts.reload(), requests.reload()]);
+      }} />
+
+      {paying ? <PayDialog account={paying} onClose={() => setPaying(null)} /> : null}
+      {removing ? (
+        <Modal title="Убрать счет?" onClose={() => setRemoving(null)}>
+          <p>
+            Лицевой счет № {removing.number} ({removing.region.name}) будет удален из списка Ваших счетов. Позже его можно добавить снова.
+          </p>
+          <div className="form-actions">
+            <button type="button" className="button button-danger" disabled={removeBusy} onClick={() => remove(removing)} data-autofocus="">
+              {removeBusy ? "Удаление…" : "Убрать"}
+            </button>
+            <button type="button" className="button button-ghost" onClick={() => setRemoving(null)}>
+              Отмена
+            </button>
+          </div>
+        </Modal>
+      ) : null}
+    </Page>
+  );
+}
+
+export function AccountCard({ account, onPay, onRemove }: { account: Account; onPay: () => void; onRemove?: () => void }) {
+  const overpaid = isNegative(account.debt);
+  const titleId = `account-${account.id}`;
+  return (
+    <article className="card account-card" aria-labelledby={titleId}>
+      <header className="account-head">
+        <p className="account-region">{account.region.name}</p>
+        <h2 id={titleId} className="account-number">
+          Лицевой счет № {account.number}
+        </h2>
+        <p className="account-address">{account.address}</p>
+      </header>
+      <dl className="facts">
+        <div>
+          <dt>{overpaid ? "Переплата" : "Задолженность"}</dt>
+          <dd className={overpaid ? "text-good" : undefined}>{formatMoney(overpaid ? absMoney(account.debt) : account.debt)}</dd>
+        </div>
+        <div>
+          <dt>Пеня</dt>
+          <dd>{formatMoney(account.penalty)}</dd>
+        </div>
+        <div className="fact-main">
+          <dt>К оплате</dt>
+          <dd>{formatMoney(account.amount_due)}</dd>
+        </div>
+      </dl>
+      {isPositive(account.pending_payments) ? (
+        <div className="pending">
+          <p>
+            <strong>Платежи в обработке:</strong> {formatMoney(account.pending_payments)}
+          </p>
+          <p className="small">Платежи, совершенные в личном кабинете, учитываются в биллинге в течение 1-3 рабочих дней.</p>
+        </div>
+      ) : null}
+      <p className="muted small">Данные биллинга на {formatDate(account.balance_as_of)}</p>
+      <div className="card-actions">
+        <button type="button" className="button button-primary" onClick={onPay} aria-label={`Оплатить по лицевому счету № ${account.number}`}>
+          <CardIcon />
+          <span>Оплатить</span>
+        </button>
+        <Link className="button button-secondary" to={`/readings?account=${account.id}`} aria-label={`Показания по лицевому счету № ${account.number}`}>
+          Показания
+        </Link>
+        <Link className="button button-secondary" to={`/payments?account=${account.id}`} aria-label={`Платежи по лицевому счету № ${account.number}`}>
+          Платежи
+        </Link>
+        {onRemove ? (
+          <button type="button" className="button button-ghost" onClick={onRemove} aria-label={`Убрать лицевой счет № ${account.number}`}>
+            Убрать
+          </button>
+        ) : null}
+      </div>
+    </article>
+  );
+}
+
+function LinkRequests({ requests, regions, onChanged }: { requests: LinkRequest[]; regions: { code: string; name: string }[]; onChanged: (message: string) => Promise<void> }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const submission = useSubmit(LINK_FIELDS);
+  if (requests.length === 0) return null;
+
+  async function edit(request: LinkRequest, body: LinkBody) {
+    const outcome = await submission.run(() => api.put<EditOutcome>(`/link-requests/${request.id}`, body));
+    if (!outcome) return;
+    setEditing(null);
+    await onChanged(
+      outcome.status === "linked" ? outcome.message : "Заявка обновлена и ожидает рассмотрения оператором ГУП РК «Крымэнерго»",
+    );
+  }
+
+  return (
+    <section className="section" aria-labelledby="requests-title">
+      <h2 id="requests-title" className="section-title">
+        Заявки на добавление счетов
+      </h2>
+      <p className="muted">Если данные в заявке указаны с ошибкой, исправьте их: «Редактирование заявки».</p>
+      <ul className="request-list">
+        {requests.map((request) => (
+          <li key={request.id} className="card request">
+            <div className="request-main">
+              <div>
+                <p className="request-number">
+                  Лицевой счет № {request.number}
+                </p>
+                <p className="muted">{regionName(regions, request.region_code)}</p>
+                <p className="small muted">Создана {formatDateTime(request.created_at)}</p>
+              </div>
+              <span className={`badge badge-${request.status}`}>{REQUEST_STATUS[request.status] ?? request.status}</span>
+            </div>
+            {request.comment ? (
+              <p className="request-comment">
+                <strong>Комментарий оператора:</strong> {request.comment}
+              </p>
+            ) : null}
+            {request.status === "pending" && editing !== request.id ? (
+              <button
+                type="button"
+                className="button button-secondary"
+                onClick={() => {
+                  submission.reset();
+                  setEditing(request.id);
+                }}
+                aria-label={`Редактировать заявку по лицевому счету № ${request.number}`}
+              >
+                Редактировать
+              </button>
+            ) : null}
+            {editing === request.id ? (
+              <div className="request-edit">
+                <h3 className="card-subtitle">Редактирование заявки</h3>
+                <LinkForm
+                  idPrefix={`edit-${request.id}`}
+                  regions={regions}
+                  initial={{ region: request.region_code, number: request.number }}
+                  submitLabel="Отправить"
+                  submission={submission}
+                  onSubmit={(body) => edit(request, body)}
+                  onCancel={() => setEditing(null)}
+                />
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,154 @@
+/**
+ * `/payments/{id}/result`, where the bank sends the payer back: the payment is asked for every
+ * 1.5 s (the portal checks a pending one with the bank on read) for up to a minute, then the
+ * outcome: «Оплата прошла успешно» with the amount and card, or the reason it failed.
+ */
+
+import { useEffect, useState } from "react";
+import { Link, useParams } from "react-router";
+
+import { api, ApiError, messageOf } from "../api/client";
+import type { Payment } from "../api/types";
+import { Page } from "../components/ui";
+import { CARD_BRAND, formatDateTime, formatPan, PROCESSING_NOTE } from "../lib/format";
+import { formatMoney } from "../lib/money";
+
+/** How often and how long the page asks (tests make these short). */
+export const resultPolling = { intervalMs: 1500, limitMs: 60_000 };
+
+type View =
+  | { kind: "waiting"; payment: Payment | null; trouble: string | null }
+  | { kind: "settled"; payment: Payment }
+  | { kind: "timeout"; payment: Payment | null }
+  | { kind: "missing"; message: string };
+
+export function PaymentResultPage() {
+  const { id = "" } = useParams();
+  const [view, setView] = useState<View>({ kind: "waiting", payment: null, trouble: null });
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const started = Date.now();
+    setView({ kind: "waiting", payment: null, trouble: null });
+
+    async function ask() {
+      let last: Payment | null = null;
+      try {
+        const payment = await api.get<Payment>(`/payments/${encodeURIComponent(id)}`);
+        if (stopped) return;
+        if (payment.status !== "pending") {
+          setView({ kind: "settled", payment });
+          return;
+        }
+        last = payment;
+        setView({ kind: "waiting", payment, trouble: null });
+      } catch (caught) {
+        if (stopped) return;
+        if (caught instanceof ApiError && (caught.status === 404 || caught.status === 422)) {
+          setView({ kind: "missing", message: "Платеж не найден. Проверьте его статус в разделе «Платежи»." });
+          return;
+        }
+        if (caught instanceof ApiError && caught.status === 401) return; // the app goes to sign-in
+        const trouble = messageOf(caught);
+        setView((v) => (v.kind === "waiting" ? { ...v, trouble } : v));
+      }
+      if (Date.now() - started >= resultPolling.limitMs) {
+        setView((v) => ({ kind: "timeout", payment: v.kind === "waiting" ? (v.payment ?? last) : last }));
+        return;
+      }
+      timer = setTimeout(ask, resultPolling.intervalMs);
+    }
+
+    void ask();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [id]);
+
+  const accountId = view.kind === "settled" || view.kind === "timeout" || view.kind === "waiting" ? view.payment?.account_id : undefined;
+  return (
+    <Page title="Результат оплаты" className="page-narrow">
+      <div className="live-slot" role="status" aria-live="polite" aria-busy={view.kind === "waiting"}>
+        {view.kind === "waiting" ? (
+          <div className="card result result-waiting">
+            <div className="spinner" aria-hidden="true" />
+            <div>
+              <p className="result-title">Проверяем результат оплаты…</p>
+              <p className="muted">Банк обрабатывает платеж. Обычно это занимает несколько секунд, не закрывайте страницу.</p>
+              <div className="progress-bar" aria-hidden="true">
+                <div className="progress-bar-fill" />
+              </div>
+              {view.trouble ? <p className="small">{view.trouble}. Продолжаем проверку.</p> : null}
+            </div>
+          </div>
+        ) : null}
+        {view.kind === "settled" && view.payment.status === "succeeded" ? <Succeeded payment={view.payment} /> : null}
+        {view.kind === "timeout" ? (
+          <div className="card result result-info">
+            <p className="result-title">Банк еще не сообщил результат оплаты</p>
+            <p>Статус платежа появится в разделе «Платежи», как только банк его подтвердит.</p>
+          </div>
+        ) : null}
+      </div>
+      <div className="live-slot" role="alert">
+        {view.kind === "settled" && view.payment.status !== "succeeded" ? (
+          <div className="card result result-failed">
+            <p className="result-title">Оплата не прошла</p>
+            <p>{view.payment.message}</p>
+            <p className="muted small">Деньги с карты не списаны. Попробуйте оплатить еще раз или другой картой.</p>
+          </div>
+        ) : null}
+        {view.kind === "missing" ? (
+          <div className="card result result-failed">
+            <p className="result-title">{view.message}</p>
+          </div>
+        ) : null}
+      </div>
+      {view.kind !== "waiting" ? (
+        <div className="form-actions">
+          <Link to="/accounts" className="button button-primary">
+            К моим счетам
+          </Link>
+          <Link to={accountId ? `/payments?account=${accountId}` : "/payments"} className="button button-secondary">
+            К платежам
+          </Link>
+        </div>
+      ) : null}
+    </Page>
+  );
+}
+
+function Succeeded({ payment }: { payment: Payment }) {
+  return (
+    <div className="card result result-success">
+      <svg className="result-icon" viewBox="0 0 48 48" width="48" height="48" aria-hidden="true" focusable="false">
+        <circle cx="24" cy="24" r="22" fill="#e6f4ea" />
+        <path d="M14 25l7 7 13-15" fill="none" stroke="#1e7b34" strokeWidth="4" strokeLinecap="round" strokeLinejoin="round" />
+      </svg>
+      <p className="result-title">{payment.message}</p>
+      <dl className="facts facts-compact">
+        <div>
+          <dt>Сумма</dt>
+          <dd>{formatMoney(payment.amount)}</dd>
+        </div>
+        {payment.card ? (
+          <div>
+            <dt>Карта</dt>
+            <dd>
+              {CARD_BRAND[payment.card.brand] ?? payment.card.brand} {formatPan(payment.card.pan_masked)}
+            </dd>
+          </div>
+        ) : null}
+        {payment.paid_at ? (
+          <div>
+            <dt>Дата</dt>
+            <dd>{formatDateTime(payment.paid_at)}</dd>
+          </div>
+        ) : null}
+      </dl>
+      <p className="note">{PROCESSING_NOTE}</p>
+    </div>
+  );
+}

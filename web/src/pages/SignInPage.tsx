@@ -1,0 +1,144 @@
+/** «Авторизация»: e-mail and password, «Войти»; the links the manual names. */
+
+import { useState, type FormEvent } from "react";
+import { Link, Navigate, useLocation, useNavigate } from "react-router";
+
+import { api, ApiError, messageOf } from "../api/client";
+import type { MessageOut } from "../api/types";
+import { Alert, Loading, Page, SubmitButton, TextField } from "../components/ui";
+import { useSession } from "../session/session";
+
+const PRIVATE = ["/accounts", "/payments", "/readings", "/profile", "/operator"];
+
+function safeReturn(from: unknown): string {
+  if (typeof from !== "string" || !from.startsWith("/") || from.startsWith("//")) return "/accounts";
+  return PRIVATE.some((p) => from === p || from.startsWith(`${p}/`) || from.startsWith(`${p}?`)) ? from : "/accounts";
+}
+
+export function SignInPage() {
+  const session = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const state = (location.state ?? {}) as { from?: string };
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [unconfirmed, setUnconfirmed] = useState(false);
+  const [resent, setResent] = useState<string | null>(null);
+
+  if (session.status === "loading") return <Loading />;
+  if (session.status === "signed-in" && !busy) return <Navigate to={safeReturn(state.from)} replace />;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const missing: Record<string, string> = {};
+    if (!email.trim()) missing.email = "Укажите адрес электронной почты";
+    if (!password) missing.password = "Укажите пароль";
+    setFields(missing);
+    setResent(null);
+    if (Object.keys(missing).length > 0) {
+      setError("Заполните адрес электронной почты и пароль");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setUnconfirmed(false);
+    try {
+      await session.signIn(email.trim(), password);
+      navigate(safeReturn(state.from), { replace: true });
+    } catch (caught) {
+      setError(messageOf(caught));
+      if (caught instanceof ApiError) {
+        setFields(caught.fields);
+        setUnconfirmed(caught.code === "email_not_confirmed");
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function resend() {
+    try {
+      const answer = await api.post<MessageOut | null>("/auth/email/resend", { email: email.trim() });
+      setResent(answer?.message ?? "Письмо для подтверждения отправлено повторно");
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  }
+
+  return (
+    <Page title="Авторизация" className="page-auth">
+      <div className="auth-grid">
+        <section className="card auth-card" aria-labelledby="signin-heading">
+          <h2 id="signin-heading" className="card-title">
+            Вход в личный кабинет
+          </h2>
+          {session.expired ? <Alert kind="info">Сеанс завершен. Войдите в личный кабинет снова.</Alert> : null}
+          <div role="alert" className="live-slot">
+            {error ? <div className="alert alert-error"><p>{error}</p></div> : null}
+          </div>
+          <div role="status" className="live-slot">
+            {resent ? <div className="alert alert-success"><p>{resent}</p></div> : null}
+          </div>
+          {unconfirmed ? (
+            <p>
+              <button type="button" className="button button-link" onClick={resend}>
+                Отправить письмо для подтверждения еще раз
+              </button>
+            </p>
+          ) : null}
+          <form onSubmit={submit} noValidate className="form">
+            <TextField
+              label="Адрес электронной почты"
+              type="email"
+              autoComplete="username"
+              inputMode="email"
+              value={email}
+              onChange={setEmail}
+              error={fields.email}
+              required
+            />
+            <TextField
+              label="Пароль"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={setPassword}
+              error={fields.password}
+              required
+            />
+            <div className="form-actions">
+              <SubmitButton busy={busy} busyText="Вход…">
+                Войти
+              </SubmitButton>
+              <Link to="/password/forgot" className="link">
+                Забыли пароль
+              </Link>
+            </div>
+          </form>
+          <p className="auth-register">
+            Нет учетной записи? <Link to="/register">Регистрация</Link>
+          </p>
+        </section>
+        <aside className="auth-side" aria-label="Без входа в кабинет">
+          <div className="card card-accent">
+            <h2 className="card-title">Передать показания без регистрации</h2>
+            <p>Укажите номер лицевого счета и заводской номер счетчика — и передайте текущие показания.</p>
+            <Link to="/readings/public" className="button button-secondary">
+              Внести показания без регистрации
+            </Link>
+          </div>
+          <div className="card">
+            <h2 className="card-title">Вопросы и предложения</h2>
+            <p>Напишите нам о работе личного кабинета.</p>
+            <Link to="/feedback" className="link">
+              Обратная связь
+            </Link>
+          </div>
+        </aside>
+      </div>
+    </Page>
+  );
+}
