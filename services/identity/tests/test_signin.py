@@ -3,6 +3,7 @@ CONTRACT §2; QUALITY 1, 4, 5, 6)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +43,10 @@ async def test_sign_in_returns_a_token_pair_that_verifies_with_the_published_key
     claims = jwt.decode(body["access_token"], options={"verify_signature": False})
     assert claims["typ"] == "access"
     assert claims["exp"] - claims["iat"] <= 15 * 60
+    # To the millisecond, so an all-sessions revocation in the same second tells them apart.
+    # (JSON keeps 1764000000.0 a float: a whole-second `iat` would come back an int.)
+    assert isinstance(claims["iat"], float) and round(claims["iat"], 3) == claims["iat"]
+    assert isinstance(claims["exp"], int)
     assert {"sub", "sid", "role", "email", "aud", "iss", "exp", "iat", "jti"} <= set(claims)
 
 
@@ -107,6 +112,19 @@ async def test_one_client_address_is_limited_across_accounts(serve: Callable[...
     assert [a.status_code for a in answers] == [401, 401, 401, 429]
     assert answers[-1].json()["code"] == "too_many_requests"
     assert int(answers[-1].headers["Retry-After"]) >= 1
+
+
+async def test_parallel_sign_ins_to_one_account_all_succeed(portal: Any) -> None:
+    """A family signing in from several devices at once (and the SIGTERM drill's burst): each
+    success clears the account's failures, and those clears once deadlocked on each other's
+    rows, answering 503."""
+    person = await portal.signed_in()
+    await portal.post("/auth/login", {"email": person.email, "password": "Не-тот-пароль-2026"})
+    credentials = {"email": person.email, "password": person.password}
+
+    for _ in range(20):  # the old code deadlocked in about one run of two at ten rounds
+        answers = await asyncio.gather(*(portal.post("/auth/login", credentials) for _ in range(9)))
+        assert [a.status_code for a in answers] == [200] * 9, [a.text for a in answers if a.status_code != 200]
 
 
 async def test_refresh_rotates_and_reusing_an_old_token_ends_the_whole_family(portal: Any) -> None:

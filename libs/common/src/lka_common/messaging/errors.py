@@ -25,7 +25,11 @@ class PermanentError(Exception):
     """Never retry: the message itself is at fault."""
 
 
-_TRANSIENT_SQLSTATES = {"40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"}
+# Serialization failure and deadlock, the server shutting down or starting, connection lost or
+# refused, and the server full (53300: another job holds every connection it allows).
+_TRANSIENT_SQLSTATES = {
+    "40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004", "53300"
+}  # fmt: skip
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -46,7 +50,8 @@ def is_transient(exc: BaseException) -> bool:
         | asyncpg.exceptions.ConnectionDoesNotExistError
         | asyncpg.exceptions.SerializationError
         | asyncpg.exceptions.DeadlockDetectedError
-        | asyncpg.exceptions.AdminShutdownError,
+        | asyncpg.exceptions.AdminShutdownError
+        | asyncpg.exceptions.TooManyConnectionsError,
     ):
         return True
     return exc.__cause__ is not None and exc.__cause__ is not exc and is_transient(exc.__cause__)

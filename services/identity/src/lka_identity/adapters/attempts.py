@@ -41,7 +41,14 @@ async def limit_th_newest(
 
 async def record(session: AsyncSession, kind: AttemptKind, keys: list[str], now: datetime) -> list[int]:
     if random.random() < PRUNE_PROBABILITY:
-        await session.execute(delete(attempts).where(attempts.c.created_at < now - PRUNE_AFTER))
+        # Rows another transaction holds are left for a later sweep rather than waited for.
+        stale = (
+            select(attempts.c.id)
+            .where(attempts.c.created_at < now - PRUNE_AFTER)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        await session.execute(delete(attempts).where(attempts.c.id.in_(stale)))
     if not keys:
         return []
     rows = await session.execute(

@@ -63,15 +63,38 @@ async def check(session: AsyncSession, counters: list[Counter], now: datetime) -
             raise TooManyAttempts(wait, per_client=counter.per_client)
 
 
-async def admit(session: AsyncSession, counters: list[Counter], now: datetime) -> list[int]:
-    """Check every counter and record this attempt on each; returns the rows, to forget later."""
+async def _lock(session: AsyncSession, counters: list[Counter]) -> None:
     for counter in sorted(counters, key=lambda c: (c.kind, c.key)):  # one lock order: no deadlocks
         await attempts.lock(session, counter.kind, counter.key)
+
+
+async def admit(session: AsyncSession, counters: list[Counter], now: datetime) -> list[int]:
+    """Check every counter and record this attempt on each; returns the rows, to forget later."""
+    await _lock(session, counters)
     await check(session, counters, now)
     ids: list[int] = []
     for counter in counters:
         ids += await attempts.record(session, counter.kind, [counter.key], now)
     return ids
+
+
+async def take_back(session: AsyncSession, counters: list[Counter], pending: list[int]) -> None:
+    """A right password is not a failure: forget the attempt `admit` recorded.
+
+    Under the counters' locks, in admit's order, as every change to a counter's rows: two
+    sign-ins to one account, each having deleted its own row and then clearing the rest,
+    waited for each other (PostgreSQL's "deadlock detected", seen in the SIGTERM drill).
+    """
+    await _lock(session, counters)
+    await attempts.forget(session, pending)
+
+
+async def proved_right(session: AsyncSession, counters: list[Counter], pending: list[int]) -> None:
+    """A successful sign-in: take the attempt back and clear the account's earlier failures."""
+    await take_back(session, counters, pending)
+    for counter in counters:
+        if not counter.per_client:
+            await attempts.clear(session, counter.kind, counter.key)
 
 
 async def record(session: AsyncSession, counters: list[Counter], now: datetime) -> None:

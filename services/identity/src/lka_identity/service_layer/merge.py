@@ -11,7 +11,7 @@ from __future__ import annotations
 from lka_common.auth import Principal
 from lka_common.events.identity import ProfilesMerged
 from lka_common.uow import UnitOfWork
-from lka_identity.adapters import attempts, users
+from lka_identity.adapters import users
 from lka_identity.domain.errors import InvalidCredentials, SessionExpired, already_merged, merge_self
 from lka_identity.domain.users import email_key
 from lka_identity.service_layer import limits
@@ -27,9 +27,10 @@ async def merge_profiles(
     if email_key(email) == email_key(target.email):
         raise merge_self()
     now = utcnow()
+    counters = limits.login_counters(ctx.settings, email, client)
     async with uow:
         # The other profile's password is being guessed here: its sign-in counters apply.
-        pending = await limits.admit(uow.session, limits.login_counters(ctx.settings, email, client), now)
+        pending = await limits.admit(uow.session, counters, now)
         source = await users.by_email(uow.session, email)
         await uow.commit()
     # Checked before telling "already merged", so that answer reveals nothing to a stranger.
@@ -37,7 +38,7 @@ async def merge_profiles(
     if source is None or not verdict.ok:
         raise InvalidCredentials
     async with uow:
-        await attempts.forget(uow.session, pending)
+        await limits.take_back(uow.session, counters, pending)
         # Both rows locked, in one order, so two crossed merges cannot deadlock or both win.
         locked = {u: await users.by_id(uow.session, u, for_update=True) for u in sorted([target.id, source.id])}
         current_source, current_target = locked[source.id], locked[target.id]

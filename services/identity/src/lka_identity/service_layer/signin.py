@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from lka_common.auth import Principal
 from lka_common.uow import UnitOfWork
-from lka_identity.adapters import attempts, sessions, users
+from lka_identity.adapters import sessions, users
 from lka_identity.domain.errors import EmailNotConfirmed, InvalidCredentials, SessionExpired
 from lka_identity.domain.opaque_tokens import digest, well_formed
-from lka_identity.domain.throttling import AttemptKind, account_key
 from lka_identity.service_layer import limits
 from lka_identity.service_layer.context import IdentityContext, utcnow
 from lka_identity.service_layer.sessions import TokenPair, end_session, issue_pair, open_session
@@ -20,8 +19,9 @@ from lka_identity.service_layer.sessions import TokenPair, end_session, issue_pa
 
 async def login(uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: str, client: str | None) -> TokenPair:
     now = utcnow()
+    counters = limits.login_counters(ctx.settings, email, client)
     async with uow:
-        pending = await limits.admit(uow.session, limits.login_counters(ctx.settings, email, client), now)
+        pending = await limits.admit(uow.session, counters, now)
         user = await users.by_email(uow.session, email)
         await uow.commit()
     # No connection is held while hashing: the pool serves others meanwhile.
@@ -31,8 +31,7 @@ async def login(uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: 
     new_hash = await ctx.passwords.hash(password) if verdict.needs_rehash else None
     key = await ctx.keys.signing_key(now)
     async with uow:
-        await attempts.forget(uow.session, pending)
-        await attempts.clear(uow.session, AttemptKind.LOGIN, account_key(email))
+        await limits.proved_right(uow.session, counters, pending)
         if not user.email_confirmed:
             await uow.commit()
             raise EmailNotConfirmed
