@@ -11,9 +11,22 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+
+def json_records(lines: Iterable[str]) -> list[dict[str, Any]]:
+    """The structured log records among `lines`; anything else (a traceback, a banner) is skipped."""
+    out = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            out.append(record)
+    return out
 
 
 def free_port() -> int:
@@ -46,15 +59,7 @@ class ServiceProcess:
         return cls(name, [sys.executable, "-m", module], {"PYTHONUNBUFFERED": "1", **env})
 
     def records(self) -> list[dict[str, Any]]:
-        out = []
-        for line in self.log_path.read_text(errors="replace").splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
-                out.append(record)
-        return out
+        return json_records(self.log_path.read_text(errors="replace").splitlines())
 
     def text(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lka_common.testing.processes import ServiceProcess
+from lka_common.testing.processes import ServiceProcess, json_records
 
 SERVICES = ["identity", "accounts", "readings", "payments", "notifications"]
 BASE_PORTS = [8000, 8001, 8002, 8003, 8004, 8005, 8101, 8102, 8103, 8104, 8105]
@@ -73,18 +72,12 @@ class Stack:
 
     def records(self, process: str) -> list[dict[str, Any]]:
         """The JSON log lines of one child (`readings-consumer`…), from the supervisor's output."""
-        found = []
+        own = []
         for line in self.process.text().splitlines():
             name, sep, rest = line.partition(" | ")
-            if not sep or name.strip() != process:
-                continue
-            try:
-                record = json.loads(rest)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
-                found.append(record)
-        return found
+            if sep and name.strip() == process:
+                own.append(rest)
+        return json_records(own)
 
     def supervisor_lines(self) -> list[str]:
         """What `lka-dev` itself said (`[lka-dev] …`): exits, restarts."""
