@@ -16,10 +16,14 @@ fails loudly here instead of being silently ignored:
 from __future__ import annotations
 
 import copy
+import importlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from lka_common.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -29,13 +33,38 @@ ENV_EXAMPLE = ROOT / ".env.example"
 # API ports (CONTRACT §1); consumers probe on port + 100, relays on port + 200.
 SERVICES = {"identity": 8001, "accounts": 8002, "readings": 8003, "payments": 8004, "notifications": 8005}
 GATEWAY_PORT = 8000
-# Dockerfile -> (image name, the port its HEALTHCHECK probes).
-DOCKERFILES = {
-    **{f"services/{svc}/Dockerfile": (f"lka/{svc}", port) for svc, port in SERVICES.items()},
-    "gateway/Dockerfile": ("lka/gateway", GATEWAY_PORT),
-    "tools/mailcatcher/Dockerfile": ("lka/mailcatcher", 8025),
-    "tools/acquirer_emulator/Dockerfile": ("lka/acquirer-emulator", 8090),
-    "tools/billing_simulator/Dockerfile": ("lka/billing-simulator", 8095),
+# The five services' images share one Dockerfile, told which service by build args.
+SERVICE_DOCKERFILE = "services/Dockerfile"
+
+
+@dataclass(frozen=True)
+class ImageBuild:
+    """How an image is built from the repository root, and the port its HEALTHCHECK probes."""
+
+    dockerfile: str
+    health_port: int
+    args: dict[str, str] = field(default_factory=dict)
+
+
+def service_build_args(svc: str) -> dict[str, str]:
+    """The build args of a service's image (see the head of services/Dockerfile)."""
+    port = SERVICES[svc]
+    return {
+        "SERVICE": svc,
+        "SETTINGS_PREFIX": f"LKA_{svc.upper()}_",
+        "API_PORT": str(port),
+        "CONSUMER_PORT": str(port + 100),
+        "RELAY_PORT": str(port + 200),
+    }
+
+
+# Image name -> how it is built.
+IMAGES = {
+    **{f"lka/{svc}": ImageBuild(SERVICE_DOCKERFILE, port, service_build_args(svc)) for svc, port in SERVICES.items()},
+    "lka/gateway": ImageBuild("gateway/Dockerfile", GATEWAY_PORT),
+    "lka/mailcatcher": ImageBuild("tools/mailcatcher/Dockerfile", 8025),
+    "lka/acquirer-emulator": ImageBuild("tools/acquirer_emulator/Dockerfile", 8090),
+    "lka/billing-simulator": ImageBuild("tools/billing_simulator/Dockerfile", 8095),
 }
 OVERLAYS = ("dev", "prod")
 # docker-compose.yml tags its images `${LKA_IMAGE_TAG:-dev}`; the dev overlay runs the same tag.
@@ -230,6 +259,17 @@ def secret_keys(name: str) -> set[str]:
         if secret["metadata"]["name"] == name:
             return set(secret.get("stringData", {})) | set(secret.get("data", {}))
     raise AssertionError(f"Secret {name} is referenced but not documented in secret.example.yaml")
+
+
+def settings_class(svc: str) -> type[ServiceSettings]:
+    """The settings class of a service (the one `ServiceSettings` subclass named after it)."""
+    module = importlib.import_module(f"lka_{svc}.settings")
+    (cls,) = [
+        v
+        for v in vars(module).values()
+        if isinstance(v, type) and issubclass(v, ServiceSettings) and v.service_name == svc
+    ]
+    return cls
 
 
 def read_env_file(path: Path) -> dict[str, str]:

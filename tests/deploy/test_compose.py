@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from deploy_support import COMPOSE_TAG, DOCKERFILES, ROOT, SERVICES, read_env_file
+from deploy_support import COMPOSE_TAG, IMAGES, ROOT, SERVICES, read_env_file
 
 SCHEMA = ROOT / "deploy" / "schemas" / "compose-spec.json"
 SERVERS = ("postgres", "rabbitmq", "redis")
@@ -79,6 +79,9 @@ def test_each_service_migrates_then_runs_api_consumer_relay(compose: dict[str, A
     services = compose["services"]
     port = SERVICES[svc]
     migrate = services[f"{svc}-migrate"]
+    # Every process of the service runs its image (built with its args: see below).
+    for process in ("migrate", "api", "consumer", "relay"):
+        assert services[f"{svc}-{process}"]["image"].partition(":")[0] == f"lka/{svc}", process
     assert migrate["command"] == ["alembic", "upgrade", "head"]
     assert migrate["restart"] == "no" and migrate["healthcheck"] == {"disable": True}
     assert _depends(migrate) == {"postgres": "service_healthy"}
@@ -107,18 +110,34 @@ def test_development_tools_are_there(compose: dict[str, Any]) -> None:
     assert _depends(services["notifications-consumer"])["mailcatcher"] == "service_healthy"
 
 
+def _build(service: dict[str, Any]) -> dict[str, Any]:
+    """A service's `build`, its args as a map of strings (Compose takes a list of KEY=VAL too)."""
+    build = dict(service["build"])
+    if isinstance(build.get("args"), list):
+        build["args"] = {key: value for key, _, value in (arg.partition("=") for arg in build["args"])}
+    if "args" in build:
+        build["args"] = {key: str(value) for key, value in build["args"].items()}
+    return build
+
+
 def test_images_are_built_from_the_dockerfiles(compose: dict[str, Any]) -> None:
-    by_image = {image: relative for relative, (image, _) in DOCKERFILES.items()}
+    """Each image from its Dockerfile, and a service's from the shared one with exactly its own
+    build args: the wrong SERVICE or port for an image fails here."""
     built = set()
     for name, service in compose["services"].items():
         if name in SERVERS:
             continue
         image, _, tag = service["image"].partition(":")
         assert tag == COMPOSE_TAG, name
-        assert service["build"] == {"context": ".", "dockerfile": by_image[image]}, name
+        expected = IMAGES[image]
+        assert _build(service) == {
+            "context": ".",
+            "dockerfile": expected.dockerfile,
+            **({"args": expected.args} if expected.args else {}),
+        }, name
         assert service["env_file"] == [".env.example"], name
         built.add(image)
-    assert built == set(by_image)
+    assert built == set(IMAGES)
 
 
 def test_env_file_is_complete_for_containers() -> None:

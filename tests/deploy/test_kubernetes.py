@@ -90,9 +90,12 @@ def test_every_process_has_a_deployment_with_probes_on_its_port(rendered: dict[s
             "prometheus.io/path": "/metrics",
         }
         assert deployment["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"] == component
+        # The package's own image (a service's is built with its args: tests/deploy/test_compose.py).
+        package = "gateway" if name == "gateway" else name.rsplit("-", 1)[0]
+        image = split_image(container["image"])[0]
+        assert image == f"lka/{package}" or image.endswith(f"/lka/{package}"), (name, image)
         if name != "gateway":
-            svc = name.rsplit("-", 1)[0]
-            assert container["command"] == ["python", "-m", f"lka_{svc}.entrypoints.{component}"]
+            assert container["command"] == ["python", "-m", f"lka_{package}.entrypoints.{component}"]
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

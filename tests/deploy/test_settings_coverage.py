@@ -9,7 +9,6 @@ docker-compose (.env.example) and deploy/k8s give it a value.
 
 from __future__ import annotations
 
-import importlib
 import os
 from typing import Any
 
@@ -22,6 +21,7 @@ from deploy_support import (
     container_env,
     containers,
     read_env_file,
+    settings_class,
 )
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings
@@ -38,16 +38,6 @@ SHARED = {"environment", "amqp_url", "public_base_url", "redis_url"}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Values meant for a browser on the developer's machine, not for a container.
 BROWSER_FACING = {"public_base_url", "public_url"}
-
-
-def settings_class(svc: str) -> type[ServiceSettings]:
-    module = importlib.import_module(f"lka_{svc}.settings")
-    (cls,) = [
-        v
-        for v in vars(module).values()
-        if isinstance(v, type) and issubclass(v, ServiceSettings) and v.service_name == svc
-    ]
-    return cls
 
 
 def prefix(cls: type[BaseSettings]) -> str:
@@ -163,6 +153,7 @@ def test_kubernetes_gives_every_service_what_it_needs(
                 assert env.get(key) == "<secret>", key
         # In prod this also proves no placeholder secret reaches a production process.
         settings = load(cls, platform_values(env), monkeypatch)
+        assert isinstance(settings, ServiceSettings)
         assert settings.environment == ("production" if overlay == "prod" else "development")
         assert not loopback_values(settings)
         check_ports(settings, svc)
