@@ -5,9 +5,7 @@ itself on `lka.events` exactly as billing would."""
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -16,13 +14,14 @@ from typing import Any, TypeVar
 import aio_pika
 import httpx
 import pytest
+from operator_support import make_operator, registry_entry
 
 from lka_common.events.billing import BillingAccountUpdated, LastPayment
 from lka_common.events.envelope import CONTENT_TYPE, new_event
 from lka_common.messaging.topology import declare_exchanges
 from lka_common.testing import events
 from lka_common.testing.amqp import amqp_channel
-from lka_common.testing.portal import PASSWORD, Subscriber, bearer, letter, new_address, new_subscriber, sign_in
+from lka_common.testing.portal import Subscriber, bearer, letter, new_address, new_subscriber, sign_in
 from lka_common.testing.stack import Stack
 
 # Polled every 0.3 s with a deadline for a whole stack on a shared machine.
@@ -68,18 +67,6 @@ async def requests_of(http: httpx.AsyncClient, who: Subscriber) -> list[dict[str
     response = await http.get("/api/v1/link-requests", headers=who.headers)
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
-
-
-async def registry_entry(http: httpx.AsyncClient, operator: dict[str, str], account: Account) -> dict[str, Any]:
-    """The operator's lookup of an account, once billing's event about it has been taken in."""
-    region, number = account
-
-    async def probe() -> dict[str, Any] | None:
-        response = await http.get(f"/api/v1/operator/billing-accounts/{region}/{number}", headers=operator)
-        assert response.status_code in (200, 404), response.text
-        return response.json() if response.status_code == 200 else None
-
-    return await eventually(probe, f"billing account {region}/{number} in the registry")
 
 
 async def billing_publishes(
@@ -132,15 +119,7 @@ async def person(http: httpx.AsyncClient, stack: Stack) -> Callable[[], Awaitabl
 async def operator(stack: Stack, stack_env: tuple[dict[str, str], str, int]) -> dict[str, str]:
     """A supplier's operator, created as `make operator` does: the headers of their calls."""
     email = new_address()
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "lka_identity.entrypoints.operator", "--email", email, "--password", PASSWORD),
-        env={**stack_env[0], "PATH": "/usr/bin:/bin"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(child.communicate(), timeout=60)
-    assert child.returncode == 0, output.decode(errors="replace")
+    await make_operator(stack_env[0], email)
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=15) as client:
         return bearer(await sign_in(client, email))
 

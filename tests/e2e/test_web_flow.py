@@ -15,125 +15,38 @@ import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Page, Response, async_playwright, expect
+from playwright.async_api import Browser, expect
+from web_support import DESKTOP, PHONE, SHOTS, Watch, chromium, heading, shoot, visitor
 
 from lka_common.testing.portal import CONFIRMATION_SUBJECT, PASSWORD, letter, new_address
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium keeps dialling Google's hosts, which this
-# offline machine refuses many times a second.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 360, "height": 740}
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-TIMEOUT_MS = 20_000
 # The billing simulator's demo account (tools/billing_simulator/README.md).
 REGION, NUMBER, LETTERS, SERIAL = "Городской округ Симферополь", "91000101", "ИВА", "CE102-0101"
 VISA = "4111 1111 1111 1111"
 PAID = "Оплата прошла успешно"
-# Every CSP violation is said on the console as well; the page also reports its own events.
-REPORT_CSP = """
-document.addEventListener("securitypolicyviolation", (e) =>
-  console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-"""
-# API answers the flow may meet for a moment: a just-linked account not yet known to readings
-# or payments (the page waits it out and says nothing raw).
-EXPECTED_API_MISSES = re.compile(r"/api/v1/(accounts/[^/]+/(meters|readings|consumption)|payments)$")
-
-
-@dataclass
-class Watch:
-    """What went wrong on our origin's pages: console errors, uncaught exceptions, failed files."""
-
-    origin: str
-    problems: list[str] = field(default_factory=list)
-    expected: set[tuple[int, str]] = field(default_factory=set)  # (status, path) the test provoked
-
-    def attach(self, page: Page) -> None:
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
-        page.on("response", self._response)
-
-    def _ours(self, url: str) -> bool:
-        return url.startswith(self.origin)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        # Some messages (CSP, the page's own reports) carry no location: the page's address then.
-        where = message.location.get("url") or (message.page.url if message.page else "")
-        if message.type not in ("error", "warning") or not self._ours(where):
-            return
-        if message.type == "warning" and "Content Security Policy" not in message.text:
-            return
-        if message.text.startswith("Failed to load resource"):
-            return  # judged by its response below, where the address is known
-        self.problems.append(f"console {message.type}: {message.text}")
-
-    def _response(self, response: Response) -> None:
-        if response.status < 400 or not self._ours(response.url):
-            return
-        path = urlsplit(response.url).path
-        if (response.status == 404 and EXPECTED_API_MISSES.search(path)) or (response.status, path) in self.expected:
-            return
-        self.problems.append(f"HTTP {response.status} for {path}")
-
-    def assert_clean(self, where: str) -> None:
-        assert not self.problems, f"{where}: {self.problems}"
-
-
-async def shoot(page: Page, name: str) -> None:
-    """The screen as it is now at desktop width, then at phone width (no sideways scroll)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.set_viewport_size(DESKTOP)
-    await page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
-    await page.set_viewport_size(PHONE)
-    await page.wait_for_timeout(150)  # layout settles at the new width
-    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name}: {overflow}px of sideways scroll at 360 px"
-    await page.screenshot(path=str(SHOTS / f"{name}-360.png"), full_page=True)
-    await page.set_viewport_size(DESKTOP)
 
 
 def money(typed: str) -> re.Pattern[str]:
     """ "1523,40" -> what the page shows, «1 523,40 ₽» (any space between digit groups)."""
     whole, kopecks = typed.split(",")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     return re.compile(r"\s".join(groups) + f",{kopecks}" + r"\s₽")
 
 
-async def heading(page: Page, text: str) -> None:
-    await expect(page.get_by_role("heading", level=1, name=text)).to_be_visible()
-    await expect(page).to_have_title(re.compile(re.escape(text)))
-
-
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def test_a_subscriber_registers_links_an_account_submits_a_reading_pays_and_signs_out(
@@ -144,10 +57,7 @@ async def test_a_subscriber_registers_links_an_account_submits_a_reading_pays_an
 
 async def web_flow(browser: Browser, gateway: str, mail: str, acquirer: str) -> None:
     """The whole flow, on any running stack (a developer can run it against `make run`)."""
-    context = await browser.new_context(viewport=DESKTOP, locale="ru-RU", timezone_id="Europe/Simferopol")
-    context.set_default_timeout(TIMEOUT_MS)
-    expect.set_options(timeout=TIMEOUT_MS)
-    await context.add_init_script(REPORT_CSP)
+    context = await visitor(browser)
     page = await context.new_page()
     watch = Watch(gateway)
     watch.attach(page)

@@ -43,6 +43,8 @@ export function Layout() {
 
   const signedIn = session.status === "signed-in";
   const items = signedIn ? [...SUBSCRIBER, ...(session.profile?.role === "operator" ? OPERATOR : [])] : VISITOR;
+  // An operator's eight links do not share a 1160 px row with the brand: they get a row of their own.
+  const crowded = items.length > SUBSCRIBER.length;
 
   async function exit() {
     setLeaving(true);
@@ -60,7 +62,7 @@ export function Layout() {
         Перейти к основному содержанию
       </a>
       <header className="header">
-        <div className="header-inner">
+        <div className={`header-inner${crowded ? " header-crowded" : ""}`}>
           <Link to={signedIn ? "/accounts" : "/"} className="brand">
             <Logo />
             <span className="brand-text">
