@@ -39,7 +39,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,8 @@ import spyprofile
 import uvloop
 from benchstack import BenchStack, Floor, raised_limits, running_floor, running_stack
 from procinfo import CpuByProcess, find, peak_memory_mib, stack_processes
-from recorder import Progress, Recorder, Row, percentile
+from recorder import Progress, Recorder
+from results import PhaseResult, targets
 from subscribers import (
     FLOOR,
     MIX,
@@ -69,13 +70,7 @@ from subscribers import (
 from lka_common.testing.servers import test_servers
 from lka_common.testing.stack import SERVICES
 
-TARGET_FLOOR_SHARE = 0.40
-TARGET_P99_MS = 150.0
-TARGET_EVENT_P99_MS = 500.0
-TARGET_MEMORY_MIB = 250.0
 SERVICE_PROCESSES = ("identity", "accounts", "readings", "payments", "notifications", "gateway")
-# A single client process on 2 cores: past this share of one core it may be what limits.
-CLIENT_BUSY_PERCENT = 70.0
 
 
 def say(text: str) -> None:
@@ -83,45 +78,6 @@ def say(text: str) -> None:
 
 
 Loop = Callable[[Phase, aiohttp.ClientSession, str, Virtual], Coroutine[Any, Any, None]]
-
-
-@dataclass
-class PhaseResult:
-    title: str
-    recorder: Recorder
-    cpu: CpuByProcess
-    profiles: dict[str, list[str]] = field(default_factory=dict)
-    event_delays_ms: list[float] = field(default_factory=list)
-    events_missing: int = 0
-    watched_events: bool = False
-
-    def rows(self) -> list[Row]:
-        rows: list[Row] = self.recorder.rows()
-        return rows
-
-    def report(self) -> list[str]:
-        r = self.recorder
-        lines = [f"== {self.title} ({r.seconds:.1f} s measured) ==", Row.HEADER, *map(str, self.rows())]
-        client = r.client_cpu_s / r.seconds * 100
-        per_call = r.client_cpu_s / r.requests * 1e6 if r.requests else 0.0
-        note = "  <- the client may be the limit" if client > CLIENT_BUSY_PERCENT else ""
-        lines.append(f"load client CPU: {client:.0f} % of one core, {per_call:.0f} µs per call{note}")
-        if self.watched_events:
-            d = self.event_delays_ms
-            lines.append(
-                f"201 -> readings.reading.submitted.v1 on lka.events: {len(d)} events, "
-                f"p50 {percentile(d, 0.5):.1f} ms, p99 {percentile(d, 0.99):.1f} ms, "
-                f"max {max(d, default=float('nan')):.1f} ms, missing {self.events_missing}"
-            )
-        if r.unexpected:
-            lines.append("first unexpected answers:")
-            lines += [f"  {text}" for text in r.unexpected]
-        lines.append("CPU by process while measured (% of one core, 1 % and more; CPU time per call):")
-        lines += self.cpu.table(r.requests)
-        for name, summary in self.profiles.items():
-            lines.append(f"py-spy profile of {name}:")
-            lines += summary
-        return lines
 
 
 @dataclass
@@ -288,34 +244,6 @@ async def measure(options: Options, bench: BenchStack, floor: Floor) -> tuple[li
         raise
     finally:
         await events.stop()
-
-
-def targets(results: list[PhaseResult], worst: float, subscribers: int, think_ms: float) -> list[str]:
-    floor, submit, mix = results
-    floor_rate = floor.recorder.requests / floor.recorder.seconds
-    submit_rate = submit.recorder.requests / submit.recorder.seconds
-    share = submit_rate / floor_rate if floor_rate else 0.0
-    mix_p99 = next(row for row in mix.rows() if row.name == "all calls").p99_ms
-    delays = sorted(submit.event_delays_ms + mix.event_delays_ms)
-    event_p99 = percentile(delays, 0.99)
-    errors = sum(r.recorder.errors for r in results) + submit.events_missing + mix.events_missing
-
-    def verdict(ok: bool) -> str:
-        return "PASS" if ok else "FAIL"
-
-    return [
-        "== targets (issue 11) ==",
-        f"{verdict(share >= TARGET_FLOOR_SHARE)}  submit-reading through the gateway {submit_rate:.0f} req/s = "
-        f"{share:.2f} of the floor's {floor_rate:.0f} req/s (target ≥ {TARGET_FLOOR_SHARE:.2f})",
-        f"{verdict(mix_p99 < TARGET_P99_MS)}  mix p99 {mix_p99:.0f} ms at {subscribers} concurrent subscribers"
-        f"{f', {think_ms:g} ms between calls' if think_ms else ', calls back to back'} "
-        f"(target < {TARGET_P99_MS:.0f} ms)",
-        f"{verdict(event_p99 < TARGET_EVENT_P99_MS)}  reading-to-event p99 {event_p99:.0f} ms "
-        f"over {len(delays)} readings (target < {TARGET_EVENT_P99_MS:.0f} ms)",
-        f"{verdict(errors == 0)}  errors {errors} (unexpected answers in all phases, and events missing)",
-        f"{verdict(worst < TARGET_MEMORY_MIB)}  peak resident memory of the worst service process {worst:.0f} MiB "
-        f"(target < {TARGET_MEMORY_MIB:.0f} MiB)",
-    ]
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
