@@ -3,7 +3,7 @@
     make bench                                          # 32 subscribers, the default phases
     .venv/bin/python benchmarks/bench.py --subscribers 16 --duration 20 --phase-seconds 10
     .venv/bin/python benchmarks/bench.py --profile      # py-spy on readings-api and gateway
-    .venv/bin/python benchmarks/bench.py --think-ms 250 # a pause after each call of the mix
+    .venv/bin/python benchmarks/bench.py --think-ms 500 # the paced mix's pause after each call
 
 It starts the whole stack itself (`lka-dev run` on ports, databases and a vhost of its own, as
 the e2e tests do), with the rate limits lifted (printed below), and removes all of it at the
@@ -17,7 +17,10 @@ end, Ctrl-C included. Then:
 3. **Submit**: every subscriber submits readings through the gateway, nothing else; its
    throughput as a share of the floor's is the figure that survives a noisy machine.
 4. **Mix**: every subscriber, again and again: list accounts, read meters, submit a reading,
-   read history, start a payment (`POST /payments` with an `Idempotency-Key`, not paid).
+   read history, start a payment (`POST /payments` with an `Idempotency-Key`, not paid), back
+   to back: what the stack can serve, where latency is only subscribers ÷ throughput.
+5. **Paced mix**: the same, each subscriber pausing 250 ms after each call (`--think-ms`), four
+   calls a second, faster than any person clicks: the latency 32 subscribers at once see.
 
 Each phase prints per call kind req/s, p50/p95/p99 and errors (any answer other than the
 expected one), the client's own CPU, where the machine's CPU went by process; the gateway
@@ -102,8 +105,9 @@ async def run_phase(
     options: Options,
     cpu: CpuByProcess,
     profile_pids: dict[str, int],
+    think_s: float = 0.0,
 ) -> PhaseResult:
-    phase = Phase(expected, options.think_ms / 1000 if loop is mix_loop else 0.0)
+    phase = Phase(expected, think_s)
     connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=None)
     timeout = aiohttp.ClientTimeout(total=30)
     label = title.split(":")[0]
@@ -215,12 +219,17 @@ async def measure(options: Options, bench: BenchStack, floor: Floor) -> tuple[li
         floor_mib = peak_memory_mib(floor.pid) or 0.0
         floor.stop()
 
-        gateway_phases: list[tuple[str, dict[str, int], Loop, float]] = [
-            ("submit: POST /accounts/{id}/readings through the gateway", SUBMIT, submit_loop, options.phase_seconds),
-            ("mix: accounts, meters, submit, history, payment, through the gateway", MIX, mix_loop, options.duration),
+        mix = "accounts, meters, submit, history, payment, through the gateway"
+        paced = f"paced: {mix}, {options.think_ms:g} ms after each call"
+        gateway_phases: list[tuple[str, dict[str, int], Loop, float, float]] = [
+            ("submit: POST /accounts/{id}/readings through the gateway", SUBMIT, submit_loop, options.phase_seconds, 0),
+            (f"mix: {mix}, back to back", MIX, mix_loop, options.duration, 0),
+            (paced, MIX, mix_loop, options.duration, options.think_ms),
         ]
-        for title, expected, loop, seconds in gateway_phases:
-            result = await run_phase(title, expected, loop, gateway, virtuals, seconds, options, cpu(), profile_pids)
+        for title, expected, loop, seconds, think_ms in gateway_phases:
+            result = await run_phase(
+                title, expected, loop, gateway, virtuals, seconds, options, cpu(), profile_pids, think_ms / 1000
+            )
             result.watched_events = True
             result.event_delays_ms, result.events_missing = await events.delays(result.recorder.submitted)
             results.append(result)
@@ -251,14 +260,16 @@ def parse_args(argv: list[str] | None = None) -> Options:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--subscribers", type=int, default=32, help="virtual subscribers, each one connection (32)")
-    parser.add_argument("--duration", type=float, default=60, help="seconds of the mix, measured (60)")
+    parser.add_argument(
+        "--duration", type=float, default=60, help="seconds of the mix and of the paced mix, each measured (60)"
+    )
     parser.add_argument("--phase-seconds", type=float, default=15, help="seconds of the floor and of submit (15)")
     parser.add_argument("--warmup", type=float, default=3, help="seconds before each phase's measurement (3)")
     parser.add_argument(
         "--think-ms",
         type=float,
-        default=0,
-        help="the mix only: each subscriber's pause after each call (0: back to back, the default)",
+        default=250,
+        help="the paced mix: each subscriber's pause after each call (250)",
     )
     parser.add_argument(
         "--api-pool",
@@ -306,8 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     say(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} "
         f"{load[2]:.2f}; {options.subscribers} subscribers; floor and submit {options.phase_seconds:g} s, mix "
-        f"{options.duration:g} s, each after {options.warmup:g} s of warm-up; pause between a subscriber's "
-        f"calls in the mix {options.think_ms:g} ms"
+        f"and paced mix {options.duration:g} s each, each after {options.warmup:g} s of warm-up; a subscriber's "
+        f"pause after each call of the paced mix {options.think_ms:g} ms"
     )
     say("load client: one Python process, asyncio on uvloop with aiohttp, one keep-alive connection per subscriber")
     say("limits lifted for the benchmark (each a setting of the stack, CONTRACT §2 defaults otherwise):")

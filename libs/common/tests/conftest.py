@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from lka_common.migrations import MESSAGING_TABLES_V1
+from lka_common.migrations import MESSAGING_TABLES_V1, OUTBOX_NOTIFY_TRIGGER_V1
 from lka_common.testing.databases import create_database, drop_database
 from lka_common.testing.servers import Servers
 
@@ -17,7 +17,7 @@ EFFECTS_DDL = "CREATE TABLE effects (id BIGSERIAL PRIMARY KEY, message_id TEXT N
 @pytest.fixture(scope="session")
 def messaging_database(servers: Servers, run_id: str) -> Iterator[str]:
     name = f"lka_test_{run_id}_common"
-    yield create_database(servers.postgres_url, name, [*MESSAGING_TABLES_V1, EFFECTS_DDL])
+    yield create_database(servers.postgres_url, name, [*MESSAGING_TABLES_V1, *OUTBOX_NOTIFY_TRIGGER_V1, EFFECTS_DDL])
     drop_database(servers.postgres_url, name)
 
 

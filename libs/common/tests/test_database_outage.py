@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from lka_common.settings import ServiceSettings
 from lka_common.testing.http import serve_in_background
 from lka_common.testing.tcp_proxy import TcpProxy
-from lka_common.web import UowDep, create_app
+from lka_common.web import DriverUowDep, UowDep, create_app
 
 router = APIRouter()
 
@@ -31,6 +31,12 @@ router = APIRouter()
 async def probe(uow: UowDep) -> dict[str, int]:
     async with uow:
         return {"one": (await uow.session.execute(text("SELECT 1"))).scalar_one()}
+
+
+@router.get("/driver-probe")
+async def driver_probe(uow: DriverUowDep) -> dict[str, int]:
+    async with uow:
+        return {"one": await uow.conn.fetchval("SELECT 1")}
 
 
 class OutageSettings(ServiceSettings):
@@ -61,24 +67,26 @@ async def timed_get(client: httpx.AsyncClient, path: str) -> tuple[int, float]:
     return response.status_code, time.monotonic() - started
 
 
+@pytest.mark.parametrize("path", ["/api/v1/probe", "/api/v1/driver-probe"], ids=["sqlalchemy", "asyncpg"])
 @pytest.mark.parametrize("fault", ["black_hole", "refuse"])
 async def test_an_unreachable_database_answers_503_within_the_deadline_and_recovers(
-    proxy: TcpProxy, messaging_database: str, fault: str
+    proxy: TcpProxy, messaging_database: str, fault: str, path: str
 ) -> None:
+    """Both units of work: SQLAlchemy's session and the driver's (the hot path's)."""
     app = create_app(settings_through(proxy, messaging_database), title="outage", routers=[router])
     async with serve_in_background(app) as base_url, httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-        assert (await client.get("/api/v1/probe")).status_code == 200  # a connection in the pool
+        assert (await client.get(path)).status_code == 200  # a connection in the pool
         getattr(proxy, fault)()
         try:
             for _ in range(2):  # with connections in the pool, then with the pool given up
-                answers = await asyncio.gather(*(timed_get(client, "/api/v1/probe") for _ in range(8)))
+                answers = await asyncio.gather(*(timed_get(client, path) for _ in range(8)))
                 assert [status for status, _ in answers] == [503] * 8, answers
                 # 1 s deadline; the rest is slack for a loaded machine, well under QUALITY's 2 s.
                 assert max(seconds for _, seconds in answers) < 1.8, answers
         finally:
             proxy.forward()
         deadline = time.monotonic() + 30
-        while (await client.get("/api/v1/probe")).status_code != 200:
+        while (await client.get(path)).status_code != 200:
             assert time.monotonic() < deadline, "not serving again after the database came back"
             await asyncio.sleep(0.2)
 

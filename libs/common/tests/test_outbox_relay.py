@@ -9,14 +9,14 @@ from collections.abc import AsyncIterator
 import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel, AbstractQueue
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lka_common.events.base import EventData
 from lka_common.messaging.relay import OutboxRelay
 from lka_common.messaging.tables import outbox
 from lka_common.messaging.topology import COMMANDS_EXCHANGE, UNROUTED_QUEUE, declare_exchanges
-from lka_common.uow import UnitOfWork
+from lka_common.uow import DriverUnitOfWork, UnitOfWork
 
 
 class ProbeHappened(EventData):
@@ -206,3 +206,65 @@ async def test_two_relays_at_once_publish_each_row_once(
     received = [m.message_id for m in messages + extra if m.message_id in ids]
     assert len(received) == 300
     assert set(received) == ids
+
+
+async def test_a_commit_wakes_the_relay_through_the_outbox_trigger_and_a_busy_relay_batches(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], amqp_url: str, channel: AbstractChannel
+) -> None:
+    """Nothing but the outbox's insert trigger tells the relay (polling every 60 s here): each
+    commit is published at once, also the ones that came while a lingering relay waited."""
+    queue = await bound_queue(channel, ProbeHappened.event_type)
+    r = OutboxRelay(engine, amqp_url, "tests", poll_interval_s=60, linger_s=0.05)
+    stop, task = await start(r)
+    try:
+        await asyncio.sleep(0.2)  # asleep on LISTEN, its first poll done
+        ids = []
+        for i in range(20):  # a commit every 10 ms: a busy service
+            ids += await raise_events(sessionmaker, ProbeHappened(note=str(i)))
+            await asyncio.sleep(0.01)
+        messages = await drain(queue, 20, timeout=5)
+    finally:
+        stop.set()
+        await task
+    assert sorted(m.message_id for m in messages) == sorted(ids)
+    async with engine.connect() as conn:
+        batches = (
+            await conn.execute(
+                select(func.count(func.distinct(outbox.c.published_at))).where(outbox.c.message_id.in_(ids))
+            )
+        ).scalar_one()
+    # published_at is the batch's now(): 20 commits went out in fewer batches than commits.
+    assert batches < 20, batches
+
+
+async def test_the_drivers_unit_of_work_writes_its_events_on_commit_only(
+    engine: AsyncEngine, amqp_url: str, channel: AbstractChannel
+) -> None:
+    queue = await bound_queue(channel, ProbeHappened.event_type)
+    kept, dropped = uuid.uuid4().hex, uuid.uuid4().hex
+    r = OutboxRelay(engine, amqp_url, "tests", poll_interval_s=60)
+    stop, task = await start(r)
+    try:
+        async with DriverUnitOfWork(engine, "/lka/tests", acquire_timeout_s=1) as uow:
+            committed = uow.publish(ProbeHappened(note=kept), subject="probe")
+            await uow.conn.execute("INSERT INTO effects (message_id) VALUES ($1)", committed.id)
+            await uow.commit()
+        async with DriverUnitOfWork(engine, "/lka/tests", acquire_timeout_s=1) as uow:
+            rolled_back = uow.publish(ProbeHappened(note=dropped), subject="probe")
+            await uow.conn.execute("INSERT INTO effects (message_id) VALUES ($1)", rolled_back.id)
+            # no commit: leaving the block rolls back
+        messages = await drain(queue, 1)
+        messages += await drain(queue, 1, timeout=1)
+    finally:
+        stop.set()
+        await task
+    assert [(m.message_id, kept.encode() in m.body) for m in messages] == [(committed.id, True)]
+    async with engine.connect() as conn:
+        effects = (
+            await conn.execute(
+                text("SELECT message_id FROM effects WHERE message_id IN (:a, :b)"),
+                {"a": committed.id, "b": rolled_back.id},
+            )
+        ).scalars()
+        assert list(effects) == [committed.id]
+    assert engine.pool.checkedout() == 0  # both connections given back

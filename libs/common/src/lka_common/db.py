@@ -8,7 +8,10 @@ pool's pre-ping on a connection to a hung server waits the whole command timeout
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
+from sqlalchemy import event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from lka_common.settings import ServiceSettings
@@ -29,12 +32,12 @@ class _Connection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg has no t
 def make_engine(
     settings: ServiceSettings, *, pool_size: int | None = None, max_overflow: int | None = None
 ) -> AsyncEngine:
-    return create_async_engine(
+    engine = create_async_engine(
         settings.database_url,
         pool_size=pool_size if pool_size is not None else settings.db_pool_size,
         max_overflow=max_overflow if max_overflow is not None else settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_s,
-        pool_pre_ping=True,
+        pool_pre_ping=False,  # _ping_on_checkout instead
         connect_args={
             "connection_class": _Connection,
             "timeout": settings.db_connect_timeout_s,
@@ -45,6 +48,25 @@ def make_engine(
             },
         },
     )
+    event.listen(engine.sync_engine, "checkout", _ping_on_checkout)
+    return engine
+
+
+def _ping_on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Pessimistic disconnect handling in one round trip: a connection taken from the pool
+    answers an empty query first, so one the server or the network dropped is replaced
+    before a unit of work uses it (the drills' database outages, QUALITY 13).
+
+    SQLAlchemy's own `pool_pre_ping` does this for asyncpg in three round trips (BEGIN, the
+    query, ROLLBACK, for pgbouncer's transaction mode, which we do not use): under `make bench`
+    that was two of a submission's nine round trips (docs/performance.md). As with the pre-ping,
+    a failure invalidates every pooled connection older than now and takes a fresh one; a ping
+    to a hung server is cancelled by the unit of work's acquire deadline.
+    """
+    try:
+        dbapi_connection.run_async(lambda driver: driver.fetchrow(";"))
+    except Exception as error:  # any failure: this connection cannot be trusted
+        raise exc.InvalidatePoolError(f"ping on checkout failed: {error!r}") from error
 
 
 # Where a session carries its acquire deadline (Session.info), read by UnitOfWork on entry.

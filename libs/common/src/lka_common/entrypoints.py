@@ -31,6 +31,7 @@ def run_relay(settings: ServiceSettings) -> None:
         settings.service_name,
         batch_size=settings.relay_batch_size,
         poll_interval_s=settings.relay_poll_interval_s,
+        linger_s=settings.relay_linger_s,
     )
 
     async def main(stop: asyncio.Event) -> None:

@@ -27,7 +27,7 @@ from lka_common.db import make_engine, make_sessionmaker
 from lka_common.health import health_router
 from lka_common.problems import Problem, install_problem_handlers, problem_for_unexpected
 from lka_common.settings import ServiceSettings
-from lka_common.uow import UnitOfWork
+from lka_common.uow import DriverUnitOfWork, UnitOfWork
 
 log = structlog.get_logger(__name__)
 
@@ -166,12 +166,18 @@ async def get_uow(request: Request) -> UnitOfWork:
     return UnitOfWork(request.app.state.sessionmaker, request.app.state.settings.source)
 
 
+async def get_driver_uow(request: Request) -> DriverUnitOfWork:
+    state = request.app.state
+    return DriverUnitOfWork(state.engine, state.settings.source, state.settings.db_acquire_timeout_s)
+
+
 async def get_engine(request: Request) -> AsyncEngine:
     engine: AsyncEngine = request.app.state.engine
     return engine
 
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+DriverUowDep = Annotated[DriverUnitOfWork, Depends(get_driver_uow)]
 
 
 def serve_api(app: FastAPI, settings: ServiceSettings) -> None:

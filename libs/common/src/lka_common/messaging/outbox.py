@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select, text
+import json
+from typing import Any
+
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from lka_common.events.envelope import CONTENT_TYPE, CloudEvent
-from lka_common.messaging.tables import OUTBOX_CHANNEL, outbox
+from lka_common.messaging.tables import outbox
 
 
 async def add_to_outbox(session: AsyncSession | AsyncConnection, events: list[tuple[CloudEvent, str, bool]]) -> None:
-    """Insert (event, exchange, sensitive) rows and notify the relay when the transaction commits."""
+    """Insert (event, exchange, sensitive) rows; the outbox's trigger wakes the relay when the
+    transaction commits (lka_common.migrations.OUTBOX_NOTIFY_TRIGGER_V1)."""
     if not events:
         return
     await session.execute(
@@ -27,8 +31,25 @@ async def add_to_outbox(session: AsyncSession | AsyncConnection, events: list[tu
             for event, exchange, sensitive in events
         ],
     )
-    # NOTIFY is delivered only on commit, and not at all on rollback: exactly what we want.
-    await session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
+
+
+_INSERT = (
+    "INSERT INTO outbox (message_id, exchange, routing_key, body, headers, sensitive)"
+    " VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)"
+)
+_HEADERS = json.dumps({"content_type": CONTENT_TYPE})
+
+
+async def add_to_outbox_driver(conn: Any, events: list[tuple[CloudEvent, str, bool]]) -> None:
+    """The same rows through asyncpg itself (`conn`), for lka_common.uow.DriverUnitOfWork."""
+    rows = [
+        (event.id, exchange, event.type, event.to_json().decode(), _HEADERS, sensitive)
+        for event, exchange, sensitive in events
+    ]
+    if len(rows) == 1:
+        await conn.execute(_INSERT, *rows[0])
+    elif rows:
+        await conn.executemany(_INSERT, rows)
 
 
 async def outbox_lag_seconds(session: AsyncSession | AsyncConnection) -> float:

@@ -51,5 +51,6 @@ inbox = Table(
     PrimaryKeyConstraint("message_id", "consumer", name="inbox_pkey"),
 )
 
-# The channel the unit of work notifies on commit, so the relay wakes at once.
+# The channel the outbox's insert trigger notifies on commit, so the relay wakes at once
+# (lka_common.migrations.OUTBOX_NOTIFY_TRIGGER_V1).
 OUTBOX_CHANNEL = "lka_outbox"

@@ -46,12 +46,3 @@ async def linked_account(session: AsyncSession, user_id: UUID, account_id: UUID)
         )
     ).first()
     return Account(row.id, row.region_code, row.number) if row else None
-
-
-async def account_by_number(session: AsyncSession, region_code: str, number: str) -> Account | None:
-    row = (
-        await session.execute(
-            select(accounts.c.id).where(accounts.c.region_code == region_code, accounts.c.number == number)
-        )
-    ).first()
-    return Account(row.id, region_code, number) if row else None

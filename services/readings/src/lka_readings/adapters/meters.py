@@ -8,18 +8,18 @@ meter's description (zones, digits, removal) follows the event's `time` when bil
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lka_common.events.billing import BillingMeterUpdated
-from lka_readings.adapters.tables import account_links, accounts, meters
-from lka_readings.domain.model import Account, LastReading, Meter
+from lka_readings.adapters.tables import meters
+from lka_readings.domain.model import LastReading, Meter
 
 
 def values_to_json(values: dict[str, Decimal]) -> dict[str, str]:
@@ -69,11 +69,14 @@ async def save(session: AsyncSession, data: BillingMeterUpdated, event_time: dat
     )
 
 
-def _meter(row: Any) -> Meter:
+def meter_from(row: Mapping[Any, Any]) -> Meter:
+    """A meter from its row: a SQLAlchemy row's `_mapping` or an asyncpg record alike."""
     last = None
-    if row.last_values is not None and row.last_date is not None:
-        last = LastReading(values_from_json(row.last_values), row.last_date)
-    return Meter(row.id, row.region_code, row.account_number, row.serial_number, row.zones, row.digits, last)
+    if row["last_values"] is not None and row["last_date"] is not None:
+        last = LastReading(values_from_json(row["last_values"]), row["last_date"])
+    return Meter(
+        row["id"], row["region_code"], row["account_number"], row["serial_number"], row["zones"], row["digits"], last
+    )
 
 
 async def of_account(session: AsyncSession, region_code: str, number: str) -> list[Meter]:
@@ -82,46 +85,4 @@ async def of_account(session: AsyncSession, region_code: str, number: str) -> li
         .where(meters.c.region_code == region_code, meters.c.account_number == number, meters.c.removed.is_(False))
         .order_by(meters.c.serial_number)
     )
-    return [_meter(row) for row in rows]
-
-
-async def linked_meter(
-    session: AsyncSession, user_id: UUID, account_id: UUID, meter_id: UUID
-) -> tuple[Account, Meter] | None:
-    """The account and this meter of it, when the account is linked to this user now; None for
-    an unknown, foreign or unlinked account and for a meter not on it alike. One query where a
-    submission made two (the linked account, then the meter): docs/performance.md."""
-    row = (
-        await session.execute(
-            select(meters, accounts.c.id.label("linked_account_id"))
-            .join(
-                accounts,
-                and_(accounts.c.region_code == meters.c.region_code, accounts.c.number == meters.c.account_number),
-            )
-            .join(account_links, account_links.c.account_id == accounts.c.id)
-            .where(
-                accounts.c.id == account_id,
-                account_links.c.user_id == user_id,
-                account_links.c.linked,
-                meters.c.id == meter_id,
-                meters.c.removed.is_(False),
-            )
-        )
-    ).first()
-    if row is None:
-        return None
-    return Account(row.linked_account_id, row.region_code, row.account_number), _meter(row)
-
-
-async def by_serial(session: AsyncSession, region_code: str, number: str, serial: str) -> Meter | None:
-    row = (
-        await session.execute(
-            select(meters).where(
-                meters.c.region_code == region_code,
-                meters.c.account_number == number,
-                meters.c.serial_number == serial,
-                meters.c.removed.is_(False),
-            )
-        )
-    ).first()
-    return _meter(row) if row else None
+    return [meter_from(row._mapping) for row in rows]

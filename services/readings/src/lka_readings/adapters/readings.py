@@ -8,32 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, exists, select, text, update
-from sqlalchemy.dialects.postgresql import distinct_on, insert
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lka_common.messaging.tables import outbox
-from lka_readings.adapters.meters import values_from_json, values_to_json
+from lka_readings.adapters.meters import values_from_json
 from lka_readings.adapters.tables import readings
 from lka_readings.domain.consumption import PeriodReading
-from lka_readings.domain.model import Account, Meter, Reading, Source
+from lka_readings.domain.model import Account, Reading
 from lka_readings.domain.periods import local_date
-
-
-@dataclass(frozen=True)
-class NewReading:
-    id: UUID
-    account: Account
-    meter: Meter
-    values: dict[str, Decimal]
-    submitted_at: datetime
-    billing_period: str
-    source: Source
-    event_id: UUID
 
 
 @dataclass(frozen=True)
@@ -44,56 +31,6 @@ class Decided:
     account_id: UUID
     region_code: str
     account_number: str
-
-
-def values_key(values: dict[str, Decimal]) -> str:
-    """One spelling of a set of values (12456 and 12456.00 are the same reading)."""
-    return ";".join(f"{zone}={value.quantize(Decimal('0.01'))}" for zone, value in sorted(values.items()))
-
-
-async def add(session: AsyncSession, new: NewReading) -> bool:
-    """Store the reading; False when the same one is already there (the unique index decides
-    between racing requests, so exactly one of them stores it)."""
-    result = await session.execute(
-        insert(readings)
-        .values(
-            id=new.id,
-            meter_id=new.meter.id,
-            account_id=new.account.id,
-            region_code=new.account.region_code,
-            account_number=new.account.number,
-            meter_serial=new.meter.serial_number,
-            reading_values=values_to_json(new.values),
-            values_key=values_key(new.values),
-            submitted_at=new.submitted_at,
-            billing_period=new.billing_period,
-            source=new.source,
-            status="submitted",
-            event_id=new.event_id,
-        )
-        .on_conflict_do_nothing(
-            # A literal predicate: with a bound parameter, PostgreSQL's generic plan of the
-            # prepared statement can no longer match it to the partial index.
-            index_elements=["meter_id", "billing_period", "values_key"],
-            index_where=text("status <> 'rejected'"),
-        )
-        .returning(readings.c.id)
-    )
-    return result.first() is not None
-
-
-async def same_as(session: AsyncSession, meter_id: UUID, period: str, values: dict[str, Decimal]) -> UUID | None:
-    found: UUID | None = (
-        await session.execute(
-            select(readings.c.id).where(
-                readings.c.meter_id == meter_id,
-                readings.c.billing_period == period,
-                readings.c.values_key == values_key(values),
-                readings.c.status != "rejected",
-            )
-        )
-    ).scalar_one_or_none()
-    return found
 
 
 def _unpublished() -> Any:

@@ -15,8 +15,8 @@ from decimal import Decimal
 from uuid import UUID
 
 from lka_common.events.readings import ReadingSubmitted
-from lka_common.uow import UnitOfWork
-from lka_readings.adapters import access, meters, readings
+from lka_common.uow import DriverUnitOfWork
+from lka_readings.adapters import submissions
 from lka_readings.domain import messages, rules
 from lka_readings.domain.errors import DuplicateReading, NotFound
 from lka_readings.domain.model import Account, Meter, Source, Values
@@ -45,10 +45,10 @@ class Submitted:
 
 
 async def submit_reading(
-    uow: UnitOfWork, rules_: ReadingRules, user_id: UUID, account_id: UUID, meter_id: UUID, values: Values
+    uow: DriverUnitOfWork, rules_: ReadingRules, user_id: UUID, account_id: UUID, meter_id: UUID, values: Values
 ) -> Submitted:
     async with uow:
-        found = await meters.linked_meter(uow.session, user_id, account_id, meter_id)
+        found = await submissions.linked_meter(uow.conn, user_id, account_id, meter_id)
         if found is None:
             raise NotFound
         account, meter = found
@@ -57,21 +57,21 @@ async def submit_reading(
 
 
 async def submit_anonymous(
-    uow: UnitOfWork, rules_: ReadingRules, region_code: str, number: str, serial: str, values: Values
+    uow: DriverUnitOfWork, rules_: ReadingRules, region_code: str, number: str, serial: str, values: Values
 ) -> Submitted:
     async with uow:
-        meter = await meters.by_serial(uow.session, region_code, number, serial)
+        meter = await submissions.by_serial(uow.conn, region_code, number, serial)
         if meter is None:
             raise NotFound  # whatever did not match: the answer must not tell which
         rules.check(meter, values, rules_.ceiling, reveal=False)
-        account = await access.account_by_number(uow.session, region_code, number)
+        account = await submissions.account_by_number(uow.conn, region_code, number)
         if account is None:
             account = Account(uuid.uuid5(UNLINKED_ACCOUNT_NAMESPACE, f"{region_code}/{number}"), region_code, number)
         return await _store(uow, rules_, account, meter, values, "anonymous")
 
 
 async def _store(
-    uow: UnitOfWork, rules_: ReadingRules, account: Account, meter: Meter, values: Values, source: Source
+    uow: DriverUnitOfWork, rules_: ReadingRules, account: Account, meter: Meter, values: Values, source: Source
 ) -> Submitted:
     now = datetime.now(UTC)
     period = billing_period(now, rules_.closing_day)
@@ -90,9 +90,9 @@ async def _store(
         ),
         subject=str(account.id),
     )
-    new = readings.NewReading(reading_id, account, meter, values, now, period, source, UUID(event.id))
-    if not await readings.add(uow.session, new):
-        existing = await readings.same_as(uow.session, meter.id, period, values)
+    new = submissions.NewReading(reading_id, account, meter, values, now, period, source, UUID(event.id))
+    if not await submissions.add(uow.conn, new):
+        existing = await submissions.same_as(uow.conn, meter.id, period, values)
         raise DuplicateReading(existing, period)
     await uow.commit()
     return Submitted(reading_id, period, messages.submitted(period))

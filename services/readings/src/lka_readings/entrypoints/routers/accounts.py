@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from lka_common.auth import CurrentUser
-from lka_common.web import UowDep
+from lka_common.web import DriverUowDep, UowDep
 from lka_readings.entrypoints.dependencies import PageDep, RulesDep
 from lka_readings.entrypoints.problem_docs import problems
 from lka_readings.entrypoints.schemas import ConsumptionOut, MeterOut, ReadingIn, ReadingOut, SubmittedOut
@@ -24,7 +24,7 @@ async def list_meters(account_id: UUID, user: CurrentUser, uow: UowDep) -> list[
 
 @router.post("/readings", status_code=201, response_model=SubmittedOut, responses=problems(401, 404, 409, 422))
 async def submit_reading(
-    account_id: UUID, body: ReadingIn, user: CurrentUser, uow: UowDep, rules: RulesDep
+    account_id: UUID, body: ReadingIn, user: CurrentUser, uow: DriverUowDep, rules: RulesDep
 ) -> SubmittedOut:
     done = await submission.submit_reading(uow, rules, user.user_id, account_id, body.meter_id, dict(body.values))
     return SubmittedOut(id=done.id, billing_period=done.billing_period, message=done.message)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from lka_common.client_address import client_address
-from lka_common.web import UowDep
+from lka_common.web import DriverUowDep, UowDep
 from lka_readings.entrypoints.dependencies import RulesDep, SettingsDep
 from lka_readings.entrypoints.problem_docs import problems
 from lka_readings.entrypoints.schemas import PublicReadingIn, SubmittedOut
@@ -17,12 +17,17 @@ router = APIRouter(prefix="/public", tags=["readings"])
 
 @router.post("/readings", status_code=201, response_model=SubmittedOut, responses=problems(404, 409, 422, 429))
 async def submit_public_reading(
-    body: PublicReadingIn, request: Request, uow: UowDep, rules: RulesDep, settings: SettingsDep
+    body: PublicReadingIn,
+    request: Request,
+    uow: UowDep,
+    submission_uow: DriverUowDep,
+    rules: RulesDep,
+    settings: SettingsDep,
 ) -> SubmittedOut:
     address = client_address(request)
     if address is not None:
         await limits.count_anonymous_attempt(uow, address, settings.anonymous_readings_per_client_per_hour)
     done = await submission.submit_anonymous(
-        uow, rules, body.region_code, body.account_number, body.meter_serial, dict(body.values)
+        submission_uow, rules, body.region_code, body.account_number, body.meter_serial, dict(body.values)
     )
     return SubmittedOut(id=done.id, billing_period=done.billing_period, message=done.message)
