@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.util import greenlet_spawn
 
 from lka_common.db import ACQUIRE_TIMEOUT_KEY
 from lka_common.events.base import EventData
@@ -110,7 +111,7 @@ class DriverUnitOfWork:
             self._transaction = self.conn.transaction()
             await self._transaction.start()
         except BaseException:
-            self._pooled.invalidate()
+            await greenlet_spawn(self._pooled.invalidate)
             raise
         return self
 
@@ -119,14 +120,16 @@ class DriverUnitOfWork:
     ) -> None:
         pooled, transaction = self._pooled, self._transaction
         self._pooled = self._transaction = None
+        # The pool's check-in and invalidation may close a connection (an overflow one, say), which
+        # SQLAlchemy's asyncpg adapter does through its greenlet bridge, as AsyncEngine does.
         try:
             if transaction is not None:
                 await transaction.rollback()
         except BaseException:
-            pooled.invalidate()  # a connection that cannot roll back is not given to anyone
+            await greenlet_spawn(pooled.invalidate)  # a connection that cannot roll back is given to nobody
             raise
         finally:
-            pooled.close()  # back to the pool (a no-op after invalidate)
+            await greenlet_spawn(pooled.close)  # back to the pool (nothing left to do after invalidate)
 
     def publish(self, data: EventData, subject: str) -> CloudEvent:
         return raise_event(self._pending, self._source, data, subject)

@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lka_readings.adapters.tables import account_links, accounts
-from lka_readings.domain.model import Account
 
 
 async def remember_account(session: AsyncSession, account_id: UUID, region_code: str, number: str) -> None:
@@ -34,15 +32,3 @@ async def set_link(session: AsyncSession, account_id: UUID, user_id: UUID, linke
         ).returning(account_links.c.account_id)
     )
     return result.first() is not None
-
-
-async def linked_account(session: AsyncSession, user_id: UUID, account_id: UUID) -> Account | None:
-    """The account if it is linked to this user now; None for unknown and foreign alike."""
-    row = (
-        await session.execute(
-            select(accounts.c.id, accounts.c.region_code, accounts.c.number)
-            .join(account_links, account_links.c.account_id == accounts.c.id)
-            .where(accounts.c.id == account_id, account_links.c.user_id == user_id, account_links.c.linked)
-        )
-    ).first()
-    return Account(row.id, row.region_code, row.number) if row else None

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,12 +77,3 @@ def meter_from(row: Mapping[Any, Any]) -> Meter:
     return Meter(
         row["id"], row["region_code"], row["account_number"], row["serial_number"], row["zones"], row["digits"], last
     )
-
-
-async def of_account(session: AsyncSession, region_code: str, number: str) -> list[Meter]:
-    rows = await session.execute(
-        select(meters)
-        .where(meters.c.region_code == region_code, meters.c.account_number == number, meters.c.removed.is_(False))
-        .order_by(meters.c.serial_number)
-    )
-    return [meter_from(row._mapping) for row in rows]

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from lka_common.auth import CurrentUser
-from lka_common.web import DriverUowDep, UowDep
+from lka_common.web import DriverUowDep
 from lka_readings.entrypoints.dependencies import PageDep, RulesDep
 from lka_readings.entrypoints.problem_docs import problems
 from lka_readings.entrypoints.schemas import ConsumptionOut, MeterOut, ReadingIn, ReadingOut, SubmittedOut
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/accounts/{account_id}", tags=["readings"])
 
 
 @router.get("/meters", response_model=list[MeterOut], responses=problems(401, 404, 422))
-async def list_meters(account_id: UUID, user: CurrentUser, uow: UowDep) -> list[MeterOut]:
+async def list_meters(account_id: UUID, user: CurrentUser, uow: DriverUowDep) -> list[MeterOut]:
     return [MeterOut.of(meter) for meter in await queries.meters_of(uow, user.user_id, account_id)]
 
 
@@ -31,11 +31,11 @@ async def submit_reading(
 
 
 @router.get("/readings", response_model=list[ReadingOut], responses=problems(401, 404, 422))
-async def list_readings(account_id: UUID, user: CurrentUser, uow: UowDep, page: PageDep) -> list[ReadingOut]:
+async def list_readings(account_id: UUID, user: CurrentUser, uow: DriverUowDep, page: PageDep) -> list[ReadingOut]:
     found = await queries.history(uow, user.user_id, account_id, page.limit, page.offset)
     return [ReadingOut.of(reading) for reading in found]
 
 
 @router.get("/consumption", response_model=list[ConsumptionOut], responses=problems(401, 404, 422))
-async def consumption(account_id: UUID, user: CurrentUser, uow: UowDep) -> list[ConsumptionOut]:
+async def consumption(account_id: UUID, user: CurrentUser, uow: DriverUowDep) -> list[ConsumptionOut]:
     return [ConsumptionOut.of(item) for item in await queries.consumption(uow, user.user_id, account_id)]
