@@ -275,7 +275,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--api-pool",
         type=int,
         default=None,
-        help="each service API's database pool (LKA_<SVC>_DB_POOL_SIZE; shipped: 8, plus 2 overflow)",
+        help="each service API's database pool (LKA_<SVC>_DB_POOL_SIZE; shipped: 10, no overflow)",
     )
     parser.add_argument(
         "--profile",
@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     if pools:
         say(f"API database pools changed: {' '.join(f'{k}={v}' for k, v in pools.items())}")
     else:
-        say("database pools as shipped: each API 8 + 2 overflow, each consumer and relay 2 + 1 (docs/operations.md)")
+        say("database pools as shipped: each API 10, each consumer and relay 3, none overflowing (docs/operations.md)")
     started = time.monotonic()
     try:
         with test_servers() as servers, running_floor(servers, run_id) as floor:

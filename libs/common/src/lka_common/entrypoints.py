@@ -18,9 +18,10 @@ from lka_common.settings import ServiceSettings
 from lka_common.uow import UnitOfWork
 from lka_common.worker import run_worker
 
-# Workers need few connections: the pool budget is in docs/operations.md.
-WORKER_POOL_SIZE = 2
-WORKER_MAX_OVERFLOW = 1
+# Workers need few connections: the pool budget is in docs/operations.md. No overflow, as for
+# the APIs (settings.db_max_overflow): an overflow connection is closed again at every return.
+WORKER_POOL_SIZE = 3
+WORKER_MAX_OVERFLOW = 0
 
 
 def run_relay(settings: ServiceSettings) -> None:
