@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import asyncpg
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -33,3 +34,27 @@ async def test_overflow_connections_are_closed_when_given_back_not_leaked(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert len(set(pids)) == 4
     assert alive == 1  # the one the pool keeps; the three overflow ones are gone
+
+
+async def test_a_commit_that_fails_raises_its_own_error_and_the_connection_serves_again(
+    messaging_database: str,
+) -> None:
+    """A constraint checked at COMMIT: the caller sees the violation (not asyncpg's refusal to
+    roll back a finished transaction, which was a 500), and the connection goes back usable."""
+    engine = create_async_engine(messaging_database, pool_size=1, max_overflow=0)
+    try:
+        async with DriverUnitOfWork(engine, "/lka/tests") as uow:
+            await uow.conn.execute(
+                "CREATE TABLE IF NOT EXISTS deferred_probe (id INTEGER,"
+                " CONSTRAINT deferred_probe_once UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)"
+            )
+            await uow.commit()
+        with pytest.raises(asyncpg.UniqueViolationError):
+            async with DriverUnitOfWork(engine, "/lka/tests") as uow:
+                await uow.conn.execute("INSERT INTO deferred_probe (id) VALUES (1), (1)")
+                await uow.commit()
+        async with DriverUnitOfWork(engine, "/lka/tests") as uow:
+            assert await uow.conn.fetchval("SELECT count(*) FROM deferred_probe") == 0
+        assert engine.pool.checkedout() == 0
+    finally:
+        await engine.dispose()

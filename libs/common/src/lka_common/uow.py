@@ -136,6 +136,8 @@ class DriverUnitOfWork:
 
     async def commit(self) -> None:
         await add_to_outbox_driver(self.conn, self._pending)
-        await self._transaction.commit()
-        self._transaction = None
+        # Forgotten before it is sent: a COMMIT that fails has ended the transaction all the same,
+        # and asyncpg refuses a rollback after it (InterfaceError, which would hide the cause).
+        transaction, self._transaction = self._transaction, None
+        await transaction.commit()
         self._pending = []
