@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from lka_common.testing.databases import drop_database
-from lka_common.testing.processes import ServiceProcess
 from lka_common.testing.servers import Servers, private_vhost
-from lka_common.testing.stack import SERVICES, Stack, database_url, pick_offset, stack_environment
+from lka_common.testing.stack import SERVICES, Stack, database_url, pick_offset, running_stack, stack_environment
 
 # The modules here import their support modules (drill_support.py) by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -48,12 +47,5 @@ def stack_env(servers: Servers, stack_amqp_url: str, run_id: str) -> Iterator[tu
 @pytest.fixture(scope="module")
 async def stack(stack_env: tuple[dict[str, str], str, int], stack_amqp_url: str) -> AsyncIterator[Stack]:
     env, marker, offset = stack_env
-    process = ServiceProcess.module("stack", "lka_devstack", env)
-    process.argv.append("run")
-    process.start()
-    try:
-        await process.wait_for_text("ЛКА запущен", timeout=180)
-        yield Stack(process, offset, marker, stack_amqp_url)
-    finally:
-        process.stop()
-        process.cleanup()
+    async with running_stack(env, marker, offset, stack_amqp_url) as stack:
+        yield stack

@@ -1,4 +1,4 @@
-"""What the system drills (test_fault_drills.py) do to and read from their stack: the probe
+"""What the system drills (tests/e2e/fault_drills/) do to and read from their stack: the probe
 queue's record of events, subscribers with a demo account linked, readings and card payments
 made as a subscriber makes them, and the supervisor's words."""
 
@@ -124,3 +124,8 @@ async def pay_once(http: httpx.AsyncClient, browser: Browser, home: Household) -
 
 def supervisor_said(stack: Stack, needle: str) -> list[str]:
     return [line for line in stack.supervisor_lines() if needle in line]
+
+
+async def unpublished(url: str) -> int:
+    rows = await fetch(url, "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
+    return int(rows[0]["n"])

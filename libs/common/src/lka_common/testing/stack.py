@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,6 +96,20 @@ class Stack:
             if module.encode() in argv and state != "Z":
                 return pid
         return None
+
+
+@asynccontextmanager
+async def running_stack(env: dict[str, str], marker: str, offset: int, amqp_url: str) -> AsyncIterator[Stack]:
+    """`lka-dev run` with this environment, until «ЛКА запущен»; stopped, children and all, at the end."""
+    process = ServiceProcess.module("stack", "lka_devstack", env)
+    process.argv.append("run")
+    process.start()
+    try:
+        await process.wait_for_text("ЛКА запущен", timeout=180)
+        yield Stack(process, offset, marker, amqp_url)
+    finally:
+        process.stop()
+        process.cleanup()
 
 
 def processes_with_marker(marker: str) -> list[int]:
