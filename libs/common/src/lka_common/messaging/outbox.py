@@ -15,41 +15,41 @@ from lka_common.messaging.tables import outbox
 async def add_to_outbox(session: AsyncSession | AsyncConnection, events: list[tuple[CloudEvent, str, bool]]) -> None:
     """Insert (event, exchange, sensitive) rows; the outbox's trigger wakes the relay when the
     transaction commits (lka_common.migrations.OUTBOX_NOTIFY_TRIGGER_V1)."""
-    if not events:
-        return
-    await session.execute(
-        insert(outbox),
-        [
-            {
-                "message_id": event.id,
-                "exchange": exchange,
-                "routing_key": event.type,
-                "body": event.to_json().decode(),
-                "headers": {"content_type": CONTENT_TYPE},
-                "sensitive": sensitive,
-            }
-            for event, exchange, sensitive in events
-        ],
-    )
+    if events:
+        await session.execute(insert(outbox), _rows(events))
 
 
 _INSERT = (
     "INSERT INTO outbox (message_id, exchange, routing_key, body, headers, sensitive)"
     " VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)"
 )
-_HEADERS = json.dumps({"content_type": CONTENT_TYPE})
 
 
 async def add_to_outbox_driver(conn: Any, events: list[tuple[CloudEvent, str, bool]]) -> None:
     """The same rows through asyncpg itself (`conn`), for lka_common.uow.DriverUnitOfWork."""
     rows = [
-        (event.id, exchange, event.type, event.to_json().decode(), _HEADERS, sensitive)
-        for event, exchange, sensitive in events
+        (r["message_id"], r["exchange"], r["routing_key"], r["body"], json.dumps(r["headers"]), r["sensitive"])
+        for r in _rows(events)
     ]
     if len(rows) == 1:
         await conn.execute(_INSERT, *rows[0])
     elif rows:
         await conn.executemany(_INSERT, rows)
+
+
+def _rows(events: list[tuple[CloudEvent, str, bool]]) -> list[dict[str, Any]]:
+    """The outbox row of each (event, exchange, sensitive)."""
+    return [
+        {
+            "message_id": event.id,
+            "exchange": exchange,
+            "routing_key": event.type,
+            "body": event.to_json().decode(),
+            "headers": {"content_type": CONTENT_TYPE},
+            "sensitive": sensitive,
+        }
+        for event, exchange, sensitive in events
+    ]
 
 
 async def outbox_lag_seconds(session: AsyncSession | AsyncConnection) -> float:

@@ -69,6 +69,15 @@ async def save(session: AsyncSession, data: BillingMeterUpdated, event_time: dat
     )
 
 
+# The columns `meter_from` reads, for the SQL written to asyncpg (adapters/reads.py, submissions.py).
+METER_COLUMNS = ("id", "region_code", "account_number", "serial_number", "zones", "digits", "last_values", "last_date")
+
+
+def meter_columns(alias: str = "") -> str:
+    """METER_COLUMNS for a SELECT list, each prefixed with `alias.` when given."""
+    return ", ".join(f"{alias}.{column}" if alias else column for column in METER_COLUMNS)
+
+
 def meter_from(row: Mapping[Any, Any]) -> Meter:
     """A meter from its row: a SQLAlchemy row's `_mapping` or an asyncpg record alike."""
     last = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from lka_readings.adapters.meters import meter_from, values_from_json
+from lka_readings.adapters.meters import meter_columns, meter_from, values_from_json
 from lka_readings.domain.consumption import PeriodReading
 from lka_readings.domain.model import Account, Meter, Reading
 from lka_readings.domain.periods import local_date
@@ -24,8 +24,8 @@ _LINKED_ACCOUNT = """
     WHERE a.id = $1 AND l.user_id = $2 AND l.linked
 """
 
-_METERS = """
-    SELECT id, region_code, account_number, serial_number, zones, digits, last_values, last_date
+_METERS = f"""
+    SELECT {meter_columns()}
     FROM meters
     WHERE region_code = $1 AND account_number = $2 AND NOT removed
     ORDER BY serial_number

@@ -12,12 +12,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from lka_readings.adapters.meters import meter_from, values_to_json
+from lka_readings.adapters.meters import meter_columns, meter_from, values_to_json
 from lka_readings.domain.model import Account, Meter, Source
 
 Connection = Any  # asyncpg.Connection: asyncpg has no type hints
 
-_METER_COLUMNS = "m.id, m.region_code, m.account_number, m.serial_number, m.zones, m.digits, m.last_values, m.last_date"
+_METER_COLUMNS = meter_columns("m")
 
 _LINKED_METER = f"""
     SELECT {_METER_COLUMNS}, a.id AS linked_account_id
