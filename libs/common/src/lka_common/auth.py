@@ -28,7 +28,11 @@ log = structlog.get_logger(__name__)
 ALGORITHM = "ES256"
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 ACCESS_COOKIE = "lka_access"
+SUBSCRIBER_ROLE = "subscriber"
 OPERATOR_ROLE = "operator"
+SUPERVISOR_ROLE = "supervisor"
+# The supplier's staff (CONTRACT §4): wherever "operators" may act, supervisors may too.
+STAFF_ROLES = frozenset({OPERATOR_ROLE, SUPERVISOR_ROLE})
 JWKS_REFRESH_MIN_INTERVAL_S = 10.0
 
 
@@ -43,8 +47,8 @@ class Principal:
     token_id: str
 
     @property
-    def is_operator(self) -> bool:
-        return self.role == OPERATOR_ROLE
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
 
 
 class TokenVerifier:
@@ -183,11 +187,29 @@ async def current_principal(principal: Annotated[Principal | None, Depends(optio
 
 
 async def operator_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-    if not principal.is_operator:
+    if not principal.is_staff:
         raise Problem(403, "forbidden", "Действие доступно только операторам")
     return principal
+
+
+async def subscriber_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """A subscriber's own action (link an account, pay, submit a reading): staff profiles are
+    not subscribers (CONTRACT §4), so an operator's session cannot act for a subscriber."""
+    if principal.is_staff:
+        raise staff_not_allowed()
+    return principal
+
+
+def staff_not_allowed() -> Problem:
+    return Problem(403, "staff_not_allowed", "Сотрудникам поставщика это действие недоступно: оно только для абонентов")
+
+
+def same_actor() -> Problem:
+    """Separation of duties (CONTRACT §4): nobody decides what they asked for themselves."""
+    return Problem(403, "same_actor", "Нельзя рассматривать собственную заявку: ее рассмотрит другой сотрудник")
 
 
 MaybeUser = Annotated[Principal | None, Depends(optional_principal)]
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 Operator = Annotated[Principal, Depends(operator_principal)]
+Subscriber = Annotated[Principal, Depends(subscriber_principal)]

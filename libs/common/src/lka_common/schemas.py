@@ -7,6 +7,7 @@ from the `ValueError`s raised here (see validation_ru.py).
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -31,18 +32,31 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def nfc(value: Any) -> Any:
+    """Every string in `value` in Unicode NFC: «Ё» typed as one code point or as «Е» + U+0308
+    is the same letter, and must compare and be stored as the same text (CONTRACT §4)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {nfc(key): nfc(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [nfc(item) for item in value]
+    return value
+
+
 class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     # PostgreSQL text cannot hold U+0000: such a string reached the database and was a 500
     # (issue 11's fuzzer, e-mails and the anonymous reading form). Refused here for every field
-    # of every request body, as a 422 naming the field.
+    # of every request body, as a 422 naming the field. What passes is NFC-normalised, so no
+    # service compares or stores two spellings of one text.
     @field_validator("*", mode="before", check_fields=False)
     @classmethod
-    def _refuse_nul(cls, value: Any) -> Any:
+    def _refuse_nul_and_normalise(cls, value: Any) -> Any:
         if _has_nul(value):
             raise ValueError(NUL_REFUSED)
-        return value
+        return nfc(value)
 
 
 class ResponseModel(BaseModel):
