@@ -134,7 +134,11 @@ RULES_BEYOND_SCHEMA: dict[str, tuple[set[int], str]] = {
         "zones_mismatch, reading_out_of_range, reading_decreased, reading_implausible: the meter's"
         " zones, digits and last reading are data",
     ),
-    "POST /public/readings": ({422}, "the same reading rules as POST /accounts/{account_id}/readings"),
+    "POST /public/readings": (
+        {422},
+        "the same reading rules as POST /accounts/{account_id}/readings, a decreased or implausible"
+        " value answered as reading_not_accepted",
+    ),
     "POST /payments": (
         {422},
         "the amount is a decimal string that must be above zero and at most a configured ceiling"

@@ -61,6 +61,20 @@ describe("routes and the session", () => {
     renderApp("/operator/link-requests");
     expect(await screen.findByRole("heading", { level: 1, name: "Заявки на добавление счетов" })).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Обращения" })).toBeInTheDocument();
+    // Staff are not subscribers: no accounts, payments or readings of their own to offer.
+    expect(screen.queryByRole("link", { name: "Мои счета" })).toBeNull();
+    expect(screen.queryByRole("link", { name: "Платежи" })).toBeNull();
+  });
+
+  it("takes staff from a subscriber's page to their work queue", async () => {
+    signedInCookie();
+    fakeApi({
+      "GET /api/v1/profile": { status: 200, body: { ...PROFILE, role: "supervisor" } },
+      "GET /api/v1/operator/link-requests?status=pending": { status: 200, body: [] },
+      "GET /api/v1/regions": { status: 200, body: [] },
+    });
+    renderApp("/accounts");
+    expect(await screen.findByRole("heading", { level: 1, name: "Заявки на добавление счетов" })).toBeInTheDocument();
   });
 
   it("says «Страница не найдена» for an unknown address", async () => {

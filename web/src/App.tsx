@@ -14,7 +14,7 @@ import { PublicReadingsPage } from "./pages/PublicReadingsPage";
 import { ReadingsPage } from "./pages/ReadingsPage";
 import { RegisterPage } from "./pages/RegisterPage";
 import { SignInPage } from "./pages/SignInPage";
-import { RequireAuth, RequireOperator } from "./session/guards";
+import { RequireAuth, RequireOperator, RequireSubscriber } from "./session/guards";
 
 /** The routes of CONTRACT §2 "web front end routes". */
 export function AppRoutes() {
@@ -29,10 +29,12 @@ export function AppRoutes() {
         <Route path="readings/public" element={<PublicReadingsPage />} />
         <Route path="feedback" element={<FeedbackPage />} />
         <Route element={<RequireAuth />}>
-          <Route path="accounts" element={<AccountsPage />} />
-          <Route path="payments" element={<PaymentsPage />} />
-          <Route path="payments/:id/result" element={<PaymentResultPage />} />
-          <Route path="readings" element={<ReadingsPage />} />
+          <Route element={<RequireSubscriber />}>
+            <Route path="accounts" element={<AccountsPage />} />
+            <Route path="payments" element={<PaymentsPage />} />
+            <Route path="payments/:id/result" element={<PaymentResultPage />} />
+            <Route path="readings" element={<ReadingsPage />} />
+          </Route>
           <Route path="profile" element={<ProfilePage />} />
           <Route path="operator" element={<RequireOperator />}>
             <Route path="link-requests" element={<OperatorLinkRequestsPage />} />

@@ -90,10 +90,11 @@ class Person(NamedTuple):
 
 @pytest.fixture
 def person(tokens: TokenFactory) -> Callable[..., Person]:
-    """`person()` a signed-in subscriber, `person("operator")` an operator."""
+    """`person()` a signed-in subscriber, `person("operator")` an operator, and
+    `person("operator", user_id=someone.user_id)` someone who has since become an operator."""
 
-    def make(role: str = "subscriber") -> Person:
-        user_id = uuid.uuid4()
+    def make(role: str = "subscriber", user_id: uuid.UUID | None = None) -> Person:
+        user_id = user_id or uuid.uuid4()
         return Person(user_id, {"Authorization": f"Bearer {tokens.issue(user_id, role=role)}"})
 
     return make

@@ -195,3 +195,20 @@ async def test_without_a_last_payment_only_the_letters_can_prove_the_account(
     response = await api.post("/accounts", json=body, headers=person().headers)
 
     assert response.status_code == 202
+
+
+async def test_a_decomposed_yo_links_like_a_composed_one_from_billing_and_from_the_keyboard(
+    api: httpx.AsyncClient, person: Any, billing: Any
+) -> None:
+    # «Ё» as one code point (U+0401) or as «Е» and a combining diaeresis (U+0415 U+0308): the
+    # same letter to a person, and to the comparison after NFC, on either side.
+    composed, decomposed = "\u0401", "\u0415\u0308"
+    answers = {}
+    for stored in (composed, decomposed):
+        for typed in (composed, decomposed):
+            account = await billing(owner_surname=f"{stored}лкина", region_code="yalta")
+            body = {"region_code": "yalta", "number": account.number, "surname_prefix": f"{typed}лк"}
+            response = await api.post("/accounts", json=body, headers=person().headers)
+            answers[(stored == decomposed, typed == decomposed)] = response.status_code
+
+    assert answers == {(False, False): 201, (False, True): 201, (True, False): 201, (True, True): 201}

@@ -15,10 +15,10 @@ async def test_every_contract_call_is_documented_with_its_statuses(api: httpx.As
     expected = {
         ("/api/v1/regions", "get"): {"200"},
         ("/api/v1/accounts", "get"): {"200", "401"},
-        ("/api/v1/accounts", "post"): {"201", "202", "401", "409", "422", "429"},
-        ("/api/v1/accounts/{account_id}", "delete"): {"200", "401", "404"},
+        ("/api/v1/accounts", "post"): {"201", "202", "401", "403", "409", "422", "429"},
+        ("/api/v1/accounts/{account_id}", "delete"): {"200", "401", "403", "404"},
         ("/api/v1/link-requests", "get"): {"200", "401"},
-        ("/api/v1/link-requests/{request_id}", "put"): {"200", "401", "404", "409", "422", "429"},
+        ("/api/v1/link-requests/{request_id}", "put"): {"200", "401", "403", "404", "409", "422", "429"},
         ("/api/v1/operator/link-requests", "get"): {"200", "401", "403"},
         ("/api/v1/operator/link-requests/{request_id}/approve", "post"): {"200", "403", "404", "409"},
         ("/api/v1/operator/link-requests/{request_id}/reject", "post"): {"200", "403", "404", "409", "422"},

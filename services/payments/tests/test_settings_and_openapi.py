@@ -23,3 +23,4 @@ def test_the_openapi_document_lists_every_route() -> None:
     paths = build_app(PaymentsSettings(environment="test")).openapi()["paths"]
     assert {"/api/v1/payments", "/api/v1/payments/{payment_id}", "/api/v1/accounts/{account_id}/payments"} <= set(paths)
     assert set(paths["/api/v1/payments/acquirer/rbs/callback"]) == {"get", "post"}
+    assert "403" in paths["/api/v1/payments"]["post"]["responses"]  # staff_not_allowed

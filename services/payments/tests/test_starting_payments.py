@@ -82,6 +82,25 @@ async def test_an_account_not_linked_to_the_caller_is_404(api: httpx.AsyncClient
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
 
 
+@pytest.mark.parametrize("role", ["operator", "supervisor"])
+async def test_a_staff_token_cannot_pay_and_nothing_is_stored(
+    api: httpx.AsyncClient, payer: Any, tokens: Any, db: Any, role: str
+) -> None:
+    # Staff are not subscribers (CONTRACT §4), even for an account linked to them before.
+    me = await payer()
+    staff = {"Authorization": f"Bearer {tokens.issue(me.user_id, email=me.email, role=role)}"}
+    body = {"account_id": str(me.account_id), "amount": "5.00"}
+
+    response = await api.post("/payments", json=body, headers={**staff, "Idempotency-Key": uuid.uuid4().hex})
+    keyless = await api.post("/payments", json=body, headers=staff)
+
+    assert (response.status_code, response.json()["code"]) == (403, "staff_not_allowed")
+    assert (keyless.status_code, keyless.json()["code"]) == (403, "staff_not_allowed")
+    assert response.headers["content-type"] == "application/problem+json"
+    assert await db.fetchval("SELECT count(*) FROM payments WHERE user_id = $1", me.user_id) == 0
+    assert await db.fetchval("SELECT count(*) FROM outbox WHERE body LIKE $1", f"%{me.account_id}%") == 0
+
+
 async def test_without_a_token_it_is_401(api: httpx.AsyncClient) -> None:
     body = {"account_id": str(uuid.uuid4()), "amount": "5.00"}
     assert (await api.post("/payments", json=body, headers={"Idempotency-Key": "x"})).status_code == 401

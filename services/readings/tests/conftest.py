@@ -45,8 +45,10 @@ def settings(migrated_database: Callable[[str], str], amqp_url: str, tokens: Tok
         amqp_url=amqp_url,
         environment="test",
         jwks_json=tokens.jwks_json(),
-        # Every test below comes from 127.0.0.1: the public form's limit is tested on its own app.
+        # Every test below comes from 127.0.0.1: the public form's limits are tested on an app of
+        # their own (test_public_form.py, `limited_api`).
         anonymous_readings_per_client_per_hour=1000,
+        anonymous_readings_per_account_per_day=1000,
     )
 
 
@@ -78,10 +80,12 @@ class Person(NamedTuple):
 
 
 @pytest.fixture
-def person(tokens: TokenFactory) -> Callable[[], Person]:
-    def make() -> Person:
-        user_id = uuid.uuid4()
-        return Person(user_id, {"Authorization": f"Bearer {tokens.issue(user_id)}"})
+def person(tokens: TokenFactory) -> Callable[..., Person]:
+    """`person()` a signed-in subscriber; `person("operator", user_id=…)` the same person made staff."""
+
+    def make(role: str = "subscriber", user_id: uuid.UUID | None = None) -> Person:
+        user_id = user_id or uuid.uuid4()
+        return Person(user_id, {"Authorization": f"Bearer {tokens.issue(user_id, role=role)}"})
 
     return make
 

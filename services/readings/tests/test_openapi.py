@@ -12,7 +12,7 @@ async def test_every_contract_call_is_documented_with_its_statuses(api: httpx.As
 
     expected = {
         ("/api/v1/accounts/{account_id}/meters", "get"): {"200", "401", "404"},
-        ("/api/v1/accounts/{account_id}/readings", "post"): {"201", "401", "404", "409", "422"},
+        ("/api/v1/accounts/{account_id}/readings", "post"): {"201", "401", "403", "404", "409", "422"},
         ("/api/v1/accounts/{account_id}/readings", "get"): {"200", "401", "404"},
         ("/api/v1/accounts/{account_id}/consumption", "get"): {"200", "401", "404"},
         ("/api/v1/public/readings", "post"): {"201", "404", "409", "422", "429"},

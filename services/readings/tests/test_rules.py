@@ -61,9 +61,31 @@ def test_a_reading_below_the_last_one_is_rejected_with_the_last_value_written_fo
     assert (found.code, found.detail) == ("reading_decreased", "Показание T1 меньше предыдущего (12 345)")
 
 
-def test_the_public_form_does_not_tell_the_last_value() -> None:
-    found = refusal(a_meter(last={"T1": "12345"}), {"T1": "12000"}, reveal=False)
-    assert found.detail == "Показание T1 меньше предыдущего"
+def test_the_public_form_tells_neither_the_zone_nor_the_direction_nor_the_last_value() -> None:
+    meter = a_meter(2, last={"T1": "12345", "T2": "500"})
+    found = [
+        refusal(meter, values, reveal=False)
+        for values in (
+            {"T1": "12000", "T2": "600"},  # T1 below the last one
+            {"T1": "30000", "T2": "600"},  # T1 beyond the month's ceiling
+            {"T1": "12400", "T2": "400"},  # T2 below
+            {"T1": "12000", "T2": "20000"},  # both, both ways
+        )
+    ]
+    assert {(f.code, f.detail, repr(f.errors)) for f in found} == {
+        ("reading_not_accepted", messages.NOT_ACCEPTED, repr([{"field": "values", "message": messages.NOT_ACCEPTED}]))
+    }
+    assert "12" not in messages.NOT_ACCEPTED
+
+
+def test_on_the_public_form_a_zone_out_of_range_hides_the_comparisons_of_the_others() -> None:
+    meter = a_meter(2, last={"T1": "12345", "T2": "500"})
+    below, above = (
+        refusal(meter, {"T1": "12000", "T2": "-1"}, reveal=False),
+        refusal(meter, {"T1": "12400", "T2": "-1"}, reveal=False),
+    )
+    assert (below.code, below.detail, below.errors) == (above.code, above.detail, above.errors)
+    assert below.errors == [{"field": "values.T2", "message": "Показание T2 не может быть отрицательным"}]
 
 
 def test_a_register_passing_its_maximum_is_a_rollover_not_a_decrease() -> None:

@@ -154,3 +154,20 @@ async def test_the_history_is_newest_first_and_paged(api: httpx.AsyncClient, sce
     assert [reading["id"] for reading in page] == [ids[1], ids[0]]
     too_many = await api.get(url, params={"limit": 201}, headers=scene.me.headers)
     assert too_many.status_code == 422
+
+
+@pytest.mark.parametrize("role", ["operator", "supervisor"])
+async def test_a_staff_token_cannot_submit_a_reading_and_nothing_is_stored(
+    api: httpx.AsyncClient, scene: Any, person: Any, db: asyncpg.Pool, outbox: Any, role: str
+) -> None:
+    # Even for an account linked to that very person before they became staff (CONTRACT §4).
+    staff = person(role, user_id=scene.me.user_id)
+    body = {"meter_id": scene.meter_id, "values": {"T1": 8250, "T2": 3500}}
+
+    response = await api.post(f"/accounts/{scene.account.account_id}/readings", json=body, headers=staff.headers)
+
+    assert (response.status_code, response.json()["code"]) == (403, "staff_not_allowed")
+    assert response.headers["content-type"] == "application/problem+json"
+    stored = await db.fetchval("SELECT count(*) FROM readings WHERE account_number = $1", scene.account.number)
+    assert stored == 0
+    assert await outbox("readings.reading.submitted.v1", account_id=str(scene.account.account_id)) == []

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 
+import { homeOf, isStaff } from "../session/roles";
 import { useSession } from "../session/session";
 import { ExitIcon, Logo, MenuIcon } from "./icons";
 
@@ -19,10 +20,12 @@ const SUBSCRIBER: Item[] = [
   { to: "/feedback", label: "Обратная связь" },
 ];
 
-const OPERATOR: Item[] = [
+// Staff are not subscribers: their menu is their work and their own profile.
+const STAFF: Item[] = [
   { to: "/operator/link-requests", label: "Заявки" },
   { to: "/operator/feedback", label: "Обращения" },
   { to: "/operator/billing-accounts", label: "Реестр счетов" },
+  { to: "/profile", label: "Профиль" },
 ];
 
 const VISITOR: Item[] = [
@@ -42,8 +45,8 @@ export function Layout() {
   useEffect(() => setOpen(false), [location.pathname]);
 
   const signedIn = session.status === "signed-in";
-  const items = signedIn ? [...SUBSCRIBER, ...(session.profile?.role === "operator" ? OPERATOR : [])] : VISITOR;
-  // An operator's eight links do not share a 1160 px row with the brand: they get a row of their own.
+  const items = signedIn ? (isStaff(session.profile) ? STAFF : SUBSCRIBER) : VISITOR;
+  // More links than a subscriber's five do not share a 1160 px row with the brand: a row of their own.
   const crowded = items.length > SUBSCRIBER.length;
 
   async function exit() {
@@ -63,7 +66,7 @@ export function Layout() {
       </a>
       <header className="header">
         <div className={`header-inner${crowded ? " header-crowded" : ""}`}>
-          <Link to={signedIn ? "/accounts" : "/"} className="brand">
+          <Link to={signedIn ? homeOf(session.profile) : "/"} className="brand">
             <Logo />
             <span className="brand-text">
               <span className="brand-name">Крымэнерго</span>

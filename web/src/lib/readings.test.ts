@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { ApiError, problemToError } from "../api/client";
 import type { Meter } from "../api/types";
-import { parseReading, readingErrors, readingValues, zoneTitle } from "./readings";
+import { NOT_ACCEPTED, parseReading, publicReadingErrors, readingErrors, readingValues, zoneTitle } from "./readings";
 
 const meter: Meter = {
   id: "m",
@@ -64,5 +64,31 @@ describe("the API's refusals", () => {
     const duplicate = problemToError(409, { code: "duplicate_reading", detail: "Эти показания уже переданы и будут учтены за ноябрь 2026 года" }, null);
     expect(readingErrors(duplicate, meter.zones)).toEqual({ zones: {}, form: "Эти показания уже переданы и будут учтены за ноябрь 2026 года" });
     expect(readingErrors(new ApiError(0, "network_error", "Сервис временно недоступен, попробуйте позже"), meter.zones).form).toBe("Сервис временно недоступен, попробуйте позже");
+  });
+});
+
+describe("the public form's refusals", () => {
+  it("are one message whatever the zone or the direction, never a zone's", () => {
+    const notAccepted = problemToError(422, { code: "reading_not_accepted", detail: NOT_ACCEPTED, errors: [{ field: "values", message: NOT_ACCEPTED }] }, null);
+    // As an older API replica might still answer during an update: the page must not pass it on.
+    const decreased = problemToError(
+      422,
+      { code: "reading_decreased", detail: "Показание T2 меньше предыдущего", errors: [{ field: "values.T2", message: "Показание T2 меньше предыдущего" }] },
+      null,
+    );
+    const implausible = problemToError(
+      422,
+      { code: "reading_implausible", detail: "Расход по T1 больше возможного за месяц (10 000 кВт·ч). Проверьте показание", errors: [{ field: "values.T1", message: "Расход по T1 больше возможного за месяц (10 000 кВт·ч). Проверьте показание" }] },
+      null,
+    );
+    for (const error of [notAccepted, decreased, implausible]) {
+      expect(publicReadingErrors(error, meter.zones)).toEqual({ zones: {}, form: NOT_ACCEPTED });
+    }
+    expect(NOT_ACCEPTED).not.toMatch(/T\d|меньше|больше/);
+  });
+
+  it("keep a zone the meter cannot show next to that zone", () => {
+    const error = problemToError(422, { code: "reading_out_of_range", detail: "Показание T2 не может быть отрицательным", errors: [{ field: "values.T2", message: "Показание T2 не может быть отрицательным" }] }, null);
+    expect(publicReadingErrors(error, meter.zones)).toEqual({ zones: { T2: "Показание T2 не может быть отрицательным" }, form: null });
   });
 });

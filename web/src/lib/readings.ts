@@ -36,6 +36,24 @@ export function readingValues(meter: Meter, typed: Record<string, string>): { va
 }
 
 /**
+ * The public form's one answer to a value below the last one or beyond a month's consumption, in
+ * any zone (the readings service's `reading_not_accepted`): which zone and which way would give
+ * a household's last reading away to anyone who knows the account number and the serial.
+ */
+export const NOT_ACCEPTED =
+  "Показания не приняты. Сверьте их со счетчиком; если они верны, передайте их в личном кабинете или обратитесь в ГУП РК «Крымэнерго»";
+
+// `reading_decreased` and `reading_implausible` too: the page says nothing about a zone's
+// comparison even if an older API replica still named one during an update.
+const COMPARED = new Set(["reading_not_accepted", "reading_decreased", "reading_implausible"]);
+
+/** A refusal of the public form: a comparison with the last reading is the form's one message, never a zone's. */
+export function publicReadingErrors(error: unknown, zones: string[]): { zones: Record<string, string>; form: string | null } {
+  if (error instanceof ApiError && COMPARED.has(error.code)) return { zones: {}, form: NOT_ACCEPTED };
+  return readingErrors(error, zones);
+}
+
+/**
  * A refused reading as messages next to its zones (`values.T1` -> T1) and one for the form
  * (`zones_mismatch` on `values`, `duplicate_reading`, anything else).
  */

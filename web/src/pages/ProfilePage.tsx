@@ -7,6 +7,7 @@ import type { MessageOut } from "../api/types";
 import { LiveMessage, Page, SubmitButton, TextField } from "../components/ui";
 import { formatDate } from "../lib/format";
 import { useSubmit } from "../lib/hooks";
+import { isStaff, ROLE_NAMES } from "../session/roles";
 import { useSession } from "../session/session";
 
 export function ProfilePage() {
@@ -34,21 +35,23 @@ export function ProfilePage() {
                 <dd>{formatDate(profile.created_at)}</dd>
               </div>
             ) : null}
-            {profile?.role === "operator" ? (
+            {isStaff(profile) ? (
               <div>
                 <dt>Роль</dt>
-                <dd>Оператор</dd>
+                <dd>{ROLE_NAMES[profile?.role ?? ""] ?? profile?.role}</dd>
               </div>
             ) : null}
           </dl>
-          <div className="merge">
-            <p className="muted">
-              Если у Вас несколько учетных записей с разными лицевыми счетами, объедините их, чтобы видеть все счета в одной.
-            </p>
-            <button type="button" className="button button-secondary" aria-expanded={merging} aria-controls="merge-form" onClick={() => setMerging((v) => !v)}>
-              Объединить профили
-            </button>
-          </div>
+          {isStaff(profile) ? null : (
+            <div className="merge">
+              <p className="muted">
+                Если у Вас несколько учетных записей с разными лицевыми счетами, объедините их, чтобы видеть все счета в одной.
+              </p>
+              <button type="button" className="button button-secondary" aria-expanded={merging} aria-controls="merge-form" onClick={() => setMerging((v) => !v)}>
+                Объединить профили
+              </button>
+            </div>
+          )}
         </section>
         <PasswordForm />
         {merging ? <MergeForm onCancel={() => setMerging(false)} /> : null}

@@ -6,7 +6,7 @@ import { Link } from "react-router";
 import { api, ApiError } from "../api/client";
 import type { Submitted } from "../api/types";
 import { Alert, LiveMessage, Page, SelectField, SubmitButton, TextField } from "../components/ui";
-import { parseReading, readingErrors } from "../lib/readings";
+import { parseReading, publicReadingErrors } from "../lib/readings";
 import { useRegions } from "../lib/regions";
 
 const TITLES: Record<number, string[]> = {
@@ -62,7 +62,7 @@ export function PublicReadingsPage() {
       if (caught instanceof ApiError && caught.status === 404) {
         setFormError(NOT_FOUND);
       } else {
-        const mapped = readingErrors(caught, zones);
+        const mapped = publicReadingErrors(caught, zones);
         const rest: Record<string, string> = { ...mapped.zones };
         if (caught instanceof ApiError) {
           for (const key of ["region_code", "account_number", "meter_serial"]) if (caught.fields[key]) rest[key] = caught.fields[key];

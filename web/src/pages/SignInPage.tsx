@@ -6,13 +6,14 @@ import { Link, Navigate, useLocation, useNavigate } from "react-router";
 import { api, ApiError, messageOf } from "../api/client";
 import type { MessageOut } from "../api/types";
 import { Alert, Loading, Page, SubmitButton, TextField } from "../components/ui";
+import { homeOf } from "../session/roles";
 import { useSession } from "../session/session";
 
 const PRIVATE = ["/accounts", "/payments", "/readings", "/profile", "/operator"];
 
-function safeReturn(from: unknown): string {
-  if (typeof from !== "string" || !from.startsWith("/") || from.startsWith("//")) return "/accounts";
-  return PRIVATE.some((p) => from === p || from.startsWith(`${p}/`) || from.startsWith(`${p}?`)) ? from : "/accounts";
+function safeReturn(from: unknown, home: string): string {
+  if (typeof from !== "string" || !from.startsWith("/") || from.startsWith("//")) return home;
+  return PRIVATE.some((p) => from === p || from.startsWith(`${p}/`) || from.startsWith(`${p}?`)) ? from : home;
 }
 
 export function SignInPage() {
@@ -29,7 +30,7 @@ export function SignInPage() {
   const [resent, setResent] = useState<string | null>(null);
 
   if (session.status === "loading") return <Loading />;
-  if (session.status === "signed-in" && !busy) return <Navigate to={safeReturn(state.from)} replace />;
+  if (session.status === "signed-in" && !busy) return <Navigate to={safeReturn(state.from, homeOf(session.profile))} replace />;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -46,8 +47,8 @@ export function SignInPage() {
     setError(null);
     setUnconfirmed(false);
     try {
-      await session.signIn(email.trim(), password);
-      navigate(safeReturn(state.from), { replace: true });
+      const me = await session.signIn(email.trim(), password);
+      navigate(safeReturn(state.from, homeOf(me)), { replace: true });
     } catch (caught) {
       setError(messageOf(caught));
       if (caught instanceof ApiError) {

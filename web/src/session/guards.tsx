@@ -1,8 +1,10 @@
-/** Private routes send a signed-out visitor to sign-in (and back after it); operator routes need the role. */
+/** Private routes send a signed-out visitor to sign-in (and back after it); staff routes need a staff
+ * role, and subscriber routes are not for staff (the API refuses them `staff_not_allowed`). */
 
 import { Navigate, Outlet, useLocation } from "react-router";
 
 import { Loading, Page } from "../components/ui";
+import { homeOf, isStaff } from "./roles";
 import { useSession } from "./session";
 
 export function RequireAuth() {
@@ -17,12 +19,18 @@ export function RequireAuth() {
 
 export function RequireOperator() {
   const session = useSession();
-  if (session.profile?.role !== "operator") {
+  if (!isStaff(session.profile)) {
     return (
       <Page title="Недостаточно прав">
         <p>Этот раздел доступен только операторам ГУП РК «Крымэнерго».</p>
       </Page>
     );
   }
+  return <Outlet />;
+}
+
+export function RequireSubscriber() {
+  const session = useSession();
+  if (isStaff(session.profile)) return <Navigate to={homeOf(session.profile)} replace />;
   return <Outlet />;
 }

@@ -1,6 +1,6 @@
 """Settings of the readings service (env prefix `LKA_READINGS_`).
 
-The closing day, the monthly ceiling and the public form's limit are CONTRACT §2's defaults.
+The closing day, the monthly ceiling and the public form's limits are CONTRACT §2's defaults.
 """
 
 from __future__ import annotations
@@ -24,3 +24,6 @@ class ReadingsSettings(ServiceSettings):
     # kWh per zone a household cannot use in a month: more is a mistyped reading.
     monthly_ceiling_kwh: Decimal = Field(Decimal(10000), gt=0)
     anonymous_readings_per_client_per_hour: int = Field(20, ge=1)
+    # Per account and day in Crimea, from any address: an address is cheap to change, and each
+    # answer of the public form tells a stranger something about the household's last reading.
+    anonymous_readings_per_account_per_day: int = Field(10, ge=1)

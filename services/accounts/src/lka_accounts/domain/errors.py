@@ -20,7 +20,7 @@ class AlreadyLinked(AccountsError):
 
 
 class TooManyAttempts(AccountsError):
-    """The failed-attempt limit of the user or of the account is reached."""
+    """The user's failed-attempt limit is reached (the account's turns attempts into requests)."""
 
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(retry_after_s)
@@ -37,3 +37,7 @@ class DuplicateRequest(AccountsError):
 
 class AccountUnknown(AccountsError):
     """An operator approves a request for an account billing has not sent (yet)."""
+
+
+class SameActor(AccountsError):
+    """Someone would decide a request they filed themselves (separation of duties)."""

@@ -2,12 +2,14 @@
 
 Either the last payment's amount, exact to the kopeck, or the first three letters of the
 owner's surname, compared case-insensitively and with ё = е (people type е for ё, and billing
-spells it either way).
+spells it either way), both sides in Unicode NFC: «Ё» may come as one code point or as «Е» and
+a combining diaeresis, from a keyboard or from billing, and is the same letter.
 """
 
 from __future__ import annotations
 
 import hmac
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,8 +34,11 @@ Proof = LastPaymentProof | SurnameProof
 
 
 def fold_letters(text: str) -> str:
-    """The form in which letters are compared: trimmed, case-folded, ё as е."""
-    return text.strip().casefold().replace("ё", "е")
+    """The form in which letters are compared: NFC, trimmed, case-folded, ё as е.
+
+    NFC comes first: in «Е» + U+0308 the «Е» would fold alone and the diaeresis stay a
+    fourth code point, so billing's decomposed «Ёлкина» would never match «елк» or «Ёлк»."""
+    return unicodedata.normalize("NFC", text).strip().casefold().replace("ё", "е")
 
 
 def is_surname_prefix(text: str) -> bool:

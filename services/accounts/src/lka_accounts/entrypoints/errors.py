@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from lka_accounts.domain import errors, messages
+from lka_common.auth import same_actor
 from lka_common.problems import Problem, validation_problem
 
 
@@ -26,6 +27,8 @@ def problem_for(exc: errors.AccountsError) -> Problem:
         return Problem(409, "duplicate_request", messages.DUPLICATE_REQUEST)
     if isinstance(exc, errors.AccountUnknown):
         return Problem(409, "account_unknown", messages.ACCOUNT_UNKNOWN)
+    if isinstance(exc, errors.SameActor):
+        return same_actor()
     return Problem(404)
 
 

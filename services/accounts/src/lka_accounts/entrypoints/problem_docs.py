@@ -8,11 +8,12 @@ from lka_common.problem_docs import problem_responses
 
 _DESCRIPTIONS = {
     401: "unauthorized: no valid access token",
-    403: "forbidden: operators only",
+    403: "forbidden (operator calls by non-staff), staff_not_allowed (a subscriber's own action by staff)"
+    " or same_actor (deciding a request one filed oneself)",
     404: "not_found: unknown, or not the caller's",
     409: "already_linked, request_resolved, duplicate_request or account_unknown",
     422: "validation_error or unknown_region",
-    429: "too_many_attempts: failed link attempts of the user or of the account; see Retry-After",
+    429: "too_many_attempts: the user's failed link attempts; see Retry-After (past the account's, a request)",
 }
 
 

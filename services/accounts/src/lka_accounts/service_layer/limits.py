@@ -1,7 +1,11 @@
 """The failed-link-attempt limits of CONTRACT §2: per user and per account, each a setting.
 
-Checked before the proof is looked at, so past the limit even a right answer is refused: a
-guesser learns nothing from the 11th try. Only failures are counted.
+Both are checked before the proof is looked at. Past the user's limit the attempt is refused
+(429): a guesser learns nothing from their 11th try. Past the account's limit it is not
+refused, since a refusal there would let anyone freeze an account's linking for its owner by
+failing ten times an hour; instead its proof is not looked at and it becomes a request for an
+operator (202), so guessing teaches nothing and the owner still reaches a person. Every
+attempt that links nothing counts, on both counters.
 """
 
 from __future__ import annotations
@@ -19,6 +23,18 @@ from lka_accounts.settings import AccountsSettings
 
 
 @dataclass(frozen=True)
+class Counters:
+    """The two counters one attempt is checked against and recorded on."""
+
+    user: Limit
+    account: Limit
+
+    @property
+    def keys(self) -> list[str]:
+        return [self.user.key, self.account.key]
+
+
+@dataclass(frozen=True)
 class LinkLimits:
     per_user: int
     per_account: int
@@ -32,22 +48,27 @@ class LinkLimits:
             timedelta(seconds=settings.link_failure_window_s),
         )
 
-    def for_attempt(self, user_id: UUID, region_code: str, number: str) -> list[Limit]:
-        return [
+    def for_attempt(self, user_id: UUID, region_code: str, number: str) -> Counters:
+        return Counters(
             Limit(user_key(user_id), self.per_user, self.window),
             Limit(account_key(region_code, number), self.per_account, self.window),
-        ]
+        )
 
 
-async def guard(session: AsyncSession, limits: list[Limit], now: datetime) -> None:
-    """Lock the counters for this transaction and refuse when any of them is full."""
-    for limit in sorted(limits, key=lambda item: item.key):  # one lock order: no deadlocks
-        await attempts.lock(session, limit.key)
-    waits = [wait_seconds(limit, await attempts.limit_th_newest(session, limit, now), now) for limit in limits]
-    longest = max((wait for wait in waits if wait is not None), default=None)
-    if longest is not None:
-        raise TooManyAttempts(longest)
+async def admit(session: AsyncSession, counters: Counters, now: datetime) -> bool:
+    """Lock both counters for this transaction, so parallel attempts are all counted; refuse
+    (429) past the user's limit. False past the account's: the proof must not be looked at."""
+    for key in sorted(counters.keys):  # one lock order: no deadlocks
+        await attempts.lock(session, key)
+    user_wait = wait_seconds(counters.user, await attempts.limit_th_newest(session, counters.user, now), now)
+    if user_wait is not None:
+        raise TooManyAttempts(user_wait)
+    account_full = await attempts.limit_th_newest(session, counters.account, now)
+    return account_full is None
 
 
-async def record_failure(session: AsyncSession, limits: list[Limit], now: datetime) -> None:
-    await attempts.record(session, [limit.key for limit in limits], now)
+async def record_failure(session: AsyncSession, counters: Counters, now: datetime) -> None:
+    """One attempt that linked nothing. Past the account's limit its proof was never compared,
+    so it counts whether or not it was right: were the user's counter to count only wrong
+    proofs, when it filled up would tell a guesser which of their attempts had been right."""
+    await attempts.record(session, counters.keys, now)

@@ -2,7 +2,9 @@
 («Редактирование заявок на присоединение») or removes an account («Удаление лицевого счета»).
 
 A wrong proof and a number billing does not know end the same way, in a request, so the answer
-never tells whether an account exists (no enumeration). Failed attempts count toward the limits.
+never tells whether an account exists (no enumeration). So does any attempt past the account's
+limit of failures, whatever its proof (service_layer/limits.py). Failed attempts count toward
+the limits.
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ async def link_account(
     async with uow:
         account = await _target(uow, user_id, region_code, number)
         counters = limits.for_attempt(user_id, region_code, number)
-        await link_limits.guard(uow.session, counters, now)
-        if account is not None and proves(proof, account):
+        may_prove = await link_limits.admit(uow.session, counters, now)
+        if may_prove and account is not None and proves(proof, account):
             await steps.link(uow, user_id, account, proof.via, now)
             # A request the user had open for this account is settled by the proof itself.
             open_request = await requests.pending_for(uow.session, user_id, region_code, number)
@@ -75,8 +77,8 @@ async def edit_request(
             raise RequestAlreadyResolved
         account = await _target(uow, user_id, region_code, number)
         counters = limits.for_attempt(user_id, region_code, number)
-        await link_limits.guard(uow.session, counters, now)
-        if account is not None and proves(proof, account):
+        may_prove = await link_limits.admit(uow.session, counters, now)
+        if may_prove and account is not None and proves(proof, account):
             await steps.link(uow, user_id, account, proof.via, now)
             await steps.resolve(uow, request, approved=True, decided_by=None, comment=None, now=now)
             summary = await links.summary_of_user(uow.session, user_id, account.id)

@@ -2,6 +2,9 @@
 
 Each decision is recorded with the operator and the time, and announced with
 `accounts.link_request.resolved.v1`, on which notifications writes to the subscriber.
+Nobody decides a request they filed themselves (CONTRACT §4, separation of duties): staff
+cannot file requests today, but requests filed before they became staff stay, and so would
+those of any role that may both ask and decide.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from lka_accounts.adapters import links, registry, requests
-from lka_accounts.domain.errors import AccountUnknown, NotFound, RequestAlreadyResolved
+from lka_accounts.domain.errors import AccountUnknown, NotFound, RequestAlreadyResolved, SameActor
 from lka_accounts.domain.model import LinkRequest
 from lka_accounts.service_layer import steps
 from lka_common.uow import UnitOfWork
@@ -19,7 +22,7 @@ from lka_common.uow import UnitOfWork
 async def approve(uow: UnitOfWork, request_id: UUID, operator_id: UUID) -> LinkRequest:
     now = datetime.now(UTC)
     async with uow:
-        request = await _pending(uow, request_id)
+        request = await _pending(uow, request_id, operator_id)
         account = await registry.find(uow.session, request.region_code, request.number)
         if account is None:
             # Nothing to link yet: the request stays pending until billing sends the account.
@@ -35,17 +38,20 @@ async def approve(uow: UnitOfWork, request_id: UUID, operator_id: UUID) -> LinkR
 async def reject(uow: UnitOfWork, request_id: UUID, operator_id: UUID, comment: str) -> LinkRequest:
     now = datetime.now(UTC)
     async with uow:
-        request = await _pending(uow, request_id)
+        request = await _pending(uow, request_id, operator_id)
         decided = await steps.resolve(uow, request, approved=False, decided_by=operator_id, comment=comment, now=now)
         await uow.commit()
         return decided
 
 
-async def _pending(uow: UnitOfWork, request_id: UUID) -> LinkRequest:
-    """The request, locked: two operators deciding at once get one decision and one 409."""
+async def _pending(uow: UnitOfWork, request_id: UUID, operator_id: UUID) -> LinkRequest:
+    """The request, locked: two operators deciding at once get one decision and one 409; the
+    one who filed it gets no decision at all."""
     request = await requests.get(uow.session, request_id, for_update=True)
     if request is None:
         raise NotFound
+    if request.user_id == operator_id:
+        raise SameActor
     if request.status != "pending":
         raise RequestAlreadyResolved
     return request

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,6 +67,19 @@ async def save(session: AsyncSession, data: BillingMeterUpdated, event_time: dat
             },
         )
     )
+
+
+async def matches(session: AsyncSession, region_code: str, number: str, serial: str) -> bool:
+    """Whether the account has this meter (the public form's three fields agree)."""
+    found = await session.execute(
+        select(meters.c.id).where(
+            meters.c.region_code == region_code,
+            meters.c.account_number == number,
+            meters.c.serial_number == serial,
+            meters.c.removed.is_(False),
+        )
+    )
+    return found.first() is not None
 
 
 # The columns `meter_from` reads, for the SQL written to asyncpg (adapters/reads.py, submissions.py).

@@ -67,3 +67,12 @@ anonymous_attempts = Table(
     Column("client_address", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+anonymous_account_attempts = Table(
+    "anonymous_account_attempts",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("region_code", Text, nullable=False),
+    Column("account_number", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -40,3 +40,7 @@ class TooManyAnonymousReadings(ReadingsError):
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(retry_after_s)
         self.retry_after_s = retry_after_s
+
+
+class TooManyAnonymousReadingsForAccount(TooManyAnonymousReadings):
+    """The public form's daily limit of one account is reached, from whatever addresses."""

@@ -22,6 +22,15 @@ MONTHS = (
 INVALID_READING = "Проверьте показания"
 DUPLICATE = "Эти показания уже переданы и будут учтены за {month}"
 TOO_MANY_ANONYMOUS = "Слишком много передач показаний с этого адреса. Повторите попытку позже"
+TOO_MANY_FOR_ACCOUNT = (
+    "Показания по этому лицевому счету сегодня передавали слишком много раз. Передайте их завтра или в личном кабинете"
+)
+# The public form's one answer to a value below the last one or a consumption no household
+# reaches, in any zone: it names neither the zone nor the direction (domain/rules.py).
+NOT_ACCEPTED = (
+    "Показания не приняты. Сверьте их со счетчиком; если они верны, "
+    "передайте их в личном кабинете или обратитесь в ГУП РК «Крымэнерго»"
+)
 
 
 def kwh(value: Decimal) -> str:
@@ -64,12 +73,11 @@ def too_many_digits(zone: str, digits: int) -> str:
     return f"Показание {zone} длиннее, чем может показать счетчик ({digits} цифр до запятой)"
 
 
-def decreased(zone: str, last: Decimal | None) -> str:
-    if last is None:
-        return f"Показание {zone} меньше предыдущего"
+# The signed-in owner's form only: they may see their own last reading and consumption.
+def decreased(zone: str, last: Decimal) -> str:
     return f"Показание {zone} меньше предыдущего ({kwh(last)})"
 
 
-def implausible(zone: str, consumption: Decimal | None, ceiling: Decimal) -> str:
-    used = f" ({kwh(consumption)} кВт·ч)" if consumption is not None else ""
-    return f"Расход по {zone}{used} больше возможного за месяц ({kwh(ceiling)} кВт·ч). Проверьте показание"
+def implausible(zone: str, consumption: Decimal, ceiling: Decimal) -> str:
+    used, most = kwh(consumption), kwh(ceiling)
+    return f"Расход по {zone} ({used} кВт·ч) больше возможного за месяц ({most} кВт·ч). Проверьте показание"

@@ -4,7 +4,7 @@ of the server, so a reading sent at 01:00 local on the 26th is already next mont
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 CALENDAR = ZoneInfo("Europe/Simferopol")
@@ -27,3 +27,10 @@ def previous(period: str) -> str:
 
 def local_date(moment: datetime) -> date:
     return moment.astimezone(CALENDAR).date()
+
+
+def local_day(moment: datetime) -> tuple[datetime, datetime]:
+    """The start of this moment's day in Crimea and the start of the next one (aware)."""
+    today = local_date(moment)
+    start = datetime.combine(today, time(), CALENDAR)
+    return start, datetime.combine(today + timedelta(days=1), time(), CALENDAR)

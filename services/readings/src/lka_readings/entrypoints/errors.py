@@ -18,9 +18,12 @@ def problem_for(exc: errors.ReadingsError) -> Problem:
         # The reading that stands, so a client that lost the first answer can find it.
         return Problem(409, "duplicate_reading", detail, reading_id=str(exc.reading_id) if exc.reading_id else None)
     if isinstance(exc, errors.TooManyAnonymousReadings):
-        return Problem(
-            429, "too_many_requests", messages.TOO_MANY_ANONYMOUS, headers={"Retry-After": str(exc.retry_after_s)}
+        detail = (
+            messages.TOO_MANY_FOR_ACCOUNT
+            if isinstance(exc, errors.TooManyAnonymousReadingsForAccount)
+            else messages.TOO_MANY_ANONYMOUS
         )
+        return Problem(429, "too_many_requests", detail, headers={"Retry-After": str(exc.retry_after_s)})
     return Problem(404)
 
 

@@ -1,8 +1,8 @@
-"""The public form's limit (CONTRACT §2): submissions per client address per hour.
+"""The public form's limits (CONTRACT §2): submissions per client address per hour, and per
+account per day in Crimea.
 
-Every attempt counts, a wrong serial included, so the form is no oracle for guessing which
-account has which meter; it is recorded in a transaction of its own, before the submission,
-so that one's refusal cannot roll the count back.
+Each is recorded in a transaction of its own, before the submission, so that the submission's
+refusal cannot roll the count back: a value refused for breaking a rule counts like a stored one.
 """
 
 from __future__ import annotations
@@ -11,14 +11,18 @@ import math
 from datetime import UTC, datetime, timedelta
 
 from lka_common.uow import UnitOfWork
-from lka_readings.adapters import attempts
-from lka_readings.domain.errors import TooManyAnonymousReadings
+from lka_readings.adapters import attempts, meters
+from lka_readings.domain.errors import TooManyAnonymousReadings, TooManyAnonymousReadingsForAccount
+from lka_readings.domain.periods import local_day
 
 WINDOW = timedelta(hours=1)
 
 
 async def count_anonymous_attempt(uow: UnitOfWork, client_address: str, per_hour: int) -> None:
-    """Record one attempt from this address, or refuse it when the hour's allowance is spent."""
+    """Record one attempt from this address, or refuse it when the hour's allowance is spent.
+
+    Every attempt counts, a wrong serial included, so the form is no oracle for guessing which
+    account has which meter."""
     now = datetime.now(UTC)
     async with uow:
         await attempts.lock(uow.session, client_address)
@@ -29,4 +33,26 @@ async def count_anonymous_attempt(uow: UnitOfWork, client_address: str, per_hour
             wait = (oldest_counted + WINDOW - now).total_seconds()
             raise TooManyAnonymousReadings(max(math.ceil(wait), 1))
         await attempts.record(uow.session, client_address, now, WINDOW)
+        await uow.commit()
+
+
+async def count_account_attempt(uow: UnitOfWork, region_code: str, number: str, serial: str, per_day: int) -> None:
+    """Record one attempt on this account, or refuse it when today's allowance is spent.
+
+    Only an attempt whose account, number and serial all match counts. Counting mismatches
+    too would let anyone who knows nothing but an account's number spend its day's allowance
+    and shut its owner out of the form; not counting them leaves guessing serials to the
+    per-address limit, and a stranger who already knows the serial learns nothing more from
+    a 404 than from a 201. A mismatch goes on to the submission, which answers it 404."""
+    now = datetime.now(UTC)
+    async with uow:
+        await attempts.lock_account(uow.session, region_code, number)
+        if not await meters.matches(uow.session, region_code, number, serial):
+            return
+        today, tomorrow = local_day(now)
+        if await attempts.has_account_attempts(uow.session, region_code, number, per_day, today):
+            # As per address, refused attempts are not recorded; the allowance comes back at
+            # midnight in Crimea.
+            raise TooManyAnonymousReadingsForAccount(max(math.ceil((tomorrow - now).total_seconds()), 1))
+        await attempts.record_account(uow.session, region_code, number, now)
         await uow.commit()

@@ -18,7 +18,7 @@ from lka_accounts.entrypoints.schemas import (
     RequestCreatedOut,
 )
 from lka_accounts.service_layer import linking, queries
-from lka_common.auth import CurrentUser
+from lka_common.auth import CurrentUser, Subscriber
 from lka_common.web import UowDep
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -38,13 +38,14 @@ async def list_accounts(user: CurrentUser, uow: UowDep, page: PageDep) -> list[A
         201: {"model": LinkedOut, "description": "The proof matched: the account is linked."},
         202: {
             "model": RequestCreatedOut,
-            "description": "A wrong proof or a number billing does not know: a request for an operator.",
+            "description": "A wrong proof, a number billing does not know, or any proof past the account's"
+            " limit of failed attempts: a request for an operator.",
         },
-        **problems(401, 409, 422, 429),
+        **problems(401, 403, 409, 422, 429),
     },
 )
 async def link_account(
-    body: LinkIn, user: CurrentUser, uow: UowDep, limits: LimitsDep, response: Response
+    body: LinkIn, user: Subscriber, uow: UowDep, limits: LimitsDep, response: Response
 ) -> LinkedOut | RequestCreatedOut:
     outcome = await linking.link_account(uow, limits, user.user_id, body.region_code, body.number, body.proof())
     if isinstance(outcome, linking.Linked):
@@ -53,7 +54,7 @@ async def link_account(
     return RequestCreatedOut(request=LinkRequestOut.of(outcome.request))
 
 
-@router.delete("/{account_id}", response_model=MessageOut, responses=problems(401, 404, 422))
-async def unlink_account(account_id: UUID, user: CurrentUser, uow: UowDep) -> MessageOut:
+@router.delete("/{account_id}", response_model=MessageOut, responses=problems(401, 403, 404, 422))
+async def unlink_account(account_id: UUID, user: Subscriber, uow: UowDep) -> MessageOut:
     await linking.unlink_account(uow, user.user_id, account_id)
     return MessageOut(message=messages.ACCOUNT_UNLINKED)

@@ -10,7 +10,7 @@ from lka_accounts.entrypoints.dependencies import LimitsDep, PageDep
 from lka_accounts.entrypoints.problem_docs import problems
 from lka_accounts.entrypoints.schemas import LinkIn, LinkRequestOut, RequestLinkedOut, RequestPendingOut
 from lka_accounts.service_layer import linking, queries
-from lka_common.auth import CurrentUser
+from lka_common.auth import CurrentUser, Subscriber
 from lka_common.web import UowDep
 
 router = APIRouter(prefix="/link-requests", tags=["link requests"])
@@ -25,10 +25,10 @@ async def list_requests(user: CurrentUser, uow: UowDep, page: PageDep) -> list[L
 @router.put(
     "/{request_id}",
     response_model=RequestLinkedOut | RequestPendingOut,
-    responses=problems(401, 404, 409, 422, 429),
+    responses=problems(401, 403, 404, 409, 422, 429),
 )
 async def edit_request(
-    request_id: UUID, body: LinkIn, user: CurrentUser, uow: UowDep, limits: LimitsDep
+    request_id: UUID, body: LinkIn, user: Subscriber, uow: UowDep, limits: LimitsDep
 ) -> RequestLinkedOut | RequestPendingOut:
     outcome = await linking.edit_request(
         uow, limits, user.user_id, request_id, body.region_code, body.number, body.proof()

@@ -9,7 +9,7 @@ from uuid import UUID
 import structlog
 from fastapi import APIRouter, Header
 
-from lka_common.auth import CurrentUser
+from lka_common.auth import CurrentUser, Subscriber
 from lka_common.problems import Problem
 from lka_common.web import UowDep
 from lka_payments.adapters import repository
@@ -43,12 +43,12 @@ _KEY_DOC = {
     "",
     status_code=201,
     response_model=StartedOut,
-    responses=problems(400, 401, 404, 422, 502, 503),
+    responses=problems(400, 401, 403, 404, 422, 502, 503),
     openapi_extra={"parameters": [_KEY_DOC]},
 )
 async def create_payment(
     body: PaymentIn,
-    user: CurrentUser,
+    user: Subscriber,
     uow: UowDep,
     acquirer: AcquirerDep,
     settings: SettingsDep,

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from lka_common.auth import CurrentUser
+from lka_common.auth import CurrentUser, Subscriber
 from lka_common.web import DriverUowDep
 from lka_readings.entrypoints.dependencies import PageDep, RulesDep
 from lka_readings.entrypoints.problem_docs import problems
@@ -22,9 +22,9 @@ async def list_meters(account_id: UUID, user: CurrentUser, uow: DriverUowDep) ->
     return [MeterOut.of(meter) for meter in await queries.meters_of(uow, user.user_id, account_id)]
 
 
-@router.post("/readings", status_code=201, response_model=SubmittedOut, responses=problems(401, 404, 409, 422))
+@router.post("/readings", status_code=201, response_model=SubmittedOut, responses=problems(401, 403, 404, 409, 422))
 async def submit_reading(
-    account_id: UUID, body: ReadingIn, user: CurrentUser, uow: DriverUowDep, rules: RulesDep
+    account_id: UUID, body: ReadingIn, user: Subscriber, uow: DriverUowDep, rules: RulesDep
 ) -> SubmittedOut:
     done = await submission.submit_reading(uow, rules, user.user_id, account_id, body.meter_id, dict(body.values))
     return SubmittedOut(id=done.id, billing_period=done.billing_period, message=done.message)

@@ -1,5 +1,5 @@
 """`/public/readings`: the sign-in page's form, a reading without a login (the manual's
-«Внесение показаний … без регистрации»), limited per client address."""
+«Внесение показаний … без регистрации»), limited per client address and per account."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ async def submit_public_reading(
     address = client_address(request)
     if address is not None:
         await limits.count_anonymous_attempt(uow, address, settings.anonymous_readings_per_client_per_hour)
+    await limits.count_account_attempt(
+        uow, body.region_code, body.account_number, body.meter_serial, settings.anonymous_readings_per_account_per_day
+    )
     done = await submission.submit_anonymous(
         submission_uow, rules, body.region_code, body.account_number, body.meter_serial, dict(body.values)
     )
