@@ -61,9 +61,9 @@ lint: $(STAMP)
 	@$(BIN)/mypy
 
 operator: $(STAMP)
-	@test -n "$(EMAIL)" -a -n "$(PASSWORD)" || { echo 'Использование: make operator EMAIL=… PASSWORD=…'; exit 2; }
+	@test -n "$(EMAIL)" -a -n "$(PASSWORD)" || { echo 'Использование: make operator EMAIL=… PASSWORD=… [ROLE=operator|supervisor]'; exit 2; }
 	@$(BIN)/lka-dev bootstrap
-	@$(BIN)/python -m lka_identity.entrypoints.operator --email "$(EMAIL)" --password "$(PASSWORD)"
+	@$(BIN)/python -m lka_identity.entrypoints.operator --email "$(EMAIL)" --password "$(PASSWORD)" --role "$(or $(ROLE),operator)"
 
 clean-venv:
 	rm -rf $(VENV)

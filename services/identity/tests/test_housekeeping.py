@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -30,7 +30,7 @@ async def test_expired_tokens_and_old_revocations_are_swept_live_ones_kept(
     engine = make_engine(settings, pool_size=1)
     try:
         async with make_sessionmaker(engine)() as session:
-            await housekeeping.prune(session, datetime.now(UTC))
+            await housekeeping.prune(session, datetime.now(UTC), timedelta(days=7))
             await session.commit()
     finally:
         await engine.dispose()

@@ -31,6 +31,10 @@ class IdentitySettings(ServiceSettings):
 
     email_confirmation_ttl_s: int = Field(24 * HOUR_S, ge=HOUR_S)
     password_reset_ttl_s: int = Field(HOUR_S, ge=300)
+    # An unconfirmed registration frees its address after this long: a stranger who registered
+    # someone else's address cannot hold it, and the would-be subscriber's data is not kept
+    # past its purpose (152-FZ). Longer than any confirmation link lives, by default.
+    unconfirmed_registration_ttl_days: int = Field(7, ge=1)
     # The version of the personal-data consent text the registration form shows (152-FZ).
     consent_text_version: str = "pd-consent-2026-11"
 

@@ -57,13 +57,11 @@ async def load_demo_data(env: dict[str, str]) -> None:
     code, output = await _run_quietly(
         env,
         "-m",
-        "lka_identity.entrypoints.operator",
+        "lka_identity.entrypoints.demo_subscriber",
         "--email",
         DEMO_EMAIL,
         "--password",
         DEMO_PASSWORD,
-        "--role",
-        "subscriber",
     )
     if code != 0:
         say(f"демо-абонент не создан (код {code}): {output}")

@@ -1,17 +1,22 @@
-"""User rows: found by address or id, created, confirmed, re-hashed, promoted, merged."""
+"""User rows: found by address or id, created, confirmed, re-hashed, merged, removed.
+
+There is no way here to change a role: it is set when the row is made, so no subscriber's
+profile can turn into staff (and migration 0004 refuses that in the database as well).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lka_identity.adapters.tables import consents, users
-from lka_identity.domain.users import User, email_key
+from lka_identity.adapters.tables import consents, one_time_tokens, refresh_tokens, sessions, users
+from lka_identity.domain.users import SUBSCRIBER_ROLE, User, email_key
 
 
 def _user(row: Any) -> User:
@@ -90,13 +95,45 @@ async def rehash(session: AsyncSession, user_id: UUID, old_hash: str, new_hash: 
     )
 
 
-async def promote(session: AsyncSession, user_id: UUID, role: str, now: datetime) -> None:
-    await session.execute(
-        update(users)
-        .where(users.c.id == user_id)
-        .values(role=role, email_confirmed_at=func.coalesce(users.c.email_confirmed_at, now))
-    )
-
-
 async def mark_merged(session: AsyncSession, source_id: UUID, target_id: UUID, now: datetime) -> None:
     await session.execute(update(users).where(users.c.id == source_id).values(merged_into=target_id, merged_at=now))
+
+
+async def lapsed_registrations(session: AsyncSession, registered_before: datetime, limit: int) -> list[UUID]:
+    """Up to `limit` lapsed registrations (`User.lapsed`, said again in SQL), locked; rows a
+    registration is replacing right now are skipped, not waited for.
+
+    One a merge points at is left alone (its removal would break the reference); none should
+    exist, since a merge's target is signed in and so confirmed.
+    """
+    merged_here = users.alias("merged_here")
+    query = (
+        select(users.c.id)
+        .where(
+            users.c.role == SUBSCRIBER_ROLE,
+            users.c.email_confirmed_at.is_(None),
+            users.c.created_at <= registered_before,
+            ~exists().where(merged_here.c.merged_into == users.c.id),
+        )
+        .limit(limit)
+        .with_for_update(of=users, skip_locked=True)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def remove(session: AsyncSession, user_ids: Sequence[UUID]) -> None:
+    """Delete the users and every row that names them (their consent, one-time tokens, sessions
+    and refresh tokens), in the caller's transaction: all of it goes, or none.
+
+    The outbox keeps the messages already written about them (they are the record of what was
+    sent), and the attempt counters are kept by address, so removing a row resets no limit.
+    """
+    if not user_ids:
+        return
+    ids = list(user_ids)
+    families = select(sessions.c.id).where(sessions.c.user_id.in_(ids))
+    await session.execute(delete(refresh_tokens).where(refresh_tokens.c.family_id.in_(families)))
+    await session.execute(delete(sessions).where(sessions.c.user_id.in_(ids)))
+    await session.execute(delete(one_time_tokens).where(one_time_tokens.c.user_id.in_(ids)))
+    await session.execute(delete(consents).where(consents.c.user_id.in_(ids)))
+    await session.execute(delete(users).where(users.c.id.in_(ids)))

@@ -53,6 +53,10 @@ class SessionExpired(IdentityError):
     """A refresh token that is unknown, expired, revoked, or reused (its family is revoked)."""
 
 
+class StaffNotAllowed(IdentityError):
+    """A subscriber's own action asked for by the supplier's staff (CONTRACT §4)."""
+
+
 class MergeRefused(IdentityError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(code)
@@ -66,3 +70,7 @@ def merge_self() -> MergeRefused:
 
 def already_merged() -> MergeRefused:
     return MergeRefused("already_merged", messages.ALREADY_MERGED)
+
+
+def merge_source_unconfirmed() -> MergeRefused:
+    return MergeRefused("merge_source_unconfirmed", messages.MERGE_SOURCE_UNCONFIRMED)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
+# The values of lka_common.auth's roles (the domain does not import it: it pulls in FastAPI;
+# a test keeps the two equal). Subscribers register themselves, staff are made by `make
+# operator`: no address is both, and no profile moves from one to the other (migration 0004).
 SUBSCRIBER_ROLE = "subscriber"
 OPERATOR_ROLE = "operator"
+SUPERVISOR_ROLE = "supervisor"
+STAFF_ROLES = frozenset({OPERATOR_ROLE, SUPERVISOR_ROLE})
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,17 @@ class User:
     def can_sign_in(self) -> bool:
         """A profile merged into another is gone for sign-in, though its row stays."""
         return self.merged_into is None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def lapsed(self, now: datetime, ttl: timedelta) -> bool:
+        """A subscriber's registration whose address nobody confirmed within `ttl`: nobody proved
+        the mailbox theirs, so the address is free again. Until housekeeping removes the row,
+        every use case treats it as an unknown address; registering the address anew replaces it.
+        """
+        return self.role == SUBSCRIBER_ROLE and not self.email_confirmed and self.created_at <= now - ttl
 
 
 def email_key(email: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from lka_common.auth import unauthorized
+from lka_common.auth import staff_not_allowed, unauthorized
 from lka_common.problems import Problem, validation_problem
 from lka_identity.domain import errors, messages
 
@@ -33,6 +33,8 @@ def problem_for(exc: errors.IdentityError) -> Problem:
         return Problem(400, "invalid_token", messages.INVALID_TOKEN)
     if isinstance(exc, errors.SessionExpired):
         return Problem(401, "session_expired", messages.SESSION_EXPIRED, headers=_BEARER)
+    if isinstance(exc, errors.StaffNotAllowed):
+        return staff_not_allowed()
     if isinstance(exc, errors.MergeRefused):
         return Problem(409, exc.code, exc.message)
     return unauthorized()

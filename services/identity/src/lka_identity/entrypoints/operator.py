@@ -1,8 +1,9 @@
-"""Create or promote an operator of the supplier (`make operator EMAIL=… PASSWORD=…`):
-`python -m lka_identity.entrypoints.operator --email E --password P`.
+"""Create a profile for the supplier's staff (`make operator EMAIL=… PASSWORD=… [ROLE=…]`):
+`python -m lka_identity.entrypoints.operator --email E --password P [--role operator|supervisor]`.
 
-A new address becomes a confirmed user with the `operator` role; a registered one is promoted
-(and confirmed) with its password left as it was.
+Only a new address becomes staff, confirmed, with the given password. An address any profile
+already has is refused with exit status 1 and nothing changed (service_layer/operators.py says
+why). The demo subscriber has a command of its own (entrypoints/demo_subscriber.py).
 """
 
 from __future__ import annotations
@@ -13,56 +14,47 @@ import sys
 
 from pydantic import TypeAdapter, ValidationError
 
-from lka_common.db import make_engine, make_sessionmaker
 from lka_common.schemas import EmailAddress
-from lka_common.uow import UnitOfWork
-from lka_identity.bootstrap import new_password_hasher
 from lka_identity.domain.errors import FormRefused
-from lka_identity.domain.users import OPERATOR_ROLE, SUBSCRIBER_ROLE
-from lka_identity.service_layer.context import IdentityContext
-from lka_identity.service_layer.keys import KeyRing
-from lka_identity.service_layer.operators import make_operator
+from lka_identity.domain.users import OPERATOR_ROLE, STAFF_ROLES, SUPERVISOR_ROLE
+from lka_identity.entrypoints.commands import command_context
+from lka_identity.service_layer.operators import AddressTaken, create_staff
 from lka_identity.settings import IdentitySettings
 
+ROLE_NAMES = {OPERATOR_ROLE: "оператор", SUPERVISOR_ROLE: "руководитель операторов"}
 
-async def run(settings: IdentitySettings, email: str, password: str, role: str = OPERATOR_ROLE) -> bool:
-    engine = make_engine(settings, pool_size=1, max_overflow=0)
-    passwords = new_password_hasher(settings)
-    try:
-        sessionmaker = make_sessionmaker(engine)
 
-        def new_uow() -> UnitOfWork:
-            return UnitOfWork(sessionmaker, settings.source)
-
-        ctx = IdentityContext(settings, passwords, KeyRing(new_uow, settings))
-        return await make_operator(new_uow(), ctx, email=email, password=password, role=role)
-    finally:
-        passwords.close()
-        await engine.dispose()
+async def run(settings: IdentitySettings, email: str, password: str, role: str = OPERATOR_ROLE) -> None:
+    async with command_context(settings) as (new_uow, ctx):
+        await create_staff(new_uow(), ctx, email=email, password=password, role=role)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="lka-identity-operator", description="Создать или назначить оператора ЛКА")
+    parser = argparse.ArgumentParser(prog="lka-identity-operator", description="Создать сотрудника поставщика в ЛКА")
     parser.add_argument("--email", required=True)
     parser.add_argument("--password", required=True)
-    parser.add_argument(
-        "--role", choices=[OPERATOR_ROLE, SUBSCRIBER_ROLE], default=OPERATOR_ROLE, help="subscriber: the demo user"
-    )
+    parser.add_argument("--role", default=OPERATOR_ROLE, help="operator (по умолчанию) или supervisor")
     args = parser.parse_args(argv)
+    if args.role not in STAFF_ROLES:
+        # Not argparse's `choices`: its refusal is in English, and a subscriber is not staff.
+        parser.error(
+            f"роль {args.role!r} не роль сотрудника: operator или supervisor"
+            " (демо-абонента создает python -m lka_identity.entrypoints.demo_subscriber)"
+        )
     try:
         email = TypeAdapter(EmailAddress).validate_python(args.email)
     except ValidationError:
         sys.exit(f"Некорректный адрес электронной почты: {args.email}")
     try:
-        created = asyncio.run(run(IdentitySettings(), email, args.password, args.role))
+        asyncio.run(run(IdentitySettings(), email, args.password, args.role))
     except FormRefused as refused:
         sys.exit(f"Пароль не принят: {refused.refusals[0].message}")
-    if args.role == SUBSCRIBER_ROLE:
-        print(f"Абонент {email} {'создан' if created else 'уже есть'}: адрес подтвержден.")
-    elif created:
-        print(f"Создан оператор {email}: адрес подтвержден, можно входить в личный кабинет.")
-    else:
-        print(f"Пользователь {email} назначен оператором (пароль не изменен).")
+    except AddressTaken:
+        sys.exit(
+            f"Адрес {email} уже занят учетной записью ЛКА: сотрудник создается только с новым адресом. "
+            "Ничего не изменено."
+        )
+    print(f"Создан {ROLE_NAMES[args.role]} {email} (роль {args.role}): адрес подтвержден, можно входить в ЛКА.")
 
 
 if __name__ == "__main__":

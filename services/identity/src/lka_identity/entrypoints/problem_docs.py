@@ -9,8 +9,8 @@ from lka_common.problem_docs import problem_responses
 _DESCRIPTIONS = {
     400: "invalid_token: unknown, used or expired",
     401: "unauthorized, invalid_credentials or session_expired",
-    403: "email_not_confirmed",
-    409: "merge_self or already_merged",
+    403: "email_not_confirmed (sign-in) or staff_not_allowed (merge: a subscriber's action)",
+    409: "merge_self, already_merged or merge_source_unconfirmed",
     413: "payload_too_large",
     422: "validation_error, consent_required, password_mismatch, weak_password, invalid_current_password",
     429: "too_many_attempts (the account) or too_many_requests (the client address); see Retry-After",

@@ -20,6 +20,11 @@ class IdentityContext:
     def access_ttl(self) -> timedelta:
         return timedelta(seconds=self.settings.access_token_ttl_s)
 
+    @property
+    def registration_ttl(self) -> timedelta:
+        """How long an unconfirmed registration holds its address (see `User.lapsed`)."""
+        return timedelta(days=self.settings.unconfirmed_registration_ttl_days)
+
     def link(self, path: str, token: str) -> str:
         """A link for a letter, always on the configured public base URL, never the Host header
         (QUALITY 3)."""

@@ -32,6 +32,7 @@ async def forgot_password(uow: UnitOfWork, ctx: IdentityContext, email: str, cli
         if (
             user is not None
             and user.can_sign_in
+            and not user.lapsed(now, ctx.registration_ttl)  # as unknown: the address is free again
             and await limits.letter_allowed(uow.session, ctx.settings, user.email, now)
         ):
             secret = new_secret()
@@ -80,7 +81,7 @@ async def _owner_of(uow: UnitOfWork, ctx: IdentityContext, token: str, client: s
         await limits.check(uow.session, counters, now)
         found = await one_time_tokens.find_open(uow.session, digest(token), RESET, now) if well_formed(token) else None
         user = await users.by_id(uow.session, found.user_id) if found else None
-        if user is None or not user.can_sign_in:
+        if user is None or not user.can_sign_in or user.lapsed(now, ctx.registration_ttl):
             await limits.record(uow.session, counters, now)
             await uow.commit()
             raise InvalidToken

@@ -1,13 +1,15 @@
 """Registration and confirmation of the e-mail address (the manual's «Регистрация»).
 
 A known address gets exactly the answer a new one gets, and its owner a letter saying so
-(no enumeration, QUALITY 4); the password is hashed either way, so both take as long.
+(no enumeration, QUALITY 4); the password is hashed either way, so both take as long. A
+registration nobody confirmed within `unconfirmed_registration_ttl_days` has lapsed: its
+address is unknown again to every call here, and registering it anew starts afresh.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from lka_common.commands.notifications import SendLetter, UpdateAddressBook
 from lka_common.events.identity import UserRegistered
@@ -21,6 +23,10 @@ from lka_identity.domain.throttling import AttemptKind, account_key
 from lka_identity.domain.users import SUBSCRIBER_ROLE, User
 from lka_identity.service_layer import limits
 from lka_identity.service_layer.context import IdentityContext, utcnow
+
+# Insert, find the owner gone, insert again: more than a couple of rounds would need the
+# address removed and re-created by others in between, again and again.
+_CLAIM_TRIES = 3
 
 
 async def register(
@@ -44,19 +50,39 @@ async def register(
     password_hash = await ctx.passwords.hash(password)
     user = User(uuid.uuid4(), email, password_hash, SUBSCRIBER_ROLE, now, None, None)
     async with uow:
-        if await users.add_if_new(uow.session, user, now):
+        owner = await _claim_address(uow, ctx, user, now)
+        if owner is None:
             await users.record_consent(uow.session, user.id, ctx.settings.consent_text_version, now, client)
             subject = str(user.id)
             uow.publish(UserRegistered(user_id=user.id, registered_at=now), subject=subject)
             uow.publish(UpdateAddressBook(user_id=user.id, email=email, confirmed=False), subject=subject)
             await attempts.record(uow.session, AttemptKind.LETTER, [account_key(email)], now)
             await send_confirmation(uow, ctx, user.id, email)
-        else:
-            owner = await users.by_email(uow.session, email)
-            if owner is not None and await limits.letter_allowed(uow.session, ctx.settings, owner.email, now):
-                letter = SendLetter(template="registration_repeated", to=owner.email, user_id=owner.id)
-                uow.publish(letter, subject=str(owner.id))
+        elif await limits.letter_allowed(uow.session, ctx.settings, owner.email, now):
+            # Whoever owns it (a subscriber, merged or not, or staff) hears of the attempt.
+            letter = SendLetter(template="registration_repeated", to=owner.email, user_id=owner.id)
+            uow.publish(letter, subject=str(owner.id))
         await uow.commit()
+
+
+async def _claim_address(uow: UnitOfWork, ctx: IdentityContext, user: User, now: datetime) -> User | None:
+    """Insert `user`; None when it went in, else the profile that owns the address.
+
+    A lapsed registration (`User.lapsed`) is not an owner: it is removed here, with its consent
+    and tokens, and the new registrant's row takes its place in the same transaction, whether
+    or not housekeeping got to it first. Its lock makes two registrations racing for the
+    address wait for each other: the second then finds the first's row, a live owner.
+    """
+    for _ in range(_CLAIM_TRIES):
+        if await users.add_if_new(uow.session, user, now):
+            return None
+        owner = await users.by_email(uow.session, user.email, for_update=True)
+        if owner is not None and not owner.lapsed(now, ctx.registration_ttl):
+            return owner
+        if owner is not None:
+            await users.remove(uow.session, [owner.id])
+        # else the row went (housekeeping) between the insert and the lock: try again
+    raise RuntimeError(f"the address of user {user.id} is taken and freed over and over")
 
 
 async def send_confirmation(uow: UnitOfWork, ctx: IdentityContext, user_id: uuid.UUID, email: str) -> None:
@@ -82,7 +108,7 @@ async def confirm_email(uow: UnitOfWork, ctx: IdentityContext, token: str, clien
             purpose = TokenPurpose.EMAIL_CONFIRMATION
             found = await one_time_tokens.find_open(uow.session, digest(token), purpose, now, for_update=True)
         user = await users.by_id(uow.session, found.user_id) if found else None
-        if user is not None and user.can_sign_in:
+        if user is not None and user.can_sign_in and not user.lapsed(now, ctx.registration_ttl):
             await one_time_tokens.use_all(uow.session, user.id, TokenPurpose.EMAIL_CONFIRMATION, now)
             await users.confirm_email(uow.session, user.id, now)
             command = UpdateAddressBook(user_id=user.id, email=user.email, confirmed=True)
@@ -106,6 +132,7 @@ async def resend_confirmation(uow: UnitOfWork, ctx: IdentityContext, email: str,
             user is not None
             and user.can_sign_in
             and not user.email_confirmed
+            and not user.lapsed(now, ctx.registration_ttl)
             and await limits.letter_allowed(uow.session, ctx.settings, user.email, now)
         ):
             await send_confirmation(uow, ctx, user.id, user.email)

@@ -36,7 +36,7 @@ async def open_session(
     uow: UnitOfWork, ctx: IdentityContext, key: SigningKey, user: User, now: datetime, client: str | None
 ) -> TokenPair:
     if random.random() < HOUSEKEEPING_PROBABILITY:
-        await housekeeping.prune(uow.session, now)
+        await housekeeping.prune(uow.session, now, ctx.registration_ttl)
     session_id = uuid.uuid4()
     await sessions.open_session(uow.session, session_id, user.id, now, client)
     return await issue_pair(uow, ctx, key, user, session_id, now)

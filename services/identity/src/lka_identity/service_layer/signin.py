@@ -1,7 +1,7 @@
 """Sign-in, refresh and sign-out (the manual's «Авторизация» and «Выход из ЛКА»).
 
-An unknown address, a wrong password and a merged profile are one answer, checked against a
-hash each time so they also take as long (QUALITY 4). A refresh token is single use: showing
+An unknown address, a wrong password, a merged profile and a lapsed registration are one
+answer, checked against a hash each time so they also take as long (QUALITY 4). A refresh token is single use: showing
 one again means a copy exists, and the whole session is ended (QUALITY 5).
 """
 
@@ -26,7 +26,7 @@ async def login(uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: 
         await uow.commit()
     # No connection is held while hashing: the pool serves others meanwhile.
     verdict = await ctx.passwords.verify(user.password_hash if user else None, password)
-    if user is None or not verdict.ok or not user.can_sign_in:
+    if user is None or not verdict.ok or not user.can_sign_in or user.lapsed(now, ctx.registration_ttl):
         raise InvalidCredentials  # the recorded attempt stays: it is the failure count
     new_hash = await ctx.passwords.hash(password) if verdict.needs_rehash else None
     key = await ctx.keys.signing_key(now)

@@ -1,4 +1,5 @@
-"""`/profile`: the signed-in user's profile, password change, and merge of another profile."""
+"""`/profile`: the signed-in user's profile, password change, and merge of another profile (a
+subscriber's action: staff get 403 `staff_not_allowed`)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ async def change_password(
     return MessageOut(message=messages.PASSWORD_CHANGED)
 
 
-@router.post("/merge", response_model=MessageOut, responses=problems(401, 409, 422, 429))
+@router.post("/merge", response_model=MessageOut, responses=problems(401, 403, 409, 422, 429))
 async def merge_profiles(
     body: CredentialsIn, user: LiveUser, uow: UowDep, ctx: ContextDep, client: ClientDep
 ) -> MessageOut:
