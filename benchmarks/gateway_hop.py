@@ -166,6 +166,7 @@ def run(args: argparse.Namespace) -> None:
                 port = free_port()
                 argv, env = _gateway_command(variant)
                 env["LKA_GATEWAY_PORT"] = str(port)
+                env["LKA_GATEWAY_METRICS_PORT"] = "0"  # any free one: `make run` may hold 8100
                 env["LKA_GATEWAY_ACCOUNTS_URL"] = f"http://127.0.0.1:{upstream_port}"
                 env["LKA_GATEWAY_IDENTITY_URL"] = f"http://127.0.0.1:{upstream_port}"
                 # The load comes from one address: lift the per-client limits out of the way,

@@ -208,6 +208,8 @@ def gateway_settings(service_urls: dict[str, str], amqp_url: str) -> dict[str, A
         "amqp_url": amqp_url,
         "revocations_retry_first_s": 0.05,
         "revocations_retry_max_s": 0.2,
+        # Any free port for each gateway's metrics listener: several gateways run at once.
+        "metrics_port": 0,
         # This run's own rate counters in the shared Redis: runs never count against each other.
         "rate_limit_prefix": f"lka:test:{uuid4().hex}:",
         # No web front end unless a test gives one (test_web_app.py): what these answer must

@@ -115,8 +115,8 @@ async def test_the_access_cookie_signs_in_like_the_header(
 async def test_the_services_own_cookie_name_is_not_accepted_from_outside(
     gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory
 ) -> None:
-    # `lka_access` is what the services read; from a browser it could have been planted by a
-    # sibling subdomain, so only the `__Host-` cookie counts, and the other never goes on.
+    # Without the `__Host-` prefix a sibling subdomain could have planted it: only the
+    # `__Host-` cookie counts, and the other never goes on to a service.
     headers = {"Cookie": f"lka_access={tokens.issue()}; theme=dark"}
     async with anonymous.get(gateway + "/api/v1/profile", headers=headers) as response:
         assert response.status == 401

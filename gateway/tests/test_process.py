@@ -17,6 +17,7 @@ def process_env(gateway_settings: dict[str, Any]) -> dict[str, str]:
     """The stand-ins and the run's vhost, as the environment a process reads its settings from."""
     env = {f"LKA_GATEWAY_{name.upper()}": str(value) for name, value in gateway_settings.items()}
     env["LKA_GATEWAY_PORT"] = str(free_port())
+    env["LKA_GATEWAY_METRICS_PORT"] = str(free_port())
     return env
 
 
@@ -27,12 +28,31 @@ async def test_health_and_readiness_answer(gateway: str, client: aiohttp.ClientS
         assert await ready.json() == {"status": "ready"}
 
 
-async def test_metrics_count_calls_by_route_template(gateway: str, client: aiohttp.ClientSession) -> None:
-    async with client.get(gateway + "/api/v1/accounts/7f1c/meters"):
-        pass
-    async with client.get(gateway + "/metrics") as response:
-        text = await response.text()
-    assert 'route="/api/v1/accounts/{id}/meters"' in text
+async def test_metrics_are_served_on_their_own_port_and_count_calls_by_route_template(
+    gateway_with: Any, client: aiohttp.ClientSession
+) -> None:
+    metrics_port = free_port()
+    async with gateway_with(metrics_port=metrics_port) as gateway:
+        async with client.get(gateway + "/api/v1/accounts/7f1c/meters"):
+            pass
+        async with client.get(f"http://127.0.0.1:{metrics_port}/metrics") as response:
+            assert response.status == 200
+            assert response.content_type == "text/plain"
+            text = await response.text()
+        assert 'route="/api/v1/accounts/{id}/meters"' in text
+        assert "lka_gateway_rate_limited_total" in text  # the gateway's own counters, same registry
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/metrics/", "/api/metrics", "/api/v1/metrics"])
+async def test_metrics_are_not_served_on_the_public_port(
+    gateway: str, anonymous: aiohttp.ClientSession, path: str
+) -> None:
+    # An unknown path like any other: the call counts, failures and refusals are not an
+    # outsider's to read.
+    async with anonymous.get(gateway + path) as response:
+        assert response.status == 404
+        assert response.content_type == "application/problem+json"
+        assert "lka_http_requests_total" not in await response.text()
 
 
 async def test_other_paths_outside_the_api_are_a_404_problem(gateway: str, client: aiohttp.ClientSession) -> None:
@@ -47,9 +67,15 @@ async def test_python_m_lka_gateway_serves_on_the_configured_port(process_env: d
     try:
         await process.wait_for_text("Uvicorn running on")  # logged once it listens
         # Ready once subscribed to the revocation events and loaded identity's list.
-        await process.wait_for_event("revocations_loaded")
-        async with aiohttp.ClientSession() as client, client.get(f"http://127.0.0.1:{port}/readyz") as response:
-            assert response.status == 200
+        await process.wait_for_event("revocations_ready")
+        async with aiohttp.ClientSession() as client:
+            async with client.get(f"http://127.0.0.1:{port}/readyz") as response:
+                assert response.status == 200
+            metrics = f"http://127.0.0.1:{process_env['LKA_GATEWAY_METRICS_PORT']}/metrics"
+            async with client.get(metrics) as response:
+                assert response.status == 200
+            async with client.get(f"http://127.0.0.1:{port}/metrics") as response:
+                assert response.status == 404
     finally:
         process.stop()
         process.cleanup()
@@ -92,6 +118,7 @@ async def test_two_gateway_processes_share_the_rate_limit_count(process_env: dic
         **process_env,
         "LKA_GATEWAY_RATE_LIMITS": json.dumps(limits),
         "LKA_GATEWAY_RATE_LIMIT_PREFIX": f"lka:test:{uuid.uuid4().hex}:",
+        "LKA_GATEWAY_METRICS_PORT": "0",  # one each, wherever is free
     }
     ports = [free_port(), free_port()]
     replicas = [
@@ -100,7 +127,7 @@ async def test_two_gateway_processes_share_the_rate_limit_count(process_env: dic
     ]
     try:
         for replica in replicas:
-            await replica.wait_for_event("revocations_loaded")
+            await replica.wait_for_event("revocations_ready")
         statuses = []
         async with aiohttp.ClientSession() as client:
             for call in range(5):

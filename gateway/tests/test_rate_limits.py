@@ -74,6 +74,19 @@ async def test_a_spoofed_forwarded_for_from_an_untrusted_peer_changes_nothing(
     assert statuses == [200, 200, 200, 429, 429]
 
 
+async def test_garbage_in_forwarded_for_is_no_address_of_its_own(
+    gateway_with: Any, anonymous: aiohttp.ClientSession, tight: dict[str, Any]
+) -> None:
+    # From a trusted peer: a value that is not an IP is never the address, so rotating it
+    # changes nothing; the count is the peer's.
+    async with gateway_with(**tight) as gateway:
+        statuses = [
+            (await _statuses(anonymous, gateway + REGIONS, 1, headers={"X-Forwarded-For": f"<script>{i}</script>"}))[0]
+            for i in range(5)
+        ]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
 async def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_count(
     gateway_with: Any, anonymous: aiohttp.ClientSession, tight: dict[str, Any]
 ) -> None:

@@ -1,15 +1,24 @@
 """Browser sessions (BFF): sign-in sets `__Host-` cookies instead of answering the tokens,
 calls then run on the cookies with a CSRF double submit on unsafe methods, refresh reads the
-refresh cookie, logout clears them all; Bearer clients see none of it."""
+refresh cookie, logout clears them all; Bearer clients see none of it. Other cookies reach the
+services as they came, and none that is or could be read as a session cookie."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from http.cookies import SimpleCookie
+from typing import Any
 
 import aiohttp
+import pytest
+from fastapi import APIRouter
 
+from lka_common.auth import MaybeUser
+from lka_common.settings import ServiceSettings
+from lka_common.testing.http import serve_in_background
 from lka_common.testing.tokens import TokenFactory
+from lka_common.web import create_app
 
 COOKIE_MODE = {"X-Session-Mode": "cookie", "X-Test-Behaviour": "tokens"}
 NAMES = ("__Host-lka_access", "__Host-lka_refresh", "__Host-lka_csrf")
@@ -113,3 +122,81 @@ async def test_a_stale_access_cookie_does_not_make_sign_in_need_csrf(
     headers = {**COOKIE_MODE, "X-Test-Token": tokens.issue(), "Cookie": _cookie_header(jar)}
     async with anonymous.post(gateway + "/api/v1/auth/login", headers=headers) as response:
         assert response.status == 200
+
+
+# `Cookie:` chunks that some reading makes an access cookie: a quoted value with an escaped
+# `;` (`\073`), unquoted and written out again, would be a real `lka_access` for a service.
+SMUGGLED = [
+    pytest.param('x="\\073lka_access={token}"', id="escaped-semicolon"),
+    pytest.param('x="a\\073 lka_access={token}"', id="escaped-semicolon-and-space"),
+    pytest.param('x="\\154ka_access={token}"', id="escaped-letter"),
+    pytest.param("lka_access={token}", id="the-services-old-name"),
+    pytest.param('lka_access="{token}"', id="the-services-old-name-quoted"),
+    pytest.param("LKA_ACCESS={token}", id="upper-case"),
+    pytest.param("__host-lka_access={token}", id="prefix-in-lower-case"),
+    pytest.param("%6Cka_access={token}", id="percent-encoded"),
+]
+# Third-party cookies, as a browser may send them: these go on byte for byte.
+THIRD_PARTY = 'theme=dark; _ga=GA1.2.3.4; pref="a b\\073c"; empty='
+
+
+@pytest.mark.parametrize("smuggled", SMUGGLED)
+async def test_a_smuggled_access_cookie_authenticates_nothing(
+    gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory, smuggled: str
+) -> None:
+    cookie = {"Cookie": f"{THIRD_PARTY}; {smuggled.format(token=tokens.issue())}"}
+    for method, path in (("GET", "/api/v1/profile"), ("POST", "/api/v1/accounts"), ("POST", "/api/v1/auth/logout")):
+        async with anonymous.request(method, gateway + path, headers=cookie) as response:
+            assert response.status == 401, (method, path)
+    # Where no token is needed the call goes on, with the other cookies exactly as they came.
+    async with anonymous.get(gateway + "/api/v1/regions", headers=cookie) as response:
+        received = dict((await response.json())["headers"])
+    assert received["cookie"] == THIRD_PARTY
+    assert "authorization" not in received
+
+
+async def test_several_cookie_headers_are_read_as_one_and_forwarded_as_one(
+    gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory
+) -> None:
+    jar = await _sign_in(gateway, anonymous, tokens.issue())
+    headers = [
+        ("Cookie", "theme=dark"),
+        ("Cookie", f'x="\\073lka_access={tokens.issue()}"; __Host-lka_access={jar["__Host-lka_access"]}'),
+        ("Cookie", 'pref="a b"'),
+    ]
+    async with anonymous.get(gateway + "/api/v1/profile", headers=headers) as response:
+        received = (await response.json())["headers"]
+    assert [value for name, value in received if name == "cookie"] == ['theme=dark; pref="a b"']
+    assert ["authorization", f"Bearer {jar['__Host-lka_access']}"] in received
+
+
+class ProbeSettings(ServiceSettings):
+    service_name = "probe"
+
+
+@pytest.fixture
+async def real_notifications(tokens: TokenFactory, amqp_url: str) -> AsyncIterator[str]:
+    """A service as they are all built (lka_common.web.create_app), in the stand-in's place:
+    its feedback call says whom the token dependency took the caller for."""
+    router = APIRouter()
+
+    @router.post("/feedback")
+    async def feedback(user: MaybeUser) -> dict[str, Any]:
+        return {"user_id": str(user.user_id) if user else None}
+
+    settings = ProbeSettings(jwks_json=tokens.jwks_json(), amqp_url=amqp_url)
+    async with serve_in_background(create_app(settings, title="probe", routers=[router])) as url:
+        yield url
+
+
+@pytest.mark.parametrize("smuggled", SMUGGLED)
+async def test_a_smuggled_cookie_signs_nobody_in_at_a_real_service_behind_the_gateway(
+    gateway_with: Any, anonymous: aiohttp.ClientSession, tokens: TokenFactory, real_notifications: str, smuggled: str
+) -> None:
+    cookie = {"Cookie": f"theme=dark; {smuggled.format(token=tokens.issue())}"}
+    async with (
+        gateway_with(notifications_url=real_notifications) as gateway,
+        anonymous.post(gateway + "/api/v1/feedback", headers=cookie) as response,
+    ):
+        assert response.status == 200
+        assert await response.json() == {"user_id": None}

@@ -18,10 +18,9 @@ from lka_common.testing import events
 from lka_common.testing.portal import CONFIRMATION_SUBJECT, letter, token_from
 
 V1 = "/api/v1"
-# The stack's processes talk to each other over 127.0.0.1, the only proxy address they trust
-# (the local stack's default, set here all the same); the attacker's connections leave from
-# another loopback address, as a caller from the internet would come from an untrusted one.
-TRUSTED_PROXIES = '["127.0.0.1/32", "::1/128"]'
+# The stack's processes talk to each other over 127.0.0.1, the only proxy address the local
+# stack trusts (LKA_TRUSTED_PROXIES' default); the attacker's connections leave from another
+# loopback address, as a caller from the internet comes from an untrusted one.
 OUTSIDE_ADDRESS = "127.0.0.5"
 # Polled every 0.2 s with a deadline for a whole stack on a shared machine.
 eventually = partial(events.eventually, timeout=30, interval=0.2)

@@ -22,7 +22,7 @@ from lka_common.testing.servers import Servers, private_vhost
 from lka_common.testing.stack import SERVICES, Stack, database_url, pick_offset, running_stack, stack_environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from attack_support import OUTSIDE_ADDRESS, TRUSTED_PROXIES
+from attack_support import OUTSIDE_ADDRESS
 
 
 @pytest.fixture(scope="package")
@@ -38,7 +38,6 @@ def attack_env(servers: Servers, attack_amqp_url: str, run_id: str) -> Iterator[
     urls = {svc: database_url(svc, name) for svc, name in names.items()}
     env = stack_environment(pick_offset(), uuid.uuid4().hex, servers.postgres_url, attack_amqp_url, urls)
     env["LKA_GATEWAY_RATE_LIMIT_PREFIX"] = f"lka:attacks:{run_id}:"
-    env["LKA_TRUSTED_PROXIES"] = TRUSTED_PROXIES
     for svc in SERVICES:
         env[f"LKA_{svc.upper()}_DB_POOL_SIZE"] = "2"
         env[f"LKA_{svc.upper()}_DB_MAX_OVERFLOW"] = "1"

@@ -6,7 +6,7 @@ Rotating `X-Forwarded-For` made the per-address limits void, whatever the header
 address is now decided once, by one setting of trusted proxies for the whole stack
 (lka_common.client_address, its table test in libs/common/tests), and is always a valid IP.
 
-On this stack only 127.0.0.1 is a trusted proxy: the attacker's own connections come from
+As shipped, only 127.0.0.1 is a trusted proxy: the attacker's own connections come from
 OUTSIDE_ADDRESS, and a second client from 127.0.0.1 plays a proxy passing on a forged chain.
 """
 

@@ -101,6 +101,26 @@ def test_gateway_waits_for_every_api_and_listens_on_8000(compose: dict[str, Any]
     assert PROBE_URL.findall(" ".join(gateway["healthcheck"]["test"])) == [("8000", "/healthz")]
 
 
+def test_only_the_gateways_public_port_is_published_and_its_metrics_are_scraped_apart(
+    compose: dict[str, Any],
+) -> None:
+    """The services' API ports (which serve /metrics too) and every worker's probe port stay
+    inside the compose network; the gateway's /metrics is on 8100, exposed to that network
+    for a Prometheus beside the stack, never published to the host."""
+    services = compose["services"]
+    for svc in SERVICES:
+        for process in ("api", "consumer", "relay"):
+            assert "ports" not in services[f"{svc}-{process}"], f"{svc}-{process}"
+    gateway = services["gateway"]
+    assert gateway["ports"] == ["127.0.0.1:8000:8000"]
+    assert gateway["expose"] == ["8100"]
+    assert gateway["labels"] == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": "8100",
+        "prometheus.io/path": "/metrics",
+    }
+
+
 def test_development_tools_are_there(compose: dict[str, Any]) -> None:
     services = compose["services"]
     for tool, port in (("mailcatcher", 8025), ("acquirer-emulator", 8090), ("billing-simulator", 8095)):

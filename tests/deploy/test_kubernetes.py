@@ -28,6 +28,10 @@ Objects = list[dict[str, Any]]
 # The oldest Kubernetes the manifests must be valid for (schemas shipped by kubernetes-validate).
 KUBERNETES_VERSION = "1.30.0"
 NAMESPACES = {"dev": "lka-dev", "prod": "lka"}
+# The gateway's /metrics, on a port of its own (lka_gateway.metrics_listener); every other
+# process serves it on its probe port.
+GATEWAY_METRICS_PORT = 8100
+INGRESS_NAMESPACE = "ingress-nginx"
 
 
 def workloads() -> list[tuple[str, str, int]]:
@@ -78,7 +82,8 @@ def test_every_process_has_a_deployment_with_probes_on_its_port(rendered: dict[s
         deployment = deployments[name]
         (container,) = containers(deployment)
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
-        assert list(ports.values()) == [port], name
+        metrics_port = GATEWAY_METRICS_PORT if name == "gateway" else port
+        assert list(ports.values()) == sorted({port, metrics_port}), name
         for kind, path in (("startupProbe", "/healthz"), ("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
             get = container[kind]["httpGet"]
             assert get["path"] == path, (name, kind)
@@ -86,7 +91,7 @@ def test_every_process_has_a_deployment_with_probes_on_its_port(rendered: dict[s
         annotations = deployment["spec"]["template"]["metadata"]["annotations"]
         assert annotations == {
             "prometheus.io/scrape": "true",
-            "prometheus.io/port": str(port),
+            "prometheus.io/port": str(metrics_port),
             "prometheus.io/path": "/metrics",
         }
         assert deployment["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"] == component
@@ -201,6 +206,44 @@ def test_network_policies(rendered: dict[str, Objects], overlay: str) -> None:
         egress_ports = {p["port"] for rule in _policy(objects, f"{svc}-egress")["egress"] for p in rule["ports"]}
         assert {5432, 5672, 8001} <= egress_ports
         assert (443 in egress_ports) == (svc == "payments"), "only payments talks to the acquirer"
+
+
+def _namespace(name: str) -> dict[str, Any]:
+    return {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": name}}}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_metrics_and_the_services_apis_are_out_of_the_ingress_reach(rendered: dict[str, Objects], overlay: str) -> None:
+    """The Ingress reaches the gateway's public port only: the gateway's metrics port is in no
+    Service and open to the monitoring namespace alone; no service's API port (which serves
+    /metrics too) is open to the ingress controller's namespace."""
+    objects = rendered[overlay]
+    gateway = find(objects, "Deployment", "gateway")
+    (container,) = containers(gateway)
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports == {"http": GATEWAY_PORT, "metrics": GATEWAY_METRICS_PORT}
+    env = {**find(objects, "ConfigMap", "gateway-config")["data"]}
+    assert env["LKA_GATEWAY_METRICS_PORT"] == str(GATEWAY_METRICS_PORT)
+    assert [p["port"] for p in find(objects, "Service", "gateway")["spec"]["ports"]] == [GATEWAY_PORT]
+    public, monitoring = _policy(objects, "gateway-ingress")["ingress"]
+    assert public["from"] == [_namespace(INGRESS_NAMESPACE)]
+    assert public["ports"] == [{"protocol": "TCP", "port": GATEWAY_PORT}]
+    assert monitoring["from"] == [_namespace("monitoring")]
+    assert monitoring["ports"] == [{"protocol": "TCP", "port": GATEWAY_METRICS_PORT}]
+    for ingress in [o for o in objects if o["kind"] == "Ingress"]:
+        backends = [path["backend"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]]
+        assert all(b["service"] == {"name": "gateway", "port": {"name": "http"}} for b in backends)
+    for policy in [o for o in objects if o["kind"] == "NetworkPolicy" and "Ingress" in o["spec"]["policyTypes"]]:
+        selected = policy["spec"]["podSelector"].get("matchLabels", {})
+        if selected.get("app.kubernetes.io/name") in SERVICES:
+            namespaces = [
+                peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+                for rule in policy["spec"]["ingress"]
+                for peer in rule["from"]
+                if "namespaceSelector" in peer
+            ]
+            assert set(namespaces) <= {"monitoring"}, policy["metadata"]["name"]
+            assert all("ipBlock" not in peer for rule in policy["spec"]["ingress"] for peer in rule["from"])
 
 
 def test_images_agree_with_compose(rendered: dict[str, Objects]) -> None:

@@ -5,10 +5,15 @@ database, broker and peers (a default that points at 127.0.0.1 is the container 
 secrets (SecretStr fields: placeholders are refused in production) and any field without a
 default. The test reads the settings classes, so a new field of that kind fails here until
 docker-compose (.env.example) and deploy/k8s give it a value.
+
+`LKA_TRUSTED_PROXIES` is one setting of the whole stack (lka_common.client_address): every
+process of a deployment gets the same value, and no process has a variant of its own.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import os
 from typing import Any
 
@@ -33,8 +38,9 @@ from lka_gateway.settings import GatewaySettings
 from lka_mailcatcher.settings import MailCatcherSettings
 
 # Read without the prefix as well (lka_common.settings: ServiceSettings' fallbacks, and the
-# `shared_env` default factories of the gateway and tools), so LKA_<NAME> provides them.
-SHARED = {"environment", "amqp_url", "public_base_url", "redis_url"}
+# `shared_env` default factories of the gateway and tools), so LKA_<NAME> provides them;
+# `trusted_proxies` only so (lka_common.settings.trusted_proxies_field).
+SHARED = {"environment", "amqp_url", "public_base_url", "redis_url", "trusted_proxies"}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Values meant for a browser on the developer's machine, not for a container.
 BROWSER_FACING = {"public_base_url", "public_url"}
@@ -82,9 +88,14 @@ def loopback_values(settings: BaseSettings) -> list[str]:
     found = []
     for name, value in settings:
         text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
-        if name not in BROWSER_FACING and name != "trusted_proxies" and any(h in text for h in LOOPBACK):
+        if name not in BROWSER_FACING and any(h in text for h in LOOPBACK):
             found.append(f"{name}={text}")
     return found
+
+
+def check_no_per_process_trust(env: dict[str, str]) -> None:
+    own = [key for key in env if key.endswith("_TRUSTED_PROXIES") and key != "LKA_TRUSTED_PROXIES"]
+    assert not own, f"a process's own trusted proxies: {own}"
 
 
 def check_ports(settings: Any, svc: str) -> None:
@@ -105,6 +116,7 @@ def test_compose_gives_every_service_what_it_needs(svc: str, monkeypatch: pytest
     env = read_env_file(ENV_EXAMPLE)
     cls = settings_class(svc)
     assert not missing(cls, env)
+    check_no_per_process_trust(env)
     settings = load(cls, env, monkeypatch)
     assert not loopback_values(settings)
     check_ports(settings, svc)
@@ -146,6 +158,7 @@ def test_kubernetes_gives_every_service_what_it_needs(
         (container,) = containers(workload)
         env = container_env(objects, container)
         assert not missing(cls, env), workload["metadata"]["name"]
+        check_no_per_process_trust(env)
         # Secrets stay in Secrets: no database password or acquirer key in a ConfigMap.
         for name in needed(cls):
             key = f"{prefix(cls)}{name.upper()}"
@@ -169,8 +182,42 @@ def test_kubernetes_gives_the_gateway_what_it_needs(
     )
     env = container_env(objects, container)
     assert not missing(GatewaySettings, env)
+    check_no_per_process_trust(env)
     settings = load(GatewaySettings, platform_values(env), monkeypatch)
     assert isinstance(settings, GatewaySettings)
     assert settings.port == GATEWAY_PORT and settings.host == "0.0.0.0"
     assert settings.upstreams() == {svc: f"http://{svc}:{port}" for svc, port in SERVICES.items()}
     assert not loopback_values(settings)
+
+
+# --- the client address: one setting, and tight --------------------------------------------
+
+
+def test_compose_trusts_only_the_gateways_own_address(compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Services believe the gateway's X-Forwarded-For and nobody else's; the gateway, with
+    nothing in front of it, believes none (its own address never calls it). Never a private
+    range: any container could then choose its client address."""
+    env = read_env_file(ENV_EXAMPLE)
+    check_no_per_process_trust(env)
+    gateway_address = compose["services"]["gateway"]["networks"]["default"]["ipv4_address"]
+    (subnet,) = [pool["subnet"] for pool in compose["networks"]["default"]["ipam"]["config"]]
+    assert ipaddress.ip_address(gateway_address) in ipaddress.ip_network(subnet)
+    assert json.loads(env["LKA_TRUSTED_PROXIES"]) == [f"{gateway_address}/32"]
+    for cls in [GatewaySettings, *(settings_class(svc) for svc in sorted(SERVICES))]:
+        assert load(cls, env, monkeypatch).trusted_proxies == [f"{gateway_address}/32"], cls.__name__
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_kubernetes_gives_the_gateway_and_every_api_the_same_trusted_proxies(
+    rendered: dict[str, list[dict[str, Any]]], overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    objects = rendered[overlay]
+    shared = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "lka-shared")
+    networks = json.loads(shared["data"]["LKA_TRUSTED_PROXIES"])
+    assert networks and all(ipaddress.ip_network(n).is_private for n in networks)
+    deployments = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Deployment"}
+    readers = {"gateway": GatewaySettings, **{f"{svc}-api": settings_class(svc) for svc in SERVICES}}
+    for name, cls in readers.items():
+        (container,) = containers(deployments[name])
+        settings = load(cls, platform_values(container_env(objects, container)), monkeypatch)
+        assert settings.trusted_proxies == networks, name

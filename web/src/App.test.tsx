@@ -66,6 +66,20 @@ describe("routes and the session", () => {
     expect(screen.queryByRole("link", { name: "Платежи" })).toBeNull();
   });
 
+  it("loads the queue anew when «Заявки» is followed again", async () => {
+    signedInCookie();
+    const request = { id: "r1", user_id: "u2", region_code: "yalta", number: "91000202", status: "pending", comment: null, created_at: "2026-12-01T10:00:00Z", updated_at: "2026-12-01T10:00:00Z" };
+    fakeApi({
+      "GET /api/v1/profile": { status: 200, body: { ...PROFILE, role: "operator" } },
+      "GET /api/v1/operator/link-requests?status=pending": [{ status: 200, body: [] }, { status: 200, body: [request] }],
+      "GET /api/v1/regions": { status: 200, body: [] },
+    });
+    renderApp("/operator/link-requests");
+    expect(await screen.findByText("Заявок нет.")).toBeInTheDocument();
+    screen.getByRole("link", { name: "Заявки" }).click();
+    expect(await screen.findByText("Лицевой счет № 91000202")).toBeInTheDocument();
+  });
+
   it("takes staff from a subscriber's page to their work queue", async () => {
     signedInCookie();
     fakeApi({

@@ -4,30 +4,32 @@ Calls under `/api/` take the short way: a table lookup, the token check for the 
 need one (authentication.py), then the proxy, all plain ASGI. A
 FastAPI catch-all route with a StreamingResponse spent five times the CPU per call and kept
 0.09x of direct throughput, against 0.45x for this (docs/benchmarks.md). Everything else
-(probes, metrics, later the web front end and the aggregated OpenAPI) is a small FastAPI
-app. The shared request middleware wraps both: X-Request-ID, the body limit, the request
-id bound to every log line, metrics per route template, and a problem document for
-anything unhandled.
+(probes, the web front end and the aggregated OpenAPI) is a small FastAPI app; `/metrics`
+is not among it: it has a listener of its own on another port (metrics_listener.py). The
+shared request middleware wraps both: X-Request-ID, the body limit, the request id bound to
+every log line, metrics per route template, and a problem document for anything unhandled.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Protocol
 
 from fastapi import FastAPI, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from lka_common.client_address import Network, from_scope, parse_networks
 from lka_common.problems import Problem, install_problem_handlers
 from lka_common.web import RequestContextMiddleware
 from lka_gateway import api_docs
 from lka_gateway.authentication import EdgeAuth
 from lka_gateway.edge_headers import EdgeHeaders
+from lka_gateway.headers import CLIENT_SCOPE_KEY
 from lka_gateway.limits import RateLimits
+from lka_gateway.metrics_listener import MetricsListener
 from lka_gateway.openapi import OPENAPI_PATH, ServiceDocs
 from lka_gateway.proxy import UpstreamProxy
 from lka_gateway.routes import match
@@ -41,11 +43,14 @@ SITE_PATHS_UNDER_API = frozenset({OPENAPI_PATH, api_docs.DOCS_PATH, api_docs.DOC
 
 class Gateway:
     """Sends `/api/...` to the API chain when the routing table knows the path and method,
-    else 404 or 405; every other path and the lifespan go to the site app."""
+    else 404 or 405; every other path and the lifespan go to the site app. A routed call's
+    client address is decided here, once (`trusted` networks: LKA_TRUSTED_PROXIES), for the
+    limits and for the `X-Forwarded-For` the service gets."""
 
-    def __init__(self, api: ASGIApp, site: ASGIApp) -> None:
+    def __init__(self, api: ASGIApp, site: ASGIApp, trusted: Sequence[Network] = ()) -> None:
         self.api = api
         self.site = site
+        self.trusted = tuple(trusted)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/api/") and scope["path"] not in SITE_PATHS_UNDER_API:
@@ -60,6 +65,7 @@ class Gateway:
                 await problem.response()(scope, receive, send)
                 return
             scope["route"] = route
+            scope[CLIENT_SCOPE_KEY] = from_scope(scope, self.trusted)
             await self.api(scope, receive, send)
             return
         await self.site(scope, receive, send)
@@ -98,9 +104,9 @@ def api_chain(
 
 
 def site_app(*parts: Part, docs: ServiceDocs | None = None, web: WebApp | None = None) -> FastAPI:
-    """Probes, metrics, the merged OpenAPI (`docs`) and the web front end (`web`, every path
-    nothing else took); owns the lifespan, so the proxy's session and the revocation feed
-    live as long as the app."""
+    """Probes, the merged OpenAPI (`docs`) and the web front end (`web`, every path nothing
+    else took); owns the lifespan, so the proxy's session, the revocation feed and the
+    metrics listener live as long as the app."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -144,10 +150,6 @@ def site_app(*parts: Part, docs: ServiceDocs | None = None, web: WebApp | None =
         async def docs_stylesheet() -> Response:
             return Response(api_docs.STYLESHEET, media_type="text/css; charset=utf-8")
 
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
     if web is not None:
         # Last: the routes above keep their paths, everything else is the web app's.
         app.mount("/", web)
@@ -163,6 +165,7 @@ def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     docs = ServiceDocs(settings)
     api = api_chain(proxy, edge, limits, SessionCookies(settings))
     web = WebApp(Path(settings.web_dir))
-    gateway = Gateway(api=api, site=site_app(proxy, edge, limits, docs, docs=docs, web=web))
+    site = site_app(proxy, edge, limits, docs, MetricsListener(settings), docs=docs, web=web)
+    gateway = Gateway(api=api, site=site, trusted=parse_networks(settings.trusted_proxies))
     # The edge headers wrap everything, the request middleware's own 413 and 500 included.
     return EdgeHeaders(RequestContextMiddleware(gateway, max_body_bytes=settings.max_body_bytes), settings)

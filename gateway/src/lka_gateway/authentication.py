@@ -2,10 +2,10 @@
 
 A routed call that is not public needs an access token (`Authorization: Bearer`, which
 sessions.py also writes from the web front end's `__Host-lka_access` cookie), verified
-with identity's JWKS and not revoked; otherwise the caller gets a 401 problem document and
-the service never sees the call. The services verify the token again: the gateway is the
-first check, not the only one. What the gateway verified goes on as `X-User-Id`,
-`X-User-Role` and `X-Session-Id`.
+with identity's JWKS and not revoked (lka_common.revocations); otherwise the caller gets a 401
+problem document and the service never sees the call. The services verify the token again,
+revocations included: the gateway is the first check, not the only one. What the gateway
+verified goes on as `X-User-Id`, `X-User-Role` and `X-Session-Id`.
 """
 
 from __future__ import annotations
@@ -14,17 +14,15 @@ from prometheus_client import Counter
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from lka_common.auth import bearer_token, unauthorized
+from lka_common.auth import bearer_token, session_ended, unauthorized
 from lka_common.problems import Problem
+from lka_common.revocations import RevocationFeed, RevocationList
 from lka_gateway.headers import IDENTITY_SCOPE_KEY, USER_SCOPE_KEY
-from lka_gateway.revocation_feed import RevocationFeed
-from lka_gateway.revocations import RevocationList
 from lka_gateway.routes import Access, Route
 from lka_gateway.settings import GatewaySettings
 from lka_gateway.tokens import TokenCache, token_verifier
 
 REFUSED = Counter("lka_gateway_auth_refused_total", "Calls refused by the token check", ["reason"])
-SESSION_ENDED = "Сеанс завершен. Войдите в личный кабинет снова"
 
 
 class EdgeAuth:
@@ -34,7 +32,15 @@ class EdgeAuth:
     def __init__(self, settings: GatewaySettings) -> None:
         self.tokens = TokenCache(token_verifier(settings), settings.token_cache_size, settings.token_cache_s)
         self.revocations = RevocationList(keep_s=settings.access_token_ttl_s)
-        self.feed = RevocationFeed(settings, self.revocations)
+        self.feed = RevocationFeed(
+            self.revocations,
+            owner="gateway",
+            amqp_url=settings.amqp_url,
+            list_url=settings.revocations_url,
+            retry_first_s=settings.revocations_retry_first_s,
+            retry_max_s=settings.revocations_retry_max_s,
+            timeout_s=settings.revocations_timeout_s,
+        )
 
     async def start(self) -> None:
         await self.feed.start()
@@ -63,7 +69,8 @@ class TokenCheck:
         if route.access is Access.PUBLIC:
             await self.app(scope, receive, send)
             return
-        # The same reading of header and cookie as every service's, so both agree on the token.
+        # The same reading as every service's, so both agree on the token: the header only
+        # (sessions.py has made it from the session cookie, after the CSRF check).
         token = bearer_token(Request(scope))
         if token is None:
             if route.access is Access.OPTIONAL:
@@ -77,9 +84,8 @@ class TokenCheck:
             await _refuse("invalid", problem, scope, receive, send)
             return
         principal = verified.principal
-        if self.revocations.is_revoked(principal.user_id, principal.session_id, verified.issued_at):
-            ended = Problem(401, "unauthorized", SESSION_ENDED, headers=unauthorized().headers)
-            await _refuse("revoked", ended, scope, receive, send)
+        if self.revocations.is_revoked(principal.user_id, principal.session_id, principal.issued_at):
+            await _refuse("revoked", session_ended(), scope, receive, send)
             return
         scope[IDENTITY_SCOPE_KEY] = verified.headers
         scope[USER_SCOPE_KEY] = verified.user_key

@@ -4,23 +4,32 @@
 http://localhost as secure), with Path=/ and no Domain, so a sibling subdomain can neither
 set nor shadow them. The tokens are HttpOnly: a script on the page never sees them. The
 CSRF cookie is the one a script must read, to echo it in `X-CSRF-Token` (double submit).
+
+The services get the caller's other cookies as the raw chunks of the Cookie header, never
+parsed and written out again: a parser unquotes `x="\\073lka_access=<token>"` (a quoted value
+with an escaped `;`), and writing the result out again would make it a real `lka_access`
+cookie. A chunk that is one of ours, or that any reading of it (escapes undone, case ignored)
+makes an `lka_…` cookie, stops here: no session cookie reaches a service except as the
+gateway's own Authorization header.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
-
-from starlette.requests import cookie_parser
+from collections.abc import Iterable
+from urllib.parse import unquote_to_bytes
 
 ACCESS = "__Host-lka_access"
 REFRESH = "__Host-lka_refresh"
 CSRF = "__Host-lka_csrf"
 OURS = (ACCESS, REFRESH, CSRF)
-# The services' own cookie name (lka_common.auth). Never accepted from outside: it would
-# let a cookie planted by a sibling subdomain through without the CSRF check.
-SERVICE_ACCESS = "lka_access"
-# Whether a Cookie header needs reading at all: any of our names, or the services' one.
+# Ours without the `__Host-` prefix, in any case or disguise (the services' old `lka_access`
+# among them): a sibling subdomain could plant such a cookie, and a service that took it would
+# be signed in without the CSRF check. Such chunks are never forwarded.
 MARKER = b"lka_"
+# A backslash escape as cookie parsers undo them in quoted values: `\073` (octal) or `\x`.
+_ESCAPE = re.compile(rb"\\([0-7]{3}|.)", re.DOTALL)
 
 _ATTRIBUTES = "; Path=/; Secure; SameSite=Strict"
 Header = tuple[bytes, bytes]
@@ -46,14 +55,49 @@ def cleared_cookies() -> list[Header]:
     return [set_cookie(name, "", 0, http_only=name != CSRF) for name in OURS]
 
 
-def read_cookies(header: bytes) -> tuple[dict[str, str], bytes]:
-    """Our cookies from a Cookie header, and the header without them (and without the
-    services' name) for the services: the refresh token never leaves the gateway."""
-    cookies = cookie_parser(header.decode("latin-1"))
-    ours = {name: cookies.pop(name) for name in OURS if name in cookies}
-    cookies.pop(SERVICE_ACCESS, None)
-    rest = "; ".join(f"{name}={value}" for name, value in cookies.items())
-    return ours, rest.encode("latin-1")
+def _unescaped(match: re.Match[bytes]) -> bytes:
+    escaped = match[1]
+    return bytes([int(escaped, 8) & 0xFF]) if len(escaped) == 3 else escaped
+
+
+def _unescape(text: bytes) -> bytes:
+    return _ESCAPE.sub(_unescaped, text)
+
+
+def _may_read_as_ours(chunk: bytes) -> bool:
+    """Whether some parser could make a `lka_…` cookie of this chunk: backslash escapes undone
+    (a quoted value's `\\073` is a `;` to some), percent-decoded, either first, case ignored."""
+    readings = (_unescape(unquote_to_bytes(chunk)), unquote_to_bytes(_unescape(chunk)))
+    return any(MARKER in reading.lower() for reading in readings)
+
+
+def _value(raw: bytes) -> str:
+    value = raw.strip()
+    if len(value) >= 2 and value[:1] == value[-1:] == b'"':
+        value = value[1:-1]  # the DQUOTEs of RFC 6265's cookie-value; nothing unescaped
+    return value.decode("latin-1")
+
+
+def read_cookies(headers: Iterable[bytes]) -> tuple[dict[str, str], bytes]:
+    """Our cookies from the Cookie headers (several, as an HTTP/2 hop may send, are one list:
+    RFC 9113 §8.2.3), and the rest for the services as one header of the chunks as they came:
+    the refresh token never leaves the gateway, and nothing is parsed and rewritten."""
+    ours: dict[str, str] = {}
+    rest: list[bytes] = []
+    for header in headers:
+        for raw in header.split(b";"):
+            chunk = raw.strip()
+            if not chunk:
+                continue
+            name, _, value = chunk.partition(b"=")
+            decoded = name.strip().decode("latin-1")
+            if decoded in OURS:
+                # The first wins, as the browser lists the most specific first; `__Host-`
+                # cookies can only come from this origin anyway.
+                ours.setdefault(decoded, _value(value))
+            elif not _may_read_as_ours(chunk):
+                rest.append(chunk)
+    return ours, b"; ".join(rest)
 
 
 def csrf_matches(cookie: str | None, header: str | None) -> bool:

@@ -1,9 +1,10 @@
 """Which headers cross the gateway, in each direction (RFC 9110 §7.6.1).
 
 Hop-by-hop headers describe one connection and stop here; the `X-Forwarded-*` headers tell
-the service who called and how; `X-Request-ID` is the id the whole stack logs the call under;
-`X-User-*` and `X-Session-Id` say whose token the gateway verified, and only the gateway
-writes them.
+the service who called and how (`X-Forwarded-For` only the client address the gateway
+decided, so the service, trusting the gateway, decides the same and never sees the caller's
+own chain); `X-Request-ID` is the id the whole stack logs the call under; `X-User-*` and
+`X-Session-Id` say whose token the gateway verified, and only the gateway writes them.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from collections.abc import Iterable
 
 from starlette.types import Scope
 
+from lka_common import client_address
 from lka_common.auth import Principal
 
 # Where the token check leaves the identity headers of a verified caller for `to_upstream`.
 IDENTITY_SCOPE_KEY = "lka_identity"
 # And the verified user's id, which the per-user rate limit counts by.
 USER_SCOPE_KEY = "lka_user_id"
+# The client address, decided once per routed call (app.Gateway) for the limits and the services.
+CLIENT_SCOPE_KEY = "lka_client_address"
 
 # Host is not forwarded as is: the client library writes the service's own, and the
 # caller's goes on in X-Forwarded-Host. Expect is answered by this hop's server already.
@@ -39,6 +43,7 @@ _REPLACED_UP = frozenset(
     {
         b"host",
         b"x-request-id",
+        b"x-forwarded-for",
         b"x-forwarded-proto",
         b"x-forwarded-host",
         b"x-user-id",
@@ -69,24 +74,17 @@ def to_upstream(scope: Scope, request_id: str) -> list[tuple[str, str]]:
     raw: list[tuple[bytes, bytes]] = scope["headers"]
     extra = _named_in_connection(raw)
     host = ""
-    forwarded_for: list[str] = []
     headers: list[tuple[str, str]] = []
     for name, value in raw:  # ASGI servers give header names in lower case
         if _dropped(name, extra) or name in _REPLACED_UP:
             if name == b"host":
                 host = value.decode("latin-1")
             continue
-        if name == b"x-forwarded-for":
-            forwarded_for.append(value.decode("latin-1"))
-            continue
         headers.append((name.decode("latin-1"), value.decode("latin-1")))
-    client = scope.get("client")
-    if client:
-        forwarded_for.append(client[0])
-    if forwarded_for:
-        # Appended, never replaced: the client address is read from the last untrusted hop
-        # (CONTRACT §2), so the chain before us must survive.
-        headers.append(("x-forwarded-for", ", ".join(forwarded_for)))
+    # Replaced, not appended: the chain was read once, here, and what it meant is this one
+    # address; a service trusting the gateway takes it as is (lka_common.client_address).
+    address = scope.get(CLIENT_SCOPE_KEY) or client_address.from_scope(scope, ())
+    headers.append(("x-forwarded-for", address))
     headers.append(("x-forwarded-proto", scope.get("scheme", "http")))
     if host:
         headers.append(("x-forwarded-host", host))

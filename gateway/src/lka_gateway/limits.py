@@ -2,9 +2,8 @@
 `Retry-After` and the service never sees the call.
 
 Signed-in callers are counted per user (so after the token check, which says who they
-are), everyone else per client address: the peer, or the last untrusted hop of
-`X-Forwarded-For` when the peer is one of our proxies (`trusted_proxies`), so a client that
-writes the header itself changes nothing.
+are), everyone else per client address, as the router decided it for the call
+(lka_common.client_address: a client that writes `X-Forwarded-For` itself changes nothing).
 """
 
 from __future__ import annotations
@@ -14,23 +13,13 @@ import math
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from lka_common.client_address import Network, parse_networks, resolve
 from lka_common.problems import Problem
-from lka_gateway.headers import USER_SCOPE_KEY
+from lka_gateway.headers import CLIENT_SCOPE_KEY, USER_SCOPE_KEY
 from lka_gateway.rate_buckets import SharedBuckets
 from lka_gateway.settings import GatewaySettings
 
 LIMITED = Counter("lka_gateway_rate_limited_total", "Calls refused over a rate limit", ["group"])
 ANONYMOUS, SIGNED_IN = "anonymous", "signed_in"
-
-
-def client_address(scope: Scope, trusted: list[Network]) -> str | None:
-    """The caller's address as CONTRACT §2 defines it, from an ASGI scope."""
-    client = scope.get("client")
-    peer = client[0] if client else None
-    # Several X-Forwarded-For headers are one list in order (RFC 9110 §5.3).
-    hops = [value.decode("latin-1") for name, value in scope["headers"] if name == b"x-forwarded-for"]
-    return resolve(peer, ", ".join(hops), trusted)
 
 
 class RateLimits:
@@ -39,7 +28,6 @@ class RateLimits:
     def __init__(self, settings: GatewaySettings) -> None:
         self.buckets = SharedBuckets(settings)
         self.rules = settings.rate_limits
-        self.trusted = parse_networks(settings.trusted_proxies)
 
     async def start(self) -> None:
         await self.buckets.start()
@@ -67,7 +55,7 @@ class RateCheck:
         if user is not None:
             group, who = SIGNED_IN, user
         else:
-            group, who = ANONYMOUS, client_address(scope, self.limits.trusted) or "unknown"
+            group, who = ANONYMOUS, scope[CLIENT_SCOPE_KEY]
         rule = self.limits.rules.get(group)
         if rule is not None:
             wait_ms = await self.limits.buckets.wait_ms(group, who, rule)

@@ -19,9 +19,9 @@ SERVER_OPTIONS: dict[str, Any] = {
     "access_log": False,
     "log_config": None,
     "server_header": False,
-    # Whose X-Forwarded-For to believe is the gateway's decision (CONTRACT §2, a setting of
-    # its own to come); uvicorn's default would already trust any loopback peer's header
-    # and replace the real peer address with it.
+    # Whose X-Forwarded-For to believe is decided by lka_common.client_address from the real
+    # peer and LKA_TRUSTED_PROXIES; uvicorn's default would trust a loopback peer's header
+    # itself and put whatever it said, `<script>` included, in place of the peer.
     "proxy_headers": False,
 }
 

@@ -6,7 +6,9 @@ from the cookie. A call carrying the access cookie and no Authorization header g
 the cookie's token as a Bearer header, so the token check and the services see one kind of
 call; on an unsafe method it must echo the CSRF cookie in `X-CSRF-Token` (403 otherwise):
 another site can make the browser send the cookies, but cannot read them. Logout clears the
-cookies whatever identity answers. Calls without our cookies take the first return below.
+cookies whatever identity answers. The services get the other cookies as they came, less any
+that is or could be read as a session cookie (cookies.read_cookies). Calls without a Cookie
+header take the first return below.
 """
 
 from __future__ import annotations
@@ -40,23 +42,25 @@ class SessionCookies:
         return sessions
 
     async def __call__(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-        cookie_mode, bearer, csrf, cookie_header = False, False, "", None
+        cookie_mode, bearer, csrf = False, False, ""
+        cookie_headers: list[bytes] = []
         for name, value in scope["headers"]:
-            if name == b"cookie" and cookies.MARKER in value:
-                # Several Cookie headers (as an HTTP/2 hop may send) are read as one.
-                cookie_header = value if cookie_header is None else cookie_header + b"; " + value
+            if name == b"cookie":
+                # Every Cookie header, whatever it seems to hold: a disguised session cookie
+                # (an escape, another case) must not pass unread.
+                cookie_headers.append(value)
             elif name == b"x-session-mode":
                 cookie_mode = value.lower() == b"cookie"
             elif name == b"x-csrf-token":
                 csrf = value.decode("latin-1")
             elif name == b"authorization":
                 bearer = True
-        if cookie_header is None and not cookie_mode:
+        if not cookie_headers and not cookie_mode:
             await app(scope, receive, send)
             return
         route: Route = scope["route"]
-        ours, rest = cookies.read_cookies(cookie_header) if cookie_header is not None else ({}, b"")
-        headers = [(n, v) for n, v in scope["headers"] if n != b"cookie" or cookies.MARKER not in v]
+        ours, rest = cookies.read_cookies(cookie_headers)
+        headers = [(n, v) for n, v in scope["headers"] if n != b"cookie"]
         if rest:
             headers.append((b"cookie", rest))
         from_cookie = False

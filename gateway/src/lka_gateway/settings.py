@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, PositiveFloat, PositiveInt, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from lka_common.settings import DEFAULT_AMQP_URL, DEFAULT_REDIS_URL, shared_env
+from lka_common.settings import DEFAULT_AMQP_URL, DEFAULT_REDIS_URL, shared_env, trusted_proxies_field
 
 JWKS_PATH = "/api/v1/.well-known/jwks.json"
 REVOCATIONS_PATH = "/api/v1/internal/revocations"
@@ -24,10 +24,13 @@ def _default_rate_limits() -> dict[str, RateRule]:
 
 
 class GatewaySettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LKA_GATEWAY_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="LKA_GATEWAY_", extra="ignore", populate_by_name=True)
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # `/metrics` is served here only, by a listener of its own in the same process, never on
+    # the public port: the numbers tell an outsider about traffic and failures. On `host`.
+    metrics_port: int = 8100
     log_level: str = "INFO"
     # One log line per call, from the shared request middleware. Off by default: it costs a
     # third of the gateway's throughput (docs/benchmarks.md), and each service behind logs
@@ -70,8 +73,9 @@ class GatewaySettings(BaseSettings):
     # limits count locally for `redis_retry_s` (an overload, not an outage, but as costly).
     redis_pool_size: int = 50
     redis_pool_timeout_s: float = 1.0
-    # Peers whose X-Forwarded-For is believed (CONTRACT §2); loopback, as in the local stack.
-    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
+    # Our proxies, whose X-Forwarded-For is believed (CONTRACT §2): the stack-wide
+    # LKA_TRUSTED_PROXIES, the same networks every service trusts (lka_common.client_address).
+    trusted_proxies: list[str] = trusted_proxies_field()
 
     # Origins granted CORS, exactly as browsers send them ("https://lk.example.ru"); none by
     # default: the web app is served from the gateway's own origin and needs no grant.

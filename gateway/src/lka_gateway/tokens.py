@@ -25,8 +25,6 @@ from lka_gateway.settings import GatewaySettings
 @dataclass(frozen=True, slots=True)
 class VerifiedToken:
     principal: Principal
-    # `iat`, which Principal does not carry: all-sessions revocations are compared with it.
-    issued_at: float
     # What the services are told of the caller, built once per token rather than per call.
     headers: tuple[tuple[str, str], ...]
     # The user id as text, the key of the per-user rate limit.
@@ -59,11 +57,11 @@ class TokenCache:
                 return verified
             del self._entries[token]
         principal = await self._verifier.verify(token)
-        # The signature and every claim were checked just now; this only reads two numbers
-        # the verifier does not hand back.
-        claims = jwt.decode(token, options={"verify_signature": False})
-        verified = VerifiedToken(principal, float(claims["iat"]), identity_headers(principal), str(principal.user_id))
-        self._entries[token] = (min(float(claims["exp"]), now + self._keep_s), verified)
+        # The signature and every claim were checked just now; this only reads the `exp` the
+        # verifier does not hand back.
+        expires = float(jwt.decode(token, options={"verify_signature": False})["exp"])
+        verified = VerifiedToken(principal, identity_headers(principal), str(principal.user_id))
+        self._entries[token] = (min(expires, now + self._keep_s), verified)
         if len(self._entries) > self._size:
             self._entries.popitem(last=False)
         return verified

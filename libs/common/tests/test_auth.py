@@ -40,8 +40,8 @@ async def operator_things(user: Operator) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-async def api() -> AsyncIterator[httpx.AsyncClient]:
-    settings = ProbeSettings(jwks_json=TOKENS.jwks_json(), jwks_url="http://127.0.0.1:9/none")
+async def api(amqp_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    settings = ProbeSettings(jwks_json=TOKENS.jwks_json(), jwks_url="http://127.0.0.1:9/none", amqp_url=amqp_url)
     app = create_app(settings, title="probe", routers=[router])
     async with serve_in_background(app) as url, httpx.AsyncClient(base_url=url) as client:
         yield client
@@ -60,11 +60,14 @@ async def test_valid_token_identifies_the_caller(api: httpx.AsyncClient) -> None
     assert response.json() == {"user_id": str(user_id), "role": "subscriber"}
 
 
-async def test_the_token_may_come_in_the_access_cookie(api: httpx.AsyncClient) -> None:
-    async with httpx.AsyncClient(base_url=str(api.base_url), cookies={"lka_access": TOKENS.issue()}) as browser:
+async def test_a_token_in_a_cookie_signs_nobody_in(api: httpx.AsyncClient) -> None:
+    """A browser sends cookies with any call another site makes it send; a service takes no
+    token from one (only the gateway does, from its `__Host-` cookie, after the CSRF check)."""
+    cookies = {"lka_access": TOKENS.issue(), "__Host-lka_access": TOKENS.issue()}
+    async with httpx.AsyncClient(base_url=str(api.base_url), cookies=cookies) as browser:
         response = await browser.get("/api/v1/me")
 
-    assert response.status_code == 200
+    assert response.status_code == 401
 
 
 async def test_no_token_is_401_problem(api: httpx.AsyncClient) -> None:

@@ -46,14 +46,3 @@ def test_a_sane_request_id_is_kept_and_a_hostile_one_replaced() -> None:
     replaced = incoming_request_id([(b"x-request-id", b"evil\nline: injected")])
     assert replaced != "evil\nline: injected"
     assert len(replaced) == 36
-
-
-def test_client_address_is_the_last_untrusted_hop_behind_trusted_proxies() -> None:
-    from lka_common.client_address import parse_networks, resolve
-
-    trusted = parse_networks(["127.0.0.1/32", "10.0.0.0/8"])
-
-    assert resolve("127.0.0.1", "203.0.113.7", trusted) == "203.0.113.7"
-    assert resolve("127.0.0.1", "6.6.6.6, 203.0.113.7, 10.1.2.3", trusted) == "203.0.113.7"
-    assert resolve("198.51.100.1", "6.6.6.6", trusted) == "198.51.100.1"  # an untrusted peer's header is ignored
-    assert resolve("127.0.0.1", None, trusted) == "127.0.0.1"

@@ -1,6 +1,7 @@
 /** The supplier's operators: link requests to review, feedback to read, the billing registry. */
 
 import { useState, type FormEvent } from "react";
+import { useLocation } from "react-router";
 
 import { api, messageOf } from "../api/client";
 import type { BillingAccount, Feedback, OperatorLinkRequest } from "../api/types";
@@ -12,7 +13,9 @@ import { regionName, useRegions } from "../lib/regions";
 
 export function OperatorLinkRequestsPage() {
   const [status, setStatus] = useState("pending");
-  const requests = useLoad(() => api.get<OperatorLinkRequest[]>(`/operator/link-requests?status=${status}`), [status]);
+  // The location's key changes when the menu link is followed again: the queue is loaded anew.
+  const { key } = useLocation();
+  const requests = useLoad(() => api.get<OperatorLinkRequest[]>(`/operator/link-requests?status=${status}`), [status, key]);
   const { regions } = useRegions();
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -110,7 +113,8 @@ export function OperatorLinkRequestsPage() {
 }
 
 export function OperatorFeedbackPage() {
-  const feedback = useLoad(() => api.get<Feedback[]>("/operator/feedback"), []);
+  const { key } = useLocation();
+  const feedback = useLoad(() => api.get<Feedback[]>("/operator/feedback"), [key]);
   const list = feedback.data ?? [];
   return (
     <Page title="Обращения абонентов">

@@ -2,7 +2,8 @@
 
 Tokens are JWTs signed by identity with ES256; the public keys come from identity's JWKS,
 fetched and cached, and fetched again when a token names a key not yet seen (rotation).
-The algorithm is pinned, and `exp`, `aud`, `iss` and the token type are always checked.
+The algorithm is pinned, and `exp`, `aud`, `iss` and the token type are always checked; and,
+on every call, cached token or not, whether identity has revoked it since (revocations.py).
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from lka_common.problems import Problem
+from lka_common.revocations import RevocationList
 
 log = structlog.get_logger(__name__)
 
 ALGORITHM = "ES256"
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
-ACCESS_COOKIE = "lka_access"
 SUBSCRIBER_ROLE = "subscriber"
 OPERATOR_ROLE = "operator"
 SUPERVISOR_ROLE = "supervisor"
@@ -45,6 +46,9 @@ class Principal:
     role: str
     email: str | None
     token_id: str
+    # `iat`, to the millisecond: an all-sessions revocation refuses the tokens issued up to
+    # its moment. 0 (the default) is before every revocation: refused by any, never let through.
+    issued_at: float = 0.0
 
     @property
     def is_staff(self) -> bool:
@@ -147,27 +151,40 @@ class TokenVerifier:
                 role=str(claims.get("role", "subscriber")),
                 email=claims.get("email"),
                 token_id=str(claims["jti"]),
+                issued_at=float(claims["iat"]),
             )
             return principal, float(claims["exp"])
         except (jwt.PyJWTError, ValueError, KeyError):
             raise unauthorized() from None
 
 
+SESSION_ENDED = "Сеанс завершен. Войдите в личный кабинет снова"
+
+
 def unauthorized() -> Problem:
     return Problem(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="lka"'})
 
 
+def session_ended() -> Problem:
+    """A valid token of a session identity ended (sign-out, password reset, merge)."""
+    return Problem(401, "unauthorized", SESSION_ENDED, headers=unauthorized().headers)
+
+
 def bearer_token(request: Request) -> str | None:
+    """The token of the `Authorization: Bearer` header, and nothing else. Never a cookie: the
+    browser sends cookies with any request another site makes it send, so a token taken from
+    one needs the CSRF check, which only the gateway makes (it turns its own `__Host-` session
+    cookie into this header after that check)."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return request.cookies.get(ACCESS_COOKIE) or None
+    return None
 
 
 # Declares the bearer token in every service's OpenAPI document (issue 11: without it no
 # client, and no fuzzer's `ignored_auth` check, could tell which calls need one). Only the
-# declaration: `bearer_token` still reads the token, the gateway's cookie included.
+# declaration: `bearer_token` still reads the token.
 BEARER_SCHEME = HTTPBearer(auto_error=False, description="The access token of POST /api/v1/auth/login.")
 DeclaredBearer = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)]
 
@@ -177,7 +194,12 @@ async def optional_principal(request: Request, _: DeclaredBearer) -> Principal |
     if token is None:
         return None
     verifier: TokenVerifier = request.app.state.token_verifier
-    return await verifier.verify(token)
+    principal = await verifier.verify(token)
+    # After the verifier, whose cache would otherwise keep a revoked token good until `exp`.
+    revocations: RevocationList = request.app.state.revocations
+    if revocations.is_revoked(principal.user_id, principal.session_id, principal.issued_at):
+        raise session_ended()
+    return principal
 
 
 async def current_principal(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:

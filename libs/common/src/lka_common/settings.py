@@ -4,6 +4,8 @@ Each service subclasses `ServiceSettings`, names itself in `service_name` and ge
 prefix `LKA_<SERVICE>_`. A few addresses are shared by the whole stack and read without the
 service prefix as fallbacks (`LKA_POSTGRES_URL`, `LKA_AMQP_URL`, `LKA_REDIS_URL`,
 `LKA_PUBLIC_BASE_URL`, `LKA_ENVIRONMENT`), so one variable moves every service at once.
+`LKA_TRUSTED_PROXIES` is read only without a prefix, by the gateway and every service alike
+(`trusted_proxies_field`): one setting decides the client address at every layer.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"  # noqa: S105 - the marker of a placeholder, not a secret
@@ -20,6 +22,10 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+# On a developer's machine the gateway calls the services from 127.0.0.1, and nothing else
+# proxies anything: a caller from any other address (127.0.0.5 included) is believed about nothing.
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.1/32", "::1/128")
+TRUSTED_PROXIES_ENV = "LKA_TRUSTED_PROXIES"
 
 Environment = Literal["development", "test", "production"]
 
@@ -27,6 +33,14 @@ Environment = Literal["development", "test", "production"]
 def shared_env(name: str, default: str) -> str:
     """A stack-wide setting: `LKA_<NAME>` or its localhost default."""
     return os.environ.get(f"LKA_{name}", default)
+
+
+def trusted_proxies_field() -> Any:
+    """The networks of our own proxies, whose `X-Forwarded-For` is believed
+    (lka_common.client_address): a JSON list of CIDRs in `LKA_TRUSTED_PROXIES`, never under a
+    process's own prefix, so the gateway and the services cannot disagree about who a caller
+    is. A field of that name still takes a value in code (tests)."""
+    return Field(default_factory=lambda: list(DEFAULT_TRUSTED_PROXIES), validation_alias=TRUSTED_PROXIES_ENV)
 
 
 def service_database_url(service: str, server_url: str | None = None) -> str:
@@ -42,7 +56,7 @@ class ServiceSettings(BaseSettings):
     """What every service process needs; subclasses add their own fields."""
 
     service_name: ClassVar[str] = ""
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     environment: Environment = "development"
     database_url: str = ""
@@ -68,13 +82,21 @@ class ServiceSettings(BaseSettings):
     # made the pre-ping wait the command timeout, 503 only after 8 s (docs/drills.md, QUALITY 13).
     db_acquire_timeout_s: float = 1.0
     max_body_bytes: int = 1024 * 1024
-    # Peers whose X-Forwarded-For is believed (the gateway, the ingress); loopback locally.
-    trusted_proxies: list[str] = ["127.0.0.1/32", "::1/128"]
+    trusted_proxies: list[str] = trusted_proxies_field()
     # Access tokens (auth.py): identity's JWKS, or a fixed JWKS document (JSON) for tests.
     jwks_url: str = "http://127.0.0.1:8001/api/v1/.well-known/jwks.json"
     jwks_json: str | None = None
     jwt_issuer: str = "lka-identity"
     jwt_audience: str = "lka"
+    # Tokens identity revoked (lka_common.revocations): its list of those still in force,
+    # loaded by each API process after subscribing to the events, and the back-off between
+    # attempts to reach it or the broker (doubling from the first to the longest).
+    revocations_url: str = "http://127.0.0.1:8001/api/v1/internal/revocations"
+    revocations_retry_first_s: float = 0.5
+    revocations_retry_max_s: float = 30.0
+    revocations_timeout_s: float = 5.0
+    # Identity's access-token lifetime: how long a revocation can still refuse a live token.
+    access_token_ttl_s: int = 900
     relay_batch_size: int = 100
     relay_poll_interval_s: float = 1.0
     # Under load, how long a woken relay waits for more commits before taking a batch: one

@@ -26,6 +26,7 @@ from lka_common.client_address import parse_networks
 from lka_common.db import make_engine, make_sessionmaker
 from lka_common.health import health_router
 from lka_common.problems import Problem, install_problem_handlers, problem_for_unexpected
+from lka_common.revocations import RevocationFeed, RevocationList
 from lka_common.settings import ServiceSettings
 from lka_common.uow import DriverUnitOfWork, UnitOfWork
 
@@ -123,8 +124,15 @@ def create_app(
     routers: list[Any],
     on_startup: Callable[[FastAPI], Any] | None = None,
     on_shutdown: Callable[[FastAPI], Any] | None = None,
+    revocation_feed: bool = True,
 ) -> FastAPI:
-    """A service's API: its routers under `/api/v1`, probes at the root, problem+json errors."""
+    """A service's API: its routers under `/api/v1`, probes at the root, problem+json errors.
+
+    The principal dependency (lka_common.auth) refuses tokens identity revoked, from a list
+    the revocation feed keeps current while the app runs (`revocation_feed`; off only where
+    the dependency is not what decides, identity's own API, which checks its database). The
+    feed is no part of readiness: an API stays ready while only the broker is down.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -133,6 +141,17 @@ def create_app(
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine, acquire_timeout_s=settings.db_acquire_timeout_s)
         app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
+        app.state.revocations = RevocationList(keep_s=settings.access_token_ttl_s)
+        feed = RevocationFeed(
+            app.state.revocations,
+            owner=f"{settings.service_name or 'service'}-api",
+            amqp_url=settings.amqp_url,
+            list_url=settings.revocations_url,
+            retry_first_s=settings.revocations_retry_first_s,
+            retry_max_s=settings.revocations_retry_max_s,
+            timeout_s=settings.revocations_timeout_s,
+        )
+        app.state.revocation_feed = feed
         app.state.token_verifier = TokenVerifier(
             settings.jwks_url,
             settings.jwt_issuer,
@@ -144,11 +163,14 @@ def create_app(
         )
         if on_startup is not None:
             await on_startup(app)
+        if revocation_feed:
+            await feed.start()
         try:
             yield
         finally:
             if on_shutdown is not None:
                 await on_shutdown(app)
+            await feed.close()
             await engine.dispose()
 
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
@@ -193,6 +215,10 @@ def serve_api(app: FastAPI, settings: ServiceSettings) -> None:
         access_log=False,
         log_config=None,
         server_header=False,
+        # The client address is lka_common.client_address's to decide, from the real peer and
+        # LKA_TRUSTED_PROXIES; uvicorn would otherwise replace a loopback peer with whatever its
+        # X-Forwarded-For said, `<script>` included.
+        proxy_headers=False,
         # On SIGTERM uvicorn stops accepting, lets requests in flight finish (tests/e2e drill 4)
         # and then runs the lifespan's shutdown. Bounded, so a request stuck on something is
         # cancelled and the engine still disposed before Kubernetes' SIGKILL at 30 s.

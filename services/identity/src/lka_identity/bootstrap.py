@@ -52,6 +52,9 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
         title="ЛКА: учётные записи и вход",
         routers=[auth.router, profile.router, jwks.router, internal.router],
         on_startup=on_startup,
+        # Identity checks each caller's session in its own database (dependencies.live_principal),
+        # which a revocation reaches first: no feed of its own revocations needed here.
+        revocation_feed=False,
     )
     install_error_handlers(app)
     return app

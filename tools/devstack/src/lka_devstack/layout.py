@@ -64,6 +64,11 @@ def gateway_port() -> int:
     return 8000 + port_offset()
 
 
+def gateway_metrics_port() -> int:
+    """The gateway's `/metrics`, never on its public port (lka_gateway.metrics_listener)."""
+    return 8100 + port_offset()
+
+
 def mail_smtp_port() -> int:
     return 1025 + port_offset()
 
@@ -87,6 +92,7 @@ def stack_env() -> dict[str, str]:
         "LKA_MAILCATCHER_HTTP_PORT": str(mail_http_port()),
         "LKA_NOTIFICATIONS_SMTP_PORT": str(mail_smtp_port()),
         "LKA_GATEWAY_PORT": str(gateway_port()),
+        "LKA_GATEWAY_METRICS_PORT": str(gateway_metrics_port()),
         "LKA_ACQUIRER_EMULATOR_PORT": str(acquirer_emulator_port()),
         "LKA_PAYMENTS_RBS_BASE_URL": f"http://127.0.0.1:{acquirer_emulator_port()}",
         "LKA_PUBLIC_BASE_URL": os.environ.get("LKA_PUBLIC_BASE_URL", f"http://127.0.0.1:{gateway_port()}"),
@@ -95,10 +101,13 @@ def stack_env() -> dict[str, str]:
     }
     identity = next(svc for svc in SERVICES if svc.name == "identity")
     jwks_url = f"http://127.0.0.1:{identity.api_port}/api/v1/.well-known/jwks.json"
+    # Each API process's revocation feed loads identity's list from here (lka_common.revocations).
+    revocations_url = f"http://127.0.0.1:{identity.api_port}/api/v1/internal/revocations"
     env["LKA_GATEWAY_JWKS_URL"] = jwks_url
     for svc in SERVICES:
         prefix = f"LKA_{svc.name.upper()}_"
         env[prefix + "JWKS_URL"] = jwks_url
+        env[prefix + "REVOCATIONS_URL"] = revocations_url
         env[prefix + "HTTP_PORT"] = str(svc.api_port)
         env[prefix + "CONSUMER_HEALTH_PORT"] = str(svc.consumer_health_port)
         env[prefix + "RELAY_HEALTH_PORT"] = str(svc.relay_health_port)

@@ -16,7 +16,10 @@ from lka_common.testing.processes import free_port
 async def serve_in_background(app: Any) -> AsyncIterator[str]:
     """Run `app` (lifespan included) on 127.0.0.1:<free port>; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on")
+    # No proxy headers, as lka_common.web.serve_api: the app sees the real peer.
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on", proxy_headers=False
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:

@@ -13,7 +13,7 @@ from typing import Any
 from lka_common.testing.processes import ServiceProcess, json_records
 
 SERVICES = ["identity", "accounts", "readings", "payments", "notifications"]
-BASE_PORTS = [8000, 8001, 8002, 8003, 8004, 8005, 8101, 8102, 8103, 8104, 8105]
+BASE_PORTS = [8000, 8001, 8002, 8003, 8004, 8005, 8100, 8101, 8102, 8103, 8104, 8105]
 BASE_PORTS += [8201, 8202, 8203, 8204, 8205, 1025, 8025, 8095, 8090]
 
 
@@ -67,6 +67,11 @@ class Stack:
     @property
     def gateway(self) -> str:
         return self.url(8000)
+
+    @property
+    def gateway_metrics(self) -> str:
+        """Where the gateway serves `/metrics`: never its public port."""
+        return self.url(8100)
 
     @property
     def mail(self) -> str:

@@ -1,8 +1,9 @@
 """Request dependencies of identity's routers: its context, the caller's address, and the
 signed-in caller whose session must still be live in identity's own database.
 
-Other services trust a valid token until it expires (or the gateway hears of its revocation);
-identity itself checks the session on every call, so sign-out takes effect here at once.
+The other services and the gateway refuse a revoked token once their revocation feed hears of
+it (within a second); identity itself checks the session on every call, so sign-out takes
+effect here at once.
 """
 
 from __future__ import annotations
