@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from lka_common.throttling import Limit, wait_seconds
 from lka_identity.adapters.password_hasher import PasswordHasher
 from lka_identity.domain.errors import FormRefused, Refusal
 from lka_identity.domain.passwords import check_new_password, common_passwords, password_refusals
-from lka_identity.domain.throttling import Limit, wait_seconds
 
 
 def test_the_shipped_list_has_hundreds_of_common_passwords_of_both_keyboards() -> None:

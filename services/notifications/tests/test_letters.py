@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aio_pika
@@ -15,7 +15,7 @@ import pytest
 from aio_pika.abc import AbstractChannel
 
 from lka_common.commands.notifications import SendLetter, UpdateAddressBook
-from lka_common.events.accounts import AccountLinked, LinkRequestResolved
+from lka_common.events.accounts import AccountLinked, AccountUnlinked, LinkRequestResolved
 from lka_common.events.base import EventData
 from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.events.identity import ProfilesMerged
@@ -343,3 +343,27 @@ async def test_identity_and_accounts_events_send_their_letter_to_the_users_confi
     (letter,) = await eventually(relayed_letter)
     assert letter.subject == subject
     assert phrase in letter.text
+
+
+async def test_an_unlink_that_overtakes_its_link_stops_the_accounts_letters(
+    consumer: Consumer, channel: AbstractChannel, settings: NotificationsSettings
+) -> None:
+    user_id, account_id = uuid.uuid4(), uuid.uuid4()
+    await consumer()
+    await send(channel, envelope(UpdateAddressBook(user_id=user_id, email=address(), confirmed=True)), "lka.commands")
+    assert await eventually_rows(settings, "SELECT 1 FROM address_book WHERE user_id = $1", user_id)
+    names = {"user_id": user_id, "account_id": account_id, "region_code": "simferopol", "account_number": "7007007"}
+    linked = envelope(AccountLinked(**names, linked_via="surname"))
+    assert linked.time is not None
+    unlinked = envelope(AccountUnlinked(**names)).model_copy(update={"time": linked.time + timedelta(seconds=1)})
+
+    for event in (unlinked, linked):  # the later one is delivered first
+        await send(channel, event, "lka.events")
+        assert await eventually_rows(settings, "SELECT 1 FROM inbox WHERE message_id = $1", event.id)
+    account = {key: names[key] for key in ("account_id", "region_code", "account_number")}
+    rejected = envelope(ReadingRejected(reading_id=uuid.uuid4(), **account, reason="Показания меньше предыдущих"))
+    await send(channel, rejected, "lka.events")
+
+    # Handled (its inbox row committed with whatever letters it raised), and no letter for the user.
+    assert await eventually_rows(settings, "SELECT 1 FROM inbox WHERE message_id = $1", rejected.id)
+    assert await query(settings, "SELECT 1 FROM outbox WHERE body LIKE $1", f"%{user_id}%") == []

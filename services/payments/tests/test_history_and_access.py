@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
-from lka_common.events.accounts import AccountUnlinked
+from lka_common.events.accounts import AccountLinked, AccountUnlinked
 from lka_common.events.billing import BillingPaymentRegistered
 from lka_common.events.envelope import CloudEvent
-from lka_payments.service_layer import access, history
+from lka_payments.service_layer import access, billing
 
 EVENT = CloudEvent(id="-", source="/billing", type="-")
 
@@ -30,7 +30,7 @@ async def registered(uow_factory: Any, me: Any, kopecks: int, paid_at: datetime,
     )
     for _ in range(2):  # billing may send it twice: the second changes nothing
         async with uow_factory() as uow:
-            await history.payment_registered(uow, data, EVENT)
+            await billing.payment_registered(uow, data, EVENT)
             await uow.commit()
     return billing_id
 
@@ -70,4 +70,23 @@ async def test_an_unlinked_account_can_no_longer_be_paid(api: httpx.AsyncClient,
         await uow.commit()
     body = {"account_id": str(me.account_id), "amount": "1.00"}
     answer = await api.post("/payments", json=body, headers={**me.headers, "Idempotency-Key": "k"})
+    assert answer.status_code == 404
+
+
+async def test_an_unlink_that_overtakes_its_link_leaves_the_account_unpayable(
+    api: httpx.AsyncClient, payer: Any, uow_factory: Any
+) -> None:
+    me = await payer()  # linked already: this is another account, linked and unlinked later
+    account_id, number, linked_at = uuid.uuid4(), "7007007", datetime.now(UTC)
+    names = {"user_id": me.user_id, "account_id": account_id, "region_code": "simferopol", "account_number": number}
+    link = (access.account_linked, AccountLinked(**names, linked_via="surname"), linked_at)
+    unlink = (access.account_unlinked, AccountUnlinked(**names), linked_at + timedelta(seconds=1))
+    for handler, data, at in (unlink, link):  # the later event is delivered first
+        async with uow_factory() as uow:
+            await handler(uow, data, CloudEvent(id=uuid.uuid4().hex, source="/lka/accounts", type="-", time=at))
+            await uow.commit()
+
+    assert (await api.get(f"/accounts/{account_id}/payments", headers=me.headers)).status_code == 404
+    body = {"account_id": str(account_id), "amount": "1.00"}
+    answer = await api.post("/payments", json=body, headers={**me.headers, "Idempotency-Key": uuid.uuid4().hex})
     assert answer.status_code == 404

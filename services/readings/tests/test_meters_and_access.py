@@ -4,12 +4,13 @@ anyone else, and any unknown account, gets the same 404 on every call (CONTRACT 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from lka_common.events.accounts import AccountUnlinked
+from lka_common.events.accounts import AccountLinked, AccountUnlinked
 from lka_readings.service_layer import projections
 
 
@@ -67,6 +68,24 @@ async def test_an_unlinked_account_is_not_found_any_more(api: httpx.AsyncClient,
     await handlers(projections.account_unlinked, unlinked)
 
     response = await api.get(f"/accounts/{scene.account.account_id}/meters", headers=scene.me.headers)
+    assert response.status_code == 404
+
+
+async def test_an_unlink_that_overtakes_its_link_leaves_the_account_not_found(
+    api: httpx.AsyncClient, person: Any, meter: Any, handlers: Any
+) -> None:
+    data, me, account_id = await meter(), person(), uuid.uuid4()
+    names = {
+        "user_id": me.user_id,
+        "account_id": account_id,
+        "region_code": data.region_code,
+        "account_number": data.account_number,
+    }
+    linked_at = datetime.now(UTC)
+    await handlers(projections.account_unlinked, AccountUnlinked(**names), linked_at + timedelta(seconds=1))
+    await handlers(projections.account_linked, AccountLinked(**names, linked_via="surname"), linked_at)
+
+    response = await api.get(f"/accounts/{account_id}/meters", headers=me.headers)
     assert response.status_code == 404
 
 

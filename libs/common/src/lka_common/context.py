@@ -12,8 +12,6 @@ from contextlib import contextmanager
 
 import structlog
 
-REQUEST_ID_HEADER = "X-Request-ID"
-
 
 def new_id() -> str:
     return str(uuid.uuid4())

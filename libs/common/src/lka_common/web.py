@@ -17,7 +17,6 @@ from typing import Annotated, Any
 import structlog
 import uvicorn
 from fastapi import Depends, FastAPI, Request
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lka_common import context, metrics
@@ -191,11 +190,6 @@ async def get_uow(request: Request) -> UnitOfWork:
 async def get_driver_uow(request: Request) -> DriverUnitOfWork:
     state = request.app.state
     return DriverUnitOfWork(state.engine, state.settings.source, state.settings.db_acquire_timeout_s)
-
-
-async def get_engine(request: Request) -> AsyncEngine:
-    engine: AsyncEngine = request.app.state.engine
-    return engine
 
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]

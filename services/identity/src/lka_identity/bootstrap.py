@@ -1,12 +1,16 @@
-"""Wiring of the identity service: its API, and the subscriptions of its consumer."""
+"""Wiring of the identity service: its API, the subscriptions of its consumer, and what its one-shot
+commands (`make operator`, the demo subscriber) run in."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI
 
+from lka_common.db import make_engine, make_sessionmaker
 from lka_common.messaging.consumer import Subscription
 from lka_common.messaging.errors import is_transient
 from lka_common.uow import UnitOfWork
@@ -19,6 +23,8 @@ from lka_identity.service_layer.keys import KeyRing
 from lka_identity.settings import IdentitySettings
 
 log = structlog.get_logger(__name__)
+
+NewUow = Callable[[], UnitOfWork]
 
 
 def new_password_hasher(settings: IdentitySettings) -> PasswordHasher:
@@ -63,3 +69,21 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
 def subscriptions(settings: IdentitySettings) -> list[Subscription]:
     # Identity consumes nothing (ARCHITECTURE): its consumer process idles with no queue.
     return []
+
+
+@asynccontextmanager
+async def command_context(settings: IdentitySettings) -> AsyncIterator[tuple[NewUow, IdentityContext]]:
+    """A one-shot command's units of work and context: a one-connection pool, the password
+    hasher and the key ring, closed when the command is done."""
+    engine = make_engine(settings, pool_size=1, max_overflow=0)
+    passwords = new_password_hasher(settings)
+    try:
+        sessionmaker = make_sessionmaker(engine)
+
+        def new_uow() -> UnitOfWork:
+            return UnitOfWork(sessionmaker, settings.source)
+
+        yield new_uow, IdentityContext(settings, passwords, KeyRing(new_uow, settings))
+    finally:
+        passwords.close()
+        await engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import FastAPI
 
 from lka_common.commands.notifications import SendLetter, UpdateAddressBook
@@ -13,14 +15,17 @@ from lka_common.messaging.topology import COMMANDS_EXCHANGE
 from lka_common.web import create_app
 from lka_notifications.adapters.mailer import SmtpMailer
 from lka_notifications.adapters.templates import LetterRenderer
+from lka_notifications.entrypoints.errors import install_error_handlers
 from lka_notifications.entrypoints.routers import feedback
-from lka_notifications.service_layer.handlers import NotificationHandlers
+from lka_notifications.service_layer import handlers
 from lka_notifications.service_layer.letters import LetterDispatcher
 from lka_notifications.settings import NotificationsSettings
 
 
 def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
-    return create_app(settings or NotificationsSettings(), title="ЛКА: уведомления", routers=[feedback.router])
+    app = create_app(settings or NotificationsSettings(), title="ЛКА: уведомления", routers=[feedback.router])
+    install_error_handlers(app)
+    return app
 
 
 def subscriptions(settings: NotificationsSettings) -> list[Subscription]:
@@ -30,12 +35,14 @@ def subscriptions(settings: NotificationsSettings) -> list[Subscription]:
         per_recipient_per_hour=settings.letters_per_recipient_per_hour,
         max_attempts=settings.letter_max_attempts,
     )
-    handlers = NotificationHandlers(dispatcher)
     return [
         Subscription(
             queue="notifications.commands",
             exchange=COMMANDS_EXCHANGE,
-            handlers={SendLetter: handlers.send_letter, UpdateAddressBook: handlers.update_address_book},
+            handlers={
+                SendLetter: partial(handlers.send_letter, dispatcher),
+                UpdateAddressBook: handlers.update_address_book,
+            },
         ),
         Subscription(
             queue="notifications.events",

@@ -12,8 +12,7 @@ from lka_payments.adapters.acquirer import Acquirer
 from lka_payments.adapters.rbs import RbsAcquirer
 from lka_payments.entrypoints.errors import install_error_handlers
 from lka_payments.entrypoints.routers import callback, history, payments
-from lka_payments.service_layer import access
-from lka_payments.service_layer import history as history_handlers
+from lka_payments.service_layer import access, billing
 from lka_payments.settings import PaymentsSettings
 
 
@@ -42,7 +41,5 @@ def subscriptions(settings: PaymentsSettings) -> list[Subscription]:
             queue="payments.access",
             handlers={AccountLinked: access.account_linked, AccountUnlinked: access.account_unlinked},
         ),
-        Subscription(
-            queue="payments.billing", handlers={BillingPaymentRegistered: history_handlers.payment_registered}
-        ),
+        Subscription(queue="payments.billing", handlers={BillingPaymentRegistered: billing.payment_registered}),
     ]

@@ -14,14 +14,22 @@ from pydantic import Field, field_validator, model_validator
 
 from lka_accounts.domain import messages
 from lka_accounts.domain.model import AccountSummary, LinkRequest, RequestStatus
-from lka_accounts.domain.money import format_kopecks, parse_amount
 from lka_accounts.domain.proofs import LastPaymentProof, Proof, SurnameProof, is_surname_prefix
+from lka_common.money import format_kopecks, parse_kopecks
 from lka_common.schemas import RequestModel, ResponseModel
 
 RegionCode = Annotated[str, Field(min_length=1, max_length=64)]
 ACCOUNT_NUMBER_PATTERN = r"^[0-9A-Za-zА-Яа-яЁё/\-]+$"
 AccountNumber = Annotated[str, Field(min_length=1, max_length=32, pattern=ACCOUNT_NUMBER_PATTERN)]
 Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1523.40"])]
+
+
+def last_payment_kopecks(text: str) -> int:
+    """The amount of a last payment, as a proof: in the money format, and more than zero."""
+    kopecks = parse_kopecks(text)
+    if kopecks <= 0:
+        raise ValueError(messages.AMOUNT_POSITIVE)
+    return kopecks
 
 
 class LinkIn(RequestModel):
@@ -34,7 +42,7 @@ class LinkIn(RequestModel):
     @classmethod
     def _amount(cls, value: str | None) -> str | None:
         if value is not None:
-            parse_amount(value)
+            last_payment_kopecks(value)
         return value
 
     @field_validator("surname_prefix")
@@ -52,7 +60,7 @@ class LinkIn(RequestModel):
 
     def proof(self) -> Proof:
         if self.last_payment_amount is not None:
-            return LastPaymentProof(parse_amount(self.last_payment_amount))
+            return LastPaymentProof(last_payment_kopecks(self.last_payment_amount))
         assert self.surname_prefix is not None
         return SurnameProof(self.surname_prefix)
 

@@ -16,18 +16,26 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lka_accounts.adapters import attempts
+from lka_accounts.adapters.attempts import LINK_ATTEMPTS
 from lka_accounts.domain.errors import TooManyAttempts
-from lka_accounts.domain.throttling import Limit, account_key, user_key, wait_seconds
+from lka_accounts.domain.throttling import account_key, user_key
 from lka_accounts.settings import AccountsSettings
+from lka_common import attempts
+from lka_common.throttling import Limit
+
+
+@dataclass(frozen=True)
+class Counter:
+    key: str
+    limit: Limit
 
 
 @dataclass(frozen=True)
 class Counters:
     """The two counters one attempt is checked against and recorded on."""
 
-    user: Limit
-    account: Limit
+    user: Counter
+    account: Counter
 
     @property
     def keys(self) -> list[str]:
@@ -50,8 +58,8 @@ class LinkLimits:
 
     def for_attempt(self, user_id: UUID, region_code: str, number: str) -> Counters:
         return Counters(
-            Limit(user_key(user_id), self.per_user, self.window),
-            Limit(account_key(region_code, number), self.per_account, self.window),
+            Counter(user_key(user_id), Limit(self.per_user, self.window)),
+            Counter(account_key(region_code, number), Limit(self.per_account, self.window)),
         )
 
 
@@ -59,16 +67,17 @@ async def admit(session: AsyncSession, counters: Counters, now: datetime) -> boo
     """Lock both counters for this transaction, so parallel attempts are all counted; refuse
     (429) past the user's limit. False past the account's: the proof must not be looked at."""
     for key in sorted(counters.keys):  # one lock order: no deadlocks
-        await attempts.lock(session, key)
-    user_wait = wait_seconds(counters.user, await attempts.limit_th_newest(session, counters.user, now), now)
+        await attempts.lock(session, LINK_ATTEMPTS, key)
+    user = counters.user
+    user_wait = await attempts.seconds_to_wait(session, LINK_ATTEMPTS, user.key, user.limit, now)
     if user_wait is not None:
         raise TooManyAttempts(user_wait)
-    account_full = await attempts.limit_th_newest(session, counters.account, now)
-    return account_full is None
+    account = counters.account
+    return await attempts.limit_th_newest(session, LINK_ATTEMPTS, account.key, account.limit, now) is None
 
 
 async def record_failure(session: AsyncSession, counters: Counters, now: datetime) -> None:
     """One attempt that linked nothing. Past the account's limit its proof was never compared,
     so it counts whether or not it was right: were the user's counter to count only wrong
     proofs, when it filled up would tell a guesser which of their attempts had been right."""
-    await attempts.record(session, counters.keys, now)
+    await attempts.record(session, LINK_ATTEMPTS, counters.keys, now)

@@ -18,7 +18,7 @@ from lka_accounts.domain.errors import AlreadyLinked, DuplicateRequest, NotFound
 from lka_accounts.domain.model import AccountSummary, BillingAccount, LinkRequest
 from lka_accounts.domain.proofs import Proof, proves
 from lka_accounts.service_layer import limits as link_limits
-from lka_accounts.service_layer import steps
+from lka_accounts.service_layer import link_changes
 from lka_accounts.service_layer.limits import LinkLimits
 from lka_common.events.accounts import AccountUnlinked
 from lka_common.uow import UnitOfWork
@@ -43,17 +43,17 @@ async def link_account(
         counters = limits.for_attempt(user_id, region_code, number)
         may_prove = await link_limits.admit(uow.session, counters, now)
         if may_prove and account is not None and proves(proof, account):
-            await steps.link(uow, user_id, account, proof.via, now)
+            await link_changes.link(uow, user_id, account, proof.via, now)
             # A request the user had open for this account is settled by the proof itself.
             open_request = await requests.pending_for(uow.session, user_id, region_code, number)
             if open_request is not None:
-                await steps.resolve(uow, open_request, approved=True, decided_by=None, comment=None, now=now)
+                await link_changes.resolve(uow, open_request, approved=True, decided_by=None, comment=None, now=now)
             summary = await links.summary_of_user(uow.session, user_id, account.id)
             await uow.commit()
             assert summary is not None
             return Linked(summary)
         await link_limits.record_failure(uow.session, counters, now)
-        request = await steps.open_request(uow, user_id, region_code, number, now)
+        request = await link_changes.open_request(uow, user_id, region_code, number, now)
         await uow.commit()
         return Pending(request)
 
@@ -79,8 +79,8 @@ async def edit_request(
         counters = limits.for_attempt(user_id, region_code, number)
         may_prove = await link_limits.admit(uow.session, counters, now)
         if may_prove and account is not None and proves(proof, account):
-            await steps.link(uow, user_id, account, proof.via, now)
-            await steps.resolve(uow, request, approved=True, decided_by=None, comment=None, now=now)
+            await link_changes.link(uow, user_id, account, proof.via, now)
+            await link_changes.resolve(uow, request, approved=True, decided_by=None, comment=None, now=now)
             summary = await links.summary_of_user(uow.session, user_id, account.id)
             await uow.commit()
             assert summary is not None

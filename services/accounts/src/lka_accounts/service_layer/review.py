@@ -15,7 +15,7 @@ from uuid import UUID
 from lka_accounts.adapters import links, registry, requests
 from lka_accounts.domain.errors import AccountUnknown, NotFound, RequestAlreadyResolved, SameActor
 from lka_accounts.domain.model import LinkRequest
-from lka_accounts.service_layer import steps
+from lka_accounts.service_layer import link_changes
 from lka_common.uow import UnitOfWork
 
 
@@ -29,8 +29,8 @@ async def approve(uow: UnitOfWork, request_id: UUID, operator_id: UUID) -> LinkR
             raise AccountUnknown
         # Already linked (the subscriber proved it meanwhile): approved, no second link.
         if not await links.is_linked(uow.session, request.user_id, account.id):
-            await steps.link(uow, request.user_id, account, "operator", now)
-        decided = await steps.resolve(uow, request, approved=True, decided_by=operator_id, comment=None, now=now)
+            await link_changes.link(uow, request.user_id, account, "operator", now)
+        decided = await link_changes.resolve(uow, request, approved=True, decided_by=operator_id, comment=None, now=now)
         await uow.commit()
         return decided
 
@@ -39,7 +39,9 @@ async def reject(uow: UnitOfWork, request_id: UUID, operator_id: UUID, comment: 
     now = datetime.now(UTC)
     async with uow:
         request = await _pending(uow, request_id, operator_id)
-        decided = await steps.resolve(uow, request, approved=False, decided_by=operator_id, comment=comment, now=now)
+        decided = await link_changes.resolve(
+            uow, request, approved=False, decided_by=operator_id, comment=comment, now=now
+        )
         await uow.commit()
         return decided
 

@@ -15,8 +15,8 @@ import sys
 from pydantic import TypeAdapter, ValidationError
 
 from lka_common.schemas import EmailAddress
+from lka_identity.bootstrap import command_context
 from lka_identity.domain.errors import FormRefused
-from lka_identity.entrypoints.commands import command_context
 from lka_identity.service_layer.demo import ensure_demo_subscriber
 from lka_identity.settings import IdentitySettings
 

@@ -15,9 +15,9 @@ import sys
 from pydantic import TypeAdapter, ValidationError
 
 from lka_common.schemas import EmailAddress
+from lka_identity.bootstrap import command_context
 from lka_identity.domain.errors import FormRefused
 from lka_identity.domain.users import OPERATOR_ROLE, STAFF_ROLES, SUPERVISOR_ROLE
-from lka_identity.entrypoints.commands import command_context
 from lka_identity.service_layer.operators import AddressTaken, create_staff
 from lka_identity.settings import IdentitySettings
 

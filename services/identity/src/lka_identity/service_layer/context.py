@@ -1,4 +1,13 @@
-"""What every use case of identity needs besides its unit of work, built once per process."""
+"""What every use case of identity needs besides its unit of work, built once per process.
+
+The other services hand each collaborator to a use case as an argument of its own (payments:
+`acquirer, settings`). Here nearly every use case needs the settings and the password hasher,
+and signing in the key ring too, so they travel as one argument instead of three. It is still
+passed explicitly, never looked up: the API builds it at startup (the hasher's dummy hash off
+the event loop, the keys from the database once the pool exists) and hands it to the routers
+through one typed dependency (entrypoints/dependencies.py); the one-shot commands build their
+own (bootstrap.command_context).
+"""
 
 from __future__ import annotations
 

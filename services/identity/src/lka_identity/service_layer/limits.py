@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lka_common.throttling import Limit, wait_seconds
 from lka_identity.adapters import attempts
 from lka_identity.domain.errors import TooManyAttempts
-from lka_identity.domain.throttling import AttemptKind, Limit, account_key, client_key, wait_seconds
+from lka_identity.domain.throttling import AttemptKind, account_key, client_key
 from lka_identity.settings import IdentitySettings
 
 HOUR = timedelta(hours=1)

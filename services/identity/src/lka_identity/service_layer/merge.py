@@ -29,7 +29,7 @@ from lka_identity.domain.errors import (
 from lka_identity.domain.users import email_key
 from lka_identity.service_layer import limits
 from lka_identity.service_layer.context import IdentityContext, utcnow
-from lka_identity.service_layer.profile import profile
+from lka_identity.service_layer.own_profile import profile
 from lka_identity.service_layer.sessions import end_all_sessions
 
 

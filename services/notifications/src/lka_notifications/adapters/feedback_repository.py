@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lka_common.attempts import AttemptLog
 from lka_notifications.adapters.tables import feedback
-from lka_notifications.domain.feedback import Feedback
+from lka_notifications.domain.model import Feedback
+
+# The limit counts the feedback rows themselves, per client address (lka_common.attempts): a
+# message is its own attempt, and the rows are never swept as counters.
+BY_CLIENT = AttemptLog("feedback", feedback, key=("client_address",), keep=None)
 
 
 async def add(session: AsyncSession, item: Feedback, client_address: str | None) -> None:
@@ -24,23 +27,6 @@ async def add(session: AsyncSession, item: Feedback, client_address: str | None)
             created_at=item.created_at,
         )
     )
-
-
-async def lock_client(session: AsyncSession, client_address: str) -> None:
-    """Serialise one client's submissions for the rest of the transaction, so the limit holds."""
-    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"feedback:{client_address}"})
-
-
-async def oldest_since(session: AsyncSession, client_address: str, since: datetime) -> tuple[int, datetime | None]:
-    """How many messages this client sent since `since`, and when the oldest of them came."""
-    row = (
-        await session.execute(
-            select(func.count(), func.min(feedback.c.created_at)).where(
-                feedback.c.client_address == client_address, feedback.c.created_at >= since
-            )
-        )
-    ).one()
-    return int(row[0]), row[1]
 
 
 async def newest(session: AsyncSession, limit: int, offset: int) -> list[Feedback]:

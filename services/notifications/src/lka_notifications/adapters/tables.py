@@ -48,9 +48,13 @@ address_book = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# Who follows which account (gets its letters): a projection of accounts' link events and of
+# identity's merges (lka_common.access).
 account_subscribers = Table(
     "account_subscribers",
     metadata,
     Column("account_id", UUID(as_uuid=True), primary_key=True),
     Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("linked", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,16 +1,25 @@
-"""SQL of the payments table: the idempotent insert, reads, and the one guarded transition."""
+"""SQL of the payments table: the idempotent insert, reads, and the one guarded transition.
+Reads answer `Payment`s (domain/model.py), never rows."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lka_payments.adapters.tables import account_access, payments
-from lka_payments.domain.model import Outcome
+from lka_payments.adapters.access import links
+from lka_payments.adapters.tables import payments
+from lka_payments.domain.model import Outcome, Payment
+
+_PAYMENT_COLUMNS = [payments.c[field.name] for field in fields(Payment)]
+
+
+def _payment(row: RowMapping | None) -> Payment | None:
+    return None if row is None else Payment(**{column.name: row[column.name] for column in _PAYMENT_COLUMNS})
 
 
 async def lock_key(session: AsyncSession, user_id: uuid.UUID, key: str) -> None:
@@ -18,14 +27,14 @@ async def lock_key(session: AsyncSession, user_id: uuid.UUID, key: str) -> None:
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"payments:{user_id}:{key}", 0))))
 
 
-async def by_key(session: AsyncSession, user_id: uuid.UUID, key: str) -> RowMapping | None:
-    query = select(payments).where(payments.c.user_id == user_id, payments.c.idempotency_key == key)
-    return (await session.execute(query)).mappings().first()
+async def by_key(session: AsyncSession, user_id: uuid.UUID, key: str) -> Payment | None:
+    query = select(*_PAYMENT_COLUMNS).where(payments.c.user_id == user_id, payments.c.idempotency_key == key)
+    return _payment((await session.execute(query)).mappings().first())
 
 
 async def access(session: AsyncSession, account_id: uuid.UUID, user_id: uuid.UUID) -> RowMapping | None:
-    query = select(account_access).where(account_access.c.account_id == account_id, account_access.c.user_id == user_id)
-    return (await session.execute(query)).mappings().first()
+    """The account's region and number while it is linked to this user; None otherwise."""
+    return await links.linked_row(session, account_id, user_id)
 
 
 async def add(session: AsyncSession, values: dict[str, Any], first_check_s: float) -> None:
@@ -33,16 +42,19 @@ async def add(session: AsyncSession, values: dict[str, Any], first_check_s: floa
     await session.execute(insert(payments).values(**values, next_check_at=due))
 
 
-async def get(session: AsyncSession, payment_id: uuid.UUID) -> RowMapping | None:
-    return (await session.execute(select(payments).where(payments.c.id == payment_id))).mappings().first()
+async def get(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
+    return _payment(
+        (await session.execute(select(*_PAYMENT_COLUMNS).where(payments.c.id == payment_id))).mappings().first()
+    )
 
 
-async def id_by_order(session: AsyncSession, order_id: str) -> RowMapping | None:
-    query = select(payments.c.id, payments.c.order_number, payments.c.amount_kopecks)
-    return (await session.execute(query.where(payments.c.acquirer_order_id == order_id))).mappings().first()
+async def by_order(session: AsyncSession, order_id: str) -> Payment | None:
+    """The payment of the acquirer's order id (`mdOrder`)."""
+    query = select(*_PAYMENT_COLUMNS).where(payments.c.acquirer_order_id == order_id)
+    return _payment((await session.execute(query)).mappings().first())
 
 
-async def transition(session: AsyncSession, payment_id: uuid.UUID, outcome: Outcome) -> RowMapping | None:
+async def transition(session: AsyncSession, payment_id: uuid.UUID, outcome: Outcome) -> Payment | None:
     """Move a pending payment to its outcome; None if it is not pending any more (someone
     else moved it first: under ten concurrent callbacks only one UPDATE finds the row)."""
     values: dict[str, Any] = {"status": outcome.status, "updated_at": func.now(), "failure_reason": outcome.reason}
@@ -53,10 +65,9 @@ async def transition(session: AsyncSession, payment_id: uuid.UUID, outcome: Outc
         update(payments)
         .where(payments.c.id == payment_id, payments.c.status == "pending")
         .values(**values)
-        .returning(payments)
+        .returning(*_PAYMENT_COLUMNS)
     )
-    moved: RowMapping | None = (await session.execute(query)).mappings().first()
-    return moved
+    return _payment((await session.execute(query)).mappings().first())
 
 
 async def claim_due(session: AsyncSession, batch: int, first_s: float, max_s: float) -> list[uuid.UUID]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import TIMESTAMP, BigInteger, Column, Integer, MetaData, Table, Text
+from sqlalchemy import TIMESTAMP, BigInteger, Boolean, Column, Integer, MetaData, Table, Text
 from sqlalchemy.dialects.postgresql import UUID
 
 metadata = MetaData()
 TS = TIMESTAMP(timezone=True)
 
-# Who may see and pay which account: a projection of accounts' link events.
+# Who may see and pay which account: a projection of accounts' link events (lka_common.access).
 account_access = Table(
     "account_access",
     metadata,
@@ -17,6 +17,8 @@ account_access = Table(
     Column("region_code", Text, nullable=False),
     Column("account_number", Text, nullable=False),
     Column("linked_at", TS),
+    Column("linked", Boolean, nullable=False),
+    Column("changed_at", TS, nullable=False),
 )
 
 payments = Table(

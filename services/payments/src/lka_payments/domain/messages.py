@@ -4,7 +4,6 @@ from __future__ import annotations
 
 PAID = "Оплата прошла успешно"
 PENDING = "Платеж обрабатывается банком"
-AMOUNT_FORMAT = "Укажите сумму в рублях, не более двух знаков после запятой"
 AMOUNT_POSITIVE = "Сумма платежа должна быть больше нуля"
 AMOUNT_CEILING = "Сумма платежа превышает допустимую ({limit} руб.)"
 KEY_REQUIRED = "Не передан заголовок Idempotency-Key"

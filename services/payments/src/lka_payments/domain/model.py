@@ -1,4 +1,5 @@
-"""What an acquirer's answer means for a pending payment: RBS order states and action codes
+"""The payments service's nouns (a payment, a line of an account's history), and what an
+acquirer's answer means for a pending payment: RBS order states and action codes
 (ACQUIRING.md) turned into our monotonic outcomes. No I/O.
 
 A callback is only a hint: an outcome is decided from the gateway's own status of the order,
@@ -10,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
+from uuid import UUID
 
 Brand = Literal["mir", "visa", "mastercard"]
+PaymentStatus = Literal["pending", "succeeded", "failed", "expired", "refunded"]
 
 PAID, REVERSED, REFUNDED, DECLINED = 2, 3, 4, 6
 SESSION_EXPIRED = -2007
@@ -23,6 +26,45 @@ _REASONS = {
     151018: "processing_timeout",
     -2009: "authentication_abandoned",
 }
+
+
+@dataclass(frozen=True)
+class Payment:
+    """An online payment: one order at the acquirer, and its outcome once settled."""
+
+    id: UUID
+    user_id: UUID
+    account_id: UUID
+    region_code: str
+    account_number: str
+    amount_kopecks: int
+    status: PaymentStatus
+    request_fingerprint: str
+    order_number: str
+    acquirer_order_id: str
+    confirmation_url: str
+    payer_email: str | None
+    card_brand: Brand | None
+    pan_masked: str | None
+    failure_reason: str | None
+    created_at: datetime
+    paid_at: datetime | None
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """A line of an account's payment history: one of our online payments, or a payment billing
+    registered from another channel (its id is billing's)."""
+
+    id: str
+    amount_kopecks: int
+    status: PaymentStatus
+    source: Literal["online", "billing"]
+    channel: str
+    card_brand: Brand | None
+    pan_masked: str | None
+    created_at: datetime
+    paid_at: datetime | None
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from lka_common.money import format_kopecks
 from lka_common.problems import Problem, validation_problem
 from lka_payments.domain import errors, messages
-from lka_payments.domain.money import format_kopecks
 
 
 def problem_for(exc: errors.PaymentsError) -> Problem:

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictStr
 
+from lka_common.money import format_kopecks, parse_kopecks
 from lka_common.schemas import RequestModel, ResponseModel
 from lka_payments.domain import messages
-from lka_payments.domain.money import format_kopecks, parse_amount
+from lka_payments.domain.model import HistoryItem, Payment
 
-AmountText = Annotated[StrictStr, Field(max_length=20, examples=["1523.40"]), AfterValidator(parse_amount)]
+
+def payment_kopecks(text: str) -> int:
+    """The amount to pay: in the money format, and more than zero (the ceiling is a setting,
+    checked when the payment starts)."""
+    kopecks = parse_kopecks(text)
+    if kopecks <= 0:
+        raise ValueError(messages.AMOUNT_POSITIVE)
+    return kopecks
+
+
+AmountText = Annotated[StrictStr, Field(max_length=20, examples=["1523.40"]), AfterValidator(payment_kopecks)]
 
 
 class PaymentIn(RequestModel):
@@ -37,9 +48,9 @@ class CardOut(ResponseModel):
     pan_masked: str
 
 
-def card_of(row: Any) -> CardOut | None:
-    if row["card_brand"] and row["pan_masked"]:
-        return CardOut(brand=row["card_brand"], pan_masked=row["pan_masked"])
+def card_of(paid: Payment | HistoryItem) -> CardOut | None:
+    if paid.card_brand and paid.pan_masked:
+        return CardOut(brand=paid.card_brand, pan_masked=paid.pan_masked)
     return None
 
 
@@ -58,24 +69,24 @@ class PaymentOut(ResponseModel):
     paid_at: datetime | None
 
     @classmethod
-    def of(cls, row: Any) -> PaymentOut:
-        status = row["status"]
+    def of(cls, payment: Payment) -> PaymentOut:
+        status = payment.status
         if status == "succeeded":
             message = messages.PAID
         elif status == "pending":
             message = messages.PENDING
         else:
-            message = messages.FAILURES.get(row["failure_reason"] or "declined", messages.FAILURES["declined"])
+            message = messages.FAILURES.get(payment.failure_reason or "declined", messages.FAILURES["declined"])
         return cls(
-            id=row["id"],
-            account_id=row["account_id"],
-            amount=format_kopecks(row["amount_kopecks"]),
+            id=payment.id,
+            account_id=payment.account_id,
+            amount=format_kopecks(payment.amount_kopecks),
             status=status,
-            card=card_of(row),
-            failure_reason=row["failure_reason"],
+            card=card_of(payment),
+            failure_reason=payment.failure_reason,
             message=message,
-            created_at=row["created_at"],
-            paid_at=row["paid_at"],
+            created_at=payment.created_at,
+            paid_at=payment.paid_at,
         )
 
 
@@ -90,14 +101,14 @@ class HistoryItemOut(ResponseModel):
     paid_at: datetime | None
 
     @classmethod
-    def of(cls, row: Any) -> HistoryItemOut:
+    def of(cls, item: HistoryItem) -> HistoryItemOut:
         return cls(
-            id=row["id"],
-            amount=format_kopecks(row["amount_kopecks"]),
-            status=row["status"],
-            source=row["source"],
-            channel=row["channel"],
-            card=card_of(row),
-            created_at=row["created_at"],
-            paid_at=row["paid_at"],
+            id=item.id,
+            amount=format_kopecks(item.amount_kopecks),
+            status=item.status,
+            source=item.source,
+            channel=item.channel,
+            card=card_of(item),
+            created_at=item.created_at,
+            paid_at=item.paid_at,
         )

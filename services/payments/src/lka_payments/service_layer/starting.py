@@ -48,9 +48,9 @@ async def start_payment(
         await repository.lock_key(uow.session, payer.user_id, key)
         earlier = await repository.by_key(uow.session, payer.user_id, key)
         if earlier is not None:
-            if earlier["request_fingerprint"] != body:
+            if earlier.request_fingerprint != body:
                 raise IdempotencyKeyReused
-            return Started(earlier["id"], earlier["amount_kopecks"], earlier["confirmation_url"])
+            return Started(earlier.id, earlier.amount_kopecks, earlier.confirmation_url)
         account = await repository.access(uow.session, account_id, payer.user_id)
         if account is None:
             raise NotFound

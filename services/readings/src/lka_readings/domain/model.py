@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
-Zone = Literal["T1", "T2", "T3"]
 Values = dict[str, Decimal]
 ReadingStatus = Literal["submitted", "sent", "accepted", "rejected"]
 Source = Literal["web", "anonymous"]

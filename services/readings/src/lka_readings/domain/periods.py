@@ -19,12 +19,6 @@ def billing_period(submitted_at: datetime, closing_day: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def previous(period: str) -> str:
-    year, month = (int(part) for part in period.split("-"))
-    year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return f"{year:04d}-{month:02d}"
-
-
 def local_date(moment: datetime) -> date:
     return moment.astimezone(CALENDAR).date()
 

@@ -7,11 +7,13 @@ refusal cannot roll the count back: a value refused for breaking a rule counts l
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, timedelta
 
+from lka_common import attempts
+from lka_common.throttling import Limit, seconds_until
 from lka_common.uow import UnitOfWork
-from lka_readings.adapters import attempts, meters
+from lka_readings.adapters import meters
+from lka_readings.adapters.attempts import PER_ACCOUNT, PER_ADDRESS
 from lka_readings.domain.errors import TooManyAnonymousReadings, TooManyAnonymousReadingsForAccount
 from lka_readings.domain.periods import local_day
 
@@ -25,14 +27,13 @@ async def count_anonymous_attempt(uow: UnitOfWork, client_address: str, per_hour
     account has which meter."""
     now = datetime.now(UTC)
     async with uow:
-        await attempts.lock(uow.session, client_address)
-        oldest_counted = await attempts.nth_newest(uow.session, client_address, per_hour, now - WINDOW)
-        if oldest_counted is not None:
+        await attempts.lock(uow.session, PER_ADDRESS, client_address)
+        wait = await attempts.seconds_to_wait(uow.session, PER_ADDRESS, client_address, Limit(per_hour, WINDOW), now)
+        if wait is not None:
             # Refused attempts are not recorded: a client that keeps knocking is let in again
             # an hour after its allowance was spent, not never.
-            wait = (oldest_counted + WINDOW - now).total_seconds()
-            raise TooManyAnonymousReadings(max(math.ceil(wait), 1))
-        await attempts.record(uow.session, client_address, now, WINDOW)
+            raise TooManyAnonymousReadings(wait)
+        await attempts.record(uow.session, PER_ADDRESS, [client_address], now)
         await uow.commit()
 
 
@@ -46,13 +47,14 @@ async def count_account_attempt(uow: UnitOfWork, region_code: str, number: str, 
     a 404 than from a 201. A mismatch goes on to the submission, which answers it 404."""
     now = datetime.now(UTC)
     async with uow:
-        await attempts.lock_account(uow.session, region_code, number)
+        account = (region_code, number)
+        await attempts.lock(uow.session, PER_ACCOUNT, account)
         if not await meters.matches(uow.session, region_code, number, serial):
             return
         today, tomorrow = local_day(now)
-        if await attempts.has_account_attempts(uow.session, region_code, number, per_day, today):
+        if await attempts.nth_newest(uow.session, PER_ACCOUNT, account, per_day, today) is not None:
             # As per address, refused attempts are not recorded; the allowance comes back at
-            # midnight in Crimea.
-            raise TooManyAnonymousReadingsForAccount(max(math.ceil((tomorrow - now).total_seconds()), 1))
-        await attempts.record_account(uow.session, region_code, number, now)
+            # midnight in Crimea (a calendar day, not a sliding one).
+            raise TooManyAnonymousReadingsForAccount(seconds_until(tomorrow, now))
+        await attempts.record(uow.session, PER_ACCOUNT, [account], now)
         await uow.commit()

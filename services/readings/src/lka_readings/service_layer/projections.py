@@ -7,10 +7,6 @@ the newest state (by the event's time, and by the last reading's date) whatever 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import structlog
-
 from lka_common.events.accounts import AccountLinked, AccountUnlinked
 from lka_common.events.billing import BillingMeterUpdated
 from lka_common.events.envelope import CloudEvent
@@ -18,8 +14,6 @@ from lka_common.messaging.errors import PermanentError
 from lka_common.uow import UnitOfWork
 from lka_readings.adapters import access, meters
 from lka_readings.domain.model import ZONES
-
-log = structlog.get_logger(__name__)
 
 
 async def meter_updated(uow: UnitOfWork, data: BillingMeterUpdated, event: CloudEvent) -> None:
@@ -31,16 +25,9 @@ async def meter_updated(uow: UnitOfWork, data: BillingMeterUpdated, event: Cloud
 
 async def account_linked(uow: UnitOfWork, data: AccountLinked, event: CloudEvent) -> None:
     await access.remember_account(uow.session, data.account_id, data.region_code, data.account_number)
-    if not await access.set_link(uow.session, data.account_id, data.user_id, True, _when(event)):
-        log.info("link_not_newer", account_id=str(data.account_id), user_id=str(data.user_id))
+    await access.links.account_linked(uow.session, data, event)
 
 
 async def account_unlinked(uow: UnitOfWork, data: AccountUnlinked, event: CloudEvent) -> None:
     await access.remember_account(uow.session, data.account_id, data.region_code, data.account_number)
-    if not await access.set_link(uow.session, data.account_id, data.user_id, False, _when(event)):
-        log.info("unlink_not_newer", account_id=str(data.account_id), user_id=str(data.user_id))
-
-
-def _when(event: CloudEvent) -> datetime:
-    # Our own services always stamp `time`; without it the arrival is the best order we have.
-    return event.time or datetime.now(UTC)
+    await access.links.account_unlinked(uow.session, data, event)

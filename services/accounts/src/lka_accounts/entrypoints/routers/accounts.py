@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from lka_accounts.domain import messages
-from lka_accounts.entrypoints.dependencies import LimitsDep, PageDep
+from lka_accounts.entrypoints.dependencies import LimitsDep
 from lka_accounts.entrypoints.problem_docs import problems
 from lka_accounts.entrypoints.schemas import (
     AccountOut,
@@ -19,6 +19,7 @@ from lka_accounts.entrypoints.schemas import (
 )
 from lka_accounts.service_layer import linking, queries
 from lka_common.auth import CurrentUser, Subscriber
+from lka_common.paging import PageDep
 from lka_common.web import UowDep
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])

@@ -6,11 +6,12 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from lka_accounts.entrypoints.dependencies import LimitsDep, PageDep
+from lka_accounts.entrypoints.dependencies import LimitsDep
 from lka_accounts.entrypoints.problem_docs import problems
 from lka_accounts.entrypoints.schemas import LinkIn, LinkRequestOut, RequestLinkedOut, RequestPendingOut
 from lka_accounts.service_layer import linking, queries
 from lka_common.auth import CurrentUser, Subscriber
+from lka_common.paging import PageDep
 from lka_common.web import UowDep
 
 router = APIRouter(prefix="/link-requests", tags=["link requests"])

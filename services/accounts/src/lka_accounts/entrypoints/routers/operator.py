@@ -8,11 +8,11 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query
 
 from lka_accounts.domain.model import RequestStatus
-from lka_accounts.entrypoints.dependencies import PageDep
 from lka_accounts.entrypoints.problem_docs import problems
 from lka_accounts.entrypoints.schemas import ACCOUNT_NUMBER_PATTERN, BillingAccountOut, OperatorLinkRequestOut, RejectIn
 from lka_accounts.service_layer import queries, review
 from lka_common.auth import Operator
+from lka_common.paging import PageDep
 from lka_common.web import UowDep
 
 router = APIRouter(prefix="/operator", tags=["operator"])

@@ -10,15 +10,14 @@ from lka_identity.domain import messages
 from lka_identity.entrypoints.dependencies import ClientDep, ContextDep, LiveUser
 from lka_identity.entrypoints.problem_docs import problems
 from lka_identity.entrypoints.schemas import ChangePasswordIn, CredentialsIn, MessageOut, ProfileOut
-from lka_identity.service_layer import merge
-from lka_identity.service_layer import profile as profiles
+from lka_identity.service_layer import merge, own_profile
 
 router = APIRouter(prefix="/profile", tags=["profile"])
 
 
 @router.get("", response_model=ProfileOut, responses=problems(401))
 async def get_profile(user: LiveUser, uow: UowDep) -> ProfileOut:
-    found = await profiles.profile(uow, user)
+    found = await own_profile.profile(uow, user)
     return ProfileOut(
         user_id=found.id,
         email=found.email,
@@ -32,7 +31,7 @@ async def get_profile(user: LiveUser, uow: UowDep) -> ProfileOut:
 async def change_password(
     body: ChangePasswordIn, user: LiveUser, uow: UowDep, ctx: ContextDep, client: ClientDep
 ) -> MessageOut:
-    await profiles.change_password(
+    await own_profile.change_password(
         uow,
         ctx,
         user,

@@ -16,12 +16,11 @@ from fastapi.responses import PlainTextResponse
 
 from lka_common.problems import Problem
 from lka_common.web import UowDep
-from lka_payments.adapters import repository
 from lka_payments.domain import messages
 from lka_payments.domain.errors import AcquirerRefused, AcquirerUnavailable
 from lka_payments.entrypoints.dependencies import AcquirerDep, SettingsDep
 from lka_payments.entrypoints.problem_docs import problems
-from lka_payments.service_layer.settlement import settle
+from lka_payments.service_layer.settlement import settle_order
 
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["acquirer"])
@@ -50,17 +49,9 @@ async def rbs_callback(request: Request, uow: UowDep, acquirer: AcquirerDep, set
     if not acquirer.verify_callback(params):
         log.warning("acquirer_callback_bad_checksum", md_order=params.get("mdOrder", "")[:64])
         raise Problem(400, "invalid_checksum", messages.BAD_CHECKSUM)
-    async with uow:
-        order = await repository.id_by_order(uow.session, params.get("mdOrder", ""))
-    if order is None or order["order_number"] != params.get("orderNumber"):
-        # Signed by the bank, but not an order of ours: nothing to do, and no point in retries.
-        log.error("acquirer_callback_unknown_order", md_order=params.get("mdOrder", "")[:64])
-        return "OK"
-    if params.get("amount") not in (None, str(order["amount_kopecks"])):
-        log.error("acquirer_callback_amount_differs", payment_id=str(order["id"]), amount=params.get("amount"))
+    order_id, order_number, amount = params.get("mdOrder", ""), params.get("orderNumber"), params.get("amount")
     try:
-        await settle(uow, acquirer, settings, order["id"])
+        await settle_order(uow, acquirer, settings, order_id, order_number, amount)
     except (AcquirerUnavailable, AcquirerRefused) as exc:
-        log.warning("acquirer_status_unavailable", payment_id=str(order["id"]), error=str(exc))
         raise Problem(503, "acquirer_unavailable", messages.ACQUIRER_UNAVAILABLE) from exc
     return "OK"

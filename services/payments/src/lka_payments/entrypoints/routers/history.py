@@ -7,16 +7,16 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from lka_common.auth import CurrentUser
+from lka_common.paging import PageDep
 from lka_common.web import UowDep
-from lka_payments.entrypoints.dependencies import PageDep
 from lka_payments.entrypoints.problem_docs import problems
 from lka_payments.entrypoints.schemas import HistoryItemOut
-from lka_payments.service_layer.history import history_of
+from lka_payments.service_layer import queries
 
 router = APIRouter(tags=["payments"])
 
 
 @router.get("/accounts/{account_id}/payments", response_model=list[HistoryItemOut], responses=problems(401, 404, 422))
 async def account_payments(account_id: UUID, user: CurrentUser, uow: UowDep, page: PageDep) -> list[HistoryItemOut]:
-    rows = await history_of(uow, user.user_id, account_id, page.limit, page.offset)
-    return [HistoryItemOut.of(row) for row in rows]
+    items = await queries.history_of(uow, user.user_id, account_id, page.limit, page.offset)
+    return [HistoryItemOut.of(item) for item in items]

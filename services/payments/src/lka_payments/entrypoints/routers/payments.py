@@ -6,23 +6,19 @@ import re
 from typing import Annotated
 from uuid import UUID
 
-import structlog
 from fastapi import APIRouter, Header
 
 from lka_common.auth import CurrentUser, Subscriber
+from lka_common.money import format_kopecks
 from lka_common.problems import Problem
 from lka_common.web import UowDep
-from lka_payments.adapters import repository
 from lka_payments.domain import messages
-from lka_payments.domain.errors import AcquirerRefused, AcquirerUnavailable, NotFound
-from lka_payments.domain.money import format_kopecks
 from lka_payments.entrypoints.dependencies import AcquirerDep, SettingsDep
 from lka_payments.entrypoints.problem_docs import problems
 from lka_payments.entrypoints.schemas import PaymentIn, PaymentOut, StartedOut
-from lka_payments.service_layer.settlement import settle
+from lka_payments.service_layer.settlement import payment_for
 from lka_payments.service_layer.starting import start_payment
 
-log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/payments", tags=["payments"])
 _KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -67,16 +63,4 @@ async def create_payment(
 async def read_payment(
     payment_id: UUID, user: CurrentUser, uow: UowDep, acquirer: AcquirerDep, settings: SettingsDep
 ) -> PaymentOut:
-    async with uow:
-        payment = await repository.get(uow.session, payment_id)
-    if payment is None or payment["user_id"] != user.user_id:
-        raise NotFound
-    if payment["status"] == "pending":
-        try:
-            await settle(uow, acquirer, settings, payment_id)
-        except (AcquirerUnavailable, AcquirerRefused) as exc:
-            # The payer still sees "pending"; the poller asks again later.
-            log.warning("payment_check_on_read_failed", payment_id=str(payment_id), error=str(exc))
-        async with uow:
-            payment = await repository.get(uow.session, payment_id)
-    return PaymentOut.of(payment)
+    return PaymentOut.of(await payment_for(uow, acquirer, settings, user.user_id, payment_id))

@@ -8,8 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from lka_common.auth import CurrentUser, Subscriber
+from lka_common.paging import PageDep
 from lka_common.web import DriverUowDep
-from lka_readings.entrypoints.dependencies import PageDep, RulesDep
+from lka_readings.entrypoints.dependencies import RulesDep
 from lka_readings.entrypoints.problem_docs import problems
 from lka_readings.entrypoints.schemas import ConsumptionOut, MeterOut, ReadingIn, ReadingOut, SubmittedOut
 from lka_readings.service_layer import queries, submission

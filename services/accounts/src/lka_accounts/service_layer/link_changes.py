@@ -1,4 +1,5 @@
-"""Steps the use cases share: linking an account and resolving a request, each with its event."""
+"""The changes to links and requests that linking and review share, each with the event that
+announces it, so no use case can make one and forget the other."""
 
 from __future__ import annotations
 

@@ -1,0 +1,25 @@
+"""The page of a list, as every list endpoint takes it: `?limit=&offset=` (CONTRACT §2).
+
+One dependency for all of them, so a list cannot drift from the contract's default of 50, its
+ceiling of 200, or the largest offset PostgreSQL takes (`schemas.MAX_OFFSET`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from lka_common.schemas import MAX_OFFSET, Page
+
+
+# `async def`, though it awaits nothing: FastAPI runs a plain `def` dependency in a worker
+# thread, a thread hop per dependency per request (docs/performance.md, the readings profile).
+async def get_page(
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0
+) -> Page:
+    """`limit` (default 50, at most 200) and `offset` of a list."""
+    return Page(limit=limit, offset=offset)
+
+
+PageDep = Annotated[Page, Depends(get_page)]

@@ -1,0 +1,28 @@
+"""The notifications service's refusals as problem+json (CONTRACT §2): one place maps every
+domain error to its status, stable code and Russian detail, so the routers only call their use case."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from lka_common.problems import Problem, validation_problem
+from lka_notifications.domain import errors, messages
+
+
+def problem_for(exc: errors.NotificationsError) -> Problem:
+    if isinstance(exc, errors.EmailRequired):
+        return validation_problem([{"field": "email", "message": messages.EMAIL_REQUIRED}])
+    if isinstance(exc, errors.FeedbackLimitReached):
+        return Problem(
+            429, "too_many_requests", messages.TOO_MANY_FEEDBACK, headers={"Retry-After": str(exc.retry_after_s)}
+        )
+    return Problem(404)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_notifications_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, errors.NotificationsError)
+        return problem_for(exc).response()
+
+    app.add_exception_handler(errors.NotificationsError, on_notifications_error)
