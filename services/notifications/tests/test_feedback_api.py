@@ -53,6 +53,9 @@ async def test_anonymous_feedback_is_stored_announced_without_its_text_and_lette
     letter = rows["notifications.letter.send.v1"]
     assert letter["exchange"] == "lka.commands"
     assert letter["sensitive"] is True
+    letters = [json.loads(row["body"])["data"] for row in await outbox_rows(settings, body["id"])]
+    (forward,) = [data for data in letters if data.get("template") == "feedback_forward"]
+    assert forward["reply_to"] == "Ivan@example.ru"  # the supplier answers the author
 
 
 async def test_anonymous_feedback_without_email_is_422(api: httpx.AsyncClient) -> None:

@@ -94,6 +94,26 @@ async def test_send_letter_command_delivered_twice_gives_one_letter_with_its_lin
     assert len(letters_to(catcher, to)) == 1
 
 
+async def test_a_forwarded_feedback_letter_is_answered_to_its_author(
+    consumer: Consumer, channel: AbstractChannel, catcher: MailCatcher
+) -> None:
+    """The supplier's mailbox presses «Ответить» and reaches the subscriber, not the portal."""
+    mailbox, author = address(), address()
+    params = {"topic": "Показания", "message": "Не вижу истории", "email": author, "name": "Иван", "user_id": None}
+    params["received_at"] = "06.12.2026 10:00 UTC"
+    await consumer()
+
+    await send(
+        channel,
+        envelope(SendLetter(template="feedback_forward", to=mailbox, params=params, reply_to=author)),
+        "lka.commands",
+    )
+
+    (letter,) = await eventually(lambda: letters_to(catcher, mailbox))
+    assert letter.reply_to == author
+    assert "Не вижу истории" in (letter.text or "")
+
+
 async def test_rejected_reading_sends_one_letter_with_billings_reason_to_the_linked_user(
     consumer: Consumer, channel: AbstractChannel, catcher: MailCatcher, relay: Callable[[], Awaitable[int]]
 ) -> None:

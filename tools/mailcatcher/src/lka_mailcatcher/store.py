@@ -26,6 +26,7 @@ class CaughtLetter:
     received_at: datetime
     text: str | None
     html: str | None
+    reply_to: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -36,6 +37,7 @@ class CaughtLetter:
             "received_at": self.received_at.isoformat(),
             "text": self.text,
             "html": self.html,
+            "reply_to": self.reply_to,
         }
 
 
@@ -54,6 +56,7 @@ def parse_letter(raw: bytes, mail_from: str | None, rcpt_tos: list[str]) -> Caug
         received_at=datetime.now(UTC),
         text=_body(message, "plain"),
         html=_body(message, "html"),
+        reply_to=str(message["reply-to"]) if message["reply-to"] else None,
     )
 
 

@@ -41,6 +41,7 @@ class SendLetter(EventData):
     to: str | None = Field(default=None, description="Explicit recipient; else the address book entry of user_id.")
     user_id: UUID | None = None
     params: dict[str, Any] = Field(default_factory=dict)
+    reply_to: str | None = Field(default=None, description="Where the recipient's answer goes (a feedback's author).")
 
     @model_validator(mode="after")
     def _has_a_recipient(self) -> SendLetter:

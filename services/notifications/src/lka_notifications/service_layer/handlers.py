@@ -40,6 +40,7 @@ async def send_letter(dispatcher: LetterDispatcher, uow: UnitOfWork, command: Se
         recipient=recipient,
         params=command.params,
         user_id=command.user_id,
+        reply_to=command.reply_to,
     )
 
 

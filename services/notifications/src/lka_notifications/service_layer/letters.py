@@ -46,6 +46,7 @@ class LetterDispatcher:
         recipient: str,
         params: dict[str, Any],
         user_id: UUID | None = None,
+        reply_to: str | None = None,
     ) -> None:
         key = f"{message_id}/{recipient.lower()}"
         entry = {"letter_key": key, "message_id": message_id, "template": template, "recipient": recipient}
@@ -61,7 +62,12 @@ class LetterDispatcher:
             return
         rendered = self._renderer.render(template, params)
         letter = Letter(
-            to=recipient, subject=rendered.subject, text=rendered.text, html=rendered.html, idempotency_key=key
+            to=recipient,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            reply_to=reply_to,
+            idempotency_key=key,
         )
         try:
             await self._mailer.send(letter)

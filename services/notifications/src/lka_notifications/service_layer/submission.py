@@ -73,7 +73,9 @@ async def submit_feedback(
             "user_id": str(user_id) if user_id else None,
             "received_at": f"{now:%d.%m.%Y %H:%M} UTC",
         }
-        uow.publish(SendLetter(template="feedback_forward", to=rules.mailbox, params=params), subject=subject)
+        # The supplier answers the author straight from the mailbox.
+        forward = SendLetter(template="feedback_forward", to=rules.mailbox, params=params, reply_to=email)
+        uow.publish(forward, subject=subject)
         uow.publish(
             SendLetter(template="feedback_received", to=email, user_id=user_id, params={"topic": topic, "name": name}),
             subject=subject,
