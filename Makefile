@@ -6,7 +6,6 @@ BIN := $(VENV)/bin
 PACKAGES := libs/common services/identity services/accounts services/readings services/payments \
             services/notifications gateway tools/mailcatcher tools/devstack tools/billing_simulator \
             tools/acquirer_emulator
-EXISTING := $(foreach p,$(PACKAGES),$(if $(wildcard $(p)/pyproject.toml),$(p)))
 STAMP := $(VENV)/.installed
 # The web front end (web/, TypeScript): npm installs it, Vite builds it into web/dist, which
 # the gateway serves at `/`. Rebuilt only when a source file is newer than the build.
@@ -14,13 +13,13 @@ WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist 
 WEB_DEPS := web/node_modules/.installed
 WEB_BUILD := web/dist/index.html
 
-.PHONY: run test lint bootstrap operator clean-venv web web-test chromium bench
+.PHONY: run test lint bootstrap operator clean-venv web web-test chromium pgbouncer bench
 
-$(STAMP): constraints.txt $(foreach p,$(EXISTING),$(p)/pyproject.toml)
+$(STAMP): constraints.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt setuptools wheel
 	@$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation -c constraints.txt \
-		$(foreach p,$(EXISTING),-e $(p)) -e 'libs/common[testing]' ruff mypy types-PyYAML dockerfile-parse jsonschema kubernetes-validate \
+		$(foreach p,$(PACKAGES),-e $(p)) -e 'libs/common[testing]' ruff mypy types-PyYAML dockerfile-parse jsonschema kubernetes-validate \
 		playwright schemathesis py-spy
 	@touch $(STAMP)
 
@@ -45,13 +44,21 @@ chromium:
 		$$SUDO apt-get install -y -qq chromium >/dev/null || \
 		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }; }
 
+# PgBouncer, Debian's: the tests of the services behind a transaction pooler start one of their
+# own, as `make bench BENCH_ARGS=--pooler` does (docs/performance.md); nothing else runs through it.
+pgbouncer:
+	@command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -qq pgbouncer >/dev/null || \
+		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq pgbouncer >/dev/null; }; }
+
 run: $(STAMP) web
 	@$(BIN)/lka-dev run
 
 bootstrap: $(STAMP)
 	@$(BIN)/lka-dev bootstrap
 
-test: $(STAMP) web web-test chromium
+test: $(STAMP) web web-test chromium pgbouncer
 	@$(BIN)/lka-dev ensure-servers
 	@$(BIN)/python -m pytest
 
@@ -59,6 +66,7 @@ lint: $(STAMP)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
 	@$(BIN)/mypy
+	@$(BIN)/python tools/check_template.py
 
 operator: $(STAMP)
 	@test -n "$(EMAIL)" -a -n "$(PASSWORD)" || { echo 'Использование: make operator EMAIL=… PASSWORD=… [ROLE=operator|supervisor]'; exit 2; }
@@ -69,7 +77,8 @@ clean-venv:
 	rm -rf $(VENV)
 
 # The load benchmark (docs/performance.md): the whole stack of its own on other ports, databases
-# and vhost, removed again at the end. Options: make bench BENCH_ARGS='--subscribers 16 --duration 20'.
-bench: $(STAMP)
+# and vhost, removed again at the end. Options: make bench BENCH_ARGS='--subscribers 16 --duration 20'
+# (--pooler: through a PgBouncer of its own).
+bench: $(STAMP) pgbouncer
 	@$(BIN)/lka-dev ensure-servers
 	@$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

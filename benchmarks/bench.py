@@ -1,4 +1,4 @@
-"""`make bench`: the portal under load on this machine, everything local (issue 11, QUALITY 17).
+"""`make bench`: the portal under load on this machine, everything local (issue 11, docs/quality.md item 17).
 
     make bench                                          # 32 subscribers, the default phases
     .venv/bin/python benchmarks/bench.py --subscribers 16 --duration 20 --phase-seconds 10
@@ -41,17 +41,19 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import asyncpg
 import spyprofile
 import uvloop
-from benchstack import BenchStack, Floor, raised_limits, running_floor, running_stack
+from benchstack import BenchStack, Floor, claimed_connections, raised_limits, running_floor, running_stack
 from procinfo import CpuByProcess, find, peak_memory_mib, stack_processes
 from recorder import Progress, Recorder
 from results import PhaseResult, targets
@@ -70,8 +72,11 @@ from subscribers import (
     wait_for_count,
 )
 
-from lka_common.testing.servers import test_servers
+from lka_common.testing.private_servers import PrivatePgBouncer
+from lka_common.testing.private_servers.pgbouncer import INSTALL_HINT
+from lka_common.testing.servers import Servers, test_servers
 from lka_common.testing.stack import SERVICES
+from lka_devstack import budget
 
 SERVICE_PROCESSES = ("identity", "accounts", "readings", "payments", "notifications", "gateway")
 
@@ -93,6 +98,8 @@ class Options:
     api_pool: int | None
     profile: list[str]
     profile_dir: Path
+    pooler: bool = False
+    pooler_pool: int = 5
 
 
 async def run_phase(
@@ -145,10 +152,6 @@ async def run_phase(
     return result
 
 
-# About what the stack held during a mix (45-52), with a margin: the floor has stopped by then.
-CONNECTIONS_NEEDED = 65
-
-
 async def connections(bench: BenchStack) -> tuple[int, int, int]:
     """PostgreSQL's limit, the connections this run holds, and those all other clients hold."""
     conn = await asyncpg.connect(bench.database_url("readings"), timeout=10)
@@ -164,24 +167,12 @@ async def connections(bench: BenchStack) -> tuple[int, int, int]:
     return limit, ours - 1, others  # less this very connection
 
 
-async def warn_about_connections(bench: BenchStack) -> None:
-    """PostgreSQL allows 100 connections in all: other clients' share is the stack's loss."""
-    limit, _, others = await connections(bench)
-    if others + CONNECTIONS_NEEDED > limit:
-        say(
-            f"warning: other clients hold {others} of PostgreSQL's {limit} connections, and the benchmark "
-            f"needs about {CONNECTIONS_NEEDED}: the stack may be refused some (TooManyConnectionsError in "
-            "its log, 500 and 503 answers)"
-        )
-
-
 async def measure(options: Options, bench: BenchStack, floor: Floor) -> tuple[list[PhaseResult], list[str], float]:
     stack = bench.stack
     gateway = stack.gateway
     events = EventWatch(stack.amqp_url)
     await events.start()
     try:
-        await warn_about_connections(bench)
         started = time.monotonic()
         accounts = await publish_accounts(stack.amqp_url, options.subscribers, bench.run_id)
         n = options.subscribers
@@ -278,6 +269,17 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="each service API's database pool (LKA_<SVC>_DB_POOL_SIZE; shipped: 10, no overflow)",
     )
     parser.add_argument(
+        "--pooler",
+        action="store_true",
+        help="the services reach their databases through a PgBouncer of the run's own, in transaction mode",
+    )
+    parser.add_argument(
+        "--pooler-pool",
+        type=int,
+        default=5,
+        help="with --pooler: PgBouncer's server connections per database (5)",
+    )
+    parser.add_argument(
         "--profile",
         nargs="?",
         const="readings-api,gateway",
@@ -300,7 +302,29 @@ def parse_args(argv: list[str] | None = None) -> Options:
         args.api_pool,
         profile,
         profile_dir,
+        args.pooler,
+        args.pooler_pool,
     )
+
+
+def pooler_version() -> str:
+    try:
+        found = subprocess.run(["pgbouncer", "--version"], capture_output=True, text=True, timeout=10)
+    except OSError:
+        raise SystemExit(f"[bench] {INSTALL_HINT}") from None
+    return found.stdout.split("\n", 1)[0].removeprefix("PgBouncer ").strip()
+
+
+@contextmanager
+def private_pooler(servers: Servers, options: Options) -> Iterator[PrivatePgBouncer]:
+    """The stack's PgBouncer, its server connections (a pool per database) claimed in
+    PostgreSQL's budget: lka-dev counts only what a pooled service opens past it."""
+    port = urlsplit(servers.postgres_url).port or 5432
+    with (
+        claimed_connections(servers.postgres_url, options.pooler_pool * len(SERVICES)),
+        PrivatePgBouncer([f"lka_{svc}" for svc in SERVICES], port, options.pooler_pool) as pooler,
+    ):
+        yield pooler
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -312,7 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     run_id = uuid.uuid4().hex[:8]
     limits = raised_limits(run_id)
-    pools = {f"LKA_{svc.upper()}_DB_POOL_SIZE": str(options.api_pool) for svc in SERVICES} if options.api_pool else {}
+    # Up to the pools as shipped (or --api-pool), as many as fit beside what else runs (lka-dev's budget).
+    asked = budget.Pools(options.api_pool or budget.SHIPPED.api, budget.SHIPPED.consumer)
+    pools = budget.pools_env(dict.fromkeys(SERVICES, asked)) | {"LKA_DEV_POOLS": "fit"}
     load = os.getloadavg()
     say(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} "
@@ -321,22 +347,31 @@ def main(argv: list[str] | None = None) -> int:
         f"pause after each call of the paced mix {options.think_ms:g} ms"
     )
     say("load client: one Python process, asyncio on uvloop with aiohttp, one keep-alive connection per subscriber")
-    say("limits lifted for the benchmark (each a setting of the stack, CONTRACT §2 defaults otherwise):")
+    say("limits lifted for the benchmark (each a setting of the stack, docs/contract.md §2 defaults otherwise):")
     for name, value in limits.items():
         say(f"  {name}={value}")
-    if pools:
-        say(f"API database pools changed: {' '.join(f'{k}={v}' for k, v in pools.items())}")
-    else:
-        say("database pools as shipped: each API 10, each consumer and relay 3, none overflowing (docs/operations.md)")
+    say(
+        f"database pools asked for: each API {asked.api}, each consumer {asked.consumer}, each relay 1, none "
+        "overflowing; the stack takes the largest that fit in PostgreSQL's budget (docs/operations.md)"
+    )
+    if options.pooler:
+        say(
+            f"through PgBouncer {pooler_version()}, transaction mode, "
+            f"{options.pooler_pool} server connections per database"
+        )
     started = time.monotonic()
     try:
-        with test_servers() as servers, running_floor(servers, run_id) as floor:
+        with ExitStack() as running:
+            servers = running.enter_context(test_servers())
+            floor = running.enter_context(running_floor(servers, run_id))
+            pooler = running.enter_context(private_pooler(servers, options)) if options.pooler else None
             say(f"floor up at {floor.url}; starting the stack (lka-dev run)…")
-            with running_stack(servers, run_id, {**limits, **pools}) as bench:
+            with running_stack(servers, run_id, {**limits, **pools}, pooler) as bench:
                 say(
                     f"stack up at {bench.stack.gateway} (port offset {bench.stack.offset}, vhost lka_bench_{run_id}) "
                     f"in {time.monotonic() - started:.0f} s"
                 )
+                say(bench.budget_line().removeprefix("[lka-dev] "))
                 results, memory, worst = uvloop.run(measure(options, bench, floor))
                 print("== peak resident memory (VmHWM) of each stack process ==")
                 print("\n".join(memory), flush=True)

@@ -1,15 +1,22 @@
 """The whole stack for `make bench`, as the e2e tests' `stack` fixture starts it (tests/e2e/conftest.py):
 `lka-dev run` on ports of its own (`LKA_DEV_PORT_OFFSET`), fresh databases, a private vhost,
 every process carrying a marker in its environment; and the floor's server and database.
-Everything is removed again on the way out, Ctrl-C included."""
+Everything is removed again on the way out, Ctrl-C included.
+
+Connections come from PostgreSQL's budget (lka_devstack.budget): the floor claims its pool
+before it starts, and the stack takes the largest pools, up to those asked for, that fit beside
+whatever else runs (a developer's `make run`). With `--pooler` the stack's services reach their
+databases through a PgBouncer of the benchmark's own, in transaction mode."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
@@ -18,16 +25,22 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from floor import POOL_SIZE as FLOOR_POOL_SIZE
 
 from lka_common.testing.databases import async_url, create_migrated_database, drop_database
 from lka_common.testing.layout import service_dir
+from lka_common.testing.private_servers import PrivatePgBouncer
 from lka_common.testing.processes import ServiceProcess, free_port
 from lka_common.testing.servers import Servers, private_vhost
 from lka_common.testing.stack import SERVICES, Stack, database_url, pick_offset, stack_environment
+from lka_devstack import budget
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 READY_TEXT = "ЛКА запущен"
+BUDGET_TEXT = "[lka-dev] соединения PostgreSQL"
 _NO_LIMIT = {"rate": 1_000_000_000, "burst": 1_000_000_000}
 BIG = "1000000000"
 
@@ -79,6 +92,10 @@ class BenchStack:
         """An admin URL of the service's database (for asyncpg)."""
         return async_url(self.admin_url, self.databases[service]).replace("postgresql+asyncpg", "postgresql")
 
+    def budget_line(self) -> str:
+        """What `lka-dev` said of the stack's connections: its ceiling, its pools, what was free."""
+        return next((line for line in self.stack.process.text().splitlines() if line.startswith(BUDGET_TEXT)), "")
+
 
 def _wait_for_text(process: ServiceProcess, needle: str, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
@@ -99,8 +116,21 @@ def _keep_log(process: ServiceProcess, name: str) -> Path | None:
         return None
 
 
+def pooled_env(pooler: PrivatePgBouncer, names: dict[str, str], direct: dict[str, str]) -> dict[str, str]:
+    """Each service through the pooler, its relay's LISTEN (and lka-dev's migrations) past it."""
+    env = {}
+    for svc, name in names.items():
+        prefix = f"LKA_{svc.upper()}_"
+        env[prefix + "DATABASE_URL"] = pooler.url(f"lka_{svc}", name)
+        env[prefix + "DATABASE_DIRECT_URL"] = direct[svc]
+        env[prefix + "DB_TRANSACTION_POOLER"] = "true"
+    return env
+
+
 @contextmanager
-def running_stack(servers: Servers, run_id: str, extra_env: dict[str, str]) -> Iterator[BenchStack]:
+def running_stack(
+    servers: Servers, run_id: str, extra_env: dict[str, str], pooler: PrivatePgBouncer | None = None
+) -> Iterator[BenchStack]:
     """The stack up (banner printed), then stopped, its databases dropped and its vhost deleted."""
     with ExitStack() as cleanup:
         amqp_url = cleanup.enter_context(private_vhost(servers, f"lka_bench_{run_id}"))
@@ -109,6 +139,8 @@ def running_stack(servers: Servers, run_id: str, extra_env: dict[str, str]) -> I
         names = {svc: f"lka_bench_{run_id}_{svc}" for svc in SERVICES}
         urls = {svc: database_url(svc, name) for svc, name in names.items()}
         env = stack_environment(offset, marker, servers.postgres_url, amqp_url, urls) | extra_env
+        if pooler is not None:
+            env |= pooled_env(pooler, names, urls)
 
         def drop_all() -> None:
             for name in names.values():
@@ -153,17 +185,57 @@ class Floor:
 
 
 @contextmanager
+def claimed_connections(server_url: str, count: int) -> Iterator[str]:
+    """A claim of `count` connections in PostgreSQL's budget for as long as the block runs (held
+    on a connection of a thread of its own); yields the tag its clients' names carry."""
+    ready, release = threading.Event(), threading.Event()
+    box: dict[str, Any] = {}
+
+    async def hold() -> None:
+        try:
+            async with budget.claim_connections(server_url, count) as claim:
+                box["tag"] = claim.tag
+                ready.set()
+                await asyncio.to_thread(release.wait)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = error
+            ready.set()
+
+    thread = threading.Thread(target=asyncio.run, args=(hold(),), daemon=True)
+    thread.start()
+    ready.wait()
+    if "error" in box:
+        raise box["error"]
+    try:
+        yield str(box["tag"])
+    finally:
+        release.set()
+        thread.join(10)
+
+
+@contextmanager
 def running_floor(servers: Servers, run_id: str) -> Iterator[Floor]:
-    """The floor's server (benchmarks/floor.py) on a fresh readings database, then both removed."""
+    """The floor's server (benchmarks/floor.py) on a fresh readings database, its pool claimed in
+    PostgreSQL's budget before the stack takes its own; then both removed."""
     name = f"lka_bench_{run_id}_floor"
     with ExitStack() as cleanup:
+        tag = cleanup.enter_context(claimed_connections(servers.postgres_url, FLOOR_POOL_SIZE))
         cleanup.callback(drop_database, servers.postgres_url, name)
         url = create_migrated_database(servers.postgres_url, name, service_dir("readings"))
         port = free_port()
         log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the ExitStack
         cleanup.callback(log.close)
         child = subprocess.Popen(
-            [sys.executable, str(HERE / "floor.py"), "--port", str(port), "--database-url", url],
+            [
+                sys.executable,
+                str(HERE / "floor.py"),
+                "--port",
+                str(port),
+                "--database-url",
+                url,
+                "--application-name",
+                f"lka_bench_floor@{tag}",
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches the benchmark only, which stops it

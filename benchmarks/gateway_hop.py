@@ -1,4 +1,4 @@
-"""The gateway's cost (QUALITY.md §18): the same call directly and through the gateway, in one run.
+"""The gateway's cost (docs/quality.md §18): the same call directly and through the gateway, in one run.
 
     .venv/bin/python benchmarks/gateway_hop.py                  # every variant, 1 round
     .venv/bin/python benchmarks/gateway_hop.py --rounds 3 --variants asgi,fastapi

@@ -88,7 +88,7 @@ def _busy_s() -> float:
 class CpuByProcess:
     """CPU time of every process on the machine between `start()` and `stop()`, grouped: the
     stack's processes by name, PostgreSQL backends of this run's databases, the rest of
-    PostgreSQL, RabbitMQ, Redis, the floor, this client, and everything else."""
+    PostgreSQL, RabbitMQ, Redis, PgBouncer, the floor, this client, and everything else."""
 
     def __init__(self, marker: str, run_tag: str, own: dict[int, str]) -> None:
         self.marker = marker
@@ -122,6 +122,8 @@ class CpuByProcess:
             return "rabbitmq"
         if comm == "redis-server":
             return "redis"
+        if comm == "pgbouncer":
+            return "pgbouncer"
         return "other processes"
 
     def _snapshot(self) -> dict[int, float]:

@@ -1,4 +1,4 @@
-"""Rate limits (CONTRACT §2): a burst beyond the limit is a 429 with Retry-After, counted in
+"""Rate limits (docs/contract.md §2): a burst beyond the limit is a 429 with Retry-After, counted in
 Redis so that every gateway replica shares the count; the client address is believed from
 X-Forwarded-For only when the peer is a trusted proxy."""
 

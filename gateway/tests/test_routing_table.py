@@ -1,4 +1,4 @@
-"""The routing table matches CONTRACT §2: every public path to its service, nothing else."""
+"""The routing table matches docs/contract.md §2: every public path to its service, nothing else."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_every_contract_path_belongs_to_its_service(path: str, service: str) -> 
     assert route.service == service
 
 
-# CONTRACT §2, "Public calls": everything else needs a token; /feedback takes one if given.
+# docs/contract.md §2, "Public calls": everything else needs a token; /feedback takes one if given.
 CONTRACT_PUBLIC = {
     "/auth/register",
     "/auth/email/confirm",

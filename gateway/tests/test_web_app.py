@@ -1,4 +1,4 @@
-"""The web front end served at `/` (issue 8 "Static web", CONTRACT §2 web routes): the app's
+"""The web front end served at `/` (issue 8 "Static web", docs/contract.md §2 web routes): the app's
 routes answer its page, its hashed assets are cached for good and compressed, everything
 else is 404, and the API's own paths are untouched by it."""
 

@@ -53,7 +53,7 @@ ALICE_WRONG = ("kerch", "91000303", "ЖЖЖ")
 BOB_WRONG = ("bakhchisaraysky_district", "91000404", "ЖЖЖ")
 DAVE_WRONG = ("kerch", "91000303", "ЪЪЪ")
 
-# CONTRACT §2's calls by who may make them, as `METHOD /path` under /api/v1 (the public ones
+# docs/contract.md §2's calls by who may make them, as `METHOD /path` under /api/v1 (the public ones
 # are its list; test_bola_matrix.py checks the documents declare a token exactly elsewhere).
 OPERATOR_ROUTES = {
     "GET /operator/link-requests",

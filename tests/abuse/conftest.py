@@ -90,9 +90,8 @@ def abuse_env(
         "LKA_GATEWAY_LOG_LEVEL": "DEBUG",
         **RAISED_LIMITS,
     }
+    env["LKA_DEV_POOLS"] = "fit"  # the largest pools that fit in PostgreSQL's budget (docs/operations.md)
     for svc in abuse_databases:
-        env[f"LKA_{svc.upper()}_DB_POOL_SIZE"] = "2"
-        env[f"LKA_{svc.upper()}_DB_MAX_OVERFLOW"] = "1"
         env[f"LKA_{svc.upper()}_LOG_LEVEL"] = "DEBUG"
     if os.environ.get("LKA_ABUSE_STACK_OFFSET"):
         env.update({key: value for key, value in os.environ.items() if key.endswith("_DATABASE_URL")})

@@ -1,4 +1,4 @@
-"""The BOLA/BFLA matrix (issue 11; CONTRACT §2, QUALITY 7; OWASP API1, API5).
+"""The BOLA/BFLA matrix (issue 11; docs/contract.md §2, docs/quality.md item 7; OWASP API1, API5).
 
 The calls come from the documents themselves (the gateway's merged one, and each service's
 own, called at the service's port), so a new path cannot be forgotten:
@@ -109,7 +109,7 @@ def is_operator(path: str) -> bool:
 
 
 def test_the_documents_ask_for_a_token_exactly_where_the_contract_does() -> None:
-    """The matrix below trusts the documents' `security`; this holds them to CONTRACT §2."""
+    """The matrix below trusts the documents' `security`; this holds them to docs/contract.md §2."""
     for target, document in TARGETS.items():
         for method, path, operation in calls(document):
             op = f"{method} {path}"

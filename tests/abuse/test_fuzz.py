@@ -1,5 +1,5 @@
 """schemathesis over every service's OpenAPI document and the gateway's merged one (issue 11,
-QUALITY 9): fixed seed, every check that applies, zero failures.
+docs/quality.md item 9): fixed seed, every check that applies, zero failures.
 
 Where: the whole stack of conftest.py (`lka-dev run` on its own ports, databases and vhost,
 rate limits raised for it: see conftest.py). The gateway's document is fuzzed through the
@@ -41,7 +41,7 @@ object_level_authorization (it reads users from a Web Fuzzing Commons document a
 identity per call itself; the replay above does that job with our own users).
 
 What needed no exception, though it looks as if it would:
-- linking with a wrong proof answers 202 and a link request (no enumeration, CONTRACT §2):
+- linking with a wrong proof answers 202 and a link request (no enumeration, docs/contract.md §2):
   202 is documented, and positive data may get any 2xx;
 - `/public/readings` answers the same 404 for every kind of mismatch: documented, and 404 is
   an accepted answer to valid data (the object may not exist);
@@ -49,7 +49,7 @@ What needed no exception, though it looks as if it would:
   with Retry-After is documented, and proven by the services' own tests.
 
 One kind of positive_data_acceptance refusal is allowed per operation, in `RULES_BEYOND_SCHEMA`
-with the reason for each: a rule of CONTRACT §2 that a JSON Schema cannot state (a token that
+with the reason for each: a rule of docs/contract.md §2 that a JSON Schema cannot state (a token that
 is not ours, two passwords that differ, a region code that is data). And one for every
 operation: a string holding U+0000 is 422 (PostgreSQL cannot store it); the documents do not
 repeat that on each string, and the fuzzer keeps sending such strings, so a 500 would show.
@@ -108,14 +108,14 @@ CONFIG: dict[str, Any] = {
     "request-timeout": 15,
 }
 
-# Schema-valid requests that the contract (CONTRACT §2) refuses by a rule a JSON Schema cannot
+# Schema-valid requests that the contract (docs/contract.md §2) refuses by a rule a JSON Schema cannot
 # state; positive_data_acceptance allows these statuses for them, and only for them.
 RULES_BEYOND_SCHEMA: dict[str, tuple[set[int], str]] = {
     "POST /auth/register": (
         {422},
         "password_mismatch (password_confirm differs), weak_password (under 8 or over 128 characters,"
         " or a common one: the policy answers with its own code, so the schema takes 1-4096) and"
-        " consent_required (personal_data_consent false): CONTRACT §2 gives each its own code",
+        " consent_required (personal_data_consent false): docs/contract.md §2 gives each its own code",
     ),
     "POST /auth/email/confirm": ({400}, "a token that is not one of ours is 400 invalid_token by contract"),
     "POST /auth/password/reset": (

@@ -1,4 +1,4 @@
-"""The leak scan (issue 11, QUALITY 3, 5, 14): after the suite ran real flows and the fuzzer,
+"""The leak scan (issue 11, docs/quality.md item 3, 5, 14): after the suite ran real flows and the fuzzer,
 no secret the tests used is in any process's log or in any service's database.
 
 The secrets are the actual ones of this run (`Secrets`, filled as each was made): every

@@ -38,9 +38,7 @@ def attack_env(servers: Servers, attack_amqp_url: str, run_id: str) -> Iterator[
     urls = {svc: database_url(svc, name) for svc, name in names.items()}
     env = stack_environment(pick_offset(), uuid.uuid4().hex, servers.postgres_url, attack_amqp_url, urls)
     env["LKA_GATEWAY_RATE_LIMIT_PREFIX"] = f"lka:attacks:{run_id}:"
-    for svc in SERVICES:
-        env[f"LKA_{svc.upper()}_DB_POOL_SIZE"] = "2"
-        env[f"LKA_{svc.upper()}_DB_MAX_OVERFLOW"] = "1"
+    env["LKA_DEV_POOLS"] = "fit"  # the largest pools that fit in PostgreSQL's budget (docs/operations.md)
     yield env
     for name in names.values():
         drop_database(servers.postgres_url, name)

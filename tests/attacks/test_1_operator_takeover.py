@@ -3,7 +3,7 @@
 The attacker registered `op-x@…` with a password of his own and never confirmed it; staff
 later ran `make operator` with that address, which promoted his row, kept his password and
 confirmed the address: he signed in as an operator, read every account's link proofs in the
-registry and approved his own link requests. Staff are now separate profiles (CONTRACT §4):
+registry and approved his own link requests. Staff are now separate profiles (docs/contract.md §4):
 the command only ever makes a new one, and staff cannot act as subscribers.
 """
 

@@ -22,8 +22,8 @@ from attack_support import OUTSIDE_ADDRESS, V1, address, password, register, row
 
 from lka_common.testing.stack import Stack
 
-FEEDBACK_PER_ADDRESS = 5  # notifications' default per hour (CONTRACT §2)
-ANONYMOUS_BURST = 100  # the gateway's anonymous bucket (CONTRACT §2: 20 a second, bursts of 100)
+FEEDBACK_PER_ADDRESS = 5  # notifications' default per hour (docs/contract.md §2)
+ANONYMOUS_BURST = 100  # the gateway's anonymous bucket (docs/contract.md §2: 20 a second, bursts of 100)
 
 
 def forged(n: int) -> dict[str, str]:

@@ -4,7 +4,7 @@ The form told `reading_decreased` from `reading_implausible`, zone by zone; with
 invalid so that nothing was ever stored, a binary search recovered two zones' last readings
 in 21 calls, knowing only the account number and the meter's serial. The form now refuses
 both with one code and one message, whatever the zone, and counts every attempt on an
-account, refused ones included, against a daily limit per account (CONTRACT §4).
+account, refused ones included, against a daily limit per account (docs/contract.md §4).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from attack_support import V1, eventually, link_body, rows, subscriber
 
 from lka_common.testing.stack import Stack
 
-LINK_FAILURES_PER_ACCOUNT = 10  # accounts' default per hour (CONTRACT §2)
+LINK_FAILURES_PER_ACCOUNT = 10  # accounts' default per hour (docs/contract.md §2)
 
 
 async def test_metrics_are_not_served_on_the_public_port(http: httpx.AsyncClient, attack_stack: Stack) -> None:

@@ -30,7 +30,7 @@ K8S = ROOT / "deploy" / "k8s"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 
-# API ports (CONTRACT §1); consumers probe on port + 100, relays on port + 200.
+# API ports (docs/contract.md §1); consumers probe on port + 100, relays on port + 200.
 SERVICES = {"identity": 8001, "accounts": 8002, "readings": 8003, "payments": 8004, "notifications": 8005}
 GATEWAY_PORT = 8000
 # The five services' images share one Dockerfile, told which service by build args.

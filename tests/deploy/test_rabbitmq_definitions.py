@@ -1,6 +1,6 @@
 """The broker's definitions file (compose loads it at boot) declares the shared topology with
 exactly the arguments the services declare it with: a redeclaration with other arguments
-would close the services' channels (MESSAGING.md §Topology)."""
+would close the services' channels (docs/messaging.md §Topology)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fixtures of the reliability drills (MESSAGING.md "Tests that prove it", QUALITY 10-13).
+"""Fixtures of the reliability drills (docs/messaging.md "Tests that prove it", docs/quality.md item 10-13).
 
 Each drill gets a vhost and a database of its own on the shared servers, or a private
 PostgreSQL / RabbitMQ when it must stop or kill one (never the shared ones); processes it

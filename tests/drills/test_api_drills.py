@@ -1,4 +1,4 @@
-"""Drill: the database down for an API call (QUALITY 13).
+"""Drill: the database down for an API call (docs/quality.md item 13).
 
 The notifications API is served for real (uvicorn in this process) on a private PostgreSQL,
 which is stopped with `pg_ctl stop -m immediate` under it: requests must get a `503`

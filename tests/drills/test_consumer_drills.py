@@ -1,4 +1,4 @@
-"""Reliability drills of the consumer (MESSAGING.md "Tests that prove it", QUALITY 10-13).
+"""Reliability drills of the consumer (docs/messaging.md "Tests that prove it", docs/quality.md item 10-13).
 
 The notifications service's real relay and consumer entrypoints run as separate OS processes
 and are killed with SIGKILL at the instant each drill wants to prove safe (the fault pauses of

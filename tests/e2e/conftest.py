@@ -2,7 +2,9 @@
 
 `lka-dev run` is started with `LKA_DEV_PORT_OFFSET`, its own databases and this run's vhost,
 so it also runs beside a developer's `make run`; every child carries a marker in its
-environment so the test can prove that none survives Ctrl-C.
+environment so the test can prove that none survives Ctrl-C. Its database pools are the
+largest, up to a development stack's, that fit in PostgreSQL's budget beside whatever else
+runs (`LKA_DEV_POOLS=fit`, docs/operations.md "Connection budget").
 """
 
 from __future__ import annotations
@@ -35,10 +37,7 @@ def stack_env(servers: Servers, stack_amqp_url: str, run_id: str) -> Iterator[tu
     marker = uuid.uuid4().hex
     names = {svc: f"lka_test_{run_id}_e2e_{svc}" for svc in SERVICES}
     urls = {svc: database_url(svc, name) for svc, name in names.items()}
-    env = stack_environment(offset, marker, servers.postgres_url, stack_amqp_url, urls)
-    for svc in SERVICES:
-        env[f"LKA_{svc.upper()}_DB_POOL_SIZE"] = "2"
-        env[f"LKA_{svc.upper()}_DB_MAX_OVERFLOW"] = "1"
+    env = stack_environment(offset, marker, servers.postgres_url, stack_amqp_url, urls) | {"LKA_DEV_POOLS": "fit"}
     yield env, marker, offset
     for name in names.values():
         drop_database(servers.postgres_url, name)

@@ -1,5 +1,5 @@
 """Personal accounts end to end, through the gateway (accounts issue, "must hold" 1 and 4):
-the CONTRACT accounts table as a subscriber and an operator meet it, with billing's accounts
+the docs/contract.md accounts table as a subscriber and an operator meet it, with billing's accounts
 either the simulator's demo ones (tools/billing_simulator/README.md) or published by the test
 itself on `lka.events` exactly as billing would."""
 

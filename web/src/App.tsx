@@ -16,7 +16,7 @@ import { RegisterPage } from "./pages/RegisterPage";
 import { SignInPage } from "./pages/SignInPage";
 import { RequireAuth, RequireOperator, RequireSubscriber } from "./session/guards";
 
-/** The routes of CONTRACT §2 "web front end routes". */
+/** The routes of docs/contract.md §2 "web front end routes". */
 export function AppRoutes() {
   return (
     <Routes>

@@ -1,4 +1,4 @@
-"""Authentication at the edge (CONTRACT §2, QUALITY 5): the token check in front of the proxy.
+"""Authentication at the edge (docs/contract.md §2, docs/quality.md item 5): the token check in front of the proxy.
 
 A routed call that is not public needs an access token (`Authorization: Bearer`, which
 sessions.py also writes from the web front end's `__Host-lka_access` cookie), verified

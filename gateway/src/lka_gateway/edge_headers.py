@@ -1,4 +1,4 @@
-"""Headers every answer of the gateway carries, and CORS (QUALITY 5-9, OWASP secure headers).
+"""Headers every answer of the gateway carries, and CORS (docs/quality.md item 5-9, OWASP secure headers).
 
 The outermost layer of the app, so answers made anywhere inside (a service's, a problem of
 the gateway's own, the request middleware's 413) all get them: `nosniff`, no referrer, no

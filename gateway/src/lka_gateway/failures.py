@@ -1,6 +1,6 @@
 """What the caller hears when a service fails it, and what the gateway counts and logs.
 
-A failure before the service answered becomes a problem document (CONTRACT §2); one after
+A failure before the service answered becomes a problem document (docs/contract.md §2); one after
 the answer started can only break the connection, and is counted apart.
 """
 

@@ -1,4 +1,4 @@
-"""Rate limits at the edge (CONTRACT §2, QUALITY 6): a caller over its rate gets a 429 with
+"""Rate limits at the edge (docs/contract.md §2, docs/quality.md item 6): a caller over its rate gets a 429 with
 `Retry-After` and the service never sees the call.
 
 Signed-in callers are counted per user (so after the token check, which says who they

@@ -1,4 +1,4 @@
-"""Rate counters every gateway process shares (CONTRACT §2 limits), kept in Redis.
+"""Rate counters every gateway process shares (docs/contract.md §2 limits), kept in Redis.
 
 Each caller has a GCRA bucket (the token bucket stored as one number: the moment the
 bucket would be full again), updated by one Lua script: one key, one round trip per call,

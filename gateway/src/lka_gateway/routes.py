@@ -1,10 +1,10 @@
-"""The routing table (CONTRACT §2): which service owns each public path under `/api/v1`.
+"""The routing table (docs/contract.md §2): which service owns each public path under `/api/v1`.
 
 Routing comes before authentication, so a path not listed here is 404 for everybody.
 Paths under `/internal/` are calls the services make to each other and are never listed.
 Each row also says who may call the path (`Access`), so the token check reads it from the
 matched route instead of keeping a list of its own, and which methods the services offer
-there (CONTRACT §2 tables): any other is a 405 at the gateway, before any token check.
+there (docs/contract.md §2 tables): any other is a 405 at the gateway, before any token check.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ API_PREFIX = "/api/v1"
 
 
 class Access(Enum):
-    """Who may call a route: the public calls of CONTRACT §2 need no token, the rest do."""
+    """Who may call a route: the public calls of docs/contract.md §2 need no token, the rest do."""
 
     SIGNED_IN = "signed_in"  # a valid access token, or 401
     PUBLIC = "public"  # no check: whatever token comes along goes on to the service unread

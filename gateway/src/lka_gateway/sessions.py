@@ -1,4 +1,4 @@
-"""Browser sessions through the gateway (BFF, CONTRACT §2 "both must work", QUALITY 5).
+"""Browser sessions through the gateway (BFF, docs/contract.md §2 "both must work", docs/quality.md item 5).
 
 Sign-in and refresh with `X-Session-Mode: cookie` answer identity's body without the tokens
 and set them as `__Host-` cookies instead (cookies.py); refresh then takes its refresh token

@@ -19,7 +19,7 @@ class RateRule(BaseModel):
 
 
 def _default_rate_limits() -> dict[str, RateRule]:
-    # CONTRACT §2: anonymous callers per client address, signed-in ones per user.
+    # docs/contract.md §2: anonymous callers per client address, signed-in ones per user.
     return {"anonymous": RateRule(rate=20, burst=100), "signed_in": RateRule(rate=50, burst=50)}
 
 
@@ -53,7 +53,7 @@ class GatewaySettings(BaseSettings):
     # Longest whole exchange with a service, body included.
     total_timeout_s: float = 60.0
     # Connections kept per service; sized to the concurrency served, since waiting for a
-    # pooled connection is what made p99 grow in the database measurements (QUALITY.md).
+    # pooled connection is what made p99 grow in the database measurements (docs/quality.md).
     upstream_pool_size: int = 100
     # Below uvicorn's 5 s keep-alive in the services, so the gateway drops an idle
     # connection before the service does and never reuses one that is being closed.
@@ -73,7 +73,7 @@ class GatewaySettings(BaseSettings):
     # limits count locally for `redis_retry_s` (an overload, not an outage, but as costly).
     redis_pool_size: int = 50
     redis_pool_timeout_s: float = 1.0
-    # Our proxies, whose X-Forwarded-For is believed (CONTRACT §2): the stack-wide
+    # Our proxies, whose X-Forwarded-For is believed (docs/contract.md §2): the stack-wide
     # LKA_TRUSTED_PROXIES, the same networks every service trusts (lka_common.client_address).
     trusted_proxies: list[str] = trusted_proxies_field()
 
@@ -92,7 +92,7 @@ class GatewaySettings(BaseSettings):
     # True when TLS terminates in front of the gateway: only then is HSTS sent.
     tls_in_front: bool = False
 
-    # Access tokens (CONTRACT §2): identity's JWKS, by default where identity_url says identity
+    # Access tokens (docs/contract.md §2): identity's JWKS, by default where identity_url says identity
     # is (so a stack on other ports needs no second address), or a fixed JWKS document (JSON).
     jwks_url: str = ""
     jwks_json: str | None = None

@@ -1,4 +1,4 @@
-"""The built web front end (web/dist), served at `/` (CONTRACT §2 "web front end routes").
+"""The built web front end (web/dist), served at `/` (docs/contract.md §2 "web front end routes").
 
 The whole build is read into memory when the gateway starts (a few hundred kilobytes), each
 file with a gzip copy made once and a strong ETag, so a page costs no disk access and no
@@ -28,7 +28,7 @@ from lka_common.problems import Problem
 log = structlog.get_logger(__name__)
 
 INDEX = "index.html"
-# The routes of CONTRACT §2 that the single-page app draws itself.
+# The routes of docs/contract.md §2 that the single-page app draws itself.
 APP_ROUTES = re.compile(
     r"^/(?:|register|confirm-email|password/forgot|password/reset|accounts|payments|payments/[^/]+/result"
     r"|readings|readings/public|profile|feedback|operator(?:/.*)?)/?$"

@@ -1,5 +1,5 @@
-"""Access-token checks every service applies (QUALITY 5): signature, algorithm, expiry,
-audience, issuer, token type; and the operator role (QUALITY 7)."""
+"""Access-token checks every service applies (docs/quality.md item 5): signature, algorithm, expiry,
+audience, issuer, token type; and the operator role (docs/quality.md item 7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The inbox-guarded consumer runner against the real broker and database (MESSAGING.md §4–§6)."""
+"""The inbox-guarded consumer runner against the real broker and database (docs/messaging.md §4–§6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""An API whose database stops answering answers 503 within the acquire deadline (QUALITY 13).
+"""An API whose database stops answering answers 503 within the acquire deadline (docs/quality.md item 13).
 
 The database is reached through a TCP proxy the test owns: `black_hole()` accepts and never
 answers (a hung server), `refuse()` is a server gone. Before the deadline (`db_acquire_timeout_s`)
@@ -81,7 +81,7 @@ async def test_an_unreachable_database_answers_503_within_the_deadline_and_recov
             for _ in range(2):  # with connections in the pool, then with the pool given up
                 answers = await asyncio.gather(*(timed_get(client, path) for _ in range(8)))
                 assert [status for status, _ in answers] == [503] * 8, answers
-                # 1 s deadline; the rest is slack for a loaded machine, well under QUALITY's 2 s.
+                # 1 s deadline; the rest is slack for a loaded machine, well under docs/quality.md's 2 s.
                 assert max(seconds for _, seconds in answers) < 1.8, answers
         finally:
             proxy.forward()

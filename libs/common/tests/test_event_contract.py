@@ -1,4 +1,4 @@
-"""The event payload models against CONTRACT §3: its samples, tolerance, money, secrets."""
+"""The event payload models against docs/contract.md §3: its samples, tolerance, money, secrets."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from lka_common.events.catalog import EVENT_MODELS, INBOUND, OUTBOUND
 from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.events.readings import ReadingSubmitted
 
-# The `data` of every event type, as CONTRACT §3 writes it (JSON types, canonical forms).
+# The `data` of every event type, as docs/contract.md §3 writes it (JSON types, canonical forms).
 SAMPLES: dict[str, str] = {
     "billing.account.updated.v1": """{"region_code": "simferopol", "number": "1234567", "owner_surname": "Иванов",
         "owner_initials": "И. И.", "address": "г. Симферополь, ул. Пушкина, д. 1, кв. 2", "debt_kopecks": 123456,

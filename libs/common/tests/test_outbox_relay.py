@@ -1,4 +1,4 @@
-"""The outbox and its relay against the real PostgreSQL and RabbitMQ (MESSAGING.md §1–§3, §8)."""
+"""The outbox and its relay against the real PostgreSQL and RabbitMQ (docs/messaging.md §1–§3, §8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Problem details and Russian validation messages (CONTRACT §2 errors)."""
+"""Problem details and Russian validation messages (docs/contract.md §2 errors)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Billing's events taken as a careful neighbour takes them (MESSAGING.md): a duplicate changes
+"""Billing's events taken as a careful neighbour takes them (docs/messaging.md): a duplicate changes
 nothing, a late older state never rolls a balance back, a malformed event is dead-lettered and
 the ones behind it flow on."""
 

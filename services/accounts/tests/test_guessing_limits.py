@@ -1,4 +1,4 @@
-"""Guessing is limited (CONTRACT §2 limits, QUALITY 6): three letters of a surname are a weak
+"""Guessing is limited (docs/contract.md §2 limits, docs/quality.md item 6): three letters of a surname are a weak
 secret, so failed link attempts are capped per user and per account. Past the user's cap even
 a right answer is refused with 429 and Retry-After. Past the account's cap an attempt becomes
 a request for an operator whatever its proof: never 429, which would let strangers lock the

@@ -1,4 +1,4 @@
-"""The link form's rules and the accounts list's paging (CONTRACT §2): exactly one proof,
+"""The link form's rules and the accounts list's paging (docs/contract.md §2): exactly one proof,
 a known region, a token for every call, newest first in pages."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A subscriber's own link requests (the manual's «Редактирование заявок на присоединение»;
-CONTRACT §2): listed newest first, corrected, and someone else's is 404 like an unknown one."""
+docs/contract.md §2): listed newest first, corrected, and someone else's is 404 like an unknown one."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Linking a personal account (the manual's «Добавление лицевого счета»; CONTRACT §2 accounts):
+"""Linking a personal account (the manual's «Добавление лицевого счета»; docs/contract.md §2 accounts):
 by the last payment or the surname's letters, else a request nobody can tell from a miss."""
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ async def test_a_pending_request_both_profiles_made_for_one_account_stays_one_re
 async def test_a_merge_event_carrying_extra_fields_is_still_taken(
     api: httpx.AsyncClient, person: Any, billing: Any, consumer: Any, publish: Any, eventually: Any
 ) -> None:
-    """Consumers ignore unknown fields (CONTRACT §3)."""
+    """Consumers ignore unknown fields (docs/contract.md §3)."""
     await consumer()
     a, b = person(), person()
     await link(api, b, (await billing()).number)

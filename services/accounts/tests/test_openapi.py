@@ -1,4 +1,4 @@
-"""The accounts API documents what it answers (QUALITY 9): every call of CONTRACT §2 with its
+"""The accounts API documents what it answers (docs/quality.md item 9): every call of docs/contract.md §2 with its
 statuses, problem+json for the refusals."""
 
 from __future__ import annotations

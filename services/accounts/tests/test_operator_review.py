@@ -1,4 +1,4 @@
-"""Operators review link requests (CONTRACT §2 operator calls): list, approve (the account is
+"""Operators review link requests (docs/contract.md §2 operator calls): list, approve (the account is
 linked) or reject with a comment, each decision recorded with the operator and the time; and
 look an account up as billing last sent it."""
 

@@ -1,4 +1,4 @@
-"""Staff are not subscribers, and nobody decides their own request (CONTRACT §4): an operator's
+"""Staff are not subscribers, and nobody decides their own request (docs/contract.md §4): an operator's
 or a supervisor's session cannot link, correct a request or remove an account (403
 `staff_not_allowed`), and a request whose author is the deciding operator is 403 `same_actor`.
 Each refusal leaves everything as it was."""

@@ -1,5 +1,5 @@
 """Signing keys: published as a JWKS, sealed at rest, rotated by a command, and an old key kept
-until its tokens have expired (CONTRACT §2, QUALITY 5)."""
+until its tokens have expired (docs/contract.md §2, docs/quality.md item 5)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What a merge may not take: a registration nobody confirmed (anyone can register any address
-with a password of their choosing), and anything of the supplier's staff (CONTRACT §4)."""
+with a password of their choosing), and anything of the supplier's staff (docs/contract.md §4)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The OpenAPI document tells the truth about errors: every refusal a call can give is listed
-with the problem+json shape (QUALITY 9)."""
+with the problem+json shape (docs/quality.md item 9)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """`make operator`: the command that makes a profile for the supplier's staff, only ever a new
-one; and the demo subscriber's command, which is a different one (CONTRACT §4)."""
+one; and the demo subscriber's command, which is a different one (docs/contract.md §4)."""
 
 from __future__ import annotations
 

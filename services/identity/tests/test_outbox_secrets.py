@@ -1,5 +1,5 @@
 """No usable confirmation or reset token stays in identity's database once the letters
-carrying them are with the broker (QUALITY 3, MESSAGING.md §8)."""
+carrying them are with the broker (docs/quality.md item 3, docs/messaging.md §8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Password hashing as QUALITY 1 asks: argon2id at ASVS parameters, renewed when the
+"""Password hashing as docs/quality.md item 1 asks: argon2id at ASVS parameters, renewed when the
 parameters change, and run off the event loop so probes answer during a sign-in burst."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The profile: reading it, changing the password, and merging another profile into it
-(the manual's «Профиль» and «Объединение учетных записей»; CONTRACT §2)."""
+(the manual's «Профиль» and «Объединение учетных записей»; docs/contract.md §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Restoring access by e-mail (the manual's «Восстановление доступа»; QUALITY 3, 4, 6)."""
+"""Restoring access by e-mail (the manual's «Восстановление доступа»; docs/quality.md item 3, 4, 6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Registration and e-mail confirmation over HTTP (the manual's «Регистрация», CONTRACT §2)."""
+"""Registration and e-mail confirmation over HTTP (the manual's «Регистрация», docs/contract.md §2)."""
 
 from __future__ import annotations
 

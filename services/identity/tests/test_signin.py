@@ -1,5 +1,5 @@
 """Sign-in, refresh and sign-out over HTTP (the manual's «Авторизация», «Выход из ЛКА»;
-CONTRACT §2; QUALITY 1, 4, 5, 6)."""
+docs/contract.md §2; docs/quality.md item 1, 4, 5, 6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Access tokens that must not open anything (QUALITY 5): each is a 401 problem, never a 500."""
+"""Access tokens that must not open anything (docs/quality.md item 5): each is a 401 problem, never a 500."""
 
 from __future__ import annotations
 

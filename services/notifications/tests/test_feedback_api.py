@@ -1,4 +1,4 @@
-"""The feedback form of CONTRACT §2 over HTTP: what a subscriber sees, and what it leaves behind."""
+"""The feedback form of docs/contract.md §2 over HTTP: what a subscriber sees, and what it leaves behind."""
 
 from __future__ import annotations
 

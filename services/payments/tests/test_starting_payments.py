@@ -86,7 +86,7 @@ async def test_an_account_not_linked_to_the_caller_is_404(api: httpx.AsyncClient
 async def test_a_staff_token_cannot_pay_and_nothing_is_stored(
     api: httpx.AsyncClient, payer: Any, tokens: Any, db: Any, role: str
 ) -> None:
-    # Staff are not subscribers (CONTRACT §4), even for an account linked to them before.
+    # Staff are not subscribers (docs/contract.md §4), even for an account linked to them before.
     me = await payer()
     staff = {"Authorization": f"Bearer {tokens.issue(me.user_id, email=me.email, role=role)}"}
     body = {"account_id": str(me.account_id), "amount": "5.00"}

@@ -1,5 +1,5 @@
 """Meters of an account and who may see them: only a subscriber the account is linked to;
-anyone else, and any unknown account, gets the same 404 on every call (CONTRACT §2)."""
+anyone else, and any unknown account, gets the same 404 on every call (docs/contract.md §2)."""
 
 from __future__ import annotations
 

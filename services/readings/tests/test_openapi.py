@@ -1,4 +1,4 @@
-"""The readings API documents what it answers: every call of CONTRACT §2 with its statuses."""
+"""The readings API documents what it answers: every call of docs/contract.md §2 with its statuses."""
 
 from __future__ import annotations
 

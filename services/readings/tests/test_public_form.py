@@ -1,7 +1,7 @@
 """The public form (`POST /public/readings`): region, account number and meter serial must
 all match, every mismatch is the same 404, no answer carries personal data or tells which zone
 was refused and why, one client address has 20 submissions an hour and one account 10 a day,
-from whatever addresses (CONTRACT §2)."""
+from whatever addresses (docs/contract.md §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Submitting a reading signed in (CONTRACT §2 readings): validated per zone with Russian
+"""Submitting a reading signed in (docs/contract.md §2 readings): validated per zone with Russian
 sentences, counted for the right month, announced once, and once only however many identical
 requests race."""
 
@@ -160,7 +160,7 @@ async def test_the_history_is_newest_first_and_paged(api: httpx.AsyncClient, sce
 async def test_a_staff_token_cannot_submit_a_reading_and_nothing_is_stored(
     api: httpx.AsyncClient, scene: Any, person: Any, db: asyncpg.Pool, outbox: Any, role: str
 ) -> None:
-    # Even for an account linked to that very person before they became staff (CONTRACT §4).
+    # Even for an account linked to that very person before they became staff (docs/contract.md §4).
     staff = person(role, user_id=scene.me.user_id)
     body = {"meter_id": scene.meter_id, "values": {"T1": 8250, "T2": 3500}}
 

@@ -1,4 +1,4 @@
-"""System fault drills (issue 11, QUALITY 13): the whole stack as `make run` starts it, hit where
+"""System fault drills (issue 11, docs/quality.md item 13): the whole stack as `make run` starts it, hit where
 it hurts, each drill asserting its pass criterion.
 
 One stack for the package (`lka-dev run` on ports, servers and databases of its own, so
@@ -46,6 +46,7 @@ from lka_common.testing.amqp import declare_test_queue
 from lka_common.testing.private_servers import PrivatePostgres, PrivateRabbitMQ
 from lka_common.testing.stack import SERVICES, Stack, database_url, pick_offset, running_stack, stack_environment
 from lka_common.testing.tcp_proxy import TcpProxy
+from lka_devstack import budget
 
 PROBE_KEYS = [ReadingSubmitted.event_type, PaymentSucceeded.event_type, ReadingAccepted.event_type]
 # Demo accounts of the billing simulator (tools/billing_simulator/README.md): (region, number, letters).
@@ -73,8 +74,8 @@ async def stack_amqp_url(broker: PrivateRabbitMQ) -> str:
 @pytest.fixture(scope="package")
 def postgres() -> Iterator[PrivatePostgres]:
     """The stack's PostgreSQL: a cluster of this package's own. The shared one allows 100
-    connections in all, which the other runs on this machine (benchmarks, abuse suite, web
-    development) can use up; a whole stack needs about 70 at its peak."""
+    connections in all, where a stack with the pools as shipped (89 at most) would not fit
+    beside a developer's `make run`."""
     with PrivatePostgres(max_connections=200) as cluster:
         yield cluster
 
@@ -109,6 +110,7 @@ def stack_env(
             for svc in SERVICES
         }
         env = stack_environment(offset, marker, postgres.admin_url, stack_amqp_url, urls)
+        env |= budget.pools_env(dict.fromkeys(SERVICES, budget.SHIPPED))
         env |= {
             "LKA_BILLING_SIMULATOR_STATE_DIR": state_dir,
             # Billing answers in 0.2 s, not 5 s: drill 1 waits for a verdict on each reading.

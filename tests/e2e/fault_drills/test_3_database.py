@@ -23,7 +23,7 @@ from lka_common.testing.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.slow, pytest.mark.drill]
 
-OUTAGE_BOUND_S = 2.0  # QUALITY 13: 503 within 2 s
+OUTAGE_BOUND_S = 2.0  # docs/quality.md item 13: 503 within 2 s
 
 
 @dataclass

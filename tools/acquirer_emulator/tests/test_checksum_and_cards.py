@@ -1,4 +1,4 @@
-"""The callback checksum against ACQUIRING.md's test vector, and the card page's card rules."""
+"""The callback checksum against docs/acquiring.md's test vector, and the card page's card rules."""
 
 from __future__ import annotations
 

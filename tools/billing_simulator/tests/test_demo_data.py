@@ -1,4 +1,4 @@
-"""The demo data (CONTRACT §1): accounts in several regions the accounts service knows, single-,
+"""The demo data (docs/contract.md §1): accounts in several regions the accounts service knows, single-,
 two- and three-zone meters, owners' surnames with «ё», debts, overpayments and last payments;
 and the README lists every account a newcomer may link."""
 

@@ -1,4 +1,4 @@
-"""Loading the demo data as billing would publish it (CONTRACT §3): CloudEvents from `/billing`
+"""Loading the demo data as billing would publish it (docs/contract.md §3): CloudEvents from `/billing`
 on `lka.events`, persistent, confirmed, valid for the contract's models; and idempotent."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 /**
  * The one way the front end talks to the portal: `fetch` to `/api/v1/…` on the same origin,
- * JSON both ways, the gateway's cookie session (CONTRACT §2).
+ * JSON both ways, the gateway's cookie session (docs/contract.md §2).
  *
  * - Unsafe methods echo the readable `__Host-lka_csrf` cookie in `X-CSRF-Token` (double submit).
  * - A 401 from a call outside `/auth/` means the 15-minute access cookie ran out: the client
@@ -218,7 +218,7 @@ function inOneTabAtATime<T>(work: () => Promise<T>): Promise<T> {
  *
  * `seenCsrf` is the CSRF cookie the failed call was sent with. Two tabs whose access cookie
  * expired together would both refresh with the one refresh cookie, and identity takes the
- * second use of a rotated refresh token for theft and ends the session (CONTRACT §2). So
+ * second use of a rotated refresh token for theft and ends the session (docs/contract.md §2). So
  * tabs refresh one at a time, and a tab that finds the cookies renewed meanwhile (a new
  * CSRF token comes with every new pair) just repeats its call with them. */
 export function refreshSession(seenCsrf: string = readCookie(CSRF_COOKIE)): Promise<boolean> {

@@ -1,4 +1,4 @@
-/** Bodies of the portal's API (CONTRACT §2), as the front end reads them. */
+/** Bodies of the portal's API (docs/contract.md §2), as the front end reads them. */
 
 export interface Profile {
   user_id: string;

@@ -40,7 +40,7 @@ DESCRIPTION = "\n\n".join(
     ]
 )
 
-# What each envelope carries (CONTRACT §3): ours every attribute, billing's only the core five.
+# What each envelope carries (docs/contract.md §3): ours every attribute, billing's only the core five.
 OUTBOUND_REQUIRED = [
     "specversion", "id", "source", "type", "time", "datacontenttype",
     "subject", "correlationid", "causationid", "data",

@@ -1,4 +1,4 @@
-"""Verifying identity's access tokens in any service (CONTRACT §2, QUALITY 5).
+"""Verifying identity's access tokens in any service (docs/contract.md §2, docs/quality.md item 5).
 
 Tokens are JWTs signed by identity with ES256; the public keys come from identity's JWKS,
 fetched and cached, and fetched again when a token names a key not yet seen (rotation).
@@ -32,7 +32,7 @@ ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 SUBSCRIBER_ROLE = "subscriber"
 OPERATOR_ROLE = "operator"
 SUPERVISOR_ROLE = "supervisor"
-# The supplier's staff (CONTRACT §4): wherever "operators" may act, supervisors may too.
+# The supplier's staff (docs/contract.md §4): wherever "operators" may act, supervisors may too.
 STAFF_ROLES = frozenset({OPERATOR_ROLE, SUPERVISOR_ROLE})
 JWKS_REFRESH_MIN_INTERVAL_S = 10.0
 
@@ -216,7 +216,7 @@ async def operator_principal(principal: Annotated[Principal, Depends(current_pri
 
 async def subscriber_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """A subscriber's own action (link an account, pay, submit a reading): staff profiles are
-    not subscribers (CONTRACT §4), so an operator's session cannot act for a subscriber."""
+    not subscribers (docs/contract.md §4), so an operator's session cannot act for a subscriber."""
     if principal.is_staff:
         raise staff_not_allowed()
     return principal
@@ -227,7 +227,7 @@ def staff_not_allowed() -> Problem:
 
 
 def same_actor() -> Problem:
-    """Separation of duties (CONTRACT §4): nobody decides what they asked for themselves."""
+    """Separation of duties (docs/contract.md §4): nobody decides what they asked for themselves."""
     return Problem(403, "same_actor", "Нельзя рассматривать собственную заявку: ее рассмотрит другой сотрудник")
 
 

@@ -1,4 +1,4 @@
-"""The caller's address for limits and records (CONTRACT §2 limits, QUALITY 6), decided in one
+"""The caller's address for limits and records (docs/contract.md §2 limits, docs/quality.md item 6), decided in one
 place for the whole stack: the gateway's limits and the address it forwards, and every
 service's limits and records, all by `resolve` and one setting, `LKA_TRUSTED_PROXIES`.
 

@@ -1,7 +1,7 @@
 """Which request or message the running code serves.
 
 The ids live in structlog's context variables, so every log line carries them and every
-event raised while serving carries the same correlation id (MESSAGING.md §Observability).
+event raised while serving carries the same correlation id (docs/messaging.md §Observability).
 """
 
 from __future__ import annotations

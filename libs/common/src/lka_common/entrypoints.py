@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lka_common.db import make_engine, make_sessionmaker
+from lka_common.db import application_name, make_engine, make_sessionmaker
 from lka_common.messaging.consumer import ConsumerRunner, Subscription
 from lka_common.messaging.relay import OutboxRelay
 from lka_common.settings import ServiceSettings
@@ -20,12 +20,18 @@ from lka_common.worker import run_worker
 
 # Workers need few connections: the pool budget is in docs/operations.md. No overflow, as for
 # the APIs (settings.db_max_overflow): an overflow connection is closed again at every return.
-WORKER_POOL_SIZE = 3
-WORKER_MAX_OVERFLOW = 0
+# A relay takes one batch at a time, in one transaction: a second connection would never be used.
+RELAY_POOL_SIZE = 1
+
+
+def side_pool(consumer_pool: int) -> tuple[int, int]:
+    """The consumer's side pool (size, overflow), for records that must outlive a handler's
+    rollback: one connection, and a second while more than one handler runs at once."""
+    return 1, 1 if consumer_pool > 1 else 0
 
 
 def run_relay(settings: ServiceSettings) -> None:
-    engine = make_engine(settings, pool_size=WORKER_POOL_SIZE, max_overflow=WORKER_MAX_OVERFLOW)
+    engine = make_engine(settings, pool_size=RELAY_POOL_SIZE, max_overflow=0)
     relay = OutboxRelay(
         engine,
         settings.amqp_url,
@@ -33,6 +39,8 @@ def run_relay(settings: ServiceSettings) -> None:
         batch_size=settings.relay_batch_size,
         poll_interval_s=settings.relay_poll_interval_s,
         linger_s=settings.relay_linger_s,
+        listen_url=settings.database_direct_url or settings.database_url,
+        application_name=application_name(settings),
     )
 
     async def main(stop: asyncio.Event) -> None:
@@ -55,8 +63,10 @@ def consumer_runner(
     settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]]
 ) -> tuple[ConsumerRunner, list[AsyncEngine]]:
     """The runner a consumer process runs, with its engines (to dispose of at the end)."""
-    engine = make_engine(settings, pool_size=WORKER_POOL_SIZE, max_overflow=WORKER_MAX_OVERFLOW)
-    side = make_engine(settings, pool_size=1, max_overflow=1)
+    pool = settings.db_consumer_pool_size
+    engine = make_engine(settings, pool_size=pool, max_overflow=0)
+    side_size, side_overflow = side_pool(pool)
+    side = make_engine(settings, pool_size=side_size, max_overflow=side_overflow)
     sessions, side_sessions = make_sessionmaker(engine), make_sessionmaker(side)
     runner = ConsumerRunner(
         settings.amqp_url,
@@ -65,7 +75,7 @@ def consumer_runner(
         subscriptions(),
         prefetch=settings.consumer_prefetch,
         delivery_limit=settings.consumer_delivery_limit,
-        concurrency=WORKER_POOL_SIZE + WORKER_MAX_OVERFLOW,
+        concurrency=pool,
     )
     return runner, [engine, side]
 

@@ -1,4 +1,4 @@
-"""`/healthz`, `/readyz` and `/metrics` of every API process (CONTRACT §1).
+"""`/healthz`, `/readyz` and `/metrics` of every API process (docs/contract.md §1).
 
 Readiness is the database only: an API stays ready while the broker is down, because its
 outbox holds the events. The outbox lag is read at scrape time.

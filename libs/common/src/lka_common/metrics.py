@@ -1,4 +1,4 @@
-"""Prometheus metrics shared by every process (MESSAGING.md §9)."""
+"""Prometheus metrics shared by every process (docs/messaging.md §9)."""
 
 from __future__ import annotations
 

@@ -95,7 +95,11 @@ def run_env(target_metadata: MetaData | None, default_url: str) -> None:
             context.run_migrations()
 
     async def run_async() -> None:
-        engine = create_async_engine(url, poolclass=pool.NullPool)
+        # The services' roles carry a statement timeout for request traffic (docs/operations.md);
+        # a migration building an index on a large table must not be cut off by it.
+        engine = create_async_engine(
+            url, poolclass=pool.NullPool, connect_args={"server_settings": {"statement_timeout": "0"}}
+        )
         async with engine.connect() as connection:
             await connection.run_sync(do_run)
         await engine.dispose()

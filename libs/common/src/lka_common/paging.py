@@ -1,4 +1,4 @@
-"""The page of a list, as every list endpoint takes it: `?limit=&offset=` (CONTRACT §2).
+"""The page of a list, as every list endpoint takes it: `?limit=&offset=` (docs/contract.md §2).
 
 One dependency for all of them, so a list cannot drift from the contract's default of 50, its
 ceiling of 200, or the largest offset PostgreSQL takes (`schemas.MAX_OFFSET`).

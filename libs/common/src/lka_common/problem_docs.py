@@ -1,4 +1,4 @@
-"""The problem responses a route can give, for its OpenAPI document (QUALITY 9: every status
+"""The problem responses a route can give, for its OpenAPI document (docs/quality.md item 9: every status
 a call answers is documented, with the problem+json shape it really has).
 
 Declaring 422 here also replaces FastAPI's default validation schema, which is not ours.

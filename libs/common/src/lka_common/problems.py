@@ -1,4 +1,4 @@
-"""RFC 9457 problem details: one error shape for every service (CONTRACT §2).
+"""RFC 9457 problem details: one error shape for every service (docs/contract.md §2).
 
 `detail` and `errors[].message` are Russian, for a person; `code` is stable snake_case, for a
 program. A 5xx body is generic and never carries a stack trace.

@@ -1,7 +1,7 @@
 """The sessions identity ended before their tokens expired, as each process remembers them,
 and the feed that keeps that memory current. One implementation for the gateway (its token
 check at the edge) and every service's API process (lka_common.auth's principal dependency),
-so a revoked token is refused within a second by both (CONTRACT §2).
+so a revoked token is refused within a second by both (docs/contract.md §2).
 
 The list. Two kinds of entry (`SessionRevoked`): one session (sign-out), or every session of
 a user up to a moment (password reset, merge), which refuses each token of that user issued
@@ -20,7 +20,7 @@ and loading second leaves no gap; what both bring is applied twice, which change
 The list is also loaded once at start, broker or not, so a process started while the broker
 is down still refuses what was revoked before it. `ready` says a load after a subscription
 has finished: the gateway waits for it; a service's readiness does not (its API stays ready
-while only the broker is down, CONTRACT), it just refuses what it has heard of meanwhile.
+while only the broker is down, docs/contract.md), it just refuses what it has heard of meanwhile.
 """
 
 from __future__ import annotations

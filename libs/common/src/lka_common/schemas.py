@@ -1,6 +1,6 @@
 """Base models and field types of the HTTP edge, shared by every service.
 
-Request bodies forbid unknown fields (QUALITY 7); Russian messages for our own rules come
+Request bodies forbid unknown fields (docs/quality.md item 7); Russian messages for our own rules come
 from the `ValueError`s raised here (see validation_ru.py).
 """
 
@@ -34,7 +34,7 @@ def _has_nul(value: Any) -> bool:
 
 def nfc(value: Any) -> Any:
     """Every string in `value` in Unicode NFC: «Ё» typed as one code point or as «Е» + U+0308
-    is the same letter, and must compare and be stored as the same text (CONTRACT §4)."""
+    is the same letter, and must compare and be stored as the same text (docs/contract.md §4)."""
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
     if isinstance(value, dict):
@@ -84,7 +84,7 @@ MAX_OFFSET = 2**63 - 1
 
 
 class Page(BaseModel):
-    """`limit` and `offset` of a list (CONTRACT §2: default 50, at most 200)."""
+    """`limit` and `offset` of a list (docs/contract.md §2: default 50, at most 200)."""
 
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)

@@ -68,18 +68,28 @@ class ServiceSettings(BaseSettings):
     consumer_health_port: int = 0
     relay_health_port: int = 0
     log_level: str = "INFO"
-    # Pool budget (docs/operations.md): the local PostgreSQL allows 100 connections in all.
-    # Ten kept, none overflowing: SQLAlchemy closes an overflow connection as soon as it is given
-    # back, and under `make bench` opening and closing them again took a quarter of a core (and
-    # the 1 s acquire deadline gave 503s). The same ceiling of 10 as 8 + 2 before.
+    # Pools as shipped (docs/operations.md, "Connection budget"; `lka-dev` gives a development
+    # stack smaller ones). Ten kept, none overflowing: SQLAlchemy closes an overflow connection
+    # as soon as it is given back, and under `make bench` opening and closing them again took a
+    # quarter of a core (and the 1 s acquire deadline gave 503s).
     db_pool_size: int = 10
     db_max_overflow: int = 0
+    # A consumer's pool, and so how many messages it handles at once.
+    db_consumer_pool_size: int = 3
+    # `database_url` leads to a pooler in transaction mode (PgBouncer): no prepared statement
+    # outlives its transaction, and no setting rides in the startup packet (db.py). The relay's
+    # LISTEN, which a transaction pooler cannot carry, goes to `database_direct_url` instead.
+    db_transaction_pooler: bool = False
+    database_direct_url: str = ""
+    # How this process's connections are named in pg_stat_activity (`lka_<service>` when empty);
+    # `lka-dev` adds its stack's tag, which its connection budget counts by.
+    db_application_name: str = ""
     db_pool_timeout_s: float = 2.0
     db_statement_timeout_ms: int = 5000
     db_connect_timeout_s: float = 2.0
     # An API request gets its connection (pool wait, pre-ping, connect) within this or answers
     # 503: a database that accepts but never answers (a hung server, a black-holing network)
-    # made the pre-ping wait the command timeout, 503 only after 8 s (docs/drills.md, QUALITY 13).
+    # made the pre-ping wait the command timeout, 503 only after 8 s (docs/drills.md, docs/quality.md item 13).
     db_acquire_timeout_s: float = 1.0
     max_body_bytes: int = 1024 * 1024
     trusted_proxies: list[str] = trusted_proxies_field()

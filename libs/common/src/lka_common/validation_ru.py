@@ -1,4 +1,4 @@
-"""Russian messages for pydantic's validation errors, for `errors[].message` (CONTRACT §2).
+"""Russian messages for pydantic's validation errors, for `errors[].message` (docs/contract.md §2).
 
 Our own validators raise `ValueError` with a Russian sentence; pydantic prefixes it with
 "Value error, ", which is stripped here. Everything else maps by the error `type`.

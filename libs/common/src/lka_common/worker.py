@@ -2,7 +2,7 @@
 
 Kubernetes probes a worker over HTTP like an API: `/healthz` (alive), `/readyz` (broker
 channel open, database reachable), `/metrics`. A worker that stays unready for long exits,
-so its supervisor restarts it rather than letting it limp (MESSAGING.md §Pitfalls).
+so its supervisor restarts it rather than letting it limp (docs/messaging.md §Pitfalls).
 """
 
 from __future__ import annotations

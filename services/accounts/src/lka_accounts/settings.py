@@ -1,8 +1,8 @@
 """Settings of the accounts service (env prefix `LKA_ACCOUNTS_`).
 
-The link-attempt limits are CONTRACT §2's defaults: three letters of a surname are a weak
+The link-attempt limits are docs/contract.md §2's defaults: three letters of a surname are a weak
 secret, so failed attempts are capped per user (past it: 429) and per account (past it: every
-attempt becomes a request for an operator; service_layer/limits.py) (QUALITY 6).
+attempt becomes a request for an operator; service_layer/limits.py) (docs/quality.md item 6).
 """
 
 from __future__ import annotations

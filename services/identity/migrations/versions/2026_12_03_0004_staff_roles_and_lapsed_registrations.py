@@ -22,7 +22,7 @@ def upgrade() -> None:
           ADD CONSTRAINT users_role_check CHECK (role IN ('subscriber', 'operator', 'supervisor'))
         """
     )
-    # Staff profiles are made as staff (CONTRACT §4): whoever registered an address chose its
+    # Staff profiles are made as staff (docs/contract.md §4): whoever registered an address chose its
     # password, so a subscriber turned staff would hand the supplier's rights to a stranger.
     # The code has no such update any more; the database refuses one from anywhere else too.
     op.execute(

@@ -67,7 +67,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
 
 
 def subscriptions(settings: IdentitySettings) -> list[Subscription]:
-    # Identity consumes nothing (ARCHITECTURE): its consumer process idles with no queue.
+    # Identity consumes nothing (docs/architecture.md): its consumer process idles with no queue.
     return []
 
 

@@ -1,6 +1,6 @@
 """Settings of the identity service (env prefix `LKA_IDENTITY_`).
 
-The limits are CONTRACT §2's defaults; the hashing floor is ASVS's (QUALITY 1): a setting may
+The limits are docs/contract.md §2's defaults; the hashing floor is ASVS's (docs/quality.md item 1): a setting may
 make hashing stronger, never weaker.
 """
 

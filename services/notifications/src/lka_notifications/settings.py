@@ -29,5 +29,5 @@ class NotificationsSettings(ServiceSettings):
     # A letter whose SMTP sends keep failing goes to the dead-letter queue after this many
     # attempts (the consumer backs off up to 30 s between attempts: about ten minutes in all).
     letter_max_attempts: int = 25
-    # Feedback messages per client address per hour (CONTRACT §2 limits).
+    # Feedback messages per client address per hour (docs/contract.md §2 limits).
     feedback_per_client_per_hour: int = 5

@@ -21,7 +21,7 @@ class PaymentsSettings(ServiceSettings):
     # One payment at most this much (1,000,000 roubles by default): a typo guard, not a limit of the bank.
     payment_ceiling_kopecks: int = Field(100_000_000, gt=0)
 
-    # RBS gateway (ACQUIRING.md); outbound calls go only to this base URL.
+    # RBS gateway (docs/acquiring.md); outbound calls go only to this base URL.
     rbs_base_url: str = "http://127.0.0.1:8090"
     rbs_user_name: SecretStr = SecretStr("change-me-rbs-user")
     rbs_password: SecretStr = SecretStr("change-me-rbs-password")

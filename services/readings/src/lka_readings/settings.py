@@ -1,6 +1,6 @@
 """Settings of the readings service (env prefix `LKA_READINGS_`).
 
-The closing day, the monthly ceiling and the public form's limits are CONTRACT §2's defaults.
+The closing day, the monthly ceiling and the public form's limits are docs/contract.md §2's defaults.
 """
 
 from __future__ import annotations

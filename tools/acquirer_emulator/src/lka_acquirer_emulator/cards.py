@@ -18,7 +18,7 @@ INSUFFICIENT_FUNDS = 116
 DECLINED_BY_ISSUER = 5
 PROCESSING_TIMEOUT = 151018
 
-# ACQUIRING.md "Test cards": the outcome after the card page (and MirAccept for Mir).
+# docs/acquiring.md "Test cards": the outcome after the card page (and MirAccept for Mir).
 TEST_CARDS: dict[str, int] = {
     "2200000000000004": APPROVED,
     "2200000000000012": INSUFFICIENT_FUNDS,
@@ -54,7 +54,7 @@ def luhn_ok(digits: str) -> bool:
 
 
 def brand_of(digits: str) -> Brand | None:
-    """Mir 2200–2204, Visa 4, Mastercard 51–55 and 2221–2720 (ACQUIRING.md)."""
+    """Mir 2200–2204, Visa 4, Mastercard 51–55 and 2221–2720 (docs/acquiring.md)."""
     if 2200 <= int(digits[:4]) <= 2204:
         return "mir"
     if digits.startswith("4"):

@@ -1,4 +1,4 @@
-"""The RBS callback checksum (ACQUIRING.md): HMAC-SHA256 over the sorted `name;value;` pairs.
+"""The RBS callback checksum (docs/acquiring.md): HMAC-SHA256 over the sorted `name;value;` pairs.
 
 Shared by nobody: the payments service has its own copy of the rule, so a mistake in one
 is caught by the other in the tests rather than repeated on both sides.

@@ -1,4 +1,4 @@
-"""Control endpoints for tests, outside the bank API, under `/emulator/` (ACQUIRING.md)."""
+"""Control endpoints for tests, outside the bank API, under `/emulator/` (docs/acquiring.md)."""
 
 from __future__ import annotations
 

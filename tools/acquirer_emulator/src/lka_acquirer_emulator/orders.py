@@ -1,6 +1,6 @@
 """The emulated gateway's orders, kept in memory, and its clock (which tests may move on).
 
-Order statuses and action codes are RBS's (ACQUIRING.md). Only the masked card number is
+Order statuses and action codes are RBS's (docs/acquiring.md). Only the masked card number is
 ever recorded here; the outcome a test card decides is kept instead of the card itself.
 """
 

@@ -19,7 +19,7 @@ from lka_common.events.billing import (
 from lka_common.events.envelope import CloudEvent
 
 SOURCE = "/billing"
-# Dates that depend on the calendar are the supplier's (CONTRACT §1).
+# Dates that depend on the calendar are the supplier's (docs/contract.md §1).
 SUPPLIER_TIME_ZONE = ZoneInfo("Europe/Simferopol")
 # The simulator's own namespace for name-based (v5) event ids: stable across runs and machines.
 NAMESPACE = uuid.UUID("6f1d8a52-3c0e-5b7a-9d41-2e8f0c7b5a13")

@@ -9,6 +9,7 @@ import signal
 import sys
 import time
 
+from lka_devstack import budget
 from lka_devstack.databases import create_service_databases, migrate_all
 from lka_devstack.layout import (
     DEMO_EMAIL,
@@ -29,13 +30,17 @@ def say(text: str) -> None:
     print(f"[lka-dev] {text}", flush=True)
 
 
-def bootstrap() -> dict[str, str]:
+async def prepare_databases() -> dict[str, str]:
     started = time.monotonic()
-    asyncio.run(ensure_servers())
-    urls = asyncio.run(create_service_databases(postgres_url()))
-    migrate_all(repo_root(), urls)
+    urls = await create_service_databases(postgres_url())
+    await asyncio.to_thread(migrate_all, repo_root(), urls)
     say(f"базы данных готовы и мигрированы ({time.monotonic() - started:.1f} с)")
     return urls
+
+
+async def bootstrap() -> dict[str, str]:
+    await ensure_servers()
+    return await prepare_databases()
 
 
 async def _run_quietly(env: dict[str, str], *argv: str) -> tuple[int, str]:
@@ -83,13 +88,34 @@ def banner() -> str:
     return "\n".join(f"[lka-dev] {line}" for line in lines)
 
 
-async def _run_stack() -> int:
+async def run() -> int:
+    """The stack in the foreground: servers checked, its connections claimed (or refused with
+    the numbers), databases ready, every process up; until Ctrl-C."""
+    await ensure_servers()
     env = {
         **os.environ,
         **stack_env(),
         "PYTHONUNBUFFERED": "1",
         "LKA_ENVIRONMENT": os.environ.get("LKA_ENVIRONMENT", "development"),
     }
+    names = [svc.name for svc in SERVICES]
+    # `fit` (test stacks, `make bench`): the largest pools up to those asked for that fit beside
+    # what already runs; otherwise exactly those asked for (the local ones by default), or nothing.
+    shrink = env.get("LKA_DEV_POOLS") == "fit"
+    pools = budget.requested(env, names)
+    async with budget.claim(postgres_url(), pools, shrink=shrink) as claim:
+        server = claim.server
+        say(
+            f"соединения PostgreSQL {server.address}: стек займёт до {claim.need} ({budget.describe(claim.pools)}); "
+            f"свободно было {server.left} из {server.usable}"
+        )
+        env |= budget.pools_env(claim.pools)
+        env |= {f"LKA_{name.upper()}_DB_APPLICATION_NAME": f"lka_{name}@{claim.tag}" for name in names}
+        await prepare_databases()
+        return await _run_stack(env)
+
+
+async def _run_stack(env: dict[str, str]) -> int:
     supervisor = Supervisor(stack_processes(), env)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -125,7 +151,6 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "ensure-servers":
         asyncio.run(ensure_servers())
     elif args.command == "bootstrap":
-        bootstrap()
+        asyncio.run(bootstrap())
     elif args.command == "run":
-        bootstrap()
-        sys.exit(asyncio.run(_run_stack()))
+        sys.exit(asyncio.run(run()))

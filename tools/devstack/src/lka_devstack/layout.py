@@ -1,4 +1,4 @@
-"""Where things are, and which processes make up the stack (ports per CONTRACT §1)."""
+"""Where things are, and which processes make up the stack (ports per docs/contract.md §1)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class Service:
         return root / "services" / self.name
 
 
-# The confirmed demo subscriber `make run` creates (CONTRACT §1 demo data; README lists it).
+# The confirmed demo subscriber `make run` creates (docs/contract.md §1 demo data; README lists it).
 DEMO_EMAIL = "abonent@example.ru"
 DEMO_PASSWORD = "Абонент-Демо-2026"  # noqa: S105 - a published demo login, not a secret
 
@@ -131,7 +131,7 @@ def stack_processes() -> list[Process]:
             [py, "-m", "lka_mailcatcher"],
             f"http://127.0.0.1:{mail_http_port()}/healthz",
         ),
-        # The bank, emulated (ACQUIRING.md): before payments, which registers orders there.
+        # The bank, emulated (docs/acquiring.md): before payments, which registers orders there.
         Process(
             "acquirer-emulator",
             [py, "-m", "lka_acquirer_emulator"],

@@ -1,4 +1,4 @@
-"""The event contract (CONTRACT §3): the envelope and every payload model, one module per producer."""
+"""The event contract (docs/contract.md §3): the envelope and every payload model, one module per producer."""
 
 from lka_common.events.base import EventData
 from lka_common.events.envelope import CONTENT_TYPE, CloudEvent, new_event

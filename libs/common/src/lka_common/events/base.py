@@ -1,7 +1,7 @@
 """Base of every event payload model (the `data` of a CloudEvent).
 
 Each model names its CloudEvents `type`; consumers ignore unknown fields, so a producer may
-add fields within a major version without breaking anyone (CONTRACT §3).
+add fields within a major version without breaking anyone (docs/contract.md §3).
 """
 
 from __future__ import annotations
@@ -18,5 +18,5 @@ class EventData(BaseModel):
     # Where the event goes: integration events on lka.events, commands on lka.commands.
     exchange: ClassVar[str] = "lka.events"
     # True for commands carrying a secret (a link with a token): the relay blanks the
-    # stored body once the broker has confirmed it (MESSAGING.md §8).
+    # stored body once the broker has confirmed it (docs/messaging.md §8).
     sensitive: ClassVar[bool] = False

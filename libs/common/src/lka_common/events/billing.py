@@ -1,4 +1,4 @@
-"""Events published by billing (the enterprise system), inbound to the portal (CONTRACT §3).
+"""Events published by billing (the enterprise system), inbound to the portal (docs/contract.md §3).
 
 Billing publishes them on `lka.events` with source `/billing`; the project's billing simulator
 publishes the same. Billing owns these shapes; the models check the types the contract gives them.

@@ -1,7 +1,7 @@
 """The CloudEvents 1.0 envelope (structured JSON mode) of every event and command.
 
 Our events always carry every attribute; inbound billing events need only `specversion`,
-`id`, `source`, `type` and `data` (CONTRACT §3). Unknown attributes are kept, not refused.
+`id`, `source`, `type` and `data` (docs/contract.md §3). Unknown attributes are kept, not refused.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def new_event(data: EventData, source: str, subject: str) -> CloudEvent:
     """An event raised by the code now running, carrying its correlation and causation ids.
 
     Outside any request or message (a script, a scheduled job) the event starts its own
-    correlation, and is its own cause: our events always carry every attribute (CONTRACT §3).
+    correlation, and is its own cause: our events always carry every attribute (docs/contract.md §3).
     """
     event_id = str(uuid.uuid4())
     correlation = context.correlation_id() or event_id

@@ -1,6 +1,6 @@
 """Events published by the payments service: online card payments that succeeded or failed.
 
-No card data travels here but the brand: the card page is the acquirer's (ACQUIRING.md).
+No card data travels here but the brand: the card page is the acquirer's (docs/acquiring.md).
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""The messaging core of MESSAGING.md: topology, outbox and relay, inbox and consumer runner."""
+"""The messaging core of docs/messaging.md: topology, outbox and relay, inbox and consumer runner."""

@@ -1,4 +1,4 @@
-"""The inbox-guarded consumer runner (MESSAGING.md §4–§6).
+"""The inbox-guarded consumer runner (docs/messaging.md §4–§6).
 
 Each message: parse the envelope (unparseable: dead-lettered), claim it in the inbox and run
 its handler in one unit of work, commit, then ack. Errors are classified in `errors.py`.

@@ -1,4 +1,4 @@
-"""How a failed message is treated (MESSAGING.md §6).
+"""How a failed message is treated (docs/messaging.md §6).
 
 - `TransientError`: the world is not ready (database or remote side down): retried with
   back-off inside the consumer, without spending the message's delivery limit.

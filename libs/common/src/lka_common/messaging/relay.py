@@ -1,4 +1,4 @@
-"""The outbox relay: publishes committed outbox rows with publisher confirms (MESSAGING.md §3).
+"""The outbox relay: publishes committed outbox rows with publisher confirms (docs/messaging.md §3).
 
 Rows are taken oldest first with `FOR UPDATE SKIP LOCKED`, so several relay replicas never
 publish the same row at once; a row is marked only after the broker confirmed it, so a crash
@@ -49,8 +49,14 @@ class OutboxRelay:
         batch_size: int = 100,
         poll_interval_s: float = 1.0,
         linger_s: float = 0.0,
+        listen_url: str | None = None,
+        application_name: str | None = None,
     ) -> None:
         self._engine = engine
+        # LISTEN holds its session between transactions, which a transaction pooler gives to
+        # others: the listener connects past it (settings.database_direct_url).
+        self._listen_url = listen_url or engine.url.render_as_string(hide_password=False)
+        self._application_name = application_name
         self._amqp_url = amqp_url
         self._name = name
         self._batch_size = batch_size
@@ -142,7 +148,7 @@ class OutboxRelay:
                     .where(outbox.c.id.in_(done))
                     .values(
                         published_at=func.now(),
-                        # A secret-carrying command leaves no usable token behind (MESSAGING.md §8).
+                        # A secret-carrying command leaves no usable token behind (docs/messaging.md §8).
                         body=case((outbox.c.sensitive, ""), else_=outbox.c.body),
                     )
                 )
@@ -208,9 +214,12 @@ class OutboxRelay:
         """LISTEN for commits that wrote outbox rows; polling covers any gap while it is down."""
         if self._listener is not None and not self._listener.is_closed():
             return
-        url = make_url(str(self._engine.url.render_as_string(hide_password=False))).set(drivername="postgresql")
+        url = make_url(self._listen_url).set(drivername="postgresql")
+        settings = {"application_name": self._application_name} if self._application_name else None
         try:
-            self._listener = await asyncpg.connect(url.render_as_string(hide_password=False), timeout=2)
+            self._listener = await asyncpg.connect(
+                url.render_as_string(hide_password=False), timeout=2, server_settings=settings
+            )
             await self._listener.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
         except (TimeoutError, OSError, asyncpg.PostgresError):
             self._listener = None

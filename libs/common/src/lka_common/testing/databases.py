@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,34 @@ def create_migrated_database(admin_url: str, name: str, service_dir: Path) -> st
 
 def drop_database(admin_url: str, name: str) -> None:
     in_thread(lambda: asyncio.run(_execute(admin_url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])))
+    SUITE_DATABASES.get(admin_url, set()).discard(name)
+
+
+# The databases of this process's test suites (`migrated_database`), by server. A suite's
+# session-scoped pools (an API's holds up to 10) keep every connection they opened until the
+# run ends: 40-50 in all by the time the whole-stack tests begin, a stack's whole share of
+# PostgreSQL's 100 beside a developer's `make run` (docs/operations.md, "Connection budget").
+SUITE_DATABASES: dict[str, set[str]] = {}
+IDLE_BEFORE_RELEASE_S = 5.0
+
+
+def release_idle_suite_connections() -> None:
+    """Close the suites' connections that have been idle a while, before a whole stack starts.
+
+    Their pools open new ones if a suite needs them again (lka_common.db pings on checkout;
+    asyncpg's pool replaces a closed connection on acquire)."""
+    statement = (
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ANY($1::text[])"
+        f" AND state = 'idle' AND state_change < now() - interval '{IDLE_BEFORE_RELEASE_S} seconds'"
+    )
+
+    async def release(admin_url: str, names: list[str]) -> None:
+        conn = await asyncpg.connect(plain_url(admin_url), timeout=10)
+        try:
+            await conn.fetchval(statement, names)
+        finally:
+            await conn.close()
+
+    for admin_url, names in SUITE_DATABASES.items():
+        if names:
+            in_thread(partial(asyncio.run, release(admin_url, sorted(names))))

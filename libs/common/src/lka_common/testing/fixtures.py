@@ -2,8 +2,9 @@
 
 `servers`: the run's PostgreSQL and RabbitMQ. `amqp_url`: a vhost of this run (this worker),
 removed at the end. `migrated_database(service)`: a fresh database of that service, migrated
-for real with its Alembic revisions, dropped at the end. `eventually`, `publish` and (with a
-`db` pool fixture of the service's own) `outbox`: see testing/events.py.
+for real with its Alembic revisions, dropped at the end; its idle connections are closed when
+a whole stack starts (testing/databases.release_idle_suite_connections). `eventually`,
+`publish` and (with a `db` pool fixture of the service's own) `outbox`: see testing/events.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import asyncpg
 import pytest
 
 from lka_common.testing import events
-from lka_common.testing.databases import create_migrated_database, drop_database
+from lka_common.testing.databases import SUITE_DATABASES, create_migrated_database, drop_database
 from lka_common.testing.layout import service_dir
 from lka_common.testing.servers import Servers, private_vhost, test_servers
 
@@ -47,7 +48,9 @@ def migrated_database(servers: Servers, run_id: str) -> Iterator[Callable[[str],
     def make(service: str) -> str:
         name = f"lka_test_{run_id}_{service}_{len(created)}"
         created.append(name)
-        return create_migrated_database(servers.postgres_url, name, service_dir(service))
+        url = create_migrated_database(servers.postgres_url, name, service_dir(service))
+        SUITE_DATABASES.setdefault(servers.postgres_url, set()).add(name)
+        return url
 
     yield make
     for name in created:

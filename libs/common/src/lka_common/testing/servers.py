@@ -1,5 +1,5 @@
 """The PostgreSQL and RabbitMQ a test run uses: containers where a Docker engine runs,
-else the local servers (CONTRACT §1), each run in its own vhost and databases."""
+else the local servers (docs/contract.md §1), each run in its own vhost and databases."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lka_common.testing.databases import release_idle_suite_connections
 from lka_common.testing.processes import ServiceProcess, json_records
 
 SERVICES = ["identity", "accounts", "readings", "payments", "notifications"]
@@ -42,7 +43,11 @@ def stack_environment(
 ) -> dict[str, str]:
     """What `lka-dev run` needs for a stack of its own: its ports moved by `offset`, `marker` in
     every child's environment (so a test can find them all), the servers, and each service's
-    database (name -> URL). Callers add their own settings on top."""
+    database (name -> URL). Callers add their own settings on top.
+
+    A stack is about to start: the connections this process's test suites left idle go back to
+    PostgreSQL first, so `lka-dev` finds them in its budget (testing/databases.py)."""
+    release_idle_suite_connections()
     env = {
         "LKA_DEV_PORT_OFFSET": str(offset),
         "LKA_E2E_MARKER": marker,

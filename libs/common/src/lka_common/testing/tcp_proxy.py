@@ -1,4 +1,4 @@
-"""A small TCP proxy the tests own, to cut a service off from a server (QUALITY 13).
+"""A small TCP proxy the tests own, to cut a service off from a server (docs/quality.md item 13).
 
 It runs its own event loop in a thread of its own, so it keeps forwarding while the test's
 loop waits on something blocking (a private broker's start, say). Three states:
@@ -11,7 +11,7 @@ loop waits on something blocking (a private broker's start, say). Three states:
   through again, as a healed network partition would (a side that gave up meanwhile has
   closed its socket, and the proxy then closes the other side).
 
-Toxiproxy cannot be installed here; this is the "small asyncio TCP proxy" QUALITY.md asks for.
+Toxiproxy cannot be installed here; this is the "small asyncio TCP proxy" docs/quality.md asks for.
 """
 
 from __future__ import annotations

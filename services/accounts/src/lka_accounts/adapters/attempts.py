@@ -1,5 +1,5 @@
 """Failed link attempts: one row per failure and key in `link_attempts`, in the accounts database,
-so every API replica counts the same ones (QUALITY 6); counted by lka_common.attempts."""
+so every API replica counts the same ones (docs/quality.md item 6); counted by lka_common.attempts."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ class AccountsError(Exception):
 
 
 class NotFound(AccountsError):
-    """Unknown, or not the caller's: deliberately the same (CONTRACT §2, QUALITY 7)."""
+    """Unknown, or not the caller's: deliberately the same (docs/contract.md §2, docs/quality.md item 7)."""
 
 
 class UnknownRegion(AccountsError):

@@ -1,4 +1,4 @@
-"""Request and response bodies of the accounts API (CONTRACT §2 "accounts").
+"""Request and response bodies of the accounts API (docs/contract.md §2 "accounts").
 
 Money leaves as decimal strings ("1523.40") and enters as one; the proof of a link is exactly
 one of the last payment's amount and the surname's first three letters.

@@ -1,4 +1,4 @@
-"""The failed-link-attempt limits of CONTRACT §2: per user and per account, each a setting.
+"""The failed-link-attempt limits of docs/contract.md §2: per user and per account, each a setting.
 
 Both are checked before the proof is looked at. Past the user's limit the attempt is refused
 (429): a guesser learns nothing from their 11th try. Past the account's limit it is not

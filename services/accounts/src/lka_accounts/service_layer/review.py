@@ -2,7 +2,7 @@
 
 Each decision is recorded with the operator and the time, and announced with
 `accounts.link_request.resolved.v1`, on which notifications writes to the subscriber.
-Nobody decides a request they filed themselves (CONTRACT §4, separation of duties): staff
+Nobody decides a request they filed themselves (docs/contract.md §4, separation of duties): staff
 cannot file requests today, but requests filed before they became staff stay, and so would
 those of any role that may both ask and decide.
 """

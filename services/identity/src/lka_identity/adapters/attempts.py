@@ -1,5 +1,5 @@
 """The attempt counters behind the limits: one row per attempt in `attempts`, in the identity
-database, so every replica counts the same attempts (QUALITY 6).
+database, so every replica counts the same attempts (docs/quality.md item 6).
 
 Counted by lka_common.attempts; each kind is a counter of its own in the one table (its `kind`
 column), and these name the kind as identity's use cases do.

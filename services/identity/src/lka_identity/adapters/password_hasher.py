@@ -1,4 +1,4 @@
-"""argon2id hashing off the event loop (QUALITY 1, MESSAGING "keep CPU work off the loop").
+"""argon2id hashing off the event loop (docs/quality.md item 1, docs/messaging.md "keep CPU work off the loop").
 
 Hashes run on a small pool of threads of their own (argon2's C code releases the GIL), and a
 semaphore of the same size admits them: a sign-in burst waits its turn without blocking the

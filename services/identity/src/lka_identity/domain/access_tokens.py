@@ -1,4 +1,4 @@
-"""The claims of an access token (CONTRACT §2, QUALITY 5): what every service reads from it."""
+"""The claims of an access token (docs/contract.md §2, docs/quality.md item 5): what every service reads from it."""
 
 from __future__ import annotations
 

@@ -54,7 +54,7 @@ class SessionExpired(IdentityError):
 
 
 class StaffNotAllowed(IdentityError):
-    """A subscriber's own action asked for by the supplier's staff (CONTRACT §4)."""
+    """A subscriber's own action asked for by the supplier's staff (docs/contract.md §4)."""
 
 
 class MergeRefused(IdentityError):

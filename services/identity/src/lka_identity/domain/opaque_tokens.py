@@ -1,7 +1,7 @@
 """Secrets handed to a person or a client: confirmation, reset and refresh tokens.
 
-Each is 256 random bits, URL-safe (letters, digits, `-`, `_`: CONTRACT §2), and only its
-SHA-256 is ever stored, so a copy of the database opens nothing (QUALITY 3, 5). A plain hash
+Each is 256 random bits, URL-safe (letters, digits, `-`, `_`: docs/contract.md §2), and only its
+SHA-256 is ever stored, so a copy of the database opens nothing (docs/quality.md item 3, 5). A plain hash
 is enough, unlike for passwords: the input is random, there is nothing to guess.
 """
 

@@ -1,4 +1,4 @@
-"""The password policy (QUALITY 2, ASVS 6.2): length only, no composition rules, no common
+"""The password policy (docs/quality.md item 2, ASVS 6.2): length only, no composition rules, no common
 passwords, not the e-mail address. The password is never altered (no trimming, no case folding)
 before hashing; case folding is only for comparing with the list.
 """

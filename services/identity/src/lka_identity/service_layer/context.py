@@ -36,7 +36,7 @@ class IdentityContext:
 
     def link(self, path: str, token: str) -> str:
         """A link for a letter, always on the configured public base URL, never the Host header
-        (QUALITY 3)."""
+        (docs/quality.md item 3)."""
         return f"{self.settings.public_base_url.rstrip('/')}{path}?token={token}"
 
 

@@ -1,4 +1,4 @@
-"""The demo subscriber `make run` creates (CONTRACT §1 demo data): an ordinary confirmed
+"""The demo subscriber `make run` creates (docs/contract.md §1 demo data): an ordinary confirmed
 subscriber, made once and left alone afterwards, whatever happened to the address meanwhile.
 
 Kept apart from staff creation (service_layer/operators.py) on purpose: this path may find the

@@ -1,4 +1,4 @@
-"""The limits of CONTRACT §2 and QUALITY 6 applied to one call: check, record, forget.
+"""The limits of docs/contract.md §2 and docs/quality.md item 6 applied to one call: check, record, forget.
 
 Every sign-in attempt is recorded before its password is checked and taken back only when the
 password proves right, so a flood of parallel guesses is counted in full, not after the fact.

@@ -4,7 +4,7 @@ made by command, never by the registration form, and only for an address no prof
 An address someone already registered (even unconfirmed, merged, or lapsed but not yet swept) is
 refused and left exactly as it is: whoever registered it chose its password, so neither turning
 it into staff nor confirming or re-passwording it is safe, and a subscriber never becomes staff
-(CONTRACT §4). Staff come with a confirmed address: an administrator typed it.
+(docs/contract.md §4). Staff come with a confirmed address: an administrator typed it.
 """
 
 from __future__ import annotations

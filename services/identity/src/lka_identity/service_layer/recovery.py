@@ -1,8 +1,8 @@
 """Restoring access by e-mail (the manual's «Восстановление доступа»).
 
-The answer to «forgot» is the same for every address (QUALITY 4). A reset ends every session
+The answer to «forgot» is the same for every address (docs/quality.md item 4). A reset ends every session
 and clears the sign-in lockout: whoever can read the mailbox is the owner, and an attacker's
-failed guesses must not keep the owner out after the reset (QUALITY 3, 6).
+failed guesses must not keep the owner out after the reset (docs/quality.md item 3, 6).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Registration and confirmation of the e-mail address (the manual's «Регистрация»).
 
 A known address gets exactly the answer a new one gets, and its owner a letter saying so
-(no enumeration, QUALITY 4); the password is hashed either way, so both take as long. A
+(no enumeration, docs/quality.md item 4); the password is hashed either way, so both take as long. A
 registration nobody confirmed within `unconfirmed_registration_ttl_days` has lapsed: its
 address is unknown again to every call here, and registering it anew starts afresh.
 """

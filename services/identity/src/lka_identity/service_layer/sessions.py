@@ -65,7 +65,7 @@ async def end_session(uow: UnitOfWork, user_id: UUID, session_id: UUID, now: dat
 
 
 async def end_all_sessions(uow: UnitOfWork, user_id: UUID, now: datetime, reason: str) -> None:
-    """Every session of the user, as one revocation with no session id (QUALITY 3, 5)."""
+    """Every session of the user, as one revocation with no session id (docs/quality.md item 3, 5)."""
     await sessions.revoke_all(uow.session, user_id, now, reason)
     await sessions.add_revocation(uow.session, user_id, None, now)
     uow.publish(SessionRevoked(user_id=user_id, session_id=None, revoked_at=now), subject=str(user_id))

@@ -1,8 +1,9 @@
 """Sign-in, refresh and sign-out (the manual's «Авторизация» and «Выход из ЛКА»).
 
 An unknown address, a wrong password, a merged profile and a lapsed registration are one
-answer, checked against a hash each time so they also take as long (QUALITY 4). A refresh token is single use: showing
-one again means a copy exists, and the whole session is ended (QUALITY 5).
+answer, checked against a hash each time so they also take as long (docs/quality.md item 4).
+A refresh token is single use: showing one again means a copy exists, and the whole session
+is ended (docs/quality.md item 5).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Request and response bodies of the notifications API (CONTRACT §2 "notifications")."""
+"""Request and response bodies of the notifications API (docs/contract.md §2 "notifications")."""
 
 from __future__ import annotations
 

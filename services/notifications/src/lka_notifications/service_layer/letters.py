@@ -2,7 +2,7 @@
 
 Every letter is one `SendLetter` command, handled alone: the inbox makes a redelivered
 command a no-op, and the "sent" row commits with the inbox claim. SMTP cannot join that
-transaction (MESSAGING.md §7): only a crash between the send and the commit can repeat a
+transaction (docs/messaging.md §7): only a crash between the send and the commit can repeat a
 letter, with the same Message-ID. A failed attempt is logged through a separate unit of
 work (its own small pool), so the log row survives the rollback that makes the consumer
 retry. Letters to one address are serialised by an advisory lock, so the hourly cap holds

@@ -1,4 +1,4 @@
-"""The RBS / BPC gateway adapter (ACQUIRING.md): form posts to `…/payment/rest/*.do`, JSON answers.
+"""The RBS / BPC gateway adapter (docs/acquiring.md): form posts to `…/payment/rest/*.do`, JSON answers.
 
 Outbound calls go only to the configured base URL, with a total timeout and no redirects
 followed: a redirect from the bank's API is an error, never somewhere to send credentials.

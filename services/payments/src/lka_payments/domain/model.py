@@ -1,6 +1,6 @@
 """The payments service's nouns (a payment, a line of an account's history), and what an
 acquirer's answer means for a pending payment: RBS order states and action codes
-(ACQUIRING.md) turned into our monotonic outcomes. No I/O.
+(docs/acquiring.md) turned into our monotonic outcomes. No I/O.
 
 A callback is only a hint: an outcome is decided from the gateway's own status of the order,
 and money counts only if the paid amount is exactly the amount we asked for.

@@ -1,4 +1,4 @@
-"""The payments service's refusals as problem+json (CONTRACT §2), in one place."""
+"""The payments service's refusals as problem+json (docs/contract.md §2), in one place."""
 
 from __future__ import annotations
 

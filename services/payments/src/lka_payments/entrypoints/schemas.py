@@ -1,4 +1,4 @@
-"""Request and response bodies of the payments API (CONTRACT §2 "payments")."""
+"""Request and response bodies of the payments API (docs/contract.md §2 "payments")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Attempts of the public form, for its limits (CONTRACT §2): per client address (an hour) and
+"""Attempts of the public form, for its limits (docs/contract.md §2): per client address (an hour) and
 per account (a day in Crimea), each a table of the readings database, so every API replica
 counts the same ones; counted by lka_common.attempts, under an advisory lock per key."""
 

@@ -10,11 +10,11 @@ class ReadingsError(Exception):
 
 
 class NotFound(ReadingsError):
-    """Unknown, or not the caller's: deliberately the same (CONTRACT §2)."""
+    """Unknown, or not the caller's: deliberately the same (docs/contract.md §2)."""
 
 
 class InvalidReading(ReadingsError):
-    """The values break a rule of CONTRACT §2; `code` names the first rule broken, `errors`
+    """The values break a rule of docs/contract.md §2; `code` names the first rule broken, `errors`
     lists every zone at fault with a sentence for the subscriber."""
 
     def __init__(self, code: str, detail: str, errors: list[dict[str, str]]) -> None:

@@ -1,4 +1,4 @@
-"""The billing period a reading counts for (CONTRACT §1, §2): the month of submission, or the
+"""The billing period a reading counts for (docs/contract.md §1, §2): the month of submission, or the
 next one after the supplier's closing day, by the calendar of Crimea (Europe/Simferopol), not
 of the server, so a reading sent at 01:00 local on the 26th is already next month's."""
 

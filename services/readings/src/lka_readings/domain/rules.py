@@ -1,4 +1,4 @@
-"""The rules a submitted reading must keep (CONTRACT §2 readings), checked without I/O.
+"""The rules a submitted reading must keep (docs/contract.md §2 readings), checked without I/O.
 
 Values are Decimals, so "at most two fraction digits" and the rollover arithmetic are exact.
 Every zone is checked and every fault listed; the problem's `code` is the gravest one found,
@@ -7,7 +7,7 @@ below the last one, then a consumption no household reaches in a month.
 
 The public form (anyone who knows an account number and a serial) gets less: the last two
 rules compare with billing's last reading, so which zone broke them, and which way, would
-let a stranger read the household's last reading by trying values (CONTRACT §2). There they
+let a stranger read the household's last reading by trying values (docs/contract.md §2). There they
 are one answer, `reading_not_accepted`, whatever the zone or the direction.
 """
 

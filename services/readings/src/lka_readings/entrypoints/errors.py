@@ -1,4 +1,4 @@
-"""The readings service's refusals as problem+json (CONTRACT §2): one place maps every domain
+"""The readings service's refusals as problem+json (docs/contract.md §2): one place maps every domain
 error to its status, stable code and Russian detail, so the routers only call their use case."""
 
 from __future__ import annotations

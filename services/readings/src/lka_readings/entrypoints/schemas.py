@@ -1,4 +1,4 @@
-"""Request and response bodies of the readings API (CONTRACT §2 "readings").
+"""Request and response bodies of the readings API (docs/contract.md §2 "readings").
 
 Meter values are JSON numbers at the edge and Decimals inside. The request takes any zone keys
 and numbers, so that the domain rules answer with their own codes (`zones_mismatch`,

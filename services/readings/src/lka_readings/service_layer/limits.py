@@ -1,4 +1,4 @@
-"""The public form's limits (CONTRACT §2): submissions per client address per hour, and per
+"""The public form's limits (docs/contract.md §2): submissions per client address per hour, and per
 account per day in Crimea.
 
 Each is recorded in a transaction of its own, before the submission, so that the submission's

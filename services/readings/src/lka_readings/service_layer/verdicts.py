@@ -1,7 +1,7 @@
 """Billing's verdict on a reading (`billing.reading.processed.v1`), passed on to letters and to
 the enterprise as `readings.reading.accepted/rejected.v1`.
 
-The first verdict is final (CONTRACT §2): the status changes only from `submitted`, in one
+The first verdict is final (docs/contract.md §2): the status changes only from `submitted`, in one
 conditional UPDATE, so a repeated or contradicting verdict changes nothing and publishes
 nothing; the inbox already absorbs the same event delivered twice.
 """

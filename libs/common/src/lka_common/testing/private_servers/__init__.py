@@ -1,4 +1,4 @@
-"""Private server instances the reliability drills may stop, kill and start (MESSAGING.md, tests).
+"""Private server instances the reliability drills may stop, kill and start (docs/messaging.md, tests).
 
 The shared PostgreSQL and RabbitMQ of the machine are never stopped: a drill that needs a
 database or a broker to go away starts one of these first, on free ports and in a temporary
@@ -11,13 +11,15 @@ folder of its own, and removes it in `finally` (each class is a context manager)
   again recovers its durable state from the same data folder.
 - `PrivateMailCatcher`: the development mail catcher (`python -m lka_mailcatcher`) on free
   ports, to count the letters a consumer sends.
+- `PrivatePgBouncer`: PgBouncer in transaction mode in front of a server (`make bench --pooler`).
 
 Measured on the 2-core development machine: `initdb` 0.5 s, a PostgreSQL start 0.1 s; a
 RabbitMQ 3.10 node start (first or after a kill) 5-6 s.
 """
 
 from lka_common.testing.private_servers.mailcatcher import PrivateMailCatcher
+from lka_common.testing.private_servers.pgbouncer import PrivatePgBouncer
 from lka_common.testing.private_servers.postgres import PrivatePostgres
 from lka_common.testing.private_servers.rabbitmq import PrivateRabbitMQ
 
-__all__ = ["PrivateMailCatcher", "PrivatePostgres", "PrivateRabbitMQ"]
+__all__ = ["PrivateMailCatcher", "PrivatePgBouncer", "PrivatePostgres", "PrivateRabbitMQ"]

@@ -1,6 +1,6 @@
 """`/internal/revocations`: for the gateway's start-up, the session revocations still in force.
 
-Never routed by the gateway (CONTRACT §2): only the services' own network reaches it. After
+Never routed by the gateway (docs/contract.md §2): only the services' own network reaches it. After
 start-up the gateway keeps its list current from `identity.session.revoked.v1`.
 """
 

@@ -16,7 +16,7 @@ from lka_notifications.service_layer import queries, submission
 router = APIRouter(tags=["feedback"])
 
 
-# `{}` beside the bearer scheme: the token is optional here (CONTRACT §2), and the document says so.
+# `{}` beside the bearer scheme: the token is optional here (docs/contract.md §2), and the document says so.
 @router.post(
     "/feedback",
     status_code=201,
