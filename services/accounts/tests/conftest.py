@@ -4,7 +4,7 @@ accounts into the registry, and `outbox` reading back the events the service rai
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -19,12 +19,12 @@ from lka_accounts.bootstrap import build_app, subscriptions
 from lka_accounts.service_layer import billing as billing_handlers
 from lka_accounts.settings import AccountsSettings
 from lka_common.db import make_engine, make_sessionmaker
-from lka_common.entrypoints import consumer_runner
 from lka_common.events.billing import BillingAccountUpdated, LastPayment
 from lka_common.events.envelope import CloudEvent
 from lka_common.testing.databases import plain_url
 from lka_common.testing.http import serve_in_background
 from lka_common.testing.tokens import TokenFactory
+from lka_common.testing.workers import running_consumer
 from lka_common.uow import UnitOfWork
 
 V1 = "/api/v1"
@@ -64,23 +64,12 @@ async def db(settings: AccountsSettings) -> AsyncIterator[asyncpg.Pool]:
 @pytest.fixture
 async def consumer(settings: AccountsSettings) -> AsyncIterator[Callable[[], Awaitable[None]]]:
     """`await consumer()` starts the service's real subscriptions in this process."""
-    started: list[tuple[asyncio.Event, asyncio.Task[None], Any]] = []
+    async with contextlib.AsyncExitStack() as running:
 
-    async def start() -> None:
-        runner, engines = consumer_runner(settings, lambda: subscriptions(settings))
-        stop = asyncio.Event()
-        task = asyncio.create_task(runner.run(stop))
-        started.append((stop, task, engines))
-        while not runner.ready():
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.3)  # queues declared and consuming
+        async def start() -> None:
+            await running.enter_async_context(running_consumer(settings, lambda: subscriptions(settings)))
 
-    yield start
-    for stop, task, engines in started:
-        stop.set()
-        await task
-        for engine in engines:
-            await engine.dispose()
+        yield start
 
 
 class Person(NamedTuple):

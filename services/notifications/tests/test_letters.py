@@ -166,12 +166,8 @@ async def test_unconfirmed_address_gets_no_event_letters(
 
 
 async def eventually_rows(settings: NotificationsSettings, sql: str, *args: Any) -> list[asyncpg.Record]:
-    for _ in range(100):
-        rows = await query(settings, sql, *args)
-        if rows:
-            return rows
-        await asyncio.sleep(0.1)
-    return []
+    """The rows `sql` finds once it finds any; a failure naming the query if none come."""
+    return await eventually(lambda: query(settings, sql, *args), f"rows of {sql}", timeout=10)
 
 
 async def test_letters_wait_while_smtp_is_down_and_arrive_when_it_is_back(

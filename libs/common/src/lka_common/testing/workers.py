@@ -11,6 +11,7 @@ from lka_common.entrypoints import consumer_runner
 from lka_common.messaging.consumer import Subscription
 from lka_common.messaging.relay import OutboxRelay
 from lka_common.settings import ServiceSettings
+from lka_common.testing.events import eventually
 
 
 @asynccontextmanager
@@ -21,11 +22,14 @@ async def running_consumer(
     runner, engines = consumer_runner(settings, subscriptions)
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
+
+    def ready() -> bool:
+        if task.done():
+            task.result()  # a runner that died says why
+        return runner.ready()
+
     try:
-        while not runner.ready():
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.05)
+        await eventually(ready, "the consumer is consuming", timeout=30)
         await asyncio.sleep(0.3)  # queues declared, bound and consuming
         yield
     finally:
