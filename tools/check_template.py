@@ -1,5 +1,6 @@
 """Check that the five services are built on one template (docs/architecture.md), so reading one
-teaches all five: the same module names in the same roles under each `src/lka_<name>/`.
+teaches all five: the same module names in the same roles under each `src/lka_<name>/`, less the
+consumer of a service declared in WITHOUT_CONSUMER.
 
     .venv/bin/python tools/check_template.py [--root DIR]
 
@@ -15,6 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SERVICES = ("identity", "accounts", "readings", "payments", "notifications")
+# The services that consume no event, and why: they have no entrypoints/consumer.py, no
+# subscriptions() and no consumer process (make run, docker-compose.yml, deploy/k8s). Every other
+# service has its consumer.
+WITHOUT_CONSUMER = {
+    "identity": "it consumes no event: it publishes its own and checks sessions in its own database",
+}
 
 
 @dataclass(frozen=True)
@@ -64,9 +71,17 @@ def service_problems(service_dir: Path, name: str) -> list[str]:
             found.append(f"{name}: {shown}/ is missing")
             continue
         modules = {path.stem: path for path in directory.glob("*.py")}
-        for missing in sorted(rule.required - modules.keys()):
+        required = rule.required
+        if folder == "entrypoints" and name in WITHOUT_CONSUMER:
+            required = required - {"consumer"}
+            if "consumer" in modules:
+                found.append(
+                    f"{name}: {shown}/consumer.py is there, but WITHOUT_CONSUMER says {WITHOUT_CONSUMER[name]}"
+                )
+                del modules["consumer"]
+        for missing in sorted(required - modules.keys()):
             found.append(f"{name}: {shown}/{missing}.py is missing")
-        for extra in sorted(modules.keys() - rule.required):
+        for extra in sorted(modules.keys() - required):
             if rule.extras or (rule.extra_commands and is_command(modules[extra])):
                 continue
             allowed = "only command-line processes" if rule.extra_commands else "only the template's modules"

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parent / "check_template.py"
 SERVICES = ("identity", "accounts", "readings", "payments", "notifications")
+
+
+def _declared_without_consumer() -> dict[str, str]:
+    spec = importlib.util.spec_from_file_location("check_template", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    declared: dict[str, str] = module.WITHOUT_CONSUMER
+    return declared
+
+
+WITHOUT_CONSUMER = _declared_without_consumer()
 PACKAGE_MODULES = (
     "__init__",
     "settings",
@@ -47,6 +61,8 @@ def five_services(root: Path) -> Path:
             (service / relative).parent.mkdir(parents=True, exist_ok=True)
             (service / relative).write_text("")
         for module in PACKAGE_MODULES:
+            if module == "entrypoints/consumer" and name in WITHOUT_CONSUMER:
+                continue
             path = service / "src" / f"lka_{name}" / f"{module}.py"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("")
@@ -116,5 +132,29 @@ def test_a_router_and_a_use_case_module_may_not_share_a_name(tmp_path: Path) -> 
         [
             "payments: src/lka_payments/entrypoints/routers/history.py and"
             " src/lka_payments/service_layer/history.py share a name"
+        ],
+    )
+
+
+def test_only_identity_goes_without_a_consumer_and_says_why() -> None:
+    assert set(WITHOUT_CONSUMER) == {"identity"}
+    assert all(reason.strip() for reason in WITHOUT_CONSUMER.values())
+
+
+def test_a_consumer_is_required_unless_the_service_is_declared_without_one(tmp_path: Path) -> None:
+    (five_services(tmp_path) / "services/accounts/src/lka_accounts/entrypoints/consumer.py").unlink()
+
+    assert run(tmp_path) == (1, ["accounts: src/lka_accounts/entrypoints/consumer.py is missing"])
+
+
+def test_a_service_declared_without_a_consumer_has_none(tmp_path: Path) -> None:
+    entrypoints = five_services(tmp_path) / "services/identity/src/lka_identity/entrypoints"
+    (entrypoints / "consumer.py").write_text(COMMAND)
+
+    assert run(tmp_path) == (
+        1,
+        [
+            "identity: src/lka_identity/entrypoints/consumer.py is there, but WITHOUT_CONSUMER says "
+            + WITHOUT_CONSUMER["identity"]
         ],
     )

@@ -1,6 +1,7 @@
 """The deploy tests: static checks of the Dockerfiles, docker-compose.yml and deploy/k8s/.
 
-No Docker engine and no kubectl run here (issue 10): everything is read as data.
+No Docker engine runs here (issue 10): everything is read as data. kubectl is optional: where
+it is installed, test_rendered.py checks that its kustomize renders what the test renderer does.
 """
 
 from __future__ import annotations

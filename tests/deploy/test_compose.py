@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from deploy_support import COMPOSE_TAG, IMAGES, ROOT, SERVICES, read_env_file
+from deploy_support import COMPOSE_TAG, IMAGES, ROOT, SERVICES, processes, read_env_file
 
 SCHEMA = ROOT / "deploy" / "schemas" / "compose-spec.json"
 SERVERS = ("postgres", "rabbitmq", "redis")
@@ -79,14 +79,18 @@ def test_each_service_migrates_then_runs_api_consumer_relay(compose: dict[str, A
     services = compose["services"]
     port = SERVICES[svc]
     migrate = services[f"{svc}-migrate"]
-    # Every process of the service runs its image (built with its args: see below).
-    for process in ("migrate", "api", "consumer", "relay"):
+    # Every process of the service runs its image (built with its args: see below); one that
+    # consumes no event runs no consumer.
+    own = ("migrate", *processes(svc))
+    assert {name for name in services if name.startswith(f"{svc}-")} == {f"{svc}-{process}" for process in own}
+    for process in own:
         assert services[f"{svc}-{process}"]["image"].partition(":")[0] == f"lka/{svc}", process
     assert migrate["command"] == ["alembic", "upgrade", "head"]
     assert migrate["restart"] == "no" and migrate["healthcheck"] == {"disable": True}
     assert _depends(migrate) == {"postgres": "service_healthy"}
-    for process, probe_port in (("api", port), ("consumer", port + 100), ("relay", port + 200)):
-        service = services[f"{svc}-{process}"]
+    probe_ports = {"api": port, "consumer": port + 100, "relay": port + 200}
+    for process in processes(svc):
+        service, probe_port = services[f"{svc}-{process}"], probe_ports[process]
         assert service["command"] == ["python", "-m", f"lka_{svc}.entrypoints.{process}"]
         assert _depends(service)[f"{svc}-migrate"] == ONE_SHOT
         assert _depends(service)["rabbitmq"] == "service_healthy"
@@ -109,7 +113,7 @@ def test_only_the_gateways_public_port_is_published_and_its_metrics_are_scraped_
     for a Prometheus beside the stack, never published to the host."""
     services = compose["services"]
     for svc in SERVICES:
-        for process in ("api", "consumer", "relay"):
+        for process in processes(svc):
             assert "ports" not in services[f"{svc}-{process}"], f"{svc}-{process}"
     gateway = services["gateway"]
     assert gateway["ports"] == ["127.0.0.1:8000:8000"]

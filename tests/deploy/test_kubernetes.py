@@ -19,6 +19,8 @@ from deploy_support import (
     find,
     load_documents,
     pod_specs,
+    processes,
+    render,
     split_image,
 )
 
@@ -37,9 +39,9 @@ INGRESS_NAMESPACE = "ingress-nginx"
 def workloads() -> list[tuple[str, str, int]]:
     """(Deployment, component, probe port) of every long-running process."""
     result = [("gateway", "api", GATEWAY_PORT)]
+    offsets = {"api": 0, "consumer": 100, "relay": 200}
     for svc, port in SERVICES.items():
-        result += [(f"{svc}-api", "api", port), (f"{svc}-consumer", "consumer", port + 100)]
-        result += [(f"{svc}-relay", "relay", port + 200)]
+        result += [(f"{svc}-{process}", process, port + offsets[process]) for process in processes(svc)]
     return result
 
 
@@ -155,7 +157,7 @@ def test_services_autoscaling_and_budgets(rendered: dict[str, Objects], overlay:
     objects = rendered[overlay]
     deployments = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Deployment"}
     hpas = {o["spec"]["scaleTargetRef"]["name"] for o in objects if o["kind"] == "HorizontalPodAutoscaler"}
-    assert hpas == {"gateway"} | {f"{svc}-{c}" for svc in SERVICES for c in ("api", "consumer")}
+    assert hpas == {"gateway"} | {f"{svc}-{c}" for svc in SERVICES for c in processes(svc) if c != "relay"}
     for pdb in [o for o in objects if o["kind"] == "PodDisruptionBudget"]:
         selector = pdb["spec"]["selector"]["matchLabels"]
         assert [
@@ -194,15 +196,23 @@ def test_network_policies(rendered: dict[str, Objects], overlay: str) -> None:
         api = _policy(objects, f"{svc}-api-ingress")
         allowed, _monitoring = api["ingress"]
         sources = [peer["podSelector"]["matchLabels"] for peer in allowed["from"]]
+        workers = [process for process in processes(svc) if process != "api"]
         expected = [
             {"app.kubernetes.io/name": "gateway"},
-            {"app.kubernetes.io/name": svc, "app.kubernetes.io/component": "consumer"},
-            {"app.kubernetes.io/name": svc, "app.kubernetes.io/component": "relay"},
+            *({"app.kubernetes.io/name": svc, "app.kubernetes.io/component": worker} for worker in workers),
         ]
         if svc == "identity":  # every token verifier reads the JWKS
             expected.append({"app.kubernetes.io/part-of": "lka"})
         assert sources == expected
         assert allowed["ports"] == [{"protocol": "TCP", "port": port}]
+        # Monitoring scrapes exactly the workers the service runs, on their probe ports.
+        scraped = _policy(objects, f"{svc}-workers-ingress")
+        (expression,) = scraped["podSelector"]["matchExpressions"]
+        assert expression["values"] == workers
+        (rule,) = scraped["ingress"]
+        assert rule["ports"] == [
+            {"protocol": "TCP", "port": port + (100 if worker == "consumer" else 200)} for worker in workers
+        ]
         egress_ports = {p["port"] for rule in _policy(objects, f"{svc}-egress")["egress"] for p in rule["ports"]}
         assert {5432, 5672, 8001} <= egress_ports
         assert (443 in egress_ports) == (svc == "payments"), "only payments talks to the acquirer"
@@ -249,12 +259,7 @@ def test_metrics_and_the_services_apis_are_out_of_the_ingress_reach(rendered: di
 def test_images_agree_with_compose(rendered: dict[str, Objects]) -> None:
     compose = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
     compose_images = {s["image"].partition(":")[0] for s in compose["services"].values() if "build" in s}
-    base_images = {
-        split_image(c["image"])
-        for path in (K8S / "base").glob("*.yaml")
-        for o in load_documents(path)
-        for c in containers(o)
-    }
+    base_images = {split_image(c["image"]) for o in render(K8S / "base") for c in containers(o)}
     assert {name for name, _ in base_images} <= compose_images
     assert {tag for _, tag in base_images} == {DEFAULT_TAG}
     dev = {split_image(c["image"]) for o in rendered["dev"] for c in containers(o)}

@@ -25,6 +25,7 @@ from deploy_support import (
     SERVICES,
     container_env,
     containers,
+    processes,
     read_env_file,
     settings_class,
 )
@@ -153,7 +154,7 @@ def test_kubernetes_gives_every_service_what_it_needs(
     objects = rendered[overlay]
     cls = settings_class(svc)
     workloads = [o for o in objects if o["metadata"]["name"].startswith(f"{svc}-") and containers(o)]
-    assert {o["metadata"]["name"] for o in workloads} == {f"{svc}-{p}" for p in ("api", "consumer", "relay", "migrate")}
+    assert {o["metadata"]["name"] for o in workloads} == {f"{svc}-{p}" for p in (*processes(svc), "migrate")}
     for workload in workloads:
         (container,) = containers(workload)
         env = container_env(objects, container)

@@ -1,9 +1,9 @@
 """The gateway's ASGI application.
 
 Calls under `/api/` take the short way: a table lookup, the token check for the routes that
-need one (authentication.py), then the proxy, all plain ASGI. A
-FastAPI catch-all route with a StreamingResponse spent five times the CPU per call and kept
-0.09x of direct throughput, against 0.45x for this (docs/benchmarks.md). Everything else
+need one (authentication.py), then the proxy, all plain ASGI, because the hop's cost is per
+call: a FastAPI catch-all route with a StreamingResponse costs several times the CPU of this
+path (docs/benchmarks.md, "Gateway hop"). Everything else
 (probes, the web front end and the aggregated OpenAPI) is a small FastAPI app; `/metrics`
 is not among it: it has a listener of its own on another port (metrics_listener.py). The
 shared request middleware wraps both: X-Request-ID, the body limit, the request id bound to
@@ -118,7 +118,7 @@ def site_app(*parts: Part, docs: ServiceDocs | None = None, web: WebApp | None =
                 stack.push_async_callback(part.close)
             yield
 
-    # No OpenAPI of its own: the gateway will serve the services' documents aggregated.
+    # No OpenAPI of its own: `/api/openapi.json` is the services' documents merged (openapi_merge.py).
     app = FastAPI(title="LKA gateway", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
     install_problem_handlers(app)
 

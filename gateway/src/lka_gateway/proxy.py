@@ -1,8 +1,8 @@
 """Passing a routed call to its service and the answer back, both as streams.
 
 One `aiohttp.ClientSession` serves the whole process: its pool keeps connections to each
-service alive between calls, which is most of the gateway's speed (docs/quality.md: an httpx hop
-kept 0.05-0.08x of direct throughput, aiohttp's client about half). Bodies are passed on
+service alive between calls, which is most of the gateway's speed, and aiohttp's client is
+the one that keeps a hop cheap (docs/quality.md, the proxy hop's figures). Bodies are passed on
 chunk by chunk as they arrive, never collected whole.
 """
 

@@ -1,10 +1,10 @@
 """Rate-limit scripts sent to Redis in batches: one pipeline per turn of the event loop.
 
-A redis-py call costs the gateway about 140 us of CPU on its own (pool, lock, parsing), a
-third of a proxied call: the limits took the gateway from 0.42x to 0.28x of direct
-throughput (benchmarks/gateway_hop.py). The calls that arrive in one turn of the loop go
-as one non-transactional pipeline, so that cost is paid per batch, not per call, and the
-batch is still one round trip. Each call keeps its own answer (or error).
+A redis-py call has a CPU cost of its own (pool, lock, parsing) that is a large share of a
+proxied call (docs/benchmarks.md, "With the edge limits (Redis) and authentication in
+place"). The calls that arrive in one turn of the loop go as one non-transactional
+pipeline, so that cost is paid per batch, not per call, and the batch is still one round
+trip. Each call keeps its own answer (or error).
 """
 
 from __future__ import annotations

@@ -33,8 +33,9 @@ class GatewaySettings(BaseSettings):
     metrics_port: int = 8100
     log_level: str = "INFO"
     # One log line per call, from the shared request middleware. Off by default: it costs a
-    # third of the gateway's throughput (docs/benchmarks.md), and each service behind logs
-    # the same call under the same X-Request-ID. Failures are logged either way.
+    # large share of the gateway's throughput (docs/benchmarks.md, "What ships, and why"), and
+    # each service behind logs the same call under the same X-Request-ID. Failures are logged
+    # either way.
     log_each_call: bool = False
 
     identity_url: str = "http://127.0.0.1:8001"
@@ -52,8 +53,8 @@ class GatewaySettings(BaseSettings):
     read_timeout_s: float = 30.0
     # Longest whole exchange with a service, body included.
     total_timeout_s: float = 60.0
-    # Connections kept per service; sized to the concurrency served, since waiting for a
-    # pooled connection is what made p99 grow in the database measurements (docs/quality.md).
+    # Connections kept per service; sized to the concurrency served, since a call waiting for
+    # a pooled connection is what makes p99 grow (docs/quality.md, the database figures).
     upstream_pool_size: int = 100
     # Below uvicorn's 5 s keep-alive in the services, so the gateway drops an idle
     # connection before the service does and never reuses one that is being closed.

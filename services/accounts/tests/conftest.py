@@ -41,7 +41,7 @@ def settings(migrated_database: Callable[[str], str], amqp_url: str, tokens: Tok
         database_url=migrated_database("accounts"),
         amqp_url=amqp_url,
         environment="test",
-        db_pool_size=6,  # the ceiling this suite had with 2 overflow (APIs now ship 10, none overflowing)
+        db_pool_size=6,  # this suite's ceiling on connections; no overflow, as the APIs ship
         jwks_json=tokens.jwks_json(),
     )
 

@@ -58,7 +58,7 @@ def settings(migrated_database: Callable[[str], str], amqp_url: str) -> Identity
         database_url=migrated_database("identity"),
         amqp_url=amqp_url,
         environment="test",
-        db_pool_size=8,  # the ceiling this suite had with 2 overflow (APIs now ship 10, none overflowing)
+        db_pool_size=8,  # this suite's ceiling on connections; no overflow, as the APIs ship
         public_base_url=PUBLIC_BASE_URL,
         key_encryption_secret=SecretStr("test-only-key-encryption-secret"),
         signing_key_cache_s=1,

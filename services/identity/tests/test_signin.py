@@ -116,13 +116,13 @@ async def test_one_client_address_is_limited_across_accounts(serve: Callable[...
 
 async def test_parallel_sign_ins_to_one_account_all_succeed(portal: Any) -> None:
     """A family signing in from several devices at once (and the SIGTERM drill's burst): each
-    success clears the account's failures, and those clears once deadlocked on each other's
-    rows, answering 503."""
+    success clears the account's failures, and those clears must not deadlock on each other's
+    rows (a deadlock answers 503)."""
     person = await portal.signed_in()
     await portal.post("/auth/login", {"email": person.email, "password": "Не-тот-пароль-2026"})
     credentials = {"email": person.email, "password": person.password}
 
-    for _ in range(20):  # the old code deadlocked in about one run of two at ten rounds
+    for _ in range(20):  # a lock-order mistake deadlocks in about one run of two at ten rounds
         answers = await asyncio.gather(*(portal.post("/auth/login", credentials) for _ in range(9)))
         assert [a.status_code for a in answers] == [200] * 9, [a.text for a in answers if a.status_code != 200]
 

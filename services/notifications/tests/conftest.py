@@ -41,7 +41,7 @@ def settings(
         database_url=migrated_database("notifications"),
         amqp_url=amqp_url,
         environment="test",
-        db_pool_size=5,  # the ceiling this suite had with 2 overflow (APIs now ship 10, none overflowing)
+        db_pool_size=5,  # this suite's ceiling on connections; no overflow, as the APIs ship
         smtp_port=catcher.smtp_port,
         jwks_json=tokens.jwks_json(),
         public_base_url="https://lk.example.test",

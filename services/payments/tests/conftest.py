@@ -55,7 +55,7 @@ def settings(
         database_url=migrated_database("payments"),
         amqp_url=amqp_url,
         environment="test",
-        db_pool_size=10,  # the ceiling this suite had with 2 overflow (APIs now ship 10, none overflowing)
+        db_pool_size=10,  # this suite's ceiling on connections; no overflow, as the APIs ship
         jwks_json=tokens.jwks_json(),
         rbs_base_url=emulator.url,
         rbs_timeout_s=5,

@@ -68,8 +68,11 @@ class AccessProjection:
                 await self._apply(session, row["account_id"], data.target_user_id, True, at, details)
                 await self._apply(session, row["account_id"], data.source_user_id, False, at, details)
 
-    def linked(self, account_id: UUID, user_id: UUID) -> ColumnElement[bool]:
-        """The condition "this user may see this account now", for the service's own queries."""
+    def linked(
+        self, account_id: UUID | ColumnElement[UUID], user_id: UUID | ColumnElement[UUID]
+    ) -> ColumnElement[bool]:
+        """The condition "this user may see this account now", for the service's own queries:
+        on values, or on bound parameters of a statement compiled once (readings' asyncpg SQL)."""
         table = self.table
         return and_(table.c.account_id == account_id, table.c.user_id == user_id, table.c.linked.is_(True))
 

@@ -58,9 +58,9 @@ class Principal:
 class TokenVerifier:
     """`cache_size` > 0 keeps verified tokens (never failed ones) in an LRU keyed by the token
     string, until `exp` or `cache_s` from now, whichever is first, as the gateway does
-    (lka_gateway.tokens): the ES256 check is about 0.2 ms of CPU, and a service behind the
-    gateway checked the same token on every call (docs/performance.md). A key withdrawn from
-    the JWKS stops opening the cache within `cache_s`."""
+    (lka_gateway.tokens): the ES256 check is a large share of a small call's CPU, and a service
+    behind the gateway sees the same token on every call (docs/benchmarks.md, "The token
+    check"). A key withdrawn from the JWKS stops opening the cache within `cache_s`."""
 
     def __init__(
         self,
@@ -182,8 +182,8 @@ def bearer_token(request: Request) -> str | None:
     return None
 
 
-# Declares the bearer token in every service's OpenAPI document (issue 11: without it no
-# client, and no fuzzer's `ignored_auth` check, could tell which calls need one). Only the
+# Declares the bearer token in every service's OpenAPI document: without it no client, and
+# not the abuse suite's `ignored_auth` check, can tell which calls need one. Only the
 # declaration: `bearer_token` still reads the token.
 BEARER_SCHEME = HTTPBearer(auto_error=False, description="The access token of POST /api/v1/auth/login.")
 DeclaredBearer = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)]

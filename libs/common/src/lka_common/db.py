@@ -87,10 +87,10 @@ def _ping_on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     before a unit of work uses it (the drills' database outages, docs/quality.md item 13).
 
     SQLAlchemy's own `pool_pre_ping` does this for asyncpg in three round trips (BEGIN, the
-    query, ROLLBACK, for pgbouncer's transaction mode, which we do not use): under `make bench`
-    that was two of a submission's nine round trips (docs/performance.md). As with the pre-ping,
-    a failure invalidates every pooled connection older than now and takes a fresh one; a ping
-    to a hung server is cancelled by the unit of work's acquire deadline.
+    query, ROLLBACK, for pgbouncer's transaction mode, which we do not use): two round trips
+    more on every unit of work (docs/performance.md, "The second round", item 7). As with the
+    pre-ping, a failure invalidates every pooled connection older than now and takes a fresh
+    one; a ping to a hung server is cancelled by the unit of work's acquire deadline.
     """
     try:
         dbapi_connection.run_async(lambda driver: driver.fetchrow(";"))

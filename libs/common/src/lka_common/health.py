@@ -16,8 +16,8 @@ from sqlalchemy import text
 from lka_common import metrics
 from lka_common.messaging.outbox import outbox_lag_seconds
 
-# As an API request's acquire deadline (settings.db_acquire_timeout_s): with 1.5 s, plus the
-# bounded close of the connection given up, a hung database's 503 came close to 2 s.
+# As an API request's acquire deadline (settings.db_acquire_timeout_s): with the bounded close
+# of the connection given up on top, a hung database's 503 must stay under 2 s (quality.md item 13).
 READY_TIMEOUT_S = 1.0
 
 

@@ -114,14 +114,14 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.status_code == 400 and exc.detail == _UNDECODABLE_BODY:
             # FastAPI answers a body that is not even UTF-8 with a bare 400, and one that decodes
             # but is not JSON with 422 `json_invalid`: the same mistake, and 422 is the status
-            # every route documents (issue 11's fuzzer found the undocumented 400).
+            # every route documents (a 400 would be an answer no document lists).
             return validation_problem(
                 [{"field": "body", "message": russian_message({"type": "json_invalid"})}]
             ).response()
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             # Starlette's `Allow` names only the first route of the path (GET of `/accounts`,
-            # not POST); RFC 9110 wants every method the resource supports (found by the fuzzer).
+            # not POST); RFC 9110 wants every method the resource supports.
             headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
         detail = exc.detail if isinstance(exc.detail, str) and _is_ours(exc.detail) else None
         return Problem(exc.status_code, detail=detail, headers=headers).response()

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 # Neither `@`, whitespace nor control characters. Spelled out so that Python's `\s` and the
 # document's (JSON Schema's, ECMA's) agree: alone they differ on U+001C-U+001F, U+0085 and
-# U+FEFF, and the fuzzer's "valid" e-mails with U+0085 were refused (issue 11).
+# U+FEFF, and an e-mail the document calls valid would be refused here.
 _EMAIL_CHAR = r"[^@\s\x00-\x1f\x7f-\x9f\ufeff]"
 _EMAIL_RE = re.compile(rf"^{_EMAIL_CHAR}{{1,64}}@{_EMAIL_CHAR}+\.{_EMAIL_CHAR}{{2,}}$")
 
@@ -47,8 +47,8 @@ def nfc(value: Any) -> Any:
 class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    # PostgreSQL text cannot hold U+0000: such a string reached the database and was a 500
-    # (issue 11's fuzzer, e-mails and the anonymous reading form). Refused here for every field
+    # PostgreSQL text cannot hold U+0000: such a string reaching the database is a 500.
+    # Refused here for every field
     # of every request body, as a 422 naming the field. What passes is NFC-normalised, so no
     # service compares or stores two spellings of one text.
     @field_validator("*", mode="before", check_fields=False)
@@ -72,14 +72,14 @@ def _email(value: str) -> str:
 
 
 # The pattern is in the document too (only there: `_email` does the checking), so a client
-# knows "" or "0000" is refused; without it the fuzzer's schema-valid e-mails were 422s.
+# knows "" or "0000" is refused: a body valid by the document is never a 422 for its e-mail.
 EmailAddress = Annotated[
     str, Field(max_length=254, json_schema_extra={"pattern": _EMAIL_RE.pattern}), AfterValidator(_email)
 ]
 
 
-# The largest OFFSET PostgreSQL takes (a bigint). Larger ones reached asyncpg, which cannot
-# send them, and answered 500 (issue 11's fuzzer: `?offset=3641178083974373703680`).
+# The largest OFFSET PostgreSQL takes (a bigint): asyncpg cannot send a larger one, so it is
+# refused here as a 422 rather than failing as a 500.
 MAX_OFFSET = 2**63 - 1
 
 

@@ -70,8 +70,9 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     # Pools as shipped (docs/operations.md, "Connection budget"; `lka-dev` gives a development
     # stack smaller ones). Ten kept, none overflowing: SQLAlchemy closes an overflow connection
-    # as soon as it is given back, and under `make bench` opening and closing them again took a
-    # quarter of a core (and the 1 s acquire deadline gave 503s).
+    # as soon as it is given back, and under load opening and closing them again costs the
+    # database a share of a core and calls their acquire deadline (503s; docs/performance.md,
+    # "The second round", item 11).
     db_pool_size: int = 10
     db_max_overflow: int = 0
     # A consumer's pool, and so how many messages it handles at once.

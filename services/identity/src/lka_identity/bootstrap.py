@@ -1,5 +1,5 @@
-"""Wiring of the identity service: its API, the subscriptions of its consumer, and what its one-shot
-commands (`make operator`, the demo subscriber) run in."""
+"""Wiring of the identity service: its API, and what its one-shot commands (`make operator`, the
+demo subscriber) run in. Identity consumes no event, so it has no consumer and no subscriptions."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import structlog
 from fastapi import FastAPI
 
 from lka_common.db import make_engine, make_sessionmaker
-from lka_common.messaging.consumer import Subscription
 from lka_common.messaging.errors import is_transient
 from lka_common.uow import UnitOfWork
 from lka_common.web import create_app
@@ -64,11 +63,6 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     return app
-
-
-def subscriptions(settings: IdentitySettings) -> list[Subscription]:
-    # Identity consumes nothing (docs/architecture.md): its consumer process idles with no queue.
-    return []
 
 
 @asynccontextmanager

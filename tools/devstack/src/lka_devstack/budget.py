@@ -26,6 +26,7 @@ import asyncpg
 
 from lka_common.entrypoints import RELAY_POOL_SIZE, side_pool
 from lka_common.settings import ServiceSettings
+from lka_devstack.layout import SERVICES
 
 CLAIM = re.compile(r"^lka-dev@(?P<tag>[0-9a-f]+) claims (?P<n>\d+)$")
 TAG = re.compile(r"@(?P<tag>[0-9a-f]+)\b")
@@ -56,11 +57,17 @@ class Pools:
         relay = LISTEN + (0 if self.pooled else RELAY_POOL_SIZE)
         if self.pooled:
             return relay
-        return self.api + self.consumer + sum(side_pool(self.consumer)) + CONSUMER_EXTRA.get(service, 0) + relay
+        consumer = self.consumer + sum(side_pool(self.consumer)) + CONSUMER_EXTRA.get(service, 0)
+        return self.api + (consumer if runs_consumer(service) else 0) + relay
+
+
+def runs_consumer(service: str) -> bool:
+    """Whether the service runs a consumer process at all: one that consumes no event has none."""
+    return next(svc for svc in SERVICES if svc.name == service).has_consumer
 
 
 # The pools of a stack on a developer's machine: `make run` and a test stack side by side fit in
-# PostgreSQL's default 100 (39 each, with room for the test run's own connections). Enough for
+# PostgreSQL's default 100 (37 each, with room for the test run's own connections). Enough for
 # a person clicking through the portal; `make bench` asks for the pools as shipped.
 LOCAL = Pools(api=3, consumer=1)
 SHIPPED = Pools(api=int(_SHIPPED["db_pool_size"].default), consumer=int(_SHIPPED["db_consumer_pool_size"].default))

@@ -34,6 +34,11 @@ class Service:
         return self.api_port + 100
 
     @property
+    def has_consumer(self) -> bool:
+        """A service that consumes no event has no consumer module (tools/check_template.py)."""
+        return (self.directory(repo_root()) / "src" / self.package / "entrypoints" / "consumer.py").exists()
+
+    @property
     def relay_health_port(self) -> int:
         return self.api_port + 200
 
@@ -109,7 +114,8 @@ def stack_env() -> dict[str, str]:
         env[prefix + "JWKS_URL"] = jwks_url
         env[prefix + "REVOCATIONS_URL"] = revocations_url
         env[prefix + "HTTP_PORT"] = str(svc.api_port)
-        env[prefix + "CONSUMER_HEALTH_PORT"] = str(svc.consumer_health_port)
+        if svc.has_consumer:
+            env[prefix + "CONSUMER_HEALTH_PORT"] = str(svc.consumer_health_port)
         env[prefix + "RELAY_HEALTH_PORT"] = str(svc.relay_health_port)
         env[f"LKA_GATEWAY_{svc.name.upper()}_URL"] = f"http://127.0.0.1:{svc.api_port}"
     return env
@@ -139,23 +145,28 @@ def stack_processes() -> list[Process]:
         ),
     ]
     for svc in SERVICES:
-        processes += [
+        processes.append(
             Process(
                 f"{svc.name}-api",
                 [py, "-m", f"{svc.package}.entrypoints.api"],
                 f"http://127.0.0.1:{svc.api_port}/readyz",
-            ),
-            Process(
-                f"{svc.name}-consumer",
-                [py, "-m", f"{svc.package}.entrypoints.consumer"],
-                f"http://127.0.0.1:{svc.consumer_health_port}/readyz",
-            ),
+            )
+        )
+        if svc.has_consumer:
+            processes.append(
+                Process(
+                    f"{svc.name}-consumer",
+                    [py, "-m", f"{svc.package}.entrypoints.consumer"],
+                    f"http://127.0.0.1:{svc.consumer_health_port}/readyz",
+                )
+            )
+        processes.append(
             Process(
                 f"{svc.name}-relay",
                 [py, "-m", f"{svc.package}.entrypoints.relay"],
                 f"http://127.0.0.1:{svc.relay_health_port}/readyz",
-            ),
-        ]
+            )
+        )
     simulator_port = billing_simulator_health_port()
     processes.append(
         Process(

@@ -10,11 +10,12 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic
 
 import structlog
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
 from pydantic import ValidationError
+from typing_extensions import TypeVar
 
 from lka_common import context, metrics
 from lka_common.events.base import EventData
@@ -24,27 +25,30 @@ from lka_common.messaging.connection import connect
 from lka_common.messaging.errors import is_permanent, is_transient
 from lka_common.messaging.inbox import claim
 from lka_common.messaging.topology import EVENTS_EXCHANGE, dead_letter_names, declare_consumer_queue, declare_exchanges
-from lka_common.uow import UnitOfWork
+from lka_common.uow import UnitOfWork, UnitOfWorkProtocol
 
 log = structlog.get_logger(__name__)
 
-Handler = Callable[[UnitOfWork, Any, CloudEvent], Awaitable[None]]
+# The unit a handler runs in. The runner claims the inbox on its unit's session, so it gives
+# handlers a UnitOfWork; a handler needing only the contract takes a UnitOfWorkProtocol.
+U = TypeVar("U", bound=UnitOfWorkProtocol, default=UnitOfWork)
+Handler = Callable[[U, Any, CloudEvent], Awaitable[None]]
 MAX_RETRY_DELAY_S = 30.0
 
 
 @dataclass(frozen=True)
-class Subscription:
+class Subscription(Generic[U]):
     """One consumer queue `<service>.<purpose>` and the handler of each event type it takes."""
 
     queue: str
-    handlers: Mapping[type[EventData], Handler]
+    handlers: Mapping[type[EventData], Handler[U]]
     exchange: str = EVENTS_EXCHANGE
 
     @property
     def routing_keys(self) -> list[str]:
         return [model.event_type for model in self.handlers]
 
-    def route(self, event_type: str) -> tuple[type[EventData], Handler] | None:
+    def route(self, event_type: str) -> tuple[type[EventData], Handler[U]] | None:
         for model, handler in self.handlers.items():
             if model.event_type == event_type:
                 return model, handler
@@ -136,7 +140,7 @@ class ConsumerRunner:
         message: AbstractIncomingMessage,
         event: CloudEvent,
         model: type[EventData],
-        handler: Handler,
+        handler: Handler[UnitOfWork],
     ) -> None:
         delay = 0.5
         while True:
@@ -159,7 +163,9 @@ class ConsumerRunner:
                 await self._requeue_unknown(sub, message, exc)
                 return
 
-    async def _apply(self, sub: Subscription, event: CloudEvent, model: type[EventData], handler: Handler) -> str:
+    async def _apply(
+        self, sub: Subscription, event: CloudEvent, model: type[EventData], handler: Handler[UnitOfWork]
+    ) -> str:
         async with self._uow_factory() as uow:
             if not await claim(uow.session, event.id, sub.queue):
                 return "duplicate"

@@ -92,8 +92,8 @@ class OutboxRelay:
             while not stop.is_set():
                 # Cleared before the batch, not before the sleep: a NOTIFY that arrives while a
                 # batch runs (a commit after the batch's SELECT) must wake the next step at once,
-                # or its row waits a whole poll interval (seen as 1 s reading-to-event delays in
-                # `make bench`, docs/performance.md).
+                # or its row waits a whole poll interval (docs/performance.md, "The first
+                # round", item 3).
                 self._wake.clear()
                 published = await self._step()
                 if published < self._batch_size:
@@ -101,8 +101,9 @@ class OutboxRelay:
                     if woken and published and self._linger_s:
                         # Busy (the last batch found rows): let the commits of the next few
                         # milliseconds join this batch. Each batch costs five round trips and
-                        # a commit, whatever its size; one row each was most of the relay's
-                        # CPU under `make bench`. An idle relay publishes at once.
+                        # a commit, whatever its size, so under load a batch per commit would be
+                        # most of the relay's CPU (docs/performance.md, "The second round",
+                        # item 9). An idle relay publishes at once.
                         await asyncio.sleep(self._linger_s)
         finally:
             await self.close()
@@ -132,8 +133,9 @@ class OutboxRelay:
                 )
             ).all()
             if (now := time.monotonic()) >= self._lag_due:
-                # At most once a second: under load the relay wakes for every commit, and these
-                # two more queries per batch were a fifth of its work (docs/performance.md).
+                # At most once a second: under load the relay wakes for every commit, and two
+                # more queries per batch would be a large share of its work (docs/performance.md,
+                # "The first round", item 4); a gauge needs no more.
                 self._lag_due = now + LAG_EVERY_S
                 metrics.OUTBOX_LAG.set(await outbox_lag_seconds(conn))
             if not rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, LargeBinary, MetaData, Table, Text
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, LargeBinary, MetaData, Table, Text, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
@@ -27,6 +27,8 @@ users = Table(
     Column("merged_into", UUID(as_uuid=True), ForeignKey("users.id")),
     _moment("merged_at", nullable=True),
 )
+# One profile per address, whatever its case: the conflict a new registration's insert meets.
+Index("users_email_key", func.lower(users.c.email), unique=True)
 
 # The personal-data consent (152-FZ): which text, when, from where.
 consents = Table(

@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lka_common import attempts
+from lka_common.attempts import AttemptLog
 from lka_common.throttling import Limit, wait_seconds
-from lka_identity.adapters import attempts
+from lka_identity.adapters.attempts import ATTEMPT_LOGS
 from lka_identity.domain.errors import TooManyAttempts
 from lka_identity.domain.throttling import AttemptKind, account_key, client_key
 from lka_identity.settings import IdentitySettings
@@ -28,6 +30,10 @@ class Counter:
     key: str
     limit: Limit
     per_client: bool
+
+    @property
+    def log(self) -> AttemptLog:
+        return ATTEMPT_LOGS[self.kind]
 
 
 def login_counters(settings: IdentitySettings, email: str, client: str | None) -> list[Counter]:
@@ -58,7 +64,7 @@ def token_counters(settings: IdentitySettings, client: str | None) -> list[Count
 
 async def check(session: AsyncSession, counters: list[Counter], now: datetime) -> None:
     for counter in counters:
-        newest = await attempts.limit_th_newest(session, counter.kind, counter.key, counter.limit, now)
+        newest = await attempts.limit_th_newest(session, counter.log, counter.key, counter.limit, now)
         wait = wait_seconds(counter.limit, newest, now)
         if wait is not None:
             raise TooManyAttempts(wait, per_client=counter.per_client)
@@ -66,7 +72,7 @@ async def check(session: AsyncSession, counters: list[Counter], now: datetime) -
 
 async def _lock(session: AsyncSession, counters: list[Counter]) -> None:
     for counter in sorted(counters, key=lambda c: (c.kind, c.key)):  # one lock order: no deadlocks
-        await attempts.lock(session, counter.kind, counter.key)
+        await attempts.lock(session, counter.log, counter.key)
 
 
 async def admit(session: AsyncSession, counters: list[Counter], now: datetime) -> list[int]:
@@ -75,19 +81,20 @@ async def admit(session: AsyncSession, counters: list[Counter], now: datetime) -
     await check(session, counters, now)
     ids: list[int] = []
     for counter in counters:
-        ids += await attempts.record(session, counter.kind, [counter.key], now)
+        ids += await attempts.record(session, counter.log, [counter.key], now)
     return ids
 
 
 async def take_back(session: AsyncSession, counters: list[Counter], pending: list[int]) -> None:
     """A right password is not a failure: forget the attempt `admit` recorded.
 
-    Under the counters' locks, in admit's order, as every change to a counter's rows: two
-    sign-ins to one account, each having deleted its own row and then clearing the rest,
-    waited for each other (PostgreSQL's "deadlock detected", seen in the SIGTERM drill).
+    Under the counters' locks, in admit's order, as every change to a counter's rows: without
+    them two sign-ins to one account, each having deleted its own row and then clearing the
+    rest, can wait for each other (PostgreSQL's "deadlock detected").
     """
     await _lock(session, counters)
-    await attempts.forget(session, pending)
+    # Rows are forgotten by id, whatever their kind: any kind's log names the one table.
+    await attempts.forget(session, ATTEMPT_LOGS[AttemptKind.LOGIN], pending)
 
 
 async def proved_right(session: AsyncSession, counters: list[Counter], pending: list[int]) -> None:
@@ -95,12 +102,12 @@ async def proved_right(session: AsyncSession, counters: list[Counter], pending: 
     await take_back(session, counters, pending)
     for counter in counters:
         if not counter.per_client:
-            await attempts.clear(session, counter.kind, counter.key)
+            await attempts.clear(session, counter.log, counter.key)
 
 
 async def record(session: AsyncSession, counters: list[Counter], now: datetime) -> None:
     for counter in counters:
-        await attempts.record(session, counter.kind, [counter.key], now)
+        await attempts.record(session, counter.log, [counter.key], now)
 
 
 async def letter_allowed(session: AsyncSession, settings: IdentitySettings, email: str, now: datetime) -> bool:
@@ -111,8 +118,9 @@ async def letter_allowed(session: AsyncSession, settings: IdentitySettings, emai
     """
     key = account_key(email)
     limit = Limit(settings.letters_per_address_per_hour, HOUR)
-    await attempts.lock(session, AttemptKind.LETTER, key)
-    if wait_seconds(limit, await attempts.limit_th_newest(session, AttemptKind.LETTER, key, limit, now), now):
+    letters = ATTEMPT_LOGS[AttemptKind.LETTER]
+    await attempts.lock(session, letters, key)
+    if await attempts.seconds_to_wait(session, letters, key, limit, now):
         return False
-    await attempts.record(session, AttemptKind.LETTER, [key], now)
+    await attempts.record(session, letters, [key], now)
     return True

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from lka_common import attempts
 from lka_common.commands.notifications import SendLetter, UpdateAddressBook
 from lka_common.uow import UnitOfWork
-from lka_identity.adapters import attempts, one_time_tokens, users
+from lka_identity.adapters import one_time_tokens, users
+from lka_identity.adapters.attempts import ATTEMPT_LOGS
 from lka_identity.domain.errors import FormRefused, InvalidToken
 from lka_identity.domain.opaque_tokens import TokenPurpose, digest, new_secret, well_formed
 from lka_identity.domain.passwords import check_new_password, mismatch_refusals
@@ -47,6 +49,13 @@ async def forgot_password(uow: UnitOfWork, ctx: IdentityContext, email: str, cli
         await uow.commit()
 
 
+async def check_reset_token(uow: UnitOfWork, ctx: IdentityContext, token: str, client: str | None) -> None:
+    """Whether a reset link still works, before its page asks for a new password: the same
+    refusal as the reset itself (`InvalidToken`, counted on the client's token failures), and
+    nothing spent or said about whose it is."""
+    await _owner_of(uow, ctx, token, client)
+
+
 async def reset_password(
     uow: UnitOfWork, ctx: IdentityContext, *, token: str, password: str, password_confirm: str, client: str | None
 ) -> None:
@@ -67,7 +76,7 @@ async def reset_password(
             # The link came to this mailbox: that confirms it as well.
             await users.confirm_email(uow.session, user.id, now)
             uow.publish(UpdateAddressBook(user_id=user.id, email=user.email, confirmed=True), subject=str(user.id))
-        await attempts.clear(uow.session, AttemptKind.LOGIN, account_key(user.email))
+        await attempts.clear(uow.session, ATTEMPT_LOGS[AttemptKind.LOGIN], account_key(user.email))
         await end_all_sessions(uow, user.id, now, "password_reset")
         uow.publish(SendLetter(template="password_changed", to=user.email, user_id=user.id), subject=str(user.id))
         await uow.commit()

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from enum import Enum
 
+from lka_common import attempts
 from lka_common.commands.notifications import SendLetter, UpdateAddressBook
 from lka_common.events.identity import UserRegistered
 from lka_common.uow import UnitOfWork
-from lka_identity.adapters import attempts, one_time_tokens, users
+from lka_identity.adapters import one_time_tokens, users
+from lka_identity.adapters.attempts import ATTEMPT_LOGS
 from lka_identity.domain import messages
 from lka_identity.domain.errors import InvalidToken, Refusal
 from lka_identity.domain.opaque_tokens import TokenPurpose, digest, new_secret, well_formed
@@ -56,7 +59,7 @@ async def register(
             subject = str(user.id)
             uow.publish(UserRegistered(user_id=user.id, registered_at=now), subject=subject)
             uow.publish(UpdateAddressBook(user_id=user.id, email=email, confirmed=False), subject=subject)
-            await attempts.record(uow.session, AttemptKind.LETTER, [account_key(email)], now)
+            await attempts.record(uow.session, ATTEMPT_LOGS[AttemptKind.LETTER], [account_key(email)], now)
             await send_confirmation(uow, ctx, user.id, email)
         elif await limits.letter_allowed(uow.session, ctx.settings, owner.email, now):
             # Whoever owns it (a subscriber, merged or not, or staff) hears of the attempt.
@@ -97,29 +100,49 @@ async def send_confirmation(uow: UnitOfWork, ctx: IdentityContext, user_id: uuid
     )
 
 
-async def confirm_email(uow: UnitOfWork, ctx: IdentityContext, token: str, client: str | None) -> None:
+class Confirmation(Enum):
+    CONFIRMED = "confirmed"
+    ALREADY = "already"  # the letter's link once more: the address it went to is confirmed
+
+
+async def confirm_email(uow: UnitOfWork, ctx: IdentityContext, token: str, client: str | None) -> Confirmation:
+    """Confirm the address the token's letter went to.
+
+    A token already spent on an address that is now confirmed (the link opened twice, or an
+    older letter's link after a newer one's) answers `ALREADY`: only the mailbox had the token,
+    so this tells nobody else anything. Unknown, expired and lapsed are `InvalidToken`, counted.
+    """
     now = utcnow()
     counters = limits.token_counters(ctx.settings, client)
-    confirmed = False
+    outcome: Confirmation | None = None
     async with uow:
         await limits.check(uow.session, counters, now)
-        found = None
+        purpose = TokenPurpose.EMAIL_CONFIRMATION
+        found = spent = None
         if well_formed(token):
-            purpose = TokenPurpose.EMAIL_CONFIRMATION
             found = await one_time_tokens.find_open(uow.session, digest(token), purpose, now, for_update=True)
-        user = await users.by_id(uow.session, found.user_id) if found else None
+            if found is None:
+                spent = await one_time_tokens.find_spent(uow.session, digest(token), purpose, now)
+        owner = found or spent
+        user = await users.by_id(uow.session, owner.user_id) if owner else None
         if user is not None and user.can_sign_in and not user.lapsed(now, ctx.registration_ttl):
-            await one_time_tokens.use_all(uow.session, user.id, TokenPurpose.EMAIL_CONFIRMATION, now)
-            await users.confirm_email(uow.session, user.id, now)
-            command = UpdateAddressBook(user_id=user.id, email=user.email, confirmed=True)
-            uow.publish(command, subject=str(user.id))
-            confirmed = True
-        else:
+            if user.email_confirmed:
+                # By this link before, another letter's, or a password reset: spend what is open.
+                outcome = Confirmation.ALREADY
+            elif found is not None:
+                await users.confirm_email(uow.session, user.id, now)
+                command = UpdateAddressBook(user_id=user.id, email=user.email, confirmed=True)
+                uow.publish(command, subject=str(user.id))
+                outcome = Confirmation.CONFIRMED
+            if outcome is not None:
+                await one_time_tokens.use_all(uow.session, user.id, purpose, now)
+        if outcome is None:
             # A wrong token still counts: the failure is committed before the refusal.
             await limits.record(uow.session, counters, now)
         await uow.commit()
-    if not confirmed:
+    if outcome is None:
         raise InvalidToken
+    return outcome
 
 
 async def resend_confirmation(uow: UnitOfWork, ctx: IdentityContext, email: str, client: str | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lka_notifications.adapters.tables import letters
+from lka_notifications.domain.model import LetterState, LetterStatus
 
 
 async def lock_recipient(session: AsyncSession, recipient: str) -> None:
@@ -17,19 +19,26 @@ async def lock_recipient(session: AsyncSession, recipient: str) -> None:
     await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"letters:{recipient.lower()}"})
 
 
-async def status_of(session: AsyncSession, letter_key: str) -> tuple[str, int] | None:
+async def status_of(session: AsyncSession, letter_key: str) -> LetterState | None:
+    """The letter's place in the log; None for a letter never tried."""
     row = (
         await session.execute(select(letters.c.status, letters.c.attempts).where(letters.c.letter_key == letter_key))
     ).first()
-    return (row.status, row.attempts) if row else None
+    return LetterState(row.status, row.attempts) if row else None
 
 
-async def sent_since(session: AsyncSession, recipient: str, since: datetime) -> int:
+async def sent_since(session: AsyncSession, recipient: str, since: datetime, templates: Collection[str]) -> int:
+    """How many letters of these templates went to `recipient` since then."""
     count = (
         await session.execute(
             select(func.count())
             .select_from(letters)
-            .where(letters.c.recipient == recipient, letters.c.status == "sent", letters.c.sent_at >= since)
+            .where(
+                letters.c.recipient == recipient,
+                letters.c.status == "sent",
+                letters.c.sent_at >= since,
+                letters.c.template.in_(sorted(templates)),
+            )
         )
     ).scalar_one()
     return int(count)
@@ -43,7 +52,7 @@ async def record(
     template: str,
     recipient: str,
     user_id: UUID | None,
-    status: str,
+    status: LetterStatus,
     attempts: int,
     last_error: str | None = None,
 ) -> None:

@@ -1,9 +1,11 @@
-"""The notifications service's nouns: a feedback message (обратная связь) and its limits."""
+"""The notifications service's nouns: a feedback message (обратная связь) and its limits, and
+where a letter stands in the delivery log."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 TOPIC_MAX_LENGTH = 200
@@ -19,3 +21,19 @@ class Feedback:
     name: str | None
     user_id: UUID | None
     created_at: datetime
+
+
+LetterStatus = Literal["sent", "suppressed", "retrying", "failed"]
+
+
+@dataclass(frozen=True)
+class LetterState:
+    """A letter's row in the delivery log: its status and how many sends were tried."""
+
+    status: LetterStatus
+    attempts: int
+
+    @property
+    def delivered(self) -> bool:
+        """Sent, or deliberately not sent (over the recipient's cap): never to be tried again."""
+        return self.status in ("sent", "suppressed")

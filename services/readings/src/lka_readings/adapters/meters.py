@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lka_common.events.billing import BillingMeterUpdated
-from lka_readings.adapters.tables import meters
+from lka_readings.adapters.tables import meter_by_serial, meters
 from lka_readings.domain.model import LastReading, Meter
 
 
@@ -55,7 +55,7 @@ async def save(session: AsyncSession, data: BillingMeterUpdated, event_time: dat
     )
     await session.execute(
         statement.on_conflict_do_update(
-            constraint="meters_account_serial_key",
+            constraint=meter_by_serial,
             set_={
                 "zones": case((description_newer, new.zones), else_=meters.c.zones),
                 "digits": case((description_newer, new.digits), else_=meters.c.digits),
@@ -82,13 +82,17 @@ async def matches(session: AsyncSession, region_code: str, number: str, serial: 
     return found.first() is not None
 
 
-# The columns `meter_from` reads, for the SQL written to asyncpg (adapters/reads.py, submissions.py).
-METER_COLUMNS = ("id", "region_code", "account_number", "serial_number", "zones", "digits", "last_values", "last_date")
-
-
-def meter_columns(alias: str = "") -> str:
-    """METER_COLUMNS for a SELECT list, each prefixed with `alias.` when given."""
-    return ", ".join(f"{alias}.{column}" if alias else column for column in METER_COLUMNS)
+# The columns `meter_from` reads, for the statements other adapters select meters with.
+METER_COLUMNS = (
+    meters.c.id,
+    meters.c.region_code,
+    meters.c.account_number,
+    meters.c.serial_number,
+    meters.c.zones,
+    meters.c.digits,
+    meters.c.last_values,
+    meters.c.last_date,
+)
 
 
 def meter_from(row: Mapping[Any, Any]) -> Meter:

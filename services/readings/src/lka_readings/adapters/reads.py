@@ -1,6 +1,8 @@
-"""The read side's queries (meters, history, consumption of an account linked to the caller), in
-SQL to asyncpg (`DriverUnitOfWork`): three of the five calls of a subscriber's visit, where
-SQLAlchemy's execution layer was most of the CPU (docs/performance.md).
+"""The read side's queries (meters, history, consumption of an account linked to the caller), on
+asyncpg itself (`DriverUnitOfWork`): three of the five calls of a subscriber's visit, where
+SQLAlchemy's execution layer was most of the CPU (docs/performance.md). The statements are
+SQLAlchemy Core on adapters/tables.py, compiled once at import (lka_common.uow.driver_sql);
+who may see an account is lka_common.access's condition (`links.linked`).
 
 `sent` is not stored: a reading whose submitted event the relay has published (its outbox row
 is marked, or already pruned) is shown as sent, so the status never claims more than happened.
@@ -11,42 +13,77 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from lka_readings.adapters.meters import meter_columns, meter_from, values_from_json
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.dialects.postgresql import distinct_on
+
+from lka_common.messaging.tables import outbox
+from lka_common.uow import driver_sql
+from lka_readings.adapters.access import links
+from lka_readings.adapters.meters import METER_COLUMNS, meter_from, values_from_json
+from lka_readings.adapters.tables import account_links, accounts, meters, not_rejected, readings
 from lka_readings.domain.consumption import PeriodReading
 from lka_readings.domain.model import Account, Meter, Reading
 from lka_readings.domain.periods import local_date
 
 Connection = Any  # asyncpg.Connection: asyncpg has no type hints
 
-_LINKED_ACCOUNT = """
-    SELECT a.id, a.region_code, a.number
-    FROM accounts a JOIN account_links l ON l.account_id = a.id
-    WHERE a.id = $1 AND l.user_id = $2 AND l.linked
-"""
+_LINKED_ACCOUNT = driver_sql(
+    select(accounts.c.id, accounts.c.region_code, accounts.c.number)
+    .join_from(accounts, account_links, account_links.c.account_id == accounts.c.id)
+    .where(links.linked(bindparam("account_id"), bindparam("user_id"))),
+    "account_id",
+    "user_id",
+)
 
-_METERS = f"""
-    SELECT {meter_columns()}
-    FROM meters
-    WHERE region_code = $1 AND account_number = $2 AND NOT removed
-    ORDER BY serial_number
-"""
+_METERS = driver_sql(
+    select(*METER_COLUMNS)
+    .where(
+        meters.c.region_code == bindparam("region_code"),
+        meters.c.account_number == bindparam("account_number"),
+        ~meters.c.removed,
+    )
+    .order_by(meters.c.serial_number),
+    "region_code",
+    "account_number",
+)
 
-_HISTORY = """
-    SELECT r.id, r.meter_id, r.reading_values, r.submitted_at, r.billing_period, r.source, r.status,
-           r.status_reason,
-           EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = r.event_id AND o.published_at IS NULL) AS unpublished
-    FROM readings r
-    WHERE r.region_code = $1 AND r.account_number = $2
-    ORDER BY r.submitted_at DESC, r.id
-    LIMIT $3 OFFSET $4
-"""
+_OF_ACCOUNT = (
+    readings.c.region_code == bindparam("region_code"),
+    readings.c.account_number == bindparam("account_number"),
+)
 
-_PER_PERIOD = """
-    SELECT DISTINCT ON (meter_id, billing_period) meter_id, billing_period, reading_values, submitted_at
-    FROM readings
-    WHERE region_code = $1 AND account_number = $2 AND status <> 'rejected'
-    ORDER BY meter_id, billing_period, submitted_at DESC
-"""
+_UNPUBLISHED = exists().where(outbox.c.message_id == readings.c.event_id, outbox.c.published_at.is_(None))
+
+_HISTORY = driver_sql(
+    select(
+        readings.c.id,
+        readings.c.meter_id,
+        readings.c.reading_values,
+        readings.c.submitted_at,
+        readings.c.billing_period,
+        readings.c.source,
+        readings.c.status,
+        readings.c.status_reason,
+        _UNPUBLISHED.label("unpublished"),
+    )
+    .where(*_OF_ACCOUNT)
+    .order_by(readings.c.submitted_at.desc(), readings.c.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset")),
+    "region_code",
+    "account_number",
+    "limit",
+    "offset",
+)
+
+_PER_PERIOD = driver_sql(
+    select(readings.c.meter_id, readings.c.billing_period, readings.c.reading_values, readings.c.submitted_at)
+    .ext(distinct_on(readings.c.meter_id, readings.c.billing_period))
+    .where(*_OF_ACCOUNT, not_rejected)
+    .order_by(readings.c.meter_id, readings.c.billing_period, readings.c.submitted_at.desc()),
+    "region_code",
+    "account_number",
+)
 
 
 async def linked_account(conn: Connection, user_id: UUID, account_id: UUID) -> Account | None:

@@ -1,6 +1,7 @@
-"""What a submission reads and writes, in SQL to asyncpg (`DriverUnitOfWork`): the hot path of
-the 24th of the month. The same tables as the other adapters (adapters/tables.py), without
-SQLAlchemy's execution layer, which was most of a submission's CPU (docs/performance.md).
+"""What a submission reads and writes, on asyncpg itself (`DriverUnitOfWork`): the hot path of
+the 24th of the month, without SQLAlchemy's execution layer, which was most of a submission's
+CPU (docs/performance.md). The statements are SQLAlchemy Core on the tables of
+adapters/tables.py, compiled once at import (lka_common.uow.driver_sql).
 """
 
 from __future__ import annotations
@@ -12,43 +13,93 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from lka_readings.adapters.meters import meter_columns, meter_from, values_to_json
+from sqlalchemy import and_, bindparam, literal_column, select
+from sqlalchemy.dialects.postgresql import insert
+
+from lka_common.uow import driver_sql
+from lka_readings.adapters.access import links
+from lka_readings.adapters.meters import METER_COLUMNS, meter_from, values_to_json
+from lka_readings.adapters.tables import account_links, accounts, meters, not_rejected, reading_once, readings
 from lka_readings.domain.model import Account, Meter, Source
 
 Connection = Any  # asyncpg.Connection: asyncpg has no type hints
 
-_METER_COLUMNS = meter_columns("m")
+_LINKED_METER = driver_sql(
+    select(*METER_COLUMNS, accounts.c.id.label("linked_account_id"))
+    .join_from(
+        meters,
+        accounts,
+        and_(accounts.c.region_code == meters.c.region_code, accounts.c.number == meters.c.account_number),
+    )
+    .join(account_links, account_links.c.account_id == accounts.c.id)
+    .where(
+        links.linked(bindparam("account_id"), bindparam("user_id")),
+        meters.c.id == bindparam("meter_id"),
+        ~meters.c.removed,
+    ),
+    "account_id",
+    "user_id",
+    "meter_id",
+)
 
-_LINKED_METER = f"""
-    SELECT {_METER_COLUMNS}, a.id AS linked_account_id
-    FROM meters m
-    JOIN accounts a ON a.region_code = m.region_code AND a.number = m.account_number
-    JOIN account_links l ON l.account_id = a.id
-    WHERE a.id = $1 AND l.user_id = $2 AND l.linked AND m.id = $3 AND NOT m.removed
-"""
+_BY_SERIAL = driver_sql(
+    select(*METER_COLUMNS).where(
+        meters.c.region_code == bindparam("region_code"),
+        meters.c.account_number == bindparam("account_number"),
+        meters.c.serial_number == bindparam("serial_number"),
+        ~meters.c.removed,
+    ),
+    "region_code",
+    "account_number",
+    "serial_number",
+)
 
-_BY_SERIAL = f"""
-    SELECT {_METER_COLUMNS}
-    FROM meters m
-    WHERE m.region_code = $1 AND m.account_number = $2 AND m.serial_number = $3 AND NOT m.removed
-"""
+_ACCOUNT_BY_NUMBER = driver_sql(
+    select(accounts.c.id).where(
+        accounts.c.region_code == bindparam("region_code"), accounts.c.number == bindparam("number")
+    ),
+    "region_code",
+    "number",
+)
 
-_ACCOUNT_BY_NUMBER = "SELECT id FROM accounts WHERE region_code = $1 AND number = $2"
+# The columns a new reading is given, in the order `add` passes them; its status is 'submitted'.
+_NEW_READING = (
+    "id",
+    "meter_id",
+    "account_id",
+    "region_code",
+    "account_number",
+    "meter_serial",
+    "reading_values",
+    "values_key",
+    "submitted_at",
+    "billing_period",
+    "source",
+    "event_id",
+)
 
-# The conflict target repeats the partial unique index's predicate literally: with a bound
-# parameter, PostgreSQL's generic plan of the prepared statement could not match the index.
-_ADD = """
-    INSERT INTO readings (id, meter_id, account_id, region_code, account_number, meter_serial, reading_values,
-                          values_key, submitted_at, billing_period, source, status, event_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, 'submitted', $12)
-    ON CONFLICT (meter_id, billing_period, values_key) WHERE status <> 'rejected' DO NOTHING
-    RETURNING id
-"""
+# The conflict target is the partial unique index itself, its predicate a literal (tables.py).
+_ADD = driver_sql(
+    insert(readings)
+    .values({name: bindparam(name) for name in _NEW_READING} | {"status": literal_column("'submitted'")})
+    .on_conflict_do_nothing(
+        index_elements=reading_once.expressions, index_where=reading_once.dialect_options["postgresql"]["where"]
+    )
+    .returning(readings.c.id),
+    *_NEW_READING,
+)
 
-_SAME_AS = """
-    SELECT id FROM readings
-    WHERE meter_id = $1 AND billing_period = $2 AND values_key = $3 AND status <> 'rejected'
-"""
+_SAME_AS = driver_sql(
+    select(readings.c.id).where(
+        readings.c.meter_id == bindparam("meter_id"),
+        readings.c.billing_period == bindparam("billing_period"),
+        readings.c.values_key == bindparam("values_key"),
+        not_rejected,
+    ),
+    "meter_id",
+    "billing_period",
+    "values_key",
+)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,23 @@
-"""Tables of the readings database (the schema itself is in migrations/)."""
+"""Tables of the readings database (the schema itself is in migrations/), with every constraint
+and index the code names or relies on (tests/schema checks them against the migrations)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, MetaData, SmallInteger, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    SmallInteger,
+    Table,
+    Text,
+    UniqueConstraint,
+    literal_column,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
@@ -13,6 +28,7 @@ accounts = Table(
     Column("id", UUID(as_uuid=True), primary_key=True),
     Column("region_code", Text, nullable=False),
     Column("number", Text, nullable=False),
+    UniqueConstraint("region_code", "number", name="accounts_region_number_key"),
 )
 
 account_links = Table(
@@ -39,12 +55,16 @@ meters = Table(
     Column("event_time", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+# Billing names a meter by account and serial: its events update the row they name.
+meter_by_serial = UniqueConstraint(
+    meters.c.region_code, meters.c.account_number, meters.c.serial_number, name="meters_account_serial_key"
+)
 
 readings = Table(
     "readings",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("meter_id", UUID(as_uuid=True), nullable=False),
+    Column("meter_id", UUID(as_uuid=True), ForeignKey("meters.id"), nullable=False),
     Column("account_id", UUID(as_uuid=True), nullable=False),
     Column("region_code", Text, nullable=False),
     Column("account_number", Text, nullable=False),
@@ -59,6 +79,19 @@ readings = Table(
     Column("decided_at", DateTime(timezone=True)),
     Column("event_id", UUID(as_uuid=True), nullable=False),
 )
+# A reading billing did not reject; a literal, not a parameter, so that a prepared statement's
+# generic plan can still match the partial index below.
+not_rejected = readings.c.status != literal_column("'rejected'")
+# The same values for the same meter and period are one reading, however many requests race.
+reading_once = Index(
+    "readings_once_idx",
+    readings.c.meter_id,
+    readings.c.billing_period,
+    readings.c.values_key,
+    unique=True,
+    postgresql_where=not_rejected,
+)
+Index("readings_account_recent_idx", readings.c.region_code, readings.c.account_number, readings.c.submitted_at.desc())
 
 anonymous_attempts = Table(
     "anonymous_attempts",
@@ -67,6 +100,7 @@ anonymous_attempts = Table(
     Column("client_address", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+Index("anonymous_attempts_recent_idx", anonymous_attempts.c.client_address, anonymous_attempts.c.created_at.desc())
 
 anonymous_account_attempts = Table(
     "anonymous_account_attempts",
@@ -75,4 +109,10 @@ anonymous_account_attempts = Table(
     Column("region_code", Text, nullable=False),
     Column("account_number", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index(
+    "anonymous_account_attempts_recent_idx",
+    anonymous_account_attempts.c.region_code,
+    anonymous_account_attempts.c.account_number,
+    anonymous_account_attempts.c.created_at.desc(),
 )

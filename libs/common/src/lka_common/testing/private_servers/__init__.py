@@ -13,8 +13,8 @@ folder of its own, and removes it in `finally` (each class is a context manager)
   ports, to count the letters a consumer sends.
 - `PrivatePgBouncer`: PgBouncer in transaction mode in front of a server (`make bench --pooler`).
 
-Measured on the 2-core development machine: `initdb` 0.5 s, a PostgreSQL start 0.1 s; a
-RabbitMQ 3.10 node start (first or after a kill) 5-6 s.
+A private PostgreSQL costs a drill well under a second, a RabbitMQ node several seconds: the
+drills that start one are the slow ones (figures in docs/drills.md, "What they run on").
 """
 
 from lka_common.testing.private_servers.mailcatcher import PrivateMailCatcher
