@@ -66,7 +66,7 @@ async def test_recovery_by_letter_changes_the_password_once(http: httpx.AsyncCli
 
     assert (await http.post("/api/v1/auth/password/forgot", json={"email": email})).status_code == 202
     recovery = await letter(http, stack.mail, email, "Восстановление доступа")
-    assert "Для восстановления доступа в сервисе «Личный кабинет абонента ГУП РК «Крымэнерго»" in recovery["text"]
+    assert "Для восстановления доступа в сервисе «Личный кабинет абонента ГУП РК „Крымэнерго“»" in recovery["text"]
     token = token_from(recovery, "/password/reset")
     reset = {"token": token, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
 

@@ -24,7 +24,8 @@ class NotificationsSettings(ServiceSettings):
     mail_from: str = "ЛКА ГУП РК «Крымэнерго» <noreply@lk.crimea-energy.ru>"
     supplier_name: str = "ГУП РК «Крымэнерго»"
     feedback_mailbox: str = "feedback@crimea-energy.ru"
-    # Against mail bombing: letters to one address per hour (the supplier's mailbox is exempt).
+    # Against mail bombing: letters a stranger can cause (the capped ones of the letter policy,
+    # domain/letters.py) to one address per hour; letters a person needs are never capped.
     letters_per_recipient_per_hour: int = 10
     # A letter whose SMTP sends keep failing goes to the dead-letter queue after this many
     # attempts (the consumer backs off up to 30 s between attempts: about ten minutes in all).

@@ -28,13 +28,14 @@ async def status_of(session: AsyncSession, letter_key: str) -> LetterState | Non
 
 
 async def sent_since(session: AsyncSession, recipient: str, since: datetime, templates: Collection[str]) -> int:
-    """How many letters of these templates went to `recipient` since then."""
+    """How many letters of these templates went to `recipient` since then (in any letter case,
+    as `lock_recipient` takes it: one mailbox, one count)."""
     count = (
         await session.execute(
             select(func.count())
             .select_from(letters)
             .where(
-                letters.c.recipient == recipient,
+                func.lower(letters.c.recipient) == recipient.lower(),
                 letters.c.status == "sent",
                 letters.c.sent_at >= since,
                 letters.c.template.in_(sorted(templates)),

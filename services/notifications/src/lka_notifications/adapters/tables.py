@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, MetaData, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Integer, MetaData, Table, Text, func, text
 from sqlalchemy.dialects.postgresql import UUID
 
 metadata = MetaData()
@@ -37,6 +37,13 @@ letters = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
+)
+# The hourly cap's count: letters sent to one mailbox, in any letter case.
+Index(
+    "letters_mailbox_sent_idx",
+    func.lower(letters.c.recipient),
+    letters.c.sent_at,
+    postgresql_where=text("status = 'sent'"),
 )
 
 address_book = Table(

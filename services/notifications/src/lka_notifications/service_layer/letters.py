@@ -7,6 +7,9 @@ letter, with the same Message-ID. A failed attempt is logged through a separate 
 work (its own small pool), so the log row survives the rollback that makes the consumer
 retry. Letters to one address are serialised by an advisory lock, so the hourly cap holds
 even when several arrive at once.
+
+The cap applies only to the letters a stranger can cause, and counts only those
+(domain/letters.py, the letter policy): a letter the person needs is never suppressed.
 """
 
 from __future__ import annotations
@@ -22,10 +25,9 @@ from lka_common.uow import UnitOfWork
 from lka_notifications.adapters import letters_repository
 from lka_notifications.adapters.mailer import Letter, SmtpMailer
 from lka_notifications.adapters.templates import LetterRenderer
+from lka_notifications.domain.letters import CAPPED_TEMPLATES, policy_of
 
 log = structlog.get_logger(__name__)
-
-UNCAPPED_TEMPLATES = frozenset({"feedback_forward"})
 
 
 class LetterDispatcher:
@@ -52,11 +54,11 @@ class LetterDispatcher:
         entry = {"letter_key": key, "message_id": message_id, "template": template, "recipient": recipient}
         await letters_repository.lock_recipient(uow.session, recipient)
         previous = await letters_repository.status_of(uow.session, key)
-        if previous is not None and previous[0] in ("sent", "suppressed"):
-            log.info("letter_already_delivered", template=template, status=previous[0])
+        if previous is not None and previous.delivered:
+            log.info("letter_already_delivered", template=template, status=previous.status)
             return
-        attempts = (previous[1] if previous else 0) + 1
-        if template not in UNCAPPED_TEMPLATES and await self._over_cap(uow, recipient):
+        attempts = (previous.attempts if previous else 0) + 1
+        if policy_of(template).capped and await self._over_cap(uow, recipient):
             log.warning("letter_suppressed_over_cap", template=template, cap=self._cap)
             await letters_repository.record(uow.session, **entry, user_id=user_id, status="suppressed", attempts=0)
             return
@@ -82,7 +84,7 @@ class LetterDispatcher:
 
     async def _over_cap(self, uow: UnitOfWork, recipient: str) -> bool:
         since = datetime.now(UTC) - timedelta(hours=1)
-        return await letters_repository.sent_since(uow.session, recipient, since) >= self._cap
+        return await letters_repository.sent_since(uow.session, recipient, since, CAPPED_TEMPLATES) >= self._cap
 
     async def _record_failure(
         self,

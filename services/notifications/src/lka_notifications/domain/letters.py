@@ -1,0 +1,111 @@
+"""The letter policy: for each letter the portal sends, whether the per-recipient hourly cap
+applies to it, who can make the portal send it, and why it is capped or not.
+
+The cap (`LETTERS_PER_RECIPIENT_PER_HOUR`) is against mail bombing: it applies to the letters a
+stranger can cause by typing someone else's address into a public form, and counts only those.
+Letters a person needs (decisions on their requests, billing's verdicts, receipts, security
+notices) are never suppressed and never use the cap up, so a busy hour in the portal cannot
+stop a later recovery letter either. services/notifications/README.md ("Letter policy") is
+this table in words; a test keeps the two and the templates equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+LetterKind = Literal["capped", "needed", "supplier"]
+
+
+@dataclass(frozen=True)
+class LetterPolicy:
+    """`capped`: counted against the recipient's hourly cap, and suppressed past it;
+    `needed`: a letter the person needs, always sent; `supplier`: to the supplier's own
+    mailbox, always sent (bounded where it is caused)."""
+
+    kind: LetterKind
+    who: str  # who can make the portal send it
+    why: str
+
+    @property
+    def capped(self) -> bool:
+        return self.kind == "capped"
+
+    @property
+    def needed(self) -> bool:
+        return self.kind == "needed"
+
+
+BILLING_VERDICT = (
+    "billing, on a reading of an account the person linked"
+    " (the public form can send readings too, at most 10 per account a day)"
+)
+
+LETTER_POLICY: Mapping[str, LetterPolicy] = {
+    "email_confirmation": LetterPolicy(
+        "capped",
+        "anyone: registration and its resend take any address",
+        "a stranger could flood an address by registering it again and again",
+    ),
+    "registration_repeated": LetterPolicy(
+        "capped",
+        "anyone: registering an address that already has an account",
+        "a stranger's repeats; the owner loses nothing if some are not sent",
+    ),
+    "password_reset": LetterPolicy(
+        "capped",
+        "anyone: recovery takes any address",
+        "a stranger's repeats; the person's own needed letters never use the cap up",
+    ),
+    "feedback_received": LetterPolicy(
+        "capped",
+        "anyone: the anonymous feedback form takes any reply address",
+        "a stranger could send these receipts to someone else's address",
+    ),
+    "link_request_resolved": LetterPolicy(
+        "needed",
+        "an operator deciding the person's link request, or the person correcting it with the right data",
+        "a decision the person is waiting for",
+    ),
+    "reading_accepted": LetterPolicy(
+        "needed",
+        BILLING_VERDICT,
+        "billing's verdict on the reading",
+    ),
+    "reading_rejected": LetterPolicy(
+        "needed",
+        BILLING_VERDICT,
+        "billing's verdict, and what to correct",
+    ),
+    "payment_receipt": LetterPolicy(
+        "needed",
+        "the person, paying by card",
+        "the receipt for their money",
+    ),
+    "password_changed": LetterPolicy(
+        "needed",
+        "whoever has the password, or a recovery link sent to that address",
+        "a security notice: the only warning if someone else did it",
+    ),
+    "profiles_merged": LetterPolicy(
+        "needed",
+        "whoever has the passwords of both accounts",
+        "a security notice: the only warning if someone else did it",
+    ),
+    "feedback_forward": LetterPolicy(
+        "supplier",
+        "anyone, through the feedback form (`FEEDBACK_PER_CLIENT_PER_HOUR` per client address)",
+        "a cap on the supplier's mailbox would let one sender silence everyone's feedback",
+    ),
+}
+
+
+# A template missing from the table (a test forbids it) would be treated as a stranger's letter.
+UNKNOWN = LetterPolicy("capped", "unknown", "not in the table")
+
+CAPPED_TEMPLATES = frozenset(template for template, policy in LETTER_POLICY.items() if policy.capped)
+
+
+def policy_of(template: str) -> LetterPolicy:
+    return LETTER_POLICY.get(template, UNKNOWN)

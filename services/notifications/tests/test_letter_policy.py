@@ -1,0 +1,146 @@
+"""The letter policy and the letters' words, without a server: every template is in the policy
+table (capped or needed, and why), the table is the README's, and each letter reads as the
+manual writes (quotes never nested, «учетная запись», «1–3» with an en dash)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+
+from lka_common.commands.notifications import LetterTemplate
+from lka_notifications.adapters.templates import TEMPLATES_DIR, LetterRenderer
+from lka_notifications.domain.letters import LETTER_POLICY, LetterPolicy, policy_of
+from lka_notifications.settings import NotificationsSettings
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+# Parameters as the senders pass them (identity, accounts, readings' events, payments,
+# the feedback form); a topic with quotes of its own, as a subscriber may type it.
+PARAMS: dict[str, dict[str, Any]] = {
+    "email_confirmation": {"link": "https://lk.example.test/confirm-email?token=Abc", "valid_hours": 24},
+    "registration_repeated": {},
+    "password_reset": {"link": "https://lk.example.test/password/reset?token=Abc", "valid_hours": 1},
+    "password_changed": {},
+    "profiles_merged": {},
+    "link_request_resolved": {"status": "approved", "account_number": "91000101", "comment": None},
+    "reading_accepted": {"account_number": "91000101"},
+    "reading_rejected": {"account_number": "91000101", "reason": "Показания меньше предыдущих"},
+    "payment_receipt": {
+        "account_number": "91000101",
+        "amount": "1 523,40",
+        "card": "Visa •••• 1111",
+        "paid_at": "06.12.2026 10:00",
+        "order_id": "ord-5f1c",
+    },
+    "feedback_forward": {
+        "topic": "Счетчик «Меркурий»",
+        "message": "Не вижу истории",
+        "email": "ivanov@example.ru",
+        "name": "Иван",
+        "user_id": None,
+        "received_at": "06.12.2026 10:00 UTC",
+    },
+    "feedback_received": {"topic": "Счетчик «Меркурий»", "name": "Иван"},
+}
+REJECTED = {**PARAMS["link_request_resolved"], "status": "rejected", "comment": "Фамилия «Иванов» не совпадает"}
+
+
+@pytest.fixture(scope="module")
+def renderer() -> LetterRenderer:
+    # The supplier's name as shipped: it has quotes of its own, «Крымэнерго».
+    return LetterRenderer(NotificationsSettings.model_fields["supplier_name"].default, "https://lk.example.test")
+
+
+def rendered_words(renderer: LetterRenderer, template: str, params: dict[str, Any]) -> list[str]:
+    """What a person reads of the letter: its subject, its text, and its HTML part without tags."""
+    letter = renderer.render(template, params)
+    return [letter.subject, letter.text, re.sub(r"<[^>]+>", " ", letter.html)]
+
+
+def nested_quotes(words: str) -> list[str]:
+    """The «…» pairs that open inside another (Russian typography wants „…“ inside «…»)."""
+    depth, found = 0, []
+    for index, char in enumerate(words):
+        if char == "«":
+            depth += 1
+            if depth > 1:
+                found.append(words[max(0, index - 40) : index + 40])
+        elif char == "»":
+            depth -= 1
+    return found
+
+
+def test_every_template_has_a_policy_and_every_policy_a_template() -> None:
+    on_disk = {path.stem for path in TEMPLATES_DIR.glob("*.txt")}
+    assert set(LETTER_POLICY) == on_disk
+    assert set(LETTER_POLICY) == set(get_args(LetterTemplate))
+    for template in on_disk:
+        assert (TEMPLATES_DIR / f"{template}.html").is_file(), template
+    for template, policy in LETTER_POLICY.items():
+        assert isinstance(policy, LetterPolicy)
+        assert policy.who and policy.why, template
+
+
+def test_letters_a_person_needs_are_never_capped_and_letters_a_stranger_can_cause_are() -> None:
+    needed = {t for t, p in LETTER_POLICY.items() if p.needed}
+    capped = {t for t, p in LETTER_POLICY.items() if p.capped}
+    assert needed == {
+        "link_request_resolved",
+        "reading_accepted",
+        "reading_rejected",
+        "payment_receipt",
+        "password_changed",
+        "profiles_merged",
+    }
+    assert capped == {"email_confirmation", "registration_repeated", "password_reset", "feedback_received"}
+    # The supplier's own mailbox: neither (bounded by the feedback form's limit per client).
+    assert not policy_of("feedback_forward").capped
+    assert not policy_of("feedback_forward").needed
+
+
+def test_the_readme_table_is_the_policy() -> None:
+    rows = {}
+    for line in README.read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and (found := re.fullmatch(r"`(\w+)`", cells[0])) and found.group(1) in LETTER_POLICY:
+            rows[found.group(1)] = LetterPolicy(*cells[1:])  # type: ignore[arg-type]
+    assert rows == dict(LETTER_POLICY)
+
+
+@pytest.mark.parametrize("template", sorted(PARAMS))
+def test_no_letter_nests_quotes_in_quotes(renderer: LetterRenderer, template: str) -> None:
+    for words in rendered_words(renderer, template, PARAMS[template]):
+        assert nested_quotes(words) == [], template
+
+
+def test_a_rejection_with_quotes_in_the_comment_does_not_nest_them(renderer: LetterRenderer) -> None:
+    for words in rendered_words(renderer, "link_request_resolved", REJECTED):
+        assert nested_quotes(words) == []
+
+
+def test_the_recovery_letter_says_the_manuals_sentence_with_inner_quotes(renderer: LetterRenderer) -> None:
+    letter = renderer.render("password_reset", PARAMS["password_reset"])
+    sentence = (
+        "Для восстановления доступа в сервисе «Личный кабинет абонента ГУП РК „Крымэнерго“»"
+        " перейдите по нижеуказанной ссылке"
+    )
+    assert sentence in letter.text
+    assert sentence in letter.html
+
+
+def test_letters_say_uchetnaya_zapis_and_an_en_dash_in_ranges(renderer: LetterRenderer) -> None:
+    everything = []
+    for template, params in PARAMS.items():
+        everything += [f"{template}: {words}" for words in rendered_words(renderer, template, params)]
+    for words in everything:
+        # «профиль» only as the name of the manual's button «Объединить профили».
+        assert not re.search(r"[Пп]рофил", words.replace("«Объединить профили»", "")), words
+        assert not re.search(r"\b\d+-\d+ (рабоч|дн|ч)", words), words
+    receipt = renderer.render("payment_receipt", PARAMS["payment_receipt"])
+    assert "составляет 1–3 рабочих дня" in receipt.text
+    assert "составляет 1–3 рабочих дня" in receipt.html
+    merged = renderer.render("profiles_merged", {})
+    assert merged.subject == "Учетные записи объединены"
