@@ -85,5 +85,11 @@ describe("the pay dialog", () => {
     expect(amount).toHaveAccessibleDescription(/Сумма платежа должна быть больше нуля/);
     expect(seen).toHaveLength(0);
   });
+
+  it("starts from the amount of an attempt being paid again, instead of what is due", () => {
+    fakeApi({});
+    render(<div id="root"><PayDialog account={ACCOUNT} amount="123.45" onClose={() => {}} /></div>);
+    expect(screen.getByLabelText("Сумма платежа, ₽")).toHaveValue("123,45");
+  });
 });
 

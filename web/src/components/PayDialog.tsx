@@ -1,5 +1,6 @@
 /**
- * «Оплата по лицевому счету № …»: the amount (billing's amount due, editable), «Оплатить» →
+ * «Оплата по лицевому счету № …»: the amount (billing's amount due, or the amount of an attempt
+ * being paid again, editable), «Оплатить» →
  * `POST /payments` with one `Idempotency-Key` per opening of the dialog → the acquirer's card
  * page (`confirmation_url`, another origin).
  */
@@ -29,9 +30,15 @@ export const browser = {
   },
 };
 
-export function PayDialog({ account, onClose }: { account: Account; onClose: () => void }) {
+/** The amount the field starts with: `amount` when given (paying an attempt again), else what is due. */
+function firstAmount(account: Account, amount?: string): string {
+  if (amount && isPositive(amount)) return amountForInput(amount);
+  return isPositive(account.amount_due) ? amountForInput(account.amount_due) : "";
+}
+
+export function PayDialog({ account, amount: again, onClose }: { account: Account; amount?: string; onClose: () => void }) {
   const key = useRef(newIdempotencyKey());
-  const [amount, setAmount] = useState(isPositive(account.amount_due) ? amountForInput(account.amount_due) : "");
+  const [amount, setAmount] = useState(() => firstAmount(account, again));
   const [fieldError, setFieldError] = useState<string | undefined>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

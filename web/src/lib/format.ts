@@ -43,6 +43,30 @@ export function formatDateTime(value: string): string {
   return Number.isNaN(at.getTime()) ? value : dateTimeFormat.format(at);
 }
 
+const timeFormat = new Intl.DateTimeFormat("ru-RU", { timeZone: TIME_ZONE, hour: "2-digit", minute: "2-digit" });
+
+/** A moment as "14:35" when it falls on the day of `now` in Simferopol, else "07.12.2026 14:35". */
+export function formatMoment(value: string, now: Date = new Date()): string {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) return value;
+  const day = dateFormat.format(at);
+  return day === dateFormat.format(now) ? timeFormat.format(at) : `${day} ${timeFormat.format(at)}`;
+}
+
+/**
+ * What a pending online payment means for the payer: until when the bank's card page lasts
+ * (`expires_at` of the payments API), after which the payment is cancelled; null without it.
+ */
+export function pendingNote(expiresAt: string | null | undefined, now: Date = new Date()): string | null {
+  if (!expiresAt) return null;
+  const at = new Date(expiresAt);
+  if (Number.isNaN(at.getTime())) return null;
+  const when = formatMoment(expiresAt, now);
+  return at.getTime() > now.getTime()
+    ? `Страница банка действует до ${when}, после этого платеж будет отменен`
+    : `Время на оплату истекло в ${when}: если оплата не была завершена, платеж будет отменен`;
+}
+
 /** "2026-11" -> "ноябрь 2026". */
 export function periodName(period: string): string {
   const [year, month] = period.split("-");
@@ -81,6 +105,7 @@ export const REQUEST_STATUS: Record<RequestStatus, string> = {
   pending: "На рассмотрении",
   approved: "Одобрена",
   rejected: "Отклонена",
+  withdrawn: "Отозвана",
 };
 
 export const CARD_BRAND: Record<CardBrand, string> = {

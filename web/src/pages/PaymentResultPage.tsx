@@ -1,17 +1,31 @@
 /**
  * `/payments/{id}/result`, where the bank sends the payer back: the payment is asked for every
  * 1.5 s (the portal checks a pending one with the bank on read) for up to a minute, then the
- * outcome: «Оплата прошла успешно» with the amount and card, or the reason it failed.
+ * outcome for the account it was for: «Оплата прошла успешно» with the amount and card, or the
+ * reason it failed and what became of the money — never taken (declined, lapsed), with
+ * «Оплатить еще раз», which opens the pay dialog for the account with the same amount; or
+ * returned to the card (the bank reversed or refunded it).
  */
 
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 
 import { api, ApiError, messageOf } from "../api/client";
-import type { Payment } from "../api/types";
+import type { Account, Payment } from "../api/types";
+import { PayDialog } from "../components/PayDialog";
 import { Page } from "../components/ui";
-import { CARD_BRAND, formatDateTime, formatPan, PROCESSING_NOTE } from "../lib/format";
+import { CARD_BRAND, formatDateTime, formatPan, pendingNote, PROCESSING_NOTE } from "../lib/format";
 import { formatMoney } from "../lib/money";
+
+export const NOT_CHARGED = "Деньги с карты не списаны. Попробуйте оплатить еще раз или другой картой.";
+export const RETURNED =
+  "Деньги возвращены на карту. Банку, выпустившему карту, может потребоваться несколько дней, чтобы они снова стали доступны.";
+
+/** Whether the money of an unsuccessful payment went back to the card: the bank took it, then
+ * reversed or refunded the order (`failure_reason`), or it was refunded after it succeeded. */
+export function moneyReturned(payment: Pick<Payment, "status" | "failure_reason">): boolean {
+  return payment.status === "refunded" || payment.failure_reason === "reversed" || payment.failure_reason === "refunded";
+}
 
 /** How often and how long the page asks (tests make these short). */
 export const resultPolling = { intervalMs: 1500, limitMs: 60_000 };
@@ -68,6 +82,8 @@ export function PaymentResultPage() {
   }, [id]);
 
   const accountId = view.kind === "settled" || view.kind === "timeout" || view.kind === "waiting" ? view.payment?.account_id : undefined;
+  const lapse = view.kind === "timeout" && view.payment ? pendingNote(view.payment.expires_at) : null;
+  const failed = view.kind === "settled" && view.payment.status !== "succeeded";
   return (
     <Page title="Результат оплаты" className="page-narrow">
       <div className="live-slot" role="status" aria-live="polite" aria-busy={view.kind === "waiting"}>
@@ -89,17 +105,12 @@ export function PaymentResultPage() {
           <div className="card result result-info">
             <p className="result-title">Банк еще не сообщил результат оплаты</p>
             <p>Статус платежа появится в разделе «Платежи», как только банк его подтвердит.</p>
+            {lapse ? <p className="muted small">{lapse}.</p> : null}
           </div>
         ) : null}
       </div>
       <div className="live-slot" role="alert">
-        {view.kind === "settled" && view.payment.status !== "succeeded" ? (
-          <div className="card result result-failed">
-            <p className="result-title">Оплата не прошла</p>
-            <p>{view.payment.message}</p>
-            <p className="muted small">Деньги с карты не списаны. Попробуйте оплатить еще раз или другой картой.</p>
-          </div>
-        ) : null}
+        {view.kind === "settled" && view.payment.status !== "succeeded" ? <NotPaid payment={view.payment} /> : null}
         {view.kind === "missing" ? (
           <div className="card result result-failed">
             <p className="result-title">{view.message}</p>
@@ -108,7 +119,8 @@ export function PaymentResultPage() {
       </div>
       {view.kind !== "waiting" ? (
         <div className="form-actions">
-          <Link to="/accounts" className="button button-primary">
+          {failed && view.payment.status !== "refunded" ? <PayAgain payment={view.payment} /> : null}
+          <Link to="/accounts" className={`button ${failed ? "button-secondary" : "button-primary"}`}>
             К моим счетам
           </Link>
           <Link to={accountId ? `/payments?account=${accountId}` : "/payments"} className="button button-secondary">
@@ -129,6 +141,7 @@ function Succeeded({ payment }: { payment: Payment }) {
       </svg>
       <p className="result-title">{payment.message}</p>
       <dl className="facts facts-compact">
+        <AccountFact payment={payment} />
         <div>
           <dt>Сумма</dt>
           <dd>{formatMoney(payment.amount)}</dd>
@@ -150,5 +163,82 @@ function Succeeded({ payment }: { payment: Payment }) {
       </dl>
       <p className="note">{PROCESSING_NOTE}</p>
     </div>
+  );
+}
+
+function AccountFact({ payment }: { payment: Payment }) {
+  if (!payment.account_number) return null;
+  return (
+    <div>
+      <dt>Лицевой счет</dt>
+      <dd>№ {payment.account_number}</dd>
+    </div>
+  );
+}
+
+function NotPaid({ payment }: { payment: Payment }) {
+  const returned = moneyReturned(payment);
+  return (
+    <div className="card result result-failed">
+      {payment.status === "refunded" ? (
+        <p className="result-title">{payment.message}</p>
+      ) : (
+        <>
+          <p className="result-title">Оплата не прошла</p>
+          <p>{payment.message}</p>
+        </>
+      )}
+      <dl className="facts facts-compact">
+        <AccountFact payment={payment} />
+        <div>
+          <dt>Сумма</dt>
+          <dd>{formatMoney(payment.amount)}</dd>
+        </div>
+      </dl>
+      <p className="muted small">{returned ? RETURNED : NOT_CHARGED}</p>
+    </div>
+  );
+}
+
+/** «Оплатить еще раз»: the pay dialog for the payment's account, with the amount of this attempt. */
+function PayAgain({ payment }: { payment: Payment }) {
+  const [account, setAccount] = useState<Account | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function open() {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const accounts = await api.get<Account[]>("/accounts");
+      const found = accounts.find((a) => a.id === payment.account_id);
+      if (found) setAccount(found);
+      else setError("Этот лицевой счет больше не привязан к Вашей учетной записи");
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <button
+        type="button"
+        className="button button-primary"
+        onClick={() => void open()}
+        aria-disabled={busy || undefined}
+        aria-describedby={error ? "pay-again-error" : undefined}
+      >
+        Оплатить еще раз
+      </button>
+      {error ? (
+        <p id="pay-again-error" className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {account ? <PayDialog account={account} amount={payment.amount} onClose={() => setAccount(null)} /> : null}
+    </>
   );
 }

@@ -1,4 +1,8 @@
-/** «Платежи»: the history of an account (online and billing's own), and the pay button. */
+/**
+ * «Платежи»: the history of an account as the subscriber sees it (their own online payments,
+ * others' once paid, and billing's from other channels), and the pay button. A pending payment
+ * says until when the bank's card page lasts.
+ */
 
 import { useState } from "react";
 
@@ -8,7 +12,7 @@ import { AccountPicker, useAccountChoice } from "../components/AccountPicker";
 import { CardIcon } from "../components/icons";
 import { PayDialog } from "../components/PayDialog";
 import { Alert, Loading, Page } from "../components/ui";
-import { CARD_BRAND, formatDateTime, formatPan, PAYMENT_STATUS, PROCESSING_NOTE } from "../lib/format";
+import { CARD_BRAND, formatDateTime, formatPan, PAYMENT_STATUS, pendingNote, PROCESSING_NOTE } from "../lib/format";
 import { useLoad } from "../lib/hooks";
 import { formatMoney, isPositive } from "../lib/money";
 
@@ -75,17 +79,7 @@ function History({ accountId }: { accountId: string }) {
             </thead>
             <tbody>
               {items.map((item) => (
-                <tr key={`${item.source}-${item.id}`}>
-                  <td data-label="Дата">{formatDateTime(item.paid_at ?? item.created_at)}</td>
-                  <td data-label="Сумма" className="num">
-                    {formatMoney(item.amount)}
-                  </td>
-                  <td data-label="Статус">
-                    <span className={`badge badge-${item.status}`}>{PAYMENT_STATUS[item.status] ?? item.status}</span>
-                  </td>
-                  <td data-label="Источник">{sourceLabel(item)}</td>
-                  <td data-label="Карта">{item.card ? `${CARD_BRAND[item.card.brand] ?? item.card.brand} ${formatPan(item.card.pan_masked)}` : "—"}</td>
-                </tr>
+                <HistoryRow key={`${item.source}-${item.id}`} item={item} />
               ))}
             </tbody>
           </table>
@@ -93,5 +87,23 @@ function History({ accountId }: { accountId: string }) {
       ) : null}
       <p className="note">{PROCESSING_NOTE}</p>
     </section>
+  );
+}
+
+function HistoryRow({ item }: { item: HistoryItem }) {
+  const note = item.status === "pending" ? pendingNote(item.expires_at) : null;
+  return (
+    <tr>
+      <td data-label="Дата">{formatDateTime(item.paid_at ?? item.created_at)}</td>
+      <td data-label="Сумма" className="num">
+        {formatMoney(item.amount)}
+      </td>
+      <td data-label="Статус">
+        <span className={`badge badge-${item.status}`}>{PAYMENT_STATUS[item.status] ?? item.status}</span>
+        {note ? <span className="status-reason">{note}</span> : null}
+      </td>
+      <td data-label="Источник">{sourceLabel(item)}</td>
+      <td data-label="Карта">{item.card ? `${CARD_BRAND[item.card.brand] ?? item.card.brand} ${formatPan(item.card.pan_masked)}` : "—"}</td>
+    </tr>
   );
 }

@@ -6,6 +6,8 @@ match the local emulator; `ServiceSettings` refuses them in production.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import Field, SecretStr
 
 from lka_common.settings import ServiceSettings
@@ -40,3 +42,8 @@ class PaymentsSettings(ServiceSettings):
     poll_interval_s: float = Field(2.0, gt=0)
     poll_batch: int = Field(20, ge=1)
     expiry_grace_s: int = Field(300, ge=0)
+
+    @property
+    def page_lifetime(self) -> timedelta:
+        """How long the bank's card page of a payment lasts (`sessionTimeoutSecs` of its order)."""
+        return timedelta(seconds=self.rbs_session_timeout_s)

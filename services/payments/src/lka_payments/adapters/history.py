@@ -1,5 +1,6 @@
 """SQL of an account's payment history: billing's registrations, kept as they come, and the one
-query that lists them with our online payments."""
+query that lists them with the online payments the caller may see (domain/model.py,
+`SHARED_STATUSES`)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lka_common.events.billing import BillingPaymentRegistered
 from lka_payments.adapters.tables import billing_payments
-from lka_payments.domain.model import HistoryItem
+from lka_payments.domain.model import SHARED_STATUSES, HistoryItem
 
-# Billing's registrations of our own payments are left out: the online row already shows them.
+# The caller's own online payments in any status, others' only in a shared status. Billing's
+# registrations of our own payments are left out: the online row already shows them.
 _HISTORY = text(
     """
     SELECT id::text AS id, amount_kopecks, status, 'online' AS source, 'lka' AS channel,
            card_brand, pan_masked, created_at, paid_at
-      FROM payments WHERE account_id = :account_id
+      FROM payments
+     WHERE account_id = :account_id AND (user_id = :user_id OR status = ANY(:shared))
     UNION ALL
     SELECT billing_payment_id, amount_kopecks, 'succeeded', 'billing', channel,
            NULL, NULL, paid_at, paid_at
@@ -38,9 +41,17 @@ async def save_registration(session: AsyncSession, data: BillingPaymentRegistere
 
 
 async def of_account(
-    session: AsyncSession, account_id: uuid.UUID, region_code: str, number: str, limit: int, offset: int
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    account_id: uuid.UUID,
+    region_code: str,
+    number: str,
+    limit: int,
+    offset: int,
 ) -> list[HistoryItem]:
-    """Newest first: our payments by the account's id, billing's by its region and number."""
+    """Newest first, as `user_id` sees them: our payments by the account's id, billing's by its
+    region and number."""
     params = dict(account_id=account_id, region_code=region_code, number=number, limit=limit, offset=offset)
+    params.update(user_id=user_id, shared=list(SHARED_STATUSES))
     rows = await session.execute(_HISTORY, params)
     return [HistoryItem(**row) for row in rows.mappings()]

@@ -41,10 +41,10 @@ class RbsAcquirer:
 
     def _session(self) -> aiohttp.ClientSession:
         """One session with a pool of keep-alive connections, made on first use (in the running
-        loop). A session per call opened a new connection for every payment (against the bank,
-        a TLS handshake too): in `make bench` that was about a sixth of the payments API's CPU
-        (docs/performance.md). Idle connections are dropped after 4 s, sooner than servers drop
-        them (uvicorn 5 s, aiohttp 75 s), so a request rarely meets one being closed."""
+        loop). A session per call would open a new connection for every payment (against the
+        bank, a TLS handshake too), a large share of the payments API's CPU (docs/performance.md,
+        "The first round", item 5). Idle connections are dropped after 4 s, sooner than servers
+        drop them (uvicorn 5 s, aiohttp 75 s), so a request rarely meets one being closed."""
         if self._http is None or self._http.closed:
             connector = aiohttp.TCPConnector(limit=50, keepalive_timeout=4.0)
             self._http = aiohttp.ClientSession(timeout=self._timeout, connector=connector)

@@ -1,5 +1,5 @@
 """SQL of the payments table: the idempotent insert, reads, and the one guarded transition.
-Reads answer `Payment`s (domain/model.py), never rows."""
+Reads answer `Payment`s and `PayableAccount`s (domain/model.py), never rows."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lka_payments.adapters.access import links
 from lka_payments.adapters.tables import payments
-from lka_payments.domain.model import Outcome, Payment
+from lka_payments.domain.model import Outcome, PayableAccount, Payment
 
 _PAYMENT_COLUMNS = [payments.c[field.name] for field in fields(Payment)]
 
@@ -32,9 +32,12 @@ async def by_key(session: AsyncSession, user_id: uuid.UUID, key: str) -> Payment
     return _payment((await session.execute(query)).mappings().first())
 
 
-async def access(session: AsyncSession, account_id: uuid.UUID, user_id: uuid.UUID) -> RowMapping | None:
-    """The account's region and number while it is linked to this user; None otherwise."""
-    return await links.linked_row(session, account_id, user_id)
+async def payable(session: AsyncSession, account_id: uuid.UUID, user_id: uuid.UUID) -> PayableAccount | None:
+    """The account while it is linked to this user; None for an unlinked, foreign or unknown one alike."""
+    row = await links.linked_row(session, account_id, user_id)
+    if row is None:
+        return None
+    return PayableAccount(row["account_id"], row["region_code"], row["account_number"])
 
 
 async def add(session: AsyncSession, values: dict[str, Any], first_check_s: float) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import TIMESTAMP, BigInteger, Boolean, Column, Integer, MetaData, Table, Text
+from sqlalchemy import TIMESTAMP, BigInteger, Boolean, Column, Integer, MetaData, Table, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import UUID
 
 metadata = MetaData()
@@ -16,7 +16,7 @@ account_access = Table(
     Column("user_id", UUID(as_uuid=True), primary_key=True),
     Column("region_code", Text, nullable=False),
     Column("account_number", Text, nullable=False),
-    Column("linked_at", TS),
+    Column("linked_at", TS, nullable=False),
     Column("linked", Boolean, nullable=False),
     Column("changed_at", TS, nullable=False),
 )
@@ -33,19 +33,21 @@ payments = Table(
     Column("status", Text, nullable=False),
     Column("idempotency_key", Text, nullable=False),
     Column("request_fingerprint", Text, nullable=False),
-    Column("order_number", Text, nullable=False),
-    Column("acquirer_order_id", Text, nullable=False),
+    Column("order_number", Text, nullable=False, unique=True),
+    Column("acquirer_order_id", Text, nullable=False, unique=True),
     Column("confirmation_url", Text, nullable=False),
     Column("payer_email", Text),
     Column("card_brand", Text),
     Column("pan_masked", Text),
     Column("approval_code", Text),
     Column("failure_reason", Text),
-    Column("created_at", TS),
-    Column("updated_at", TS),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
     Column("paid_at", TS),
-    Column("next_check_at", TS),
-    Column("check_attempts", Integer),
+    Column("next_check_at", TS, nullable=False),
+    Column("check_attempts", Integer, nullable=False),
+    # A repeated Idempotency-Key of the same user is the same payment.
+    UniqueConstraint("user_id", "idempotency_key"),
 )
 
 # Payments billing booked to an account, from any channel (billing.payment.registered.v1).

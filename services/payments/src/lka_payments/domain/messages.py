@@ -4,6 +4,7 @@ from __future__ import annotations
 
 PAID = "Оплата прошла успешно"
 PENDING = "Платеж обрабатывается банком"
+REFUNDED = "Платеж возвращен на карту"
 AMOUNT_POSITIVE = "Сумма платежа должна быть больше нуля"
 AMOUNT_CEILING = "Сумма платежа превышает допустимую ({limit} руб.)"
 KEY_REQUIRED = "Не передан заголовок Idempotency-Key"
@@ -20,7 +21,7 @@ FAILURES = {
     "processing_timeout": "Истекло время обработки платежа в банке",
     "authentication_abandoned": "Платеж не подтвержден: подтверждение MirAccept / 3-D Secure не завершено",
     "reversed": "Платеж отменен банком",
-    "refunded": "Платеж возвращен",
+    "refunded": "Платеж возвращен банком",
     "expired": "Время на оплату истекло",
     "declined": "Платеж отклонен банком",
 }

@@ -1,5 +1,6 @@
-"""The payments service's nouns (a payment, a line of an account's history), and what an
-acquirer's answer means for a pending payment: RBS order states and action codes
+"""The payments service's nouns (a payable account, a payment, a line of an account's
+history), whose payments a subscriber sees, when a pending payment's card page lapses, and what
+an acquirer's answer means for a pending payment: RBS order states and action codes
 (docs/acquiring.md) turned into our monotonic outcomes. No I/O.
 
 A callback is only a hint: an outcome is decided from the gateway's own status of the order,
@@ -16,6 +17,11 @@ from uuid import UUID
 Brand = Literal["mir", "visa", "mastercard"]
 PaymentStatus = Literal["pending", "succeeded", "failed", "expired", "refunded"]
 
+# Of an account several profiles may have linked, each sees their own online payments in any
+# status, and others' only once the money arrived (and when it went back): never another
+# profile's attempt left on the bank's page, declined or lapsed (issue 18, item 5).
+SHARED_STATUSES: tuple[PaymentStatus, ...] = ("succeeded", "refunded")
+
 PAID, REVERSED, REFUNDED, DECLINED = 2, 3, 4, 6
 SESSION_EXPIRED = -2007
 _REASONS = {
@@ -26,6 +32,16 @@ _REASONS = {
     151018: "processing_timeout",
     -2009: "authentication_abandoned",
 }
+
+
+@dataclass(frozen=True)
+class PayableAccount:
+    """An account linked to the payer: the region and number a payment and its history are
+    kept under (from the access projection, lka_common.access)."""
+
+    account_id: UUID
+    region_code: str
+    account_number: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,14 @@ class HistoryItem:
     pan_masked: str | None
     created_at: datetime
     paid_at: datetime | None
+
+
+def page_lapses_at(status: PaymentStatus, created_at: datetime, page_lifetime: timedelta) -> datetime | None:
+    """When the bank's card page of a pending payment lapses, for the payer to read. The order
+    is registered with the session timeout (`sessionTimeoutSecs`) inside the transaction whose
+    start is `created_at`, so this is at or a moment before the bank's own end; the bank then
+    declines the order (-2007) and the payment turns `expired` (`decide`). None once settled."""
+    return created_at + page_lifetime if status == "pending" else None
 
 
 @dataclass(frozen=True)

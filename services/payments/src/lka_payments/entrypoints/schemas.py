@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictStr
@@ -11,7 +11,7 @@ from pydantic import AfterValidator, Field, StrictStr
 from lka_common.money import format_kopecks, parse_kopecks
 from lka_common.schemas import RequestModel, ResponseModel
 from lka_payments.domain import messages
-from lka_payments.domain.model import HistoryItem, Payment
+from lka_payments.domain.model import HistoryItem, Payment, page_lapses_at
 
 
 def payment_kopecks(text: str) -> int:
@@ -55,11 +55,26 @@ def card_of(paid: Payment | HistoryItem) -> CardOut | None:
 
 
 Status = Literal["pending", "succeeded", "failed", "expired", "refunded"]
+EXPIRES_AT = Field(
+    description="While pending: when the bank's card page lapses (its creation plus the acquirer's "
+    "session timeout); past it the payment turns `expired`. Null once settled."
+)
+
+
+def message_of(payment: Payment) -> str:
+    if payment.status == "succeeded":
+        return messages.PAID
+    if payment.status == "pending":
+        return messages.PENDING
+    if payment.status == "refunded":
+        return messages.REFUNDED
+    return messages.FAILURES.get(payment.failure_reason or "declined", messages.FAILURES["declined"])
 
 
 class PaymentOut(ResponseModel):
     id: uuid.UUID
     account_id: uuid.UUID
+    account_number: str
     amount: str
     status: Status
     card: CardOut | None
@@ -67,26 +82,22 @@ class PaymentOut(ResponseModel):
     message: str
     created_at: datetime
     paid_at: datetime | None
+    expires_at: datetime | None = EXPIRES_AT
 
     @classmethod
-    def of(cls, payment: Payment) -> PaymentOut:
-        status = payment.status
-        if status == "succeeded":
-            message = messages.PAID
-        elif status == "pending":
-            message = messages.PENDING
-        else:
-            message = messages.FAILURES.get(payment.failure_reason or "declined", messages.FAILURES["declined"])
+    def of(cls, payment: Payment, page_lifetime: timedelta) -> PaymentOut:
         return cls(
             id=payment.id,
             account_id=payment.account_id,
+            account_number=payment.account_number,
             amount=format_kopecks(payment.amount_kopecks),
-            status=status,
+            status=payment.status,
             card=card_of(payment),
             failure_reason=payment.failure_reason,
-            message=message,
+            message=message_of(payment),
             created_at=payment.created_at,
             paid_at=payment.paid_at,
+            expires_at=page_lapses_at(payment.status, payment.created_at, page_lifetime),
         )
 
 
@@ -99,9 +110,10 @@ class HistoryItemOut(ResponseModel):
     card: CardOut | None
     created_at: datetime
     paid_at: datetime | None
+    expires_at: datetime | None = EXPIRES_AT
 
     @classmethod
-    def of(cls, item: HistoryItem) -> HistoryItemOut:
+    def of(cls, item: HistoryItem, page_lifetime: timedelta) -> HistoryItemOut:
         return cls(
             id=item.id,
             amount=format_kopecks(item.amount_kopecks),
@@ -111,4 +123,5 @@ class HistoryItemOut(ResponseModel):
             card=card_of(item),
             created_at=item.created_at,
             paid_at=item.paid_at,
+            expires_at=page_lapses_at(item.status, item.created_at, page_lifetime),
         )

@@ -1,5 +1,6 @@
-"""The read side: an account's payment history (our online payments and those billing
-registered from other channels), newest first, one page at a time."""
+"""The read side: an account's payment history as the caller sees it (their own online payments,
+others' once settled with money, and those billing registered from other channels), newest
+first, one page at a time."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ async def history_of(
     uow: UnitOfWork, user_id: uuid.UUID, account_id: uuid.UUID, limit: int, offset: int
 ) -> list[HistoryItem]:
     async with uow:
-        account = await repository.access(uow.session, account_id, user_id)
+        account = await repository.payable(uow.session, account_id, user_id)
         if account is None:
             raise NotFound
         return await history.of_account(
-            uow.session, account_id, account["region_code"], account["account_number"], limit, offset
+            uow.session, user_id, account_id, account.region_code, account.account_number, limit, offset
         )

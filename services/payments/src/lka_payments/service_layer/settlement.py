@@ -15,7 +15,7 @@ import structlog
 from lka_common.commands.notifications import SendLetter
 from lka_common.events.payments import PaymentFailed, PaymentSucceeded
 from lka_common.money import format_kopecks
-from lka_common.uow import UnitOfWork
+from lka_common.uow import UnitOfWork, UnitOfWorkProtocol
 from lka_payments.adapters import repository
 from lka_payments.adapters.acquirer import Acquirer
 from lka_payments.domain.errors import AcquirerRefused, AcquirerUnavailable, NotFound
@@ -100,7 +100,7 @@ async def record(uow: UnitOfWork, payment_id: uuid.UUID, outcome: Outcome) -> bo
     return True
 
 
-def announce(uow: UnitOfWork, payment: Payment) -> None:
+def announce(uow: UnitOfWorkProtocol, payment: Payment) -> None:
     subject = str(payment.account_id)
     common: dict[str, Any] = dict(
         payment_id=payment.id,

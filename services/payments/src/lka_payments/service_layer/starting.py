@@ -51,7 +51,7 @@ async def start_payment(
             if earlier.request_fingerprint != body:
                 raise IdempotencyKeyReused
             return Started(earlier.id, earlier.amount_kopecks, earlier.confirmation_url)
-        account = await repository.access(uow.session, account_id, payer.user_id)
+        account = await repository.payable(uow.session, account_id, payer.user_id)
         if account is None:
             raise NotFound
         payment_id = uuid.uuid4()
@@ -64,11 +64,11 @@ async def start_payment(
                 return_url=result_url,
                 fail_url=result_url,  # the result page reads the outcome from GET /payments/{id}
                 callback_url=f"{base}/api/v1/payments/acquirer/rbs/callback",
-                description=f"Оплата электроэнергии, л/с № {account['account_number']}",
+                description=f"Оплата электроэнергии, л/с № {account.account_number}",
                 session_timeout_s=settings.rbs_session_timeout_s,
                 bundle=order_bundle(
                     payer.email,
-                    account["account_number"],
+                    account.account_number,
                     kopecks,
                     settings.receipt_tax_type,
                     settings.receipt_payment_method,
@@ -77,7 +77,7 @@ async def start_payment(
             )
         )
         values = dict(id=payment_id, user_id=payer.user_id, account_id=account_id, amount_kopecks=kopecks)
-        values.update(region_code=account["region_code"], account_number=account["account_number"])
+        values.update(region_code=account.region_code, account_number=account.account_number)
         values.update(idempotency_key=key, request_fingerprint=body, order_number=payment_id.hex)
         values.update(acquirer_order_id=order.order_id, confirmation_url=order.form_url, payer_email=payer.email)
         await repository.add(uow.session, values, settings.poll_first_s)

@@ -25,7 +25,7 @@ _KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 # The key is required (a call without it, or with one outside printable ASCII, is 400 by
 # contract), so the document says so; FastAPI alone would call it optional, as it is read as
-# optional to answer 400 rather than FastAPI's 422 (issue 11's fuzzer: a "valid" call refused).
+# optional to answer 400 rather than FastAPI's 422 (a client trusting that would be refused).
 _KEY_DOC = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -63,4 +63,5 @@ async def create_payment(
 async def read_payment(
     payment_id: UUID, user: CurrentUser, uow: UowDep, acquirer: AcquirerDep, settings: SettingsDep
 ) -> PaymentOut:
-    return PaymentOut.of(await payment_for(uow, acquirer, settings, user.user_id, payment_id))
+    payment = await payment_for(uow, acquirer, settings, user.user_id, payment_id)
+    return PaymentOut.of(payment, settings.page_lifetime)
