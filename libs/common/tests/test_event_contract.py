@@ -47,6 +47,9 @@ SAMPLES: dict[str, str] = {
     "accounts.link_request.resolved.v1": """{"request_id": "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b",
         "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "region_code": "simferopol",
         "account_number": "1234567", "status": "approved"}""",
+    "accounts.link_request.withdrawn.v1": """{"request_id": "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b",
+        "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "region_code": "simferopol",
+        "account_number": "1234567", "status": "withdrawn"}""",
     "readings.reading.submitted.v1": """{"reading_id": "0b6f3a52-9a43-4d7e-9f6a-2a1c3e4d5f60",
         "account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b", "region_code": "simferopol",
         "account_number": "1234567", "meter_serial": "011234567", "values": {"T1": 12456, "T2": 5678.37},
@@ -108,7 +111,7 @@ MOMENT_CASES = [
 
 def test_every_contract_event_type_has_a_model_and_a_sample() -> None:
     assert set(EVENT_MODELS) == set(SAMPLES)
-    assert len(EVENT_MODELS) == 17
+    assert len(EVENT_MODELS) == 18
     assert set(INBOUND) == {t for t in SAMPLES if t.startswith("billing.")}
 
 

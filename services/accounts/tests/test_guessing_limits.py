@@ -97,10 +97,18 @@ async def test_past_the_accounts_limit_a_right_and_a_wrong_proof_get_the_same_an
 
     def shape(response: httpx.Response) -> dict[str, Any]:
         body = response.json()
-        request = {k: v for k, v in body["request"].items() if k not in {"id", "created_at", "updated_at"}}
+        echoed = {"id", "created_at", "updated_at", "proof"}  # the proof: what the caller entered, echoed
+        request = {k: v for k, v in body["request"].items() if k not in echoed}
         return {**body, "request": request}
 
     assert len({repr(shape(answer)) for answer in answers.values()}) == 1
+    for name, proof in proofs.items():
+        echoed = answers[name].json()["request"]["proof"]
+        assert echoed == (
+            {"last_payment_amount": proof["last_payment_amount"]}
+            if "last_payment_amount" in proof
+            else {"surname_prefix": proof["surname_prefix"].upper()}
+        ), name
     assert len({tuple(sorted(answer.headers.keys())) for answer in answers.values()}) == 1
 
 

@@ -10,6 +10,12 @@ import pytest
 
 LINKED = "Счет успешно привязан к Вашей учетной записи"
 REQUESTED = "Создана заявка на добавление счета к учетной записи"
+# One sentence for a wrong proof and an unknown number; who reviews it, how soon, and the letter.
+EXPLAINED = (
+    "Указанные данные не совпали с данными биллинга или лицевой счет не найден. Заявку рассмотрит специалист"
+    " ГУП РК «Крымэнерго» в течение 3 рабочих дней, о решении мы сообщим письмом на адрес электронной почты"
+    " учетной записи."
+)
 
 
 async def test_the_right_last_payment_amount_links_the_account_and_shows_its_balance(
@@ -114,8 +120,13 @@ async def test_a_wrong_amount_wrong_letters_and_an_unknown_number_all_create_the
         body = response.json()
         assert (body["status"], body["message"]) == ("request_created", REQUESTED)
         request = body["request"]
-        assert set(request) == {"id", "region_code", "number", "status", "comment", "created_at", "updated_at"}
+        assert set(request) == {
+            *("id", "region_code", "number", "status", "comment", "created_at", "updated_at", "proof", "note")
+        }
         assert (request["number"], request["status"], request["comment"]) == (attempt["number"], "pending", None)
+        assert (body["explanation"], request["note"]) == (EXPLAINED, EXPLAINED)
+        entered = {k: v for k, v in attempt.items() if k != "number"}
+        assert request["proof"] == {k: v.upper() for k, v in entered.items()}
         (created,) = await outbox("accounts.link_request.created.v1", user_id=subscriber.user_id)
         assert created == {
             "request_id": request["id"],
@@ -125,7 +136,7 @@ async def test_a_wrong_amount_wrong_letters_and_an_unknown_number_all_create_the
             "status": "pending",
         }
         assert (await api.get("/accounts", headers=subscriber.headers)).json() == []
-    # Nothing but the echoed number, the request id and times tells the three apart.
+    # Nothing but the echoed number and proof, the request id and times tells the three apart.
     shapes = {name: {k: v for k, v in r.json().items() if k != "request"} for name, r in answers.items()}
     assert shapes["amount"] == shapes["letters"] == shapes["unknown"]
     assert {r.headers["content-type"] for r in answers.values()} == {"application/json"}

@@ -19,6 +19,7 @@ async def test_every_contract_call_is_documented_with_its_statuses(api: httpx.As
         ("/api/v1/accounts/{account_id}", "delete"): {"200", "401", "403", "404"},
         ("/api/v1/link-requests", "get"): {"200", "401"},
         ("/api/v1/link-requests/{request_id}", "put"): {"200", "401", "403", "404", "409", "422", "429"},
+        ("/api/v1/link-requests/{request_id}", "delete"): {"200", "401", "403", "404", "409"},
         ("/api/v1/operator/link-requests", "get"): {"200", "401", "403"},
         ("/api/v1/operator/link-requests/{request_id}/approve", "post"): {"200", "403", "404", "409"},
         ("/api/v1/operator/link-requests/{request_id}/reject", "post"): {"200", "403", "404", "409", "422"},

@@ -84,23 +84,32 @@ async def test_a_rejection_needs_a_comment(api: httpx.AsyncClient, person: Any, 
     assert response.status_code == 422
 
 
-async def test_a_decided_request_can_be_neither_decided_again_nor_corrected(
-    api: httpx.AsyncClient, person: Any, number: Any
+async def test_a_decided_request_cannot_be_decided_again_and_an_approved_one_not_corrected_or_withdrawn(
+    api: httpx.AsyncClient, person: Any, billing: Any, number: Any
 ) -> None:
     me, operator = person(), person("operator")
-    request = await a_request(api, me, number())
-    reject = f"/operator/link-requests/{request['id']}/reject"
+    rejected = await a_request(api, me, number())
+    account = await billing()
+    approved = await a_request(api, me, account.number)
+    reject = f"/operator/link-requests/{rejected['id']}/reject"
     assert (await api.post(reject, json={"comment": "Нет"}, headers=operator.headers)).status_code == 200
+    approve = f"/operator/link-requests/{approved['id']}/approve"
+    assert (await api.post(approve, headers=operator.headers)).status_code == 200
 
-    again = await api.post(f"/operator/link-requests/{request['id']}/approve", headers=operator.headers)
+    again = await api.post(f"/operator/link-requests/{rejected['id']}/approve", headers=operator.headers)
+    twice = await api.post(approve, headers=operator.headers)
     edited = await api.put(
-        f"/link-requests/{request['id']}",
-        json={"region_code": "simferopol", "number": request["number"], "surname_prefix": "Ива"},
+        f"/link-requests/{approved['id']}",
+        json={"region_code": "simferopol", "number": approved["number"], "surname_prefix": "Ива"},
         headers=me.headers,
     )
+    withdrawn = await api.delete(f"/link-requests/{approved['id']}", headers=me.headers)
 
     assert (again.status_code, again.json()["code"]) == (409, "request_resolved")
+    assert (twice.status_code, twice.json()["code"]) == (409, "request_resolved")
     assert (edited.status_code, edited.json()["code"]) == (409, "request_resolved")
+    assert (withdrawn.status_code, withdrawn.json()["code"]) == (409, "request_approved")
+    assert "Убрать" in withdrawn.json()["detail"]
 
 
 async def test_a_request_for_an_account_billing_does_not_know_cannot_be_approved_yet(

@@ -29,7 +29,10 @@ export interface Account {
   pending_payments: string;
 }
 
-export type RequestStatus = "pending" | "approved" | "rejected";
+export type RequestStatus = "pending" | "approved" | "rejected" | "withdrawn";
+
+/** What the subscriber entered last: one of the two proofs (null for a request filed before proofs were kept). */
+export type RequestProof = { last_payment_amount: string } | { surname_prefix: string };
 
 export interface LinkRequest {
   id: string;
@@ -39,17 +42,38 @@ export interface LinkRequest {
   comment: string | null;
   created_at: string;
   updated_at: string;
+  proof?: RequestProof | null;
+  /** What the request means now (pending: why, who reviews it and how soon; rejected: how to go on). */
+  note?: string | null;
 }
 
-export interface OperatorLinkRequest extends LinkRequest {
+/** Billing's side of an operator's card: never sent for a number billing does not know. */
+export interface BillingSide {
+  surname_prefix: string;
+  last_payment: { amount: string; date: string } | null;
+  proof_matches: boolean | null;
+}
+
+export interface RequestHistory {
+  requests: { id: string; requester_email: string | null; status: RequestStatus; created_at: string; updated_at: string; decided_at: string | null }[];
+  failed_attempts: { days: number; count: number; times: string[] };
+}
+
+export interface OperatorLinkRequest extends Omit<LinkRequest, "note"> {
   user_id: string;
+  /** Masked: `iv***@mail.ru`. */
+  requester_email?: string | null;
+  billing?: BillingSide | null;
+  history?: RequestHistory;
 }
 
 export type LinkOutcome =
   | { status: "linked"; account: Account; message: string }
-  | { status: "request_created"; request: LinkRequest; message: string };
+  | { status: "request_created"; request: LinkRequest; message: string; explanation?: string };
 
-export type EditOutcome = { status: "linked"; message: string } | { status: "pending"; request: LinkRequest };
+export type EditOutcome =
+  | { status: "linked"; message: string }
+  | { status: "pending"; request: LinkRequest; message?: string; explanation?: string };
 
 /** The proof of a link: exactly one of the two. */
 export type LinkBody = { region_code: string; number: string } & (
@@ -102,6 +126,15 @@ export interface ConsumptionItem {
   period: string;
   meter_id: string;
   zones: Record<string, number>;
+  /** accepted: from readings billing accepted; pending: from the newest reading, not decided yet. */
+  status?: "accepted" | "pending";
+}
+
+/** `POST /public/readings/meter`: the meter the public form's three fields name, nothing more. */
+export interface PublicMeter {
+  zones: string[];
+  zone_titles: string[];
+  digits: number;
 }
 
 export type CardBrand = "mir" | "visa" | "mastercard";
@@ -123,6 +156,7 @@ export interface StartedPayment {
 export interface Payment {
   id: string;
   account_id: string;
+  account_number: string;
   amount: string;
   status: PaymentStatus;
   card: Card | null;
@@ -130,6 +164,8 @@ export interface Payment {
   message: string;
   created_at: string;
   paid_at: string | null;
+  /** While pending: when the bank's card page lapses (then the payment turns expired); null once settled. */
+  expires_at: string | null;
 }
 
 export interface HistoryItem {
@@ -141,6 +177,8 @@ export interface HistoryItem {
   card: Card | null;
   created_at: string;
   paid_at: string | null;
+  /** As `Payment.expires_at`. */
+  expires_at: string | null;
 }
 
 export interface Feedback {

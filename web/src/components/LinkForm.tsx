@@ -5,12 +5,16 @@
 
 import { useState, type FormEvent } from "react";
 
-import type { LinkBody, Region } from "../api/types";
-import { checkAmount } from "../lib/money";
+import type { LinkBody, Region, RequestProof } from "../api/types";
+import { amountForInput, checkAmount } from "../lib/money";
 import type { Submission } from "../lib/hooks";
 import { LiveMessage, SelectField, SubmitButton, TextField } from "./ui";
 
 export const LINK_FIELDS = ["region_code", "number", "last_payment_amount", "surname_prefix"] as const;
+
+/** Billing numbers accounts with digits only (docs/contract.md §2): the API's words for anything else. */
+export const ACCOUNT_NUMBER_RULE = /^[0-9]{1,20}$/;
+export const INVALID_ACCOUNT_NUMBER = "Номер лицевого счета состоит только из цифр (не более 20), как в квитанции";
 
 export type Proof = "payment" | "surname";
 
@@ -22,13 +26,22 @@ export interface LinkFormValues {
   letters: string;
 }
 
+/** A request's region, number and proof as the form's starting values («Редактирование заявки»). */
+export function initialFromRequest(request: { region_code: string; number: string; proof?: RequestProof | null }): Partial<LinkFormValues> {
+  const proof = request.proof;
+  const values: Partial<LinkFormValues> = { region: request.region_code, number: request.number };
+  if (proof && "surname_prefix" in proof) return { ...values, proof: "surname", letters: proof.surname_prefix };
+  if (proof && "last_payment_amount" in proof) return { ...values, proof: "payment", amount: amountForInput(proof.last_payment_amount) };
+  return values;
+}
+
 /** The form's values as the API's body, or the errors to show next to the fields. */
 export function linkBody(values: LinkFormValues): { body: LinkBody } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (!values.region) errors.region_code = "Выберите регион";
   const number = values.number.trim();
   if (!number) errors.number = "Укажите номер лицевого счета";
-  else if (!/^[0-9A-Za-zА-Яа-яЁё/-]{1,32}$/.test(number)) errors.number = "Номер лицевого счета: до 32 цифр, букв, дефисов или косых черт";
+  else if (!ACCOUNT_NUMBER_RULE.test(number)) errors.number = INVALID_ACCOUNT_NUMBER;
   let proof: { last_payment_amount: string } | { surname_prefix: string } | null = null;
   if (values.proof === "payment") {
     const checked = checkAmount(values.amount);

@@ -1,12 +1,16 @@
-/** «Мои счета»: each account with its balance, «Оплатить», «Убрать», «Добавить», link requests. */
+/**
+ * «Мои счета»: each account with its balance, «Оплатить», «Убрать», «Добавить», and the link
+ * requests the subscriber can still act on (pending and rejected: «Редактировать», «Отозвать»);
+ * decided and withdrawn ones are not listed (an approved request's account is).
+ */
 
 import { useState } from "react";
 import { Link } from "react-router";
 
 import { api, messageOf } from "../api/client";
-import type { Account, EditOutcome, LinkBody, LinkOutcome, LinkRequest, MessageOut } from "../api/types";
+import type { Account, EditOutcome, LinkBody, LinkOutcome, LinkRequest, MessageOut, RequestProof } from "../api/types";
 import { CardIcon, PlusIcon } from "../components/icons";
-import { LINK_FIELDS, LinkForm } from "../components/LinkForm";
+import { initialFromRequest, LINK_FIELDS, LinkForm } from "../components/LinkForm";
 import { Modal } from "../components/Modal";
 import { PayDialog } from "../components/PayDialog";
 import { Alert, LiveMessage, Loading, Page } from "../components/ui";
@@ -21,17 +25,26 @@ export function AccountsPage() {
   const { regions, error: regionsError } = useRegions();
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  // A request made instead of a link is not a success: said as information, with what happens next.
+  const [info, setInfo] = useState<string | null>(null);
   const [noticeError, setNoticeError] = useState<string | null>(null);
   const [paying, setPaying] = useState<Account | null>(null);
   const [removing, setRemoving] = useState<Account | null>(null);
   const [removeBusy, setRemoveBusy] = useState(false);
   const addSubmission = useSubmit(LINK_FIELDS);
 
+  function tell(message: string | null, kind: "success" | "info" = "success") {
+    setNotice(kind === "success" ? message : null);
+    setInfo(kind === "info" ? message : null);
+    setNoticeError(null);
+  }
+
   async function add(body: LinkBody) {
-    setNotice(null);
+    tell(null);
     const outcome = await addSubmission.run(() => api.post<LinkOutcome>("/accounts", body));
     if (!outcome) return;
-    setNotice(outcome.message);
+    if (outcome.status === "request_created") tell(joined(outcome.message, outcome.explanation), "info");
+    else tell(outcome.message);
     setAdding(false);
     await Promise.all([accounts.reload(), requests.reload()]);
   }
@@ -41,7 +54,7 @@ export function AccountsPage() {
     setNoticeError(null);
     try {
       const answer = await api.delete<MessageOut>(`/accounts/${account.id}`);
-      setNotice(answer?.message ?? "Счет удален из списка Ваших счетов");
+      tell(answer?.message ?? "Счет удален из списка Ваших счетов");
       setRemoving(null);
       await accounts.reload();
     } catch (caught) {
@@ -70,7 +83,7 @@ export function AccountsPage() {
           <span>Добавить</span>
         </button>
       </div>
-      <LiveMessage success={notice} error={noticeError} />
+      <LiveMessage success={notice} info={info} error={noticeError} />
       {adding ? (
         <section id="add-account" className="card section" aria-labelledby="add-account-title">
           <h2 id="add-account-title" className="card-title">
@@ -109,10 +122,14 @@ export function AccountsPage() {
         </ul>
       </section>
 
-      <LinkRequests requests={requests.data ?? []} regions={regions} onChanged={async (message) => {
-        setNotice(message);
-        await Promise.all([accounts.reload(), requests.reload()]);
-      }} />
+      <LinkRequests
+        requests={(requests.data ?? []).filter(isOpen)}
+        regions={regions}
+        onChanged={async (message, kind) => {
+          tell(message, kind);
+          await Promise.all([accounts.reload(), requests.reload()]);
+        }}
+      />
 
       {paying ? <PayDialog account={paying} onClose={() => setPaying(null)} /> : null}
       {removing ? (
@@ -190,8 +207,37 @@ export function AccountCard({ account, onPay, onRemove }: { account: Account; on
   );
 }
 
-function LinkRequests({ requests, regions, onChanged }: { requests: LinkRequest[]; regions: { code: string; name: string }[]; onChanged: (message: string) => Promise<void> }) {
+/** The requests a subscriber can still act on: waiting for an operator, or rejected. */
+export function isOpen(request: LinkRequest): boolean {
+  return request.status === "pending" || request.status === "rejected";
+}
+
+/** "Создана заявка…" and "Указанные данные…" as one message: the first sentence gets its full stop. */
+function joined(message: string, more?: string | null): string {
+  if (!more) return message;
+  return `${/[.!?]$/.test(message) ? message : `${message}.`} ${more}`;
+}
+
+/** «Вы указали: …»: the proof as the subscriber entered it. */
+export function proofText(proof: RequestProof | null | undefined): string | null {
+  if (!proof) return null;
+  if ("last_payment_amount" in proof) return `сумма последнего платежа ${formatMoney(proof.last_payment_amount)}`;
+  return `первые три буквы фамилии ${proof.surname_prefix}`;
+}
+
+function LinkRequests({
+  requests,
+  regions,
+  onChanged,
+}: {
+  requests: LinkRequest[];
+  regions: { code: string; name: string }[];
+  onChanged: (message: string, kind?: "success" | "info") => Promise<void>;
+}) {
   const [editing, setEditing] = useState<string | null>(null);
+  const [withdrawing, setWithdrawing] = useState<LinkRequest | null>(null);
+  const [withdrawBusy, setWithdrawBusy] = useState(false);
+  const [withdrawError, setWithdrawError] = useState<string | null>(null);
   const submission = useSubmit(LINK_FIELDS);
   if (requests.length === 0) return null;
 
@@ -199,9 +245,23 @@ function LinkRequests({ requests, regions, onChanged }: { requests: LinkRequest[
     const outcome = await submission.run(() => api.put<EditOutcome>(`/link-requests/${request.id}`, body));
     if (!outcome) return;
     setEditing(null);
-    await onChanged(
-      outcome.status === "linked" ? outcome.message : "Заявка обновлена и ожидает рассмотрения оператором ГУП РК «Крымэнерго»",
-    );
+    if (outcome.status === "linked") await onChanged(outcome.message);
+    else await onChanged(outcome.message ?? "Заявка обновлена и ожидает рассмотрения", "info");
+  }
+
+  async function withdraw(request: LinkRequest) {
+    setWithdrawBusy(true);
+    setWithdrawError(null);
+    try {
+      const answer = await api.delete<MessageOut>(`/link-requests/${request.id}`);
+      setWithdrawing(null);
+      if (editing === request.id) setEditing(null);
+      await onChanged(answer?.message ?? "Заявка отозвана");
+    } catch (caught) {
+      setWithdrawError(messageOf(caught));
+    } finally {
+      setWithdrawBusy(false);
+    }
   }
 
   return (
@@ -209,55 +269,87 @@ function LinkRequests({ requests, regions, onChanged }: { requests: LinkRequest[
       <h2 id="requests-title" className="section-title">
         Заявки на добавление счетов
       </h2>
-      <p className="muted">Если данные в заявке указаны с ошибкой, исправьте их: «Редактирование заявки».</p>
+      <p className="muted">Если данные в заявке указаны с ошибкой, исправьте их: «Редактирование заявки». Ненужную заявку можно отозвать.</p>
       <ul className="request-list">
-        {requests.map((request) => (
-          <li key={request.id} className="card request">
-            <div className="request-main">
-              <div>
-                <p className="request-number">
-                  Лицевой счет № {request.number}
+        {requests.map((request) => {
+          const entered = proofText(request.proof);
+          return (
+            <li key={request.id} className="card request">
+              <div className="request-main">
+                <div>
+                  <p className="request-number">Лицевой счет № {request.number}</p>
+                  <p className="muted">{regionName(regions, request.region_code)}</p>
+                  <p className="small muted">Создана {formatDateTime(request.created_at)}</p>
+                </div>
+                <span className={`badge badge-${request.status}`}>{REQUEST_STATUS[request.status] ?? request.status}</span>
+              </div>
+              {entered ? <p>Вы указали: {entered}</p> : null}
+              {request.status === "rejected" && request.comment ? (
+                <p className="request-comment">
+                  <strong>Комментарий оператора:</strong> {request.comment}
                 </p>
-                <p className="muted">{regionName(regions, request.region_code)}</p>
-                <p className="small muted">Создана {formatDateTime(request.created_at)}</p>
-              </div>
-              <span className={`badge badge-${request.status}`}>{REQUEST_STATUS[request.status] ?? request.status}</span>
-            </div>
-            {request.comment ? (
-              <p className="request-comment">
-                <strong>Комментарий оператора:</strong> {request.comment}
-              </p>
-            ) : null}
-            {request.status === "pending" && editing !== request.id ? (
-              <button
-                type="button"
-                className="button button-secondary"
-                onClick={() => {
-                  submission.reset();
-                  setEditing(request.id);
-                }}
-                aria-label={`Редактировать заявку по лицевому счету № ${request.number}`}
-              >
-                Редактировать
-              </button>
-            ) : null}
-            {editing === request.id ? (
-              <div className="request-edit">
-                <h3 className="card-subtitle">Редактирование заявки</h3>
-                <LinkForm
-                  idPrefix={`edit-${request.id}`}
-                  regions={regions}
-                  initial={{ region: request.region_code, number: request.number }}
-                  submitLabel="Отправить"
-                  submission={submission}
-                  onSubmit={(body) => edit(request, body)}
-                  onCancel={() => setEditing(null)}
-                />
-              </div>
-            ) : null}
-          </li>
-        ))}
+              ) : null}
+              {request.note ? <p className="small muted">{request.note}</p> : null}
+              {editing !== request.id ? (
+                <div className="card-actions">
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    onClick={() => {
+                      submission.reset();
+                      setEditing(request.id);
+                    }}
+                    aria-label={`Редактировать заявку по лицевому счету № ${request.number}`}
+                  >
+                    Редактировать
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-ghost"
+                    onClick={() => {
+                      setWithdrawError(null);
+                      setWithdrawing(request);
+                    }}
+                    aria-label={`Отозвать заявку по лицевому счету № ${request.number}`}
+                  >
+                    Отозвать
+                  </button>
+                </div>
+              ) : (
+                <div className="request-edit">
+                  <h3 className="card-subtitle">Редактирование заявки</h3>
+                  <LinkForm
+                    idPrefix={`edit-${request.id}`}
+                    regions={regions}
+                    initial={initialFromRequest(request)}
+                    submitLabel="Отправить"
+                    submission={submission}
+                    onSubmit={(body) => edit(request, body)}
+                    onCancel={() => setEditing(null)}
+                  />
+                </div>
+              )}
+            </li>
+          );
+        })}
       </ul>
+      {withdrawing ? (
+        <Modal title="Отозвать заявку?" onClose={() => setWithdrawing(null)}>
+          <p>
+            Заявка на добавление лицевого счета № {withdrawing.number} ({regionName(regions, withdrawing.region_code)}) будет отозвана, и
+            специалист не будет ее рассматривать. Позже счет можно добавить снова.
+          </p>
+          <LiveMessage error={withdrawError} />
+          <div className="form-actions">
+            <button type="button" className="button button-danger" disabled={withdrawBusy} onClick={() => withdraw(withdrawing)} data-autofocus="">
+              {withdrawBusy ? "Отзыв…" : "Отозвать"}
+            </button>
+            <button type="button" className="button button-ghost" onClick={() => setWithdrawing(null)}>
+              Отмена
+            </button>
+          </div>
+        </Modal>
+      ) : null}
     </section>
   );
 }

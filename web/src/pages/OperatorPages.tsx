@@ -1,10 +1,17 @@
-/** The supplier's operators: link requests to review, feedback to read, the billing registry. */
+/**
+ * The supplier's operators: link requests to review, feedback to read, the billing registry.
+ *
+ * A request's card is enough to judge it: who asked (a masked e-mail), what they entered beside
+ * billing's data, the account's history; «Одобрить» and «Отклонить» each ask for a
+ * confirmation, and a rejection for its reason.
+ */
 
 import { useState, type FormEvent } from "react";
 import { useLocation } from "react-router";
 
-import { api, messageOf } from "../api/client";
+import { api } from "../api/client";
 import type { BillingAccount, Feedback, OperatorLinkRequest } from "../api/types";
+import { Modal } from "../components/Modal";
 import { Alert, LiveMessage, Loading, Page, SelectField, SubmitButton, TextArea, TextField } from "../components/ui";
 import { formatDate, formatDateTime, REQUEST_STATUS } from "../lib/format";
 import { useLoad, useSubmit } from "../lib/hooks";
@@ -18,32 +25,7 @@ export function OperatorLinkRequestsPage() {
   const requests = useLoad(() => api.get<OperatorLinkRequest[]>(`/operator/link-requests?status=${status}`), [status, key]);
   const { regions } = useRegions();
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [rejecting, setRejecting] = useState<string | null>(null);
-  const [comment, setComment] = useState("");
-  const [busy, setBusy] = useState<string | null>(null);
-
-  async function act(request: OperatorLinkRequest, action: "approve" | "reject") {
-    if (action === "reject" && !comment.trim()) {
-      setError("Укажите причину отказа: ее увидит абонент");
-      return;
-    }
-    setBusy(request.id);
-    setError(null);
-    setNotice(null);
-    try {
-      if (action === "approve") await api.post(`/operator/link-requests/${request.id}/approve`);
-      else await api.post(`/operator/link-requests/${request.id}/reject`, { comment: comment.trim() });
-      setNotice(action === "approve" ? `Заявка по счету № ${request.number} одобрена: счет привязан` : `Заявка по счету № ${request.number} отклонена`);
-      setRejecting(null);
-      setComment("");
-      await requests.reload();
-    } catch (caught) {
-      setError(messageOf(caught));
-    } finally {
-      setBusy(null);
-    }
-  }
+  const [deciding, setDeciding] = useState<{ request: OperatorLinkRequest; action: "approve" | "reject" } | null>(null);
 
   const list = requests.data ?? [];
   return (
@@ -56,7 +38,7 @@ export function OperatorLinkRequestsPage() {
           options={Object.entries(REQUEST_STATUS).map(([value, label]) => ({ value, label }))}
         />
       </div>
-      <LiveMessage error={error} success={notice} />
+      <LiveMessage success={notice} />
       {requests.loading && !requests.data ? <Loading /> : null}
       {requests.error ? <Alert kind="error">{requests.error}</Alert> : null}
       {!requests.loading && !requests.error && list.length === 0 ? <p className="card empty">Заявок нет.</p> : null}
@@ -68,47 +50,206 @@ export function OperatorLinkRequestsPage() {
                 <p className="request-number">Лицевой счет № {request.number}</p>
                 <p className="muted">{regionName(regions, request.region_code)}</p>
                 <p className="small muted">
-                  Создана {formatDateTime(request.created_at)} · абонент {request.user_id}
+                  Создана {formatDateTime(request.created_at)} · абонент {requester(request.requester_email)}
                 </p>
               </div>
               <span className={`badge badge-${request.status}`}>{REQUEST_STATUS[request.status] ?? request.status}</span>
             </div>
             {request.comment ? <p className="request-comment">Комментарий: {request.comment}</p> : null}
+            <Comparison request={request} />
+            <History request={request} />
             {request.status === "pending" ? (
               <div className="card-actions">
-                <button type="button" className="button button-primary" disabled={busy === request.id} onClick={() => act(request, "approve")}>
+                <button
+                  type="button"
+                  className="button button-primary"
+                  onClick={() => {
+                    setNotice(null);
+                    setDeciding({ request, action: "approve" });
+                  }}
+                >
                   Одобрить
                 </button>
-                {rejecting === request.id ? null : (
-                  <button type="button" className="button button-ghost" onClick={() => setRejecting(request.id)}>
-                    Отклонить
-                  </button>
-                )}
+                <button
+                  type="button"
+                  className="button button-ghost"
+                  onClick={() => {
+                    setNotice(null);
+                    setDeciding({ request, action: "reject" });
+                  }}
+                >
+                  Отклонить
+                </button>
               </div>
-            ) : null}
-            {rejecting === request.id ? (
-              <form
-                className="form request-edit"
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  void act(request, "reject");
-                }}
-              >
-                <TextArea label="Причина отказа (ее увидит абонент)" value={comment} onChange={setComment} rows={3} maxLength={1000} />
-                <div className="form-actions">
-                  <SubmitButton busy={busy === request.id} className="button-danger">
-                    Отклонить заявку
-                  </SubmitButton>
-                  <button type="button" className="button button-ghost" onClick={() => setRejecting(null)}>
-                    Отмена
-                  </button>
-                </div>
-              </form>
             ) : null}
           </li>
         ))}
       </ul>
+      {deciding ? (
+        <Decision
+          request={deciding.request}
+          action={deciding.action}
+          regionTitle={regionName(regions, deciding.request.region_code)}
+          onClose={() => setDeciding(null)}
+          onDone={async (message) => {
+            setDeciding(null);
+            setNotice(message);
+            await requests.reload();
+          }}
+        />
+      ) : null}
     </Page>
+  );
+}
+
+function requester(email: string | null | undefined): string {
+  return email ?? "(адрес неизвестен)";
+}
+
+/** What the subscriber entered beside what billing says, row by row, and whether they match. */
+export function Comparison({ request }: { request: OperatorLinkRequest }) {
+  const proof = request.proof ?? null;
+  const billing = request.billing ?? null;
+  const amount = proof && "last_payment_amount" in proof ? formatMoney(proof.last_payment_amount) : "—";
+  const letters = proof && "surname_prefix" in proof ? proof.surname_prefix : "—";
+  const unknown = "Счет не найден в биллинге";
+  const billingAmount = billing
+    ? billing.last_payment
+      ? `${formatMoney(billing.last_payment.amount)} от ${formatDate(billing.last_payment.date)}`
+      : "платежей нет"
+    : unknown;
+  return (
+    <div className="request-review">
+      <div className="table-wrap">
+        <table className="table table-cards">
+          <caption className="table-caption">Сверка с данными биллинга</caption>
+          <thead>
+            <tr>
+              <th scope="col">Данные</th>
+              <th scope="col">Указал абонент</th>
+              <th scope="col">Данные биллинга</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td className="row-title">Сумма последнего платежа</td>
+              <td data-label="Указал абонент">{amount}</td>
+              <td data-label="Данные биллинга">{billingAmount}</td>
+            </tr>
+            <tr>
+              <td className="row-title">Первые три буквы фамилии</td>
+              <td data-label="Указал абонент">{letters}</td>
+              <td data-label="Данные биллинга">{billing ? billing.surname_prefix : unknown}</td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
+      {billing && billing.proof_matches !== null ? (
+        <p className={billing.proof_matches ? "text-good" : undefined}>
+          <strong>{billing.proof_matches ? "Указанные данные совпадают с данными биллинга" : "Указанные данные не совпадают с данными биллинга"}</strong>
+        </p>
+      ) : null}
+      {!proof ? <p className="small muted">Заявка подана до того, как портал стал сохранять указанные данные.</p> : null}
+    </div>
+  );
+}
+
+/** The account's other requests (anyone's) and the failed attempts on it. */
+export function History({ request }: { request: OperatorLinkRequest }) {
+  const history = request.history;
+  if (!history) return null;
+  const failed = history.failed_attempts;
+  const titleId = `history-${request.id}`;
+  return (
+    <section className="request-review" aria-labelledby={titleId}>
+      <h3 id={titleId} className="card-subtitle">
+        История по счету
+      </h3>
+      {history.requests.length === 0 ? (
+        <p className="small muted">Других заявок по этому счету не было.</p>
+      ) : (
+        <ul className="history-list">
+          {history.requests.map((item) => (
+            <li key={item.id} className="small">
+              {requester(item.requester_email)} · {REQUEST_STATUS[item.status] ?? item.status} · создана {formatDateTime(item.created_at)}
+              {item.decided_at ? ` · решение ${formatDateTime(item.decided_at)}` : ""}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="small">
+        Неудачных попыток привязать счет за {failed.days} дней: {failed.count}
+        {failed.times.length > 0 ? `, последняя ${formatDateTime(failed.times[0])}` : ""}
+      </p>
+    </section>
+  );
+}
+
+/** «Одобрить» and «Отклонить» ask first; a rejection needs its reason, which the subscriber reads. */
+function Decision({
+  request,
+  action,
+  regionTitle,
+  onClose,
+  onDone,
+}: {
+  request: OperatorLinkRequest;
+  action: "approve" | "reject";
+  regionTitle: string;
+  onClose: () => void;
+  onDone: (message: string) => Promise<void>;
+}) {
+  const [comment, setComment] = useState("");
+  const submission = useSubmit(["comment"]);
+  const who = requester(request.requester_email);
+
+  async function decide(event: FormEvent) {
+    event.preventDefault();
+    if (action === "reject" && !comment.trim()) {
+      submission.fail(null, { comment: "Укажите причину отказа" });
+      return;
+    }
+    const done = await submission.run(() =>
+      action === "approve"
+        ? api.post(`/operator/link-requests/${request.id}/approve`)
+        : api.post(`/operator/link-requests/${request.id}/reject`, { comment: comment.trim() }),
+    );
+    if (done === undefined) return;
+    await onDone(
+      action === "approve" ? `Заявка по счету № ${request.number} одобрена: счет привязан` : `Заявка по счету № ${request.number} отклонена`,
+    );
+  }
+
+  return (
+    <Modal title={action === "approve" ? "Одобрить заявку?" : "Отклонить заявку?"} onClose={onClose}>
+      <form className="form" onSubmit={decide} noValidate>
+        <p>
+          {action === "approve"
+            ? `Лицевой счет № ${request.number} (${regionTitle}) будет привязан к учетной записи абонента ${who}. Абонент получит письмо.`
+            : `Заявка абонента ${who} на добавление лицевого счета № ${request.number} (${regionTitle}) будет отклонена. Абонент получит письмо и увидит причину отказа в личном кабинете.`}
+        </p>
+        <LiveMessage error={submission.error} />
+        {action === "reject" ? (
+          <TextArea
+            label="Причина отказа (ее увидит абонент)"
+            value={comment}
+            onChange={setComment}
+            rows={3}
+            maxLength={1000}
+            error={submission.fields.comment}
+            data-autofocus=""
+          />
+        ) : null}
+        <div className="form-actions">
+          <SubmitButton busy={submission.busy} className={action === "reject" ? "button-danger" : undefined}>
+            {action === "approve" ? "Одобрить" : "Отклонить заявку"}
+          </SubmitButton>
+          <button type="button" className="button button-ghost" onClick={onClose}>
+            Отмена
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }
 

@@ -59,3 +59,15 @@ class LinkRequestResolved(EventData):
     region_code: RegionCode
     account_number: AccountNumber
     status: Literal["approved", "rejected"]
+
+
+class LinkRequestWithdrawn(EventData):
+    """The user withdrew their link request (pending or rejected): no operator is to decide it."""
+
+    event_type = "accounts.link_request.withdrawn.v1"
+
+    request_id: UUID
+    user_id: UUID
+    region_code: RegionCode
+    account_number: AccountNumber
+    status: Literal["withdrawn"]

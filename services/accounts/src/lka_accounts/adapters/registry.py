@@ -4,11 +4,12 @@ to register (the `pending_payments` of an account)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,6 +59,17 @@ async def find(session: AsyncSession, region_code: str, number: str) -> BillingA
         )
     ).first()
     return BillingAccount(**row._mapping) if row else None
+
+
+async def find_many(
+    session: AsyncSession, accounts: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], BillingAccount]:
+    """The accounts billing knows among these (region, number) pairs."""
+    if not accounts:
+        return {}
+    key = tuple_(billing_accounts.c.region_code, billing_accounts.c.number)
+    rows = await session.execute(select(*_ACCOUNT_COLUMNS).where(key.in_(list(set(accounts)))))
+    return {(row.region_code, row.number): BillingAccount(**row._mapping) for row in rows}
 
 
 def pending_kopecks() -> Any:

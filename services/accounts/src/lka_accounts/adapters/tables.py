@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, MetaData, Table, Text
+from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, MetaData, Table, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import UUID
 
 metadata = MetaData()
@@ -11,9 +11,9 @@ regions = Table(
     "regions",
     metadata,
     Column("code", Text, primary_key=True),
-    Column("name", Text, nullable=False),
+    Column("name", Text, nullable=False, unique=True),
     Column("kind", Text, nullable=False),
-    Column("position", Integer, nullable=False),
+    Column("position", Integer, nullable=False, unique=True),
 )
 
 # The registry: each account as billing last sent it (the newest `as_of` wins).
@@ -32,6 +32,7 @@ billing_accounts = Table(
     Column("last_payment_date", Date),
     Column("as_of", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("region_code", "number", name="billing_accounts_region_number_key"),
 )
 
 portal_payments = Table(
@@ -68,6 +69,19 @@ link_requests = Table(
     Column("decided_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # What the subscriber entered last (one of the two, or neither before migration 0004).
+    Column("proof_amount_kopecks", BigInteger),
+    Column("proof_letters", Text),
+    Column("requester_email", Text),
+)
+# One open request per user and account: asking again reuses it.
+Index(
+    "link_requests_one_pending_idx",
+    link_requests.c.user_id,
+    link_requests.c.region_code,
+    link_requests.c.number,
+    unique=True,
+    postgresql_where=text("status = 'pending'"),
 )
 
 link_attempts = Table(

@@ -41,3 +41,15 @@ class AccountUnknown(AccountsError):
 
 class SameActor(AccountsError):
     """Someone would decide a request they filed themselves (separation of duties)."""
+
+
+class InvalidAccountNumber(AccountsError):
+    """An account number billing could never have issued (domain/account_numbers.py)."""
+
+
+class RequestApproved(AccountsError):
+    """An approved request cannot be withdrawn: its account is linked (remove it instead)."""
+
+
+class RequestWithdrawn(AccountsError):
+    """A withdrawn request can be neither edited nor decided."""

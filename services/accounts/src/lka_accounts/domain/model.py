@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
+if TYPE_CHECKING:
+    from lka_accounts.domain.proofs import Proof
+
 LinkedVia = Literal["last_payment", "surname", "operator", "merge"]
-RequestStatus = Literal["pending", "approved", "rejected"]
+RequestStatus = Literal["pending", "approved", "rejected", "withdrawn"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,10 @@ class AccountSummary:
 
 @dataclass(frozen=True)
 class LinkRequest:
-    """A subscriber's request (заявка) to link an account they could not prove at once."""
+    """A subscriber's request (заявка) to link an account they could not prove at once.
+
+    `proof` is what they entered last (None for a request filed before proofs were kept);
+    `requester_email` their address when they filed or last corrected it, for the operator."""
 
     id: UUID
     user_id: UUID
@@ -66,3 +72,31 @@ class LinkRequest:
     decided_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    proof: Proof | None = None
+    requester_email: str | None = None
+
+
+@dataclass(frozen=True)
+class FailedAttempts:
+    """Failed link attempts on one account (any profile) that the attempt log still keeps."""
+
+    count: int
+    times: tuple[datetime, ...]  # the newest first, at most a few
+
+
+@dataclass(frozen=True)
+class AccountHistory:
+    """What an operator reads about an account before deciding a request for it."""
+
+    requests: tuple[LinkRequest, ...]  # the account's other requests, any profile's, newest first
+    failed_attempts: FailedAttempts
+
+
+@dataclass(frozen=True)
+class RequestCard:
+    """A request as an operator judges it: the request, billing's entry for its account (None:
+    billing does not know the number), and the account's history."""
+
+    request: LinkRequest
+    account: BillingAccount | None
+    history: AccountHistory

@@ -46,6 +46,18 @@ def is_surname_prefix(text: str) -> bool:
     return len(stripped) == SURNAME_PREFIX_LENGTH and stripped.isalpha()
 
 
+def as_entered(proof: Proof) -> Proof:
+    """The proof as a request keeps it to show: letters trimmed and in capitals («ИВА»)."""
+    if isinstance(proof, SurnameProof):
+        return SurnameProof(unicodedata.normalize("NFC", proof.letters).strip().upper())
+    return proof
+
+
+def surname_prefix(surname: str) -> str:
+    """The first three letters of billing's surname as an operator compares them («ИВА»)."""
+    return unicodedata.normalize("NFC", surname).strip()[:SURNAME_PREFIX_LENGTH].upper()
+
+
 def proves(proof: Proof, account: BillingAccount | None) -> bool:
     """Whether the proof matches the account; an account billing does not know matches nothing."""
     if account is None:

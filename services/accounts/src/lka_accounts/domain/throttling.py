@@ -6,7 +6,12 @@ attempts) is lka_common's: throttling.py does the arithmetic, attempts.py the SQ
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
+
+# How long failed attempts are kept: far longer than the hour the limits count, so an operator's
+# card can show an account's failures of the last 30 days.
+ATTEMPTS_KEPT = timedelta(days=30)
 
 
 def user_key(user_id: UUID) -> str:

@@ -15,6 +15,9 @@ def problem_for(exc: errors.AccountsError) -> Problem:
     if isinstance(exc, errors.UnknownRegion):
         found = [{"field": "region_code", "message": messages.UNKNOWN_REGION}]
         return validation_problem(found, code="unknown_region", detail=messages.UNKNOWN_REGION)
+    if isinstance(exc, errors.InvalidAccountNumber):
+        found = [{"field": "number", "message": messages.INVALID_ACCOUNT_NUMBER}]
+        return validation_problem(found, code="invalid_account_number", detail=messages.INVALID_ACCOUNT_NUMBER)
     if isinstance(exc, errors.AlreadyLinked):
         return Problem(409, "already_linked", messages.ALREADY_LINKED)
     if isinstance(exc, errors.TooManyAttempts):
@@ -23,6 +26,10 @@ def problem_for(exc: errors.AccountsError) -> Problem:
         )
     if isinstance(exc, errors.RequestAlreadyResolved):
         return Problem(409, "request_resolved", messages.REQUEST_RESOLVED)
+    if isinstance(exc, errors.RequestApproved):
+        return Problem(409, "request_approved", messages.REQUEST_APPROVED)
+    if isinstance(exc, errors.RequestWithdrawn):
+        return Problem(409, "request_withdrawn", messages.REQUEST_WITHDRAWN_ALREADY)
     if isinstance(exc, errors.DuplicateRequest):
         return Problem(409, "duplicate_request", messages.DUPLICATE_REQUEST)
     if isinstance(exc, errors.AccountUnknown):

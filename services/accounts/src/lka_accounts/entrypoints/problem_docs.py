@@ -11,8 +11,9 @@ _DESCRIPTIONS = {
     403: "forbidden (operator calls by non-staff), staff_not_allowed (a subscriber's own action by staff)"
     " or same_actor (deciding a request one filed oneself)",
     404: "not_found: unknown, or not the caller's",
-    409: "already_linked, request_resolved, duplicate_request or account_unknown",
-    422: "validation_error or unknown_region",
+    409: "already_linked, request_resolved, request_approved (withdrawing an approved request),"
+    " request_withdrawn, duplicate_request or account_unknown",
+    422: "validation_error, invalid_account_number (not 1-20 digits) or unknown_region",
     429: "too_many_attempts: the user's failed link attempts; see Retry-After (past the account's, a request)",
 }
 

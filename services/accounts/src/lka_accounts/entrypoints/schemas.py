@@ -12,16 +12,33 @@ from uuid import UUID
 
 from pydantic import Field, field_validator, model_validator
 
-from lka_accounts.domain import messages
-from lka_accounts.domain.model import AccountSummary, LinkRequest, RequestStatus
-from lka_accounts.domain.proofs import LastPaymentProof, Proof, SurnameProof, is_surname_prefix
+from lka_accounts.domain import account_numbers, messages
+from lka_accounts.domain.model import (
+    AccountHistory,
+    AccountSummary,
+    BillingAccount,
+    LinkRequest,
+    RequestCard,
+    RequestStatus,
+)
+from lka_accounts.domain.proofs import LastPaymentProof, Proof, SurnameProof, is_surname_prefix, proves, surname_prefix
+from lka_accounts.domain.throttling import ATTEMPTS_KEPT
+from lka_common.masking import mask_email
 from lka_common.money import format_kopecks, parse_kopecks
 from lka_common.schemas import RequestModel, ResponseModel
 
 RegionCode = Annotated[str, Field(min_length=1, max_length=64)]
+# The registry lookup takes any number billing might have sent (its events do not constrain
+# it); a link form takes only what can be an account (domain/account_numbers.py).
 ACCOUNT_NUMBER_PATTERN = r"^[0-9A-Za-zА-Яа-яЁё/\-]+$"
-AccountNumber = Annotated[str, Field(min_length=1, max_length=32, pattern=ACCOUNT_NUMBER_PATTERN)]
+# The format is in the document (only there: `account_numbers.check` refuses the rest as
+# 422 `invalid_account_number`, with its own message at the field).
+AccountNumber = Annotated[
+    str,
+    Field(min_length=1, max_length=64, json_schema_extra={"pattern": account_numbers.PATTERN}, examples=["91000101"]),
+]
 Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1523.40"])]
+FAILED_ATTEMPTS_DAYS = ATTEMPTS_KEPT.days
 
 
 def last_payment_kopecks(text: str) -> int:
@@ -66,7 +83,16 @@ class LinkIn(RequestModel):
 
 
 class RejectIn(RequestModel):
-    comment: str = Field(min_length=1, max_length=1000)
+    # Blank (or only spaces, which the model trims) is refused with a sentence of our own, so
+    # the length rule is checked below and stated to the document here.
+    comment: str = Field(max_length=1000, json_schema_extra={"minLength": 1, "pattern": r"\S"})
+
+    @field_validator("comment")
+    @classmethod
+    def _reason(cls, value: str) -> str:
+        if not value:
+            raise ValueError(messages.REJECT_REASON_REQUIRED)
+        return value
 
 
 class RegionOut(ResponseModel):
@@ -116,20 +142,49 @@ class BillingAccountOut(AccountOut):
     @classmethod
     def of(cls, item: AccountSummary) -> BillingAccountOut:
         account = item.account
-        last = None
-        if account.last_payment_kopecks is not None and account.last_payment_date is not None:
-            last = LastPaymentOut(
-                amount=format_kopecks(account.last_payment_kopecks), date=account.last_payment_date.isoformat()
-            )
         return cls(
             **AccountOut.of(item).model_dump(),
             owner_surname=account.owner_surname,
             owner_initials=account.owner_initials,
-            last_payment=last,
+            last_payment=_last_payment(account),
         )
 
 
-class LinkRequestOut(ResponseModel):
+def _last_payment(account: BillingAccount) -> LastPaymentOut | None:
+    if account.last_payment_kopecks is None or account.last_payment_date is None:
+        return None
+    amount = format_kopecks(account.last_payment_kopecks)
+    return LastPaymentOut(amount=amount, date=account.last_payment_date.isoformat())
+
+
+class LastPaymentProofOut(ResponseModel):
+    last_payment_amount: Money
+
+
+class SurnameProofOut(ResponseModel):
+    surname_prefix: str = Field(examples=["ИВА"])
+
+
+ProofOut = LastPaymentProofOut | SurnameProofOut
+
+
+def proof_out(proof: Proof | None) -> ProofOut | None:
+    if isinstance(proof, LastPaymentProof):
+        return LastPaymentProofOut(last_payment_amount=format_kopecks(proof.amount_kopecks))
+    if isinstance(proof, SurnameProof):
+        return SurnameProofOut(surname_prefix=proof.letters)
+    return None
+
+
+def _request_note(status: RequestStatus) -> str | None:
+    if status == "pending":
+        return messages.REQUEST_EXPLAINED
+    if status == "rejected":
+        return messages.REJECTED_NOTE
+    return None
+
+
+class RequestFields(ResponseModel):
     id: UUID
     region_code: str
     number: str
@@ -137,18 +192,123 @@ class LinkRequestOut(ResponseModel):
     comment: str | None
     created_at: datetime
     updated_at: datetime
+    proof: ProofOut | None = Field(
+        description="What the subscriber entered last: one of the two proofs (null for a request filed before"
+        " proofs were kept). Never billing's data."
+    )
+
+
+class LinkRequestOut(RequestFields):
+    note: str | None = Field(
+        description="What the request means for the subscriber now: for a pending one why it was made, who"
+        " reviews it and how soon; for a rejected one how to go on; null once decided or withdrawn."
+    )
 
     @classmethod
     def of(cls, request: LinkRequest) -> LinkRequestOut:
-        return cls.model_validate(request)
+        return cls(**_request_fields(request), proof=proof_out(request.proof), note=_request_note(request.status))
 
 
-class OperatorLinkRequestOut(LinkRequestOut):
+def _request_fields(request: LinkRequest) -> dict[str, object]:
+    return {
+        name: getattr(request, name)
+        for name in ("id", "region_code", "number", "status", "comment", "created_at", "updated_at")
+    }
+
+
+def _masked(email: str | None) -> str | None:
+    return mask_email(email) if email else None
+
+
+class OperatorLinkRequestOut(RequestFields):
     user_id: UUID
+    requester_email: str | None = Field(
+        description="The requester's e-mail when they filed or last corrected the request, masked"
+        " (`iv***@mail.ru`); null if unknown.",
+        examples=["iv***@mail.ru"],
+    )
 
     @classmethod
     def of(cls, request: LinkRequest) -> OperatorLinkRequestOut:
-        return cls.model_validate(request)
+        return cls(
+            **_request_fields(request),
+            proof=proof_out(request.proof),
+            user_id=request.user_id,
+            requester_email=_masked(request.requester_email),
+        )
+
+
+class BillingSideOut(ResponseModel):
+    """Billing's data to compare the proof with, and no more: never sent for a number billing does not know."""
+
+    surname_prefix: str = Field(description="The first three letters of the owner's surname.", examples=["ИВА"])
+    last_payment: LastPaymentOut | None
+    proof_matches: bool | None = Field(
+        description="Whether what the subscriber entered matches billing's data now (null: no proof kept)."
+    )
+
+    @classmethod
+    def of(cls, account: BillingAccount, proof: Proof | None) -> BillingSideOut:
+        return cls(
+            surname_prefix=surname_prefix(account.owner_surname),
+            last_payment=_last_payment(account),
+            proof_matches=None if proof is None else proves(proof, account),
+        )
+
+
+class HistoryRequestOut(ResponseModel):
+    id: UUID
+    requester_email: str | None
+    status: RequestStatus
+    created_at: datetime
+    updated_at: datetime
+    decided_at: datetime | None
+
+
+class FailedAttemptsOut(ResponseModel):
+    days: int = Field(description="How far back the attempt log reaches.")
+    count: int
+    times: list[datetime] = Field(description="The newest failures' times, newest first (at most 5).")
+
+
+class HistoryOut(ResponseModel):
+    requests: list[HistoryRequestOut] = Field(
+        description="The account's other requests, any profile's, newest first (at most 10)."
+    )
+    failed_attempts: FailedAttemptsOut = Field(description="Failed link attempts on the account, any profile's.")
+
+    @classmethod
+    def of(cls, history: AccountHistory) -> HistoryOut:
+        failed = history.failed_attempts
+        return cls(
+            requests=[
+                HistoryRequestOut(
+                    id=r.id,
+                    requester_email=_masked(r.requester_email),
+                    status=r.status,
+                    created_at=r.created_at,
+                    updated_at=r.updated_at,
+                    decided_at=r.decided_at,
+                )
+                for r in history.requests
+            ],
+            failed_attempts=FailedAttemptsOut(days=FAILED_ATTEMPTS_DAYS, count=failed.count, times=list(failed.times)),
+        )
+
+
+class OperatorRequestCardOut(OperatorLinkRequestOut):
+    """A request in the operators' queue, with what it is judged by."""
+
+    billing: BillingSideOut | None = Field(description="Billing's side; null: billing does not know the number.")
+    history: HistoryOut
+
+    @classmethod
+    def of_card(cls, card: RequestCard) -> OperatorRequestCardOut:
+        return cls(
+            **OperatorLinkRequestOut.of(card.request).model_dump(),
+            billing=None if card.account is None else BillingSideOut.of(card.account, card.request.proof),
+            history=HistoryOut.of(card.history),
+        )
 
 
 class LinkedOut(ResponseModel):
@@ -161,6 +321,11 @@ class RequestCreatedOut(ResponseModel):
     status: Literal["request_created"] = "request_created"
     request: LinkRequestOut
     message: str = messages.REQUEST_CREATED
+    explanation: str = Field(
+        default=messages.REQUEST_EXPLAINED,
+        description="Why a request was made (one sentence whether the proof was wrong or the number unknown),"
+        " who reviews it, how soon, and that the decision comes by letter.",
+    )
 
 
 class RequestLinkedOut(ResponseModel):
@@ -171,6 +336,8 @@ class RequestLinkedOut(ResponseModel):
 class RequestPendingOut(ResponseModel):
     status: Literal["pending"] = "pending"
     request: LinkRequestOut
+    message: str = messages.REQUEST_UPDATED
+    explanation: str = messages.REQUEST_EXPLAINED
 
 
 class MessageOut(ResponseModel):

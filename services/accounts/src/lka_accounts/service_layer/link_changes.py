@@ -9,7 +9,8 @@ from uuid import UUID
 
 from lka_accounts.adapters import links, requests
 from lka_accounts.domain.model import BillingAccount, LinkedVia, LinkRequest
-from lka_common.events.accounts import AccountLinked, LinkRequestCreated, LinkRequestResolved
+from lka_accounts.domain.proofs import Proof, as_entered
+from lka_common.events.accounts import AccountLinked, LinkRequestCreated, LinkRequestResolved, LinkRequestWithdrawn
 from lka_common.uow import UnitOfWork
 
 
@@ -28,11 +29,23 @@ async def link(uow: UnitOfWork, user_id: UUID, account: BillingAccount, via: Lin
     return True
 
 
-async def open_request(uow: UnitOfWork, user_id: UUID, region_code: str, number: str, now: datetime) -> LinkRequest:
-    """The user's pending request for this account: the open one if any, else a new one."""
+async def open_request(
+    uow: UnitOfWork,
+    user_id: UUID,
+    region_code: str,
+    number: str,
+    now: datetime,
+    *,
+    proof: Proof,
+    email: str | None,
+) -> LinkRequest:
+    """The user's pending request for this account: the open one if any (now with this proof),
+    else a new one."""
     existing = await requests.pending_for(uow.session, user_id, region_code, number)
     if existing is not None:
-        return await requests.change(uow.session, existing.id, updated_at=now)
+        return await requests.change(
+            uow.session, existing.id, updated_at=now, proof=as_entered(proof), requester_email=email
+        )
     request = LinkRequest(
         id=uuid.uuid4(),
         user_id=user_id,
@@ -44,13 +57,24 @@ async def open_request(uow: UnitOfWork, user_id: UUID, region_code: str, number:
         decided_at=None,
         created_at=now,
         updated_at=now,
+        proof=as_entered(proof),
+        requester_email=email,
     )
     await requests.add(uow.session, request)
-    created = LinkRequestCreated(
-        request_id=request.id, user_id=user_id, region_code=region_code, account_number=number, status="pending"
-    )
-    uow.publish(created, subject=str(user_id))
+    announce_pending(uow, request)
     return request
+
+
+def announce_pending(uow: UnitOfWork, request: LinkRequest) -> None:
+    """`link_request.created`: a new request, or a rejected one corrected, waits for an operator."""
+    created = LinkRequestCreated(
+        request_id=request.id,
+        user_id=request.user_id,
+        region_code=request.region_code,
+        account_number=request.number,
+        status="pending",
+    )
+    uow.publish(created, subject=str(request.user_id))
 
 
 async def resolve(
@@ -62,7 +86,8 @@ async def resolve(
     comment: str | None,
     now: datetime,
 ) -> LinkRequest:
-    """Close a pending request, record who decided and when (no one: the subscriber proved it)."""
+    """Close a pending (or, proved by the subscriber, a rejected) request, record who decided and
+    when (no one: the subscriber proved it)."""
     status = "approved" if approved else "rejected"
     decided = await requests.change(
         uow.session, request.id, status=status, comment=comment, decided_by=decided_by, decided_at=now, updated_at=now
@@ -76,3 +101,17 @@ async def resolve(
     )
     uow.publish(resolved, subject=str(request.user_id))
     return decided
+
+
+async def withdraw(uow: UnitOfWork, request: LinkRequest, now: datetime) -> LinkRequest:
+    """The subscriber withdraws a pending or rejected request: no operator is to decide it."""
+    withdrawn = await requests.change(uow.session, request.id, status="withdrawn", updated_at=now)
+    event = LinkRequestWithdrawn(
+        request_id=request.id,
+        user_id=request.user_id,
+        region_code=request.region_code,
+        account_number=request.number,
+        status="withdrawn",
+    )
+    uow.publish(event, subject=str(request.user_id))
+    return withdrawn

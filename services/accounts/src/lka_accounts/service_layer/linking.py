@@ -1,10 +1,13 @@
 """A subscriber links an account (the manual's «Добавление лицевого счета»), edits a request
-(«Редактирование заявок на присоединение») or removes an account («Удаление лицевого счета»).
+(«Редактирование заявок на присоединение»), withdraws one, or removes an account («Удаление
+лицевого счета»).
 
 A wrong proof and a number billing does not know end the same way, in a request, so the answer
 never tells whether an account exists (no enumeration). So does any attempt past the account's
 limit of failures, whatever its proof (service_layer/limits.py). Failed attempts count toward
-the limits.
+the limits. A number that cannot be an account at all (domain/account_numbers.py) is refused
+before anything is looked at or counted. A request keeps what was entered last and the
+requester's e-mail at the time, for the operator who decides it.
 """
 
 from __future__ import annotations
@@ -14,9 +17,18 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from lka_accounts.adapters import links, regions, registry, requests
-from lka_accounts.domain.errors import AlreadyLinked, DuplicateRequest, NotFound, RequestAlreadyResolved, UnknownRegion
+from lka_accounts.domain import account_numbers
+from lka_accounts.domain.errors import (
+    AlreadyLinked,
+    DuplicateRequest,
+    NotFound,
+    RequestAlreadyResolved,
+    RequestApproved,
+    RequestWithdrawn,
+    UnknownRegion,
+)
 from lka_accounts.domain.model import AccountSummary, BillingAccount, LinkRequest
-from lka_accounts.domain.proofs import Proof, proves
+from lka_accounts.domain.proofs import Proof, as_entered, proves
 from lka_accounts.service_layer import limits as link_limits
 from lka_accounts.service_layer import link_changes
 from lka_accounts.service_layer.limits import LinkLimits
@@ -35,8 +47,15 @@ class Pending:
 
 
 async def link_account(
-    uow: UnitOfWork, limits: LinkLimits, user_id: UUID, region_code: str, number: str, proof: Proof
+    uow: UnitOfWork,
+    limits: LinkLimits,
+    user_id: UUID,
+    region_code: str,
+    number: str,
+    proof: Proof,
+    email: str | None = None,
 ) -> Linked | Pending:
+    account_numbers.check(number)
     now = datetime.now(UTC)
     async with uow:
         account = await _target(uow, user_id, region_code, number)
@@ -53,7 +72,7 @@ async def link_account(
             assert summary is not None
             return Linked(summary)
         await link_limits.record_failure(uow.session, counters, now)
-        request = await link_changes.open_request(uow, user_id, region_code, number, now)
+        request = await link_changes.open_request(uow, user_id, region_code, number, now, proof=proof, email=email)
         await uow.commit()
         return Pending(request)
 
@@ -66,14 +85,20 @@ async def edit_request(
     region_code: str,
     number: str,
     proof: Proof,
+    email: str | None = None,
 ) -> Linked | Pending:
-    """Correct a pending request: with a right proof the account is linked at once."""
+    """Correct a pending or a rejected request: with a right proof the account is linked at once
+    (and the request approved by the proof); else the request waits for an operator with the
+    new data, a rejected one again as a fresh request (its comment cleared)."""
+    account_numbers.check(number)
     now = datetime.now(UTC)
     async with uow:
         request = await requests.get(uow.session, request_id, user_id=user_id, for_update=True)
         if request is None:
             raise NotFound
-        if request.status != "pending":
+        if request.status == "withdrawn":
+            raise RequestWithdrawn
+        if request.status == "approved":
             raise RequestAlreadyResolved
         account = await _target(uow, user_id, region_code, number)
         counters = limits.for_attempt(user_id, region_code, number)
@@ -81,19 +106,49 @@ async def edit_request(
         if may_prove and account is not None and proves(proof, account):
             await link_changes.link(uow, user_id, account, proof.via, now)
             await link_changes.resolve(uow, request, approved=True, decided_by=None, comment=None, now=now)
+            # Another open request for the account it now names is settled by the same proof.
+            other = await requests.pending_for(uow.session, user_id, region_code, number)
+            if other is not None and other.id != request.id:
+                await link_changes.resolve(uow, other, approved=True, decided_by=None, comment=None, now=now)
             summary = await links.summary_of_user(uow.session, user_id, account.id)
             await uow.commit()
             assert summary is not None
             return Linked(summary)
         await link_limits.record_failure(uow.session, counters, now)
-        if (region_code, number) != (request.region_code, request.number):
-            other = await requests.pending_for(uow.session, user_id, region_code, number)
-            if other is not None:
-                await uow.commit()  # the failure still counts
-                raise DuplicateRequest
-        edited = await requests.change(uow.session, request.id, region_code=region_code, number=number, updated_at=now)
+        other = await requests.pending_for(uow.session, user_id, region_code, number)
+        if other is not None and other.id != request.id:
+            await uow.commit()  # the failure still counts
+            raise DuplicateRequest
+        changes = {
+            "region_code": region_code,
+            "number": number,
+            "proof": as_entered(proof),
+            "requester_email": email,
+            "updated_at": now,
+        }
+        if request.status == "rejected":
+            # Back in the operators' queue as a fresh request: the old decision no longer applies.
+            changes |= {"status": "pending", "comment": None, "decided_by": None, "decided_at": None, "created_at": now}
+        edited = await requests.change(uow.session, request.id, **changes)
+        if request.status == "rejected":
+            link_changes.announce_pending(uow, edited)
         await uow.commit()
         return Pending(edited)
+
+
+async def withdraw_request(uow: UnitOfWork, user_id: UUID, request_id: UUID) -> None:
+    """Withdraw the user's pending or rejected request; one already withdrawn stays so (no
+    second event); an approved one cannot be (its account is linked: remove that instead)."""
+    now = datetime.now(UTC)
+    async with uow:
+        request = await requests.get(uow.session, request_id, user_id=user_id, for_update=True)
+        if request is None:
+            raise NotFound
+        if request.status == "approved":
+            raise RequestApproved
+        if request.status != "withdrawn":
+            await link_changes.withdraw(uow, request, now)
+        await uow.commit()
 
 
 async def unlink_account(uow: UnitOfWork, user_id: UUID, account_id: UUID) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from lka_accounts.adapters import links, registry, requests
-from lka_accounts.domain.errors import AccountUnknown, NotFound, RequestAlreadyResolved, SameActor
+from lka_accounts.domain.errors import AccountUnknown, NotFound, RequestAlreadyResolved, RequestWithdrawn, SameActor
 from lka_accounts.domain.model import LinkRequest
 from lka_accounts.service_layer import link_changes
 from lka_common.uow import UnitOfWork
@@ -54,6 +54,8 @@ async def _pending(uow: UnitOfWork, request_id: UUID, operator_id: UUID) -> Link
         raise NotFound
     if request.user_id == operator_id:
         raise SameActor
+    if request.status == "withdrawn":
+        raise RequestWithdrawn
     if request.status != "pending":
         raise RequestAlreadyResolved
     return request

@@ -48,7 +48,9 @@ async def list_accounts(user: CurrentUser, uow: UowDep, page: PageDep) -> list[A
 async def link_account(
     body: LinkIn, user: Subscriber, uow: UowDep, limits: LimitsDep, response: Response
 ) -> LinkedOut | RequestCreatedOut:
-    outcome = await linking.link_account(uow, limits, user.user_id, body.region_code, body.number, body.proof())
+    outcome = await linking.link_account(
+        uow, limits, user.user_id, body.region_code, body.number, body.proof(), email=user.email
+    )
     if isinstance(outcome, linking.Linked):
         return LinkedOut(account=AccountOut.of(outcome.account))
     response.status_code = 202

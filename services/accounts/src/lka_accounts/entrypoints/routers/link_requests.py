@@ -1,4 +1,4 @@
-"""`/link-requests`: the signed-in subscriber's own requests, and their correction."""
+"""`/link-requests`: the signed-in subscriber's own requests, their correction and withdrawal."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from lka_accounts.domain import messages
 from lka_accounts.entrypoints.dependencies import LimitsDep
 from lka_accounts.entrypoints.problem_docs import problems
-from lka_accounts.entrypoints.schemas import LinkIn, LinkRequestOut, RequestLinkedOut, RequestPendingOut
+from lka_accounts.entrypoints.schemas import LinkIn, LinkRequestOut, MessageOut, RequestLinkedOut, RequestPendingOut
 from lka_accounts.service_layer import linking, queries
 from lka_common.auth import CurrentUser, Subscriber
 from lka_common.paging import PageDep
@@ -32,8 +33,14 @@ async def edit_request(
     request_id: UUID, body: LinkIn, user: Subscriber, uow: UowDep, limits: LimitsDep
 ) -> RequestLinkedOut | RequestPendingOut:
     outcome = await linking.edit_request(
-        uow, limits, user.user_id, request_id, body.region_code, body.number, body.proof()
+        uow, limits, user.user_id, request_id, body.region_code, body.number, body.proof(), email=user.email
     )
     if isinstance(outcome, linking.Linked):
         return RequestLinkedOut()
     return RequestPendingOut(request=LinkRequestOut.of(outcome.request))
+
+
+@router.delete("/{request_id}", response_model=MessageOut, responses=problems(401, 403, 404, 409, 422))
+async def withdraw_request(request_id: UUID, user: Subscriber, uow: UowDep) -> MessageOut:
+    await linking.withdraw_request(uow, user.user_id, request_id)
+    return MessageOut(message=messages.REQUEST_WITHDRAWN)

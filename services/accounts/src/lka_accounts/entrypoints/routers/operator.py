@@ -9,7 +9,13 @@ from fastapi import APIRouter, Path, Query
 
 from lka_accounts.domain.model import RequestStatus
 from lka_accounts.entrypoints.problem_docs import problems
-from lka_accounts.entrypoints.schemas import ACCOUNT_NUMBER_PATTERN, BillingAccountOut, OperatorLinkRequestOut, RejectIn
+from lka_accounts.entrypoints.schemas import (
+    ACCOUNT_NUMBER_PATTERN,
+    BillingAccountOut,
+    OperatorLinkRequestOut,
+    OperatorRequestCardOut,
+    RejectIn,
+)
 from lka_accounts.service_layer import queries, review
 from lka_common.auth import Operator
 from lka_common.paging import PageDep
@@ -18,12 +24,12 @@ from lka_common.web import UowDep
 router = APIRouter(prefix="/operator", tags=["operator"])
 
 
-@router.get("/link-requests", response_model=list[OperatorLinkRequestOut], responses=problems(401, 403, 422))
+@router.get("/link-requests", response_model=list[OperatorRequestCardOut], responses=problems(401, 403, 422))
 async def list_requests(
     operator: Operator, uow: UowDep, page: PageDep, status: Annotated[RequestStatus | None, Query()] = None
-) -> list[OperatorLinkRequestOut]:
-    found = await queries.requests_by_status(uow, status, page.limit, page.offset)
-    return [OperatorLinkRequestOut.of(request) for request in found]
+) -> list[OperatorRequestCardOut]:
+    found = await queries.request_cards(uow, status, page.limit, page.offset)
+    return [OperatorRequestCardOut.of_card(card) for card in found]
 
 
 @router.post(
@@ -50,8 +56,8 @@ async def reject_request(request_id: UUID, body: RejectIn, operator: Operator, u
     responses=problems(401, 403, 404, 422),
 )
 async def billing_account(
-    # Patterns as in the link form: a NUL or other stray character went on to PostgreSQL and
-    # was a 500 (the abuse suite); now it is a 422 like any malformed number.
+    # Patterns as in the link form: a NUL or other stray character would go on to PostgreSQL
+    # and fail as a 500; refused here, it is a 422 like any malformed number.
     region_code: Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9_\-]+$")],
     number: Annotated[str, Path(max_length=32, pattern=ACCOUNT_NUMBER_PATTERN)],
     operator: Operator,
