@@ -16,6 +16,7 @@ async def test_every_contract_call_is_documented_with_its_statuses(api: httpx.As
         ("/api/v1/accounts/{account_id}/readings", "get"): {"200", "401", "404"},
         ("/api/v1/accounts/{account_id}/consumption", "get"): {"200", "401", "404"},
         ("/api/v1/public/readings", "post"): {"201", "404", "409", "422", "429"},
+        ("/api/v1/public/readings/meter", "post"): {"200", "404", "422", "429"},
     }
     for (path, method), statuses in expected.items():
         documented = set(paths[path][method]["responses"])

@@ -1,20 +1,24 @@
 """The public form (`POST /public/readings`): region, account number and meter serial must
 all match, every mismatch is the same 404, no answer carries personal data or tells which zone
 was refused and why, one client address has 20 submissions an hour and one account 10 a day,
-from whatever addresses (docs/contract.md §2)."""
+from whatever addresses (docs/contract.md §2). Its first step, the meter lookup
+(`POST /public/readings/meter`), answers the meter's zones and nothing else, the same 404, and
+shares the address's allowance with the submissions."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
+from lka_common.events.billing import LastReading
 from lka_common.testing.http import serve_in_background
 from lka_readings.bootstrap import build_app
 from lka_readings.domain.periods import local_day
@@ -256,3 +260,101 @@ async def test_the_owners_signed_in_form_is_not_limited_by_the_public_one_and_ke
     assert (decreased.status_code, decreased.json()["code"]) == (422, "reading_decreased")
     assert decreased.json()["errors"] == [{"field": "values.T1", "message": "Показание T1 меньше предыдущего (8 123)"}]
     assert taken.status_code == 201, taken.text
+
+
+# ---------- the meter lookup, the form's first step (issue 18 item 8) ----------
+
+
+def who(data: Any, **overrides: Any) -> dict[str, Any]:
+    """The lookup's body: the form's three fields."""
+    return {key: value for key, value in form(data, **overrides).items() if key != "values"}
+
+
+async def test_the_lookup_answers_the_meters_zones_and_nothing_about_the_account_or_its_readings(
+    api: httpx.AsyncClient, meter: Any
+) -> None:
+    data = await meter(
+        zones=3,
+        digits=7,
+        serial_number="CE303-1",
+        last_reading=LastReading(
+            values={"T1": Decimal("23456.7"), "T2": Decimal("9876.5"), "T3": Decimal(4321)}, date=date(2026, 10, 25)
+        ),
+    )
+
+    response = await api.post("/public/readings/meter", json=who(data), headers=from_address())
+
+    assert response.status_code == 200, response.text
+    titles = ["T1 пик", "T2 ночь", "T3 полупик"]
+    assert response.json() == {"zones": ["T1", "T2", "T3"], "zone_titles": titles, "digits": 7}
+    for secret in ("23456", "9876", "4321", data.account_number):
+        assert secret not in response.text
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [{"meter_serial": "CE102-9999"}, {"account_number": "0000000001"}, {"region_code": "kerch"}],
+)
+async def test_any_mismatch_of_the_lookup_is_the_submissions_own_not_found(
+    api: httpx.AsyncClient, meter: Any, wrong: dict[str, str]
+) -> None:
+    data = await meter()
+
+    lookup = await api.post("/public/readings/meter", json=who(data, **wrong), headers=from_address())
+    submission = await api.post("/public/readings", json=form(data, **wrong), headers=from_address())
+    removed = await meter(account_number=data.account_number, removed=True, serial_number="M230-0203")
+    gone = await api.post("/public/readings/meter", json=who(removed), headers=from_address())
+
+    def body(answer: httpx.Response) -> dict[str, Any]:
+        return {key: value for key, value in answer.json().items() if key != "instance"}
+
+    assert lookup.status_code == submission.status_code == gone.status_code == 404
+    assert body(lookup) == body(submission) == body(gone)
+    assert body(lookup)["code"] == "not_found"
+
+
+async def test_lookups_and_submissions_share_one_allowance_per_address_mismatches_included(
+    limited_api: httpx.AsyncClient, meter: Any
+) -> None:
+    headers = from_address()
+    data = await meter()
+    answers = []
+    for n in range(20):  # a guesser's mix: wrong serials through the lookup, right ones, submissions
+        if n % 4 == 3:
+            response = await limited_api.post(
+                "/public/readings", json=form(data, values={"T1": 8200 + n, "T2": 3500}), headers=headers
+            )
+        else:
+            body = who(data, meter_serial=f"X-{n}") if n % 2 else who(data)
+            response = await limited_api.post("/public/readings/meter", json=body, headers=headers)
+        answers.append(response.status_code)
+
+    assert answers.count(429) == 0, answers
+    lookup = await limited_api.post("/public/readings/meter", json=who(data), headers=headers)
+    submission = await limited_api.post("/public/readings", json=form(data), headers=headers)
+    assert (lookup.status_code, submission.status_code) == (429, 429)
+    assert lookup.json()["code"] == "too_many_requests"
+    assert 3500 <= int(lookup.headers["Retry-After"]) <= 3600
+
+
+async def test_a_lookup_spends_nothing_of_the_accounts_day_but_is_refused_once_it_is_spent(
+    limited_api: httpx.AsyncClient, meter: Any, db: asyncpg.Pool
+) -> None:
+    data = await meter()
+    for _ in range(5):
+        found = await limited_api.post("/public/readings/meter", json=who(data), headers=from_address())
+        assert found.status_code == 200, found.text
+    counted = await db.fetchval(
+        "SELECT count(*) FROM anonymous_account_attempts WHERE account_number = $1", data.account_number
+    )
+    assert counted == 0
+    for i in range(10):
+        body = form(data, values={"T1": 8200 + i, "T2": 3500})
+        assert (await limited_api.post("/public/readings", json=body, headers=from_address())).status_code == 201
+
+    refused = await limited_api.post("/public/readings/meter", json=who(data), headers=from_address())
+    wrong = await limited_api.post("/public/readings/meter", json=who(data, meter_serial="X"), headers=from_address())
+
+    assert refused.status_code == 429, refused.text
+    assert abs(int(refused.headers["Retry-After"]) - seconds_to_midnight_in_crimea()) <= 5
+    assert wrong.status_code == 404

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from lka_readings.domain import messages, rules
-from lka_readings.domain.consumption import PeriodReading, monthly
+from lka_readings.domain.consumption import MonthlyConsumption, Point, monthly
 from lka_readings.domain.errors import InvalidReading
 from lka_readings.domain.model import LastReading, Meter
-from lka_readings.domain.periods import billing_period
+from lka_readings.domain.periods import billing_period, period_of_day
 
 CEILING = Decimal(10000)
 
@@ -123,14 +123,94 @@ def test_the_message_names_the_month_the_reading_counts_for() -> None:
     assert messages.submitted("2026-12").startswith("Показания переданы и будут учтены за декабрь 2026 года")
 
 
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def billed(meter: Meter, day: date, **values: str) -> Point:
+    """A reading billing accepted, as its meter event named it (the period by the closing day, 25)."""
+    return Point(meter.id, period_of_day(day, 25), day, at(day, 12), {z: Decimal(v) for z, v in values.items()})
+
+
+def ours(meter: Meter, day: date, hour: int = 9, **values: str) -> Point:
+    values_ = {z: Decimal(v) for z, v in values.items()}
+    return Point(meter.id, period_of_day(day, 25), day, at(day, hour), values_, ours=True)
+
+
+def shown(found: list[MonthlyConsumption]) -> list[tuple[str, dict[str, Decimal], bool]]:
+    return [(item.period, item.zones, item.pending) for item in found]
+
+
 def test_monthly_consumption_follows_consecutive_readings_across_a_rollover() -> None:
     meter = a_meter(digits=5, last={"T1": "99700"})
-    readings = [
-        PeriodReading(meter.id, "2026-12", {"T1": Decimal(200)}, date(2026, 12, 20)),
-        PeriodReading(meter.id, "2026-11", {"T1": Decimal(99900)}, date(2026, 11, 20)),
+    accepted = [
+        ours(meter, date(2026, 12, 20), T1="200"),
+        ours(meter, date(2026, 11, 20), T1="99900"),
+        billed(meter, date(2026, 10, 20), T1="99700"),
     ]
-    found = monthly(meter, readings)
-    assert [(item.period, item.zones) for item in found] == [
-        ("2026-12", {"T1": Decimal(300)}),
-        ("2026-11", {"T1": Decimal(200)}),
+    assert shown(monthly(meter, accepted)) == [
+        ("2026-12", {"T1": Decimal(300)}, False),
+        ("2026-11", {"T1": Decimal(200)}, False),
     ]
+
+
+def test_billing_sending_our_accepted_reading_back_keeps_the_month() -> None:
+    # Issue 18 item 4: once billing accepted the reading it came back as the meter's last one,
+    # and the month vanished from the chart.
+    meter = a_meter(zones=2, last={"T1": "8123", "T2": "3456.5"})
+    october = billed(meter, date(2026, 10, 24), T1="8123", T2="3456.5")
+    december = ours(meter, date(2026, 12, 6), T1="8260", T2="3499")
+    echo = billed(meter, date(2026, 12, 6), T1="8260", T2="3499")
+    expected = [("2026-12", {"T1": Decimal(137), "T2": Decimal("42.5")}, False)]
+
+    assert shown(monthly(meter, [october], december)) == [(*expected[0][:2], True)]  # awaiting the verdict
+    assert shown(monthly(meter, [october, december])) == expected  # accepted
+    assert shown(monthly(meter, [october, december, echo])) == expected  # and sent back
+    assert shown(monthly(meter, [october, echo])) == expected  # billing's word alone
+
+
+def test_the_latest_accepted_reading_of_a_month_stands_for_it_and_a_gap_is_bridged() -> None:
+    meter = a_meter(last={"T1": "1000"})
+    accepted = [
+        billed(meter, date(2026, 9, 20), T1="1000"),
+        ours(meter, date(2026, 10, 3), T1="1100"),
+        billed(meter, date(2026, 10, 24), T1="1150"),  # billing's own later reading that month
+        ours(meter, date(2026, 12, 5), T1="1400"),  # nothing in November
+    ]
+    assert shown(monthly(meter, accepted)) == [
+        ("2026-12", {"T1": Decimal(250)}, False),
+        ("2026-10", {"T1": Decimal(150)}, False),
+    ]
+
+
+def test_only_the_newest_undecided_reading_counts_and_only_after_everything_accepted() -> None:
+    meter = a_meter(last={"T1": "1000"})
+    october = billed(meter, date(2026, 10, 20), T1="1000")
+    december = ours(meter, date(2026, 12, 5), hour=9, T1="1200")
+
+    newer = ours(meter, date(2026, 12, 5), hour=10, T1="1210")
+    assert shown(monthly(meter, [october, december], newer)) == [("2026-12", {"T1": Decimal(210)}, True)]
+    older = ours(meter, date(2026, 12, 5), hour=8, T1="1190")
+    assert shown(monthly(meter, [october, december], older)) == [("2026-12", {"T1": Decimal(200)}, False)]
+    before_billings = ours(meter, date(2026, 10, 19), T1="990")
+    assert shown(monthly(meter, [october], before_billings)) == []
+
+
+def test_a_fall_no_rollover_explains_shows_nothing_rather_than_a_registers_worth() -> None:
+    meter = a_meter(digits=5, last={"T1": "99700"})
+    november = ours(meter, date(2026, 11, 20), T1="99900")
+    rolled = ours(meter, date(2026, 12, 20), T1="200")
+    corrected = billed(meter, date(2026, 12, 20), T1="99800")  # billing's own reading, below ours
+    assert shown(monthly(meter, [november, rolled], ceiling=CEILING))[0] == ("2026-12", {"T1": Decimal(300)}, False)
+    assert [item.period for item in monthly(meter, [november, corrected], ceiling=Decimal(1000))] == []
+
+
+def test_a_month_with_nothing_accepted_before_it_shows_nothing() -> None:
+    meter = a_meter()
+    assert monthly(meter, [], ours(meter, date(2026, 12, 5), T1="100")) == []
+    assert monthly(meter, [ours(meter, date(2026, 12, 5), T1="100")]) == []
+
+
+def test_billings_readings_count_for_the_month_of_their_date_by_the_closing_day() -> None:
+    assert (period_of_day(date(2026, 10, 25), 25), period_of_day(date(2026, 10, 26), 25)) == ("2026-10", "2026-11")
+    assert period_of_day(date(2026, 12, 31), 25) == "2027-01"

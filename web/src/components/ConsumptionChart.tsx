@@ -1,4 +1,7 @@
-/** Consumption by month and zone: stacked SVG bars, with the same figures as a table. */
+/**
+ * Consumption by month and zone: stacked SVG bars, with the same figures as a table. A month
+ * from a reading billing has not decided on yet is drawn pale and said «предварительно».
+ */
 
 import { useEffect, useId, useRef, useState } from "react";
 
@@ -11,6 +14,8 @@ const LEFT = 52;
 const BOTTOM = 40;
 const TOP = 22;
 const RIGHT = 8;
+const PROVISIONAL = "предварительно";
+const PALE = 0.45; // a provisional month's bars and total (an SVG attribute: no inline style under the CSP)
 
 export function ConsumptionChart({ series, title, zoneTitles }: { series: MeterSeries; title: string; zoneTitles: Record<string, string> }) {
   const id = useId();
@@ -39,12 +44,19 @@ export function ConsumptionChart({ series, title, zoneTitles }: { series: MeterS
   const bars = stackedSegments(series, plotW, plotH, top);
   const slot = plotW / Math.max(series.months.length, 1);
   const zoneName = (zone: string) => zoneTitles[zone] ?? zone;
-  const summary = series.months.map((m) => `${m.title}: ${formatKwh(m.total)} кВт·ч`).join("; ");
+  const summary = series.months.map((m) => `${m.title}: ${formatKwh(m.total)} кВт·ч${m.pending ? ` (${PROVISIONAL})` : ""}`).join("; ");
+  const anyPending = series.months.some((m) => m.pending);
 
   return (
-    <figure className="chart" aria-labelledby={`${id}-caption`}>
-      <figcaption id={`${id}-caption`} className="chart-caption">
-        {title}
+    <figure className="chart" aria-labelledby={`${id}-caption`} aria-describedby={`${id}-source`}>
+      <figcaption>
+        <div id={`${id}-caption`} className="chart-caption">
+          {title}
+        </div>
+        <div id={`${id}-source`} className="muted small">
+          Расход за месяц — разность показаний, принятых биллингом, за этот месяц и предыдущий.
+          {anyPending ? " Бледный столбец — предварительно: показания за этот месяц еще обрабатываются." : null}
+        </div>
       </figcaption>
       <ul className="legend" aria-label="Зоны">
         {series.zones.map((zone, i) => (
@@ -72,13 +84,28 @@ export function ConsumptionChart({ series, title, zoneTitles }: { series: MeterS
             <g key={series.months[i].period}>
               {segments.map((s) =>
                 s.height > 0 ? (
-                  <rect key={s.zone} className={`bar zone-${series.zones.indexOf(s.zone) + 1}`} x={s.x} y={s.y} width={s.width} height={s.height}>
-                    <title>{`${series.months[i].title}, ${zoneName(s.zone)}: ${formatKwh(s.value)} кВт·ч`}</title>
+                  <rect
+                    key={s.zone}
+                    className={`bar zone-${series.zones.indexOf(s.zone) + 1}`}
+                    x={s.x}
+                    y={s.y}
+                    width={s.width}
+                    height={s.height}
+                    opacity={series.months[i].pending ? PALE : undefined}
+                    data-pending={series.months[i].pending || undefined}
+                  >
+                    <title>{`${series.months[i].title}, ${zoneName(s.zone)}: ${formatKwh(s.value)} кВт·ч${series.months[i].pending ? ` (${PROVISIONAL})` : ""}`}</title>
                   </rect>
                 ) : null,
               )}
               {series.months[i].total > 0 ? (
-                <text className="chart-total" x={i * slot + slot / 2} y={(segments[segments.length - 1]?.y ?? plotH) - 6} textAnchor="middle">
+                <text
+                  className="chart-total"
+                  x={i * slot + slot / 2}
+                  y={(segments[segments.length - 1]?.y ?? plotH) - 6}
+                  textAnchor="middle"
+                  opacity={series.months[i].pending ? PALE + 0.25 : undefined}
+                >
                   {formatKwh(series.months[i].total)}
                 </text>
               ) : null}
@@ -115,7 +142,10 @@ export function ConsumptionChart({ series, title, zoneTitles }: { series: MeterS
             <tbody>
               {series.months.map((month) => (
                 <tr key={month.period}>
-                  <th scope="row">{month.title}</th>
+                  <th scope="row">
+                    {month.title}
+                    {month.pending ? <span className="muted small"> ({PROVISIONAL})</span> : null}
+                  </th>
                   {series.zones.map((zone) => (
                     <td key={zone} className="num">
                       {formatKwh(month.values[zone])}

@@ -37,6 +37,19 @@ describe("consumptionByMeter", () => {
     expect(series.months[0].period).toBe("2025-04");
   });
 
+  it("marks the month of a reading billing has not decided on as pending, and only that one", () => {
+    const [series] = consumptionByMeter([
+      { period: "2026-12", meter_id: "m", zones: { T1: 137 }, status: "pending" },
+      { period: "2026-11", meter_id: "m", zones: { T1: 120 }, status: "accepted" },
+      { period: "2026-10", meter_id: "m", zones: { T1: 110 } },
+    ]);
+    expect(series.months.map((m) => [m.period, m.pending])).toEqual([
+      ["2026-10", false],
+      ["2026-11", false],
+      ["2026-12", true],
+    ]);
+  });
+
   it("is empty for no data", () => {
     expect(consumptionByMeter([])).toEqual([]);
   });

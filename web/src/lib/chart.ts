@@ -1,7 +1,8 @@
 /**
  * The consumption chart's data: `GET /accounts/{id}/consumption` answers newest first, one item
- * per (month, meter) with kWh per zone; the chart shows one meter's months oldest to newest,
- * a stacked bar per month with a segment per zone.
+ * per (month, meter) with kWh per zone, from the readings billing accepted; the month of a
+ * reading billing has not decided on yet comes as `status: "pending"`. The chart shows one
+ * meter's months oldest to newest, a stacked bar per month with a segment per zone.
  */
 
 import type { ConsumptionItem } from "../api/types";
@@ -15,6 +16,7 @@ export interface MonthBar {
   title: string; // "октябрь 2026" for people and screen readers
   values: Record<string, number>;
   total: number;
+  pending: boolean; // from a reading billing has not decided on yet: shown as provisional
 }
 
 export interface MeterSeries {
@@ -29,7 +31,9 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 /** Items grouped by meter, months ascending (at most the last `months`), zones T1, T2, T3. */
 export function consumptionByMeter(items: ConsumptionItem[], months = 12): MeterSeries[] {
   const byMeter = new Map<string, Map<string, Record<string, number>>>();
+  const pending = new Set<string>();
   for (const item of items) {
+    if (item.status === "pending") pending.add(`${item.meter_id} ${item.period}`);
     let periods = byMeter.get(item.meter_id);
     if (!periods) {
       periods = new Map();
@@ -53,7 +57,8 @@ export function consumptionByMeter(items: ConsumptionItem[], months = 12): Meter
         const total = round2(zones.reduce((sum, zone) => sum + full[zone], 0));
         const [year] = period.split("-");
         const label = periodShort(period);
-        return { period, label, monthLabel: label.split(" ")[0], yearLabel: year, values: full, total, title: periodName(period) };
+        const provisional = pending.has(`${meterId} ${period}`);
+        return { period, label, monthLabel: label.split(" ")[0], yearLabel: year, values: full, total, title: periodName(period), pending: provisional };
       });
     series.push({ meterId, zones, months: bars, max: Math.max(0, ...bars.map((b) => b.total)) });
   }

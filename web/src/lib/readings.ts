@@ -23,8 +23,8 @@ export function zoneTitle(meter: Pick<Meter, "zones" | "zone_titles">, zone: str
   return meter.zone_titles?.[i] || zone;
 }
 
-/** Every zone's value, or the errors by zone. */
-export function readingValues(meter: Meter, typed: Record<string, string>): { values: Record<string, number> } | { errors: Record<string, string> } {
+/** Every zone's value, or the errors by zone (a meter of the cabinet, or the public form's lookup). */
+export function readingValues(meter: Pick<Meter, "zones" | "digits">, typed: Record<string, string>): { values: Record<string, number> } | { errors: Record<string, string> } {
   const values: Record<string, number> = {};
   const errors: Record<string, string> = {};
   for (const zone of meter.zones) {

@@ -1,85 +1,128 @@
-/** Readings without an account in the cabinet: region, account number, meter serial, 1–3 zones. */
+/**
+ * Readings without an account in the cabinet, in two steps: region, account number and meter
+ * serial first («Найти счетчик», `POST /public/readings/meter`), then exactly that meter's zones
+ * by their names. Any mismatch is the one «not found» message, at either step; editing the
+ * three fields after the meter was found hides its zones until it is looked up again.
+ */
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
 import { api, ApiError } from "../api/client";
-import type { Submitted } from "../api/types";
+import type { PublicMeter, Submitted } from "../api/types";
 import { Alert, LiveMessage, Page, SelectField, SubmitButton, TextField } from "../components/ui";
-import { parseReading, publicReadingErrors } from "../lib/readings";
+import { publicReadingErrors, readingValues, zoneTitle } from "../lib/readings";
 import { useRegions } from "../lib/regions";
 
-const TITLES: Record<number, string[]> = {
-  1: ["T1"],
-  2: ["T1 день", "T2 ночь"],
-  3: ["T1 пик", "T2 ночь", "T3 полупик"],
-};
 export const NOT_FOUND = "Счет или счетчик не найден. Проверьте регион, номер лицевого счета и заводской номер счетчика";
+const CHECK_FIELDS = "Проверьте правильность заполнения полей";
+const WHO = ["region_code", "account_number", "meter_serial"] as const;
 
 export function PublicReadingsPage() {
   const { regions, error: regionsError } = useRegions();
   const [region, setRegion] = useState("");
   const [number, setNumber] = useState("");
   const [serial, setSerial] = useState("");
-  const [count, setCount] = useState(1);
+  const [meter, setMeter] = useState<PublicMeter | null>(null);
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [success, setSuccess] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const zones = Array.from({ length: count }, (_, i) => `T${i + 1}`);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setSuccess(null);
+  // The zones came: the first one takes the focus, where the person types next.
+  useEffect(() => {
+    if (meter) document.getElementById(`public-${meter.zones[0]}`)?.focus();
+  }, [meter]);
+
+  /** Another account or meter: the zones found for the old one no longer apply. */
+  function edit(setter: (value: string) => void) {
+    return (value: string) => {
+      setter(value);
+      if (meter) {
+        setMeter(null);
+        setTyped({});
+        setSuccess(null);
+      }
+    };
+  }
+
+  function who(): Record<string, string> | null {
     const found: Record<string, string> = {};
     if (!region) found.region_code = "Выберите регион";
     if (!number.trim()) found.account_number = "Укажите номер лицевого счета";
     if (!serial.trim()) found.meter_serial = "Укажите заводской номер счетчика";
-    const values: Record<string, number> = {};
-    for (const zone of zones) {
-      const parsed = parseReading(typed[zone] ?? "", zone);
-      if ("error" in parsed) found[zone] = parsed.error;
-      else values[zone] = parsed.value;
-    }
     setErrors(found);
     if (Object.keys(found).length > 0) {
-      setFormError("Проверьте правильность заполнения полей");
+      setFormError(CHECK_FIELDS);
+      return null;
+    }
+    return { region_code: region, account_number: number.trim(), meter_serial: serial.trim() };
+  }
+
+  /** A refusal of either step: the one «not found», the fields named by the API, or its words. */
+  function refused(caught: unknown, zones: string[]) {
+    if (caught instanceof ApiError && caught.status === 404) {
+      setMeter(null);
+      setErrors({});
+      setFormError(NOT_FOUND);
+      return;
+    }
+    const mapped = publicReadingErrors(caught, zones);
+    const rest: Record<string, string> = { ...mapped.zones };
+    if (caught instanceof ApiError) for (const key of WHO) if (caught.fields[key]) rest[key] = caught.fields[key];
+    setErrors(rest);
+    setFormError(mapped.form ?? (Object.keys(rest).length ? CHECK_FIELDS : null));
+  }
+
+  async function find() {
+    const body = who();
+    if (!body) return;
+    setFormError(null);
+    setBusy(true);
+    try {
+      setMeter(await api.post<PublicMeter>("/public/readings/meter", body));
+      setTyped({});
+    } catch (caught) {
+      refused(caught, []);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function send(found: PublicMeter) {
+    const body = who();
+    if (!body) return;
+    const checked = readingValues(found, typed);
+    if ("errors" in checked) {
+      setErrors(checked.errors);
+      setFormError(Object.keys(checked.errors).length > 1 ? "Проверьте показания" : null);
       return;
     }
     setFormError(null);
     setBusy(true);
     try {
-      const answer = await api.post<Submitted>("/public/readings", {
-        region_code: region,
-        account_number: number.trim(),
-        meter_serial: serial.trim(),
-        values,
-      });
+      const answer = await api.post<Submitted>("/public/readings", { ...body, values: checked.values });
       setSuccess(answer.message);
       setTyped({});
     } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 404) {
-        setFormError(NOT_FOUND);
-      } else {
-        const mapped = publicReadingErrors(caught, zones);
-        const rest: Record<string, string> = { ...mapped.zones };
-        if (caught instanceof ApiError) {
-          for (const key of ["region_code", "account_number", "meter_serial"]) if (caught.fields[key]) rest[key] = caught.fields[key];
-        }
-        setErrors(rest);
-        setFormError(mapped.form ?? (Object.keys(rest).length ? "Проверьте правильность заполнения полей" : null));
-      }
+      refused(caught, found.zones);
     } finally {
       setBusy(false);
     }
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setSuccess(null);
+    void (meter ? send(meter) : find());
   }
 
   return (
     <Page
       title="Передача показаний без регистрации"
       className="page-narrow"
-      lead="Укажите лицевой счет и заводской номер счетчика (он напечатан на корпусе прибора учета) и передайте текущие показания."
+      lead="Укажите регион, номер лицевого счета и заводской номер счетчика (он напечатан на корпусе прибора учета) и нажмите «Найти счетчик»: появятся поля для показаний по каждой тарифной зоне этого счетчика."
     >
       <LiveMessage error={formError} success={success} />
       {regionsError ? <Alert kind="error">{regionsError}</Alert> : null}
@@ -87,43 +130,39 @@ export function PublicReadingsPage() {
         <SelectField
           label="Регион"
           value={region}
-          onChange={setRegion}
+          onChange={edit(setRegion)}
           placeholder="Выберите регион"
           options={regions.map((r) => ({ value: r.code, label: r.name }))}
           error={errors.region_code}
           required
         />
         <div className="form-row">
-          <TextField label="Номер лицевого счета" inputMode="numeric" autoComplete="off" value={number} onChange={setNumber} error={errors.account_number} required />
-          <TextField label="Заводской номер счетчика" autoComplete="off" value={serial} onChange={setSerial} error={errors.meter_serial} required />
+          <TextField label="Номер лицевого счета" inputMode="numeric" autoComplete="off" value={number} onChange={edit(setNumber)} error={errors.account_number} required />
+          <TextField label="Заводской номер счетчика" autoComplete="off" value={serial} onChange={edit(setSerial)} error={errors.meter_serial} required />
         </div>
-        <fieldset className="fieldset">
-          <legend className="field-label">Количество тарифных зон</legend>
-          <div className="choice">
-            {[1, 2, 3].map((n) => (
-              <label key={n} className="choice-item">
-                <input type="radio" name="zone-count" value={n} checked={count === n} onChange={() => setCount(n)} />
-                <span>{n === 1 ? "Одна (T1)" : n === 2 ? "Две (день, ночь)" : "Три (пик, ночь, полупик)"}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <div className="zones">
-          {zones.map((zone, i) => (
-            <TextField
-              key={`${count}-${zone}`}
-              id={`public-${zone}`}
-              label={TITLES[count][i]}
-              inputMode="decimal"
-              autoComplete="off"
-              value={typed[zone] ?? ""}
-              onChange={(value) => setTyped((t) => ({ ...t, [zone]: value }))}
-              error={errors[zone]}
-            />
-          ))}
-        </div>
+        {meter ? (
+          <fieldset className="fieldset">
+            <legend className="field-label">Показания счетчика № {serial.trim()}</legend>
+            <div className="zones">
+              {meter.zones.map((zone) => (
+                <TextField
+                  key={zone}
+                  id={`public-${zone}`}
+                  label={zoneTitle(meter, zone)}
+                  inputMode="decimal"
+                  autoComplete="off"
+                  value={typed[zone] ?? ""}
+                  onChange={(value) => setTyped((t) => ({ ...t, [zone]: value }))}
+                  error={errors[zone]}
+                />
+              ))}
+            </div>
+          </fieldset>
+        ) : null}
         <div className="form-actions">
-          <SubmitButton busy={busy}>Передать показания</SubmitButton>
+          <SubmitButton busy={busy} busyText={meter ? undefined : "Поиск счетчика…"}>
+            {meter ? "Передать показания" : "Найти счетчик"}
+          </SubmitButton>
           <Link to="/" className="link">
             Вход в личный кабинет
           </Link>

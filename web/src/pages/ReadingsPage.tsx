@@ -121,7 +121,13 @@ function AccountReadings({ accountId }: { accountId: string }) {
 function Consumption({ items, meters }: { items: ConsumptionItem[] | undefined; meters: Meter[] }) {
   const series = useMemo(() => consumptionByMeter(items ?? []), [items]);
   if (!items) return null;
-  if (series.length === 0) return <p className="card empty">Данных о потреблении пока нет: они появятся после учета показаний в биллинге.</p>;
+  if (series.length === 0) {
+    return (
+      <p className="card empty">
+        Данных о потреблении пока нет: расход за месяц появится, когда будут известны показания за этот месяц и за предыдущий.
+      </p>
+    );
+  }
   return (
     <div className="chart-list">
       {series.map((s) => {

@@ -1,15 +1,18 @@
-"""Meters as billing last sent them (`billing.meter.updated.v1`), keyed by account and serial.
+"""Meters as billing last sent them (`billing.meter.updated.v1`), keyed by account and serial,
+and the history of the readings billing accepted (each event's last reading, one per day).
 
 Billing may repeat or reorder its events. The inbox absorbs exact repeats; beyond that, the
 meter's description (zones, digits, removal) follows the event's `time` when billing gives one
 (an older one never overwrites a newer), and the last reading never goes back to an older date.
+A late event's reading still joins the history at its own date; of two for the same day, the
+later event (by time, else by arrival) wins, as for the meter.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lka_common.events.billing import BillingMeterUpdated
-from lka_readings.adapters.tables import meter_by_serial, meters
+from lka_readings.adapters.tables import billing_readings, meter_by_serial, meters
 from lka_readings.domain.model import LastReading, Meter
 
 
@@ -32,6 +35,7 @@ def values_from_json(stored: dict[str, str]) -> dict[str, Decimal]:
 
 async def save(session: AsyncSession, data: BillingMeterUpdated, event_time: datetime | None) -> None:
     last = data.last_reading
+    last_values = values_to_json({str(zone): value for zone, value in last.values.items()}) if last else None
     statement = insert(meters).values(
         id=uuid.uuid4(),
         region_code=data.region_code,
@@ -39,7 +43,7 @@ async def save(session: AsyncSession, data: BillingMeterUpdated, event_time: dat
         serial_number=data.serial_number,
         zones=data.zones,
         digits=data.digits,
-        last_values=values_to_json({str(zone): value for zone, value in last.values.items()}) if last else None,
+        last_values=last_values,
         last_date=last.date if last else None,
         removed=data.removed,
         event_time=event_time,
@@ -53,7 +57,7 @@ async def save(session: AsyncSession, data: BillingMeterUpdated, event_time: dat
     reading_newer = and_(
         new.last_date.is_not(None), or_(meters.c.last_date.is_(None), meters.c.last_date <= new.last_date)
     )
-    await session.execute(
+    meter_id = await session.scalar(
         statement.on_conflict_do_update(
             constraint=meter_by_serial,
             set_={
@@ -65,6 +69,30 @@ async def save(session: AsyncSession, data: BillingMeterUpdated, event_time: dat
                 "last_date": case((reading_newer, new.last_date), else_=meters.c.last_date),
                 "updated_at": func.now(),
             },
+        ).returning(meters.c.id)
+    )
+    if last is not None and last_values is not None:
+        await _remember(session, meter_id, last.date, last_values, event_time)
+
+
+async def _remember(
+    session: AsyncSession, meter_id: uuid.UUID, taken_on: date, values: dict[str, str], event_time: datetime | None
+) -> None:
+    """One reading billing accepted, into the meter's history."""
+    statement = insert(billing_readings).values(
+        meter_id=meter_id, taken_on=taken_on, reading_values=values, event_time=event_time, recorded_at=func.now()
+    )
+    new = statement.excluded
+    newer = or_(
+        new.event_time.is_(None),
+        billing_readings.c.event_time.is_(None),
+        billing_readings.c.event_time <= new.event_time,
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[billing_readings.c.meter_id, billing_readings.c.taken_on],
+            set_={"reading_values": new.reading_values, "event_time": new.event_time, "recorded_at": func.now()},
+            where=newer,
         )
     )
 

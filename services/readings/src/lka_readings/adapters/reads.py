@@ -10,20 +10,22 @@ is marked, or already pruned) is shown as sent, so the status never claims more 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from lka_common.messaging.tables import outbox
 from lka_common.uow import driver_sql
 from lka_readings.adapters.access import links
 from lka_readings.adapters.meters import METER_COLUMNS, meter_from, values_from_json
-from lka_readings.adapters.tables import account_links, accounts, meters, not_rejected, readings
-from lka_readings.domain.consumption import PeriodReading
+from lka_readings.adapters.tables import account_links, accounts, billing_readings, meters, not_rejected, readings
+from lka_readings.domain.consumption import Point
 from lka_readings.domain.model import Account, Meter, Reading
-from lka_readings.domain.periods import local_date
+from lka_readings.domain.periods import local_date, period_of_day
 
 Connection = Any  # asyncpg.Connection: asyncpg has no type hints
 
@@ -76,11 +78,37 @@ _HISTORY = driver_sql(
     "offset",
 )
 
-_PER_PERIOD = driver_sql(
-    select(readings.c.meter_id, readings.c.billing_period, readings.c.reading_values, readings.c.submitted_at)
-    .ext(distinct_on(readings.c.meter_id, readings.c.billing_period))
+# For each meter and period, its latest accepted reading and its latest undecided one (a
+# rejected reading never counts): consumption's readings of ours.
+_OURS_PER_PERIOD = driver_sql(
+    select(
+        readings.c.meter_id,
+        readings.c.billing_period,
+        readings.c.reading_values,
+        readings.c.submitted_at,
+        readings.c.status,
+    )
+    .ext(distinct_on(readings.c.meter_id, readings.c.billing_period, readings.c.status))
     .where(*_OF_ACCOUNT, not_rejected)
-    .order_by(readings.c.meter_id, readings.c.billing_period, readings.c.submitted_at.desc()),
+    .order_by(readings.c.meter_id, readings.c.billing_period, readings.c.status, readings.c.submitted_at.desc()),
+    "region_code",
+    "account_number",
+)
+
+# Billing's accepted readings of the account's meters, as its meter events named them.
+_BILLED = driver_sql(
+    select(
+        billing_readings.c.meter_id,
+        billing_readings.c.taken_on,
+        billing_readings.c.reading_values,
+        func.coalesce(billing_readings.c.event_time, billing_readings.c.recorded_at).label("at"),
+    )
+    .join_from(billing_readings, meters, meters.c.id == billing_readings.c.meter_id)
+    .where(
+        meters.c.region_code == bindparam("region_code"),
+        meters.c.account_number == bindparam("account_number"),
+        ~meters.c.removed,
+    ),
     "region_code",
     "account_number",
 )
@@ -113,15 +141,31 @@ async def history(conn: Connection, account: Account, limit: int, offset: int) -
     ]
 
 
-async def per_period(conn: Connection, account: Account) -> list[PeriodReading]:
-    """For each meter and period of the account, its latest reading that billing did not reject."""
-    rows = await conn.fetch(_PER_PERIOD, account.region_code, account.number)
-    return [
-        PeriodReading(
-            row["meter_id"],
-            row["billing_period"],
-            values_from_json(row["reading_values"]),
-            local_date(row["submitted_at"]),
+@dataclass(frozen=True)
+class ConsumptionPoints:
+    """What consumption is computed from: the accepted points of each meter of an account, and
+    each meter's newest undecided reading."""
+
+    accepted: dict[UUID, list[Point]]
+    waiting: dict[UUID, Point]
+
+
+async def consumption_points(conn: Connection, account: Account, closing_day: int) -> ConsumptionPoints:
+    accepted: dict[UUID, list[Point]] = defaultdict(list)
+    waiting: dict[UUID, Point] = {}
+    for row in await conn.fetch(_OURS_PER_PERIOD, account.region_code, account.number):
+        at = row["submitted_at"]
+        point = Point(
+            row["meter_id"], row["billing_period"], local_date(at), at, values_from_json(row["reading_values"]), True
         )
-        for row in rows
-    ]
+        if row["status"] == "accepted":
+            accepted[point.meter_id].append(point)
+        elif point.meter_id not in waiting or waiting[point.meter_id].at < at:
+            waiting[point.meter_id] = point
+    for row in await conn.fetch(_BILLED, account.region_code, account.number):
+        day = row["taken_on"]
+        point = Point(
+            row["meter_id"], period_of_day(day, closing_day), day, row["at"], values_from_json(row["reading_values"])
+        )
+        accepted[point.meter_id].append(point)
+    return ConsumptionPoints(dict(accepted), waiting)

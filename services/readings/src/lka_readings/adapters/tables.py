@@ -60,6 +60,19 @@ meter_by_serial = UniqueConstraint(
     meters.c.region_code, meters.c.account_number, meters.c.serial_number, name="meters_account_serial_key"
 )
 
+# Every reading billing accepted as it named them in its meter events (the last reading of
+# each), one per meter and day: the meter row keeps only the newest, which is our own reading
+# once billing accepts it, so consumption needs the ones before it (domain/consumption.py).
+billing_readings = Table(
+    "billing_readings",
+    metadata,
+    Column("meter_id", UUID(as_uuid=True), ForeignKey("meters.id"), primary_key=True),
+    Column("taken_on", Date, primary_key=True),
+    Column("reading_values", JSONB, nullable=False),  # {"T1": "12456.5"}, as meters.last_values
+    Column("event_time", DateTime(timezone=True)),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
 readings = Table(
     "readings",
     metadata,

@@ -12,9 +12,13 @@ CALENDAR = ZoneInfo("Europe/Simferopol")
 
 def billing_period(submitted_at: datetime, closing_day: int) -> str:
     """ "YYYY-MM" for a reading submitted at this (aware) moment."""
-    local = submitted_at.astimezone(CALENDAR)
-    year, month = local.year, local.month
-    if local.day > closing_day:
+    return period_of_day(local_date(submitted_at), closing_day)
+
+
+def period_of_day(day: date, closing_day: int) -> str:
+    """ "YYYY-MM" for a reading taken on this day in Crimea (billing's readings carry only a date)."""
+    year, month = day.year, day.month
+    if day.day > closing_day:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return f"{year:04d}-{month:02d}"
 

@@ -40,11 +40,27 @@ class ReadingIn(RequestModel):
     values: SubmittedValues
 
 
-class PublicReadingIn(RequestModel):
+class PublicMeterIn(RequestModel):
     region_code: str = Field(min_length=1, max_length=64)
     account_number: str = Field(min_length=1, max_length=32)
     meter_serial: str = Field(min_length=1, max_length=64)
+
+
+class PublicReadingIn(PublicMeterIn):
     values: SubmittedValues
+
+
+class PublicMeterOut(ResponseModel):
+    """What the public form needs to ask for a meter's values: nothing about the account or
+    its readings (anyone who knows an account number and a serial may ask)."""
+
+    zones: list[str] = Field(examples=[["T1", "T2"]])
+    zone_titles: list[str] = Field(examples=[["T1 день", "T2 ночь"]], description="The zones' names for people.")
+    digits: int = Field(description="Digits before the decimal point the register shows.")
+
+    @classmethod
+    def of(cls, meter: Meter) -> PublicMeterOut:
+        return cls(zones=list(meter.zone_names), zone_titles=list(meter.zone_titles), digits=meter.digits)
 
 
 class SubmittedOut(ResponseModel):
@@ -109,7 +125,12 @@ class ConsumptionOut(ResponseModel):
     period: str = Field(examples=["2026-10"])
     meter_id: UUID
     zones: OutValues = Field(examples=[{"T1": 210, "T2": 95}], description="kWh used in the period per zone.")
+    status: Literal["accepted", "pending"] = Field(
+        description="accepted: from readings billing accepted; pending: from the newest reading, which billing"
+        " has not decided on yet (the period falls back to the accepted ones if billing rejects it)."
+    )
 
     @classmethod
     def of(cls, item: MonthlyConsumption) -> ConsumptionOut:
-        return cls(period=item.period, meter_id=item.meter_id, zones=dict(item.zones))
+        status: Literal["accepted", "pending"] = "pending" if item.pending else "accepted"
+        return cls(period=item.period, meter_id=item.meter_id, zones=dict(item.zones), status=status)

@@ -1,8 +1,14 @@
-"""The public form's limits (docs/contract.md §2): submissions per client address per hour, and per
+"""The public form's limits (docs/contract.md §2): attempts per client address per hour, and per
 account per day in Crimea.
 
 Each is recorded in a transaction of its own, before the submission, so that the submission's
 refusal cannot roll the count back: a value refused for breaking a rule counts like a stored one.
+
+The form's meter lookup (`POST /public/readings/meter`, the step before the values) is an attempt
+like a submission for the client address: the two share one allowance, so guessing serials
+costs the same through either. For the account it is checked, not recorded: it tells nothing
+of the readings, which the account's daily allowance guards, and a person's lookup and
+submission then spend one of the account's ten, not two.
 """
 
 from __future__ import annotations
@@ -37,8 +43,11 @@ async def count_anonymous_attempt(uow: UnitOfWork, client_address: str, per_hour
         await uow.commit()
 
 
-async def count_account_attempt(uow: UnitOfWork, region_code: str, number: str, serial: str, per_day: int) -> None:
-    """Record one attempt on this account, or refuse it when today's allowance is spent.
+async def count_account_attempt(
+    uow: UnitOfWork, region_code: str, number: str, serial: str, per_day: int, *, record: bool = True
+) -> None:
+    """Record one attempt on this account, or refuse it when today's allowance is spent;
+    `record=False` (the meter lookup) refuses alike but records nothing.
 
     Only an attempt whose account, number and serial all match counts. Counting mismatches
     too would let anyone who knows nothing but an account's number spend its day's allowance
@@ -48,7 +57,8 @@ async def count_account_attempt(uow: UnitOfWork, region_code: str, number: str, 
     now = datetime.now(UTC)
     async with uow:
         account = (region_code, number)
-        await attempts.lock(uow.session, PER_ACCOUNT, account)
+        if record:
+            await attempts.lock(uow.session, PER_ACCOUNT, account)
         if not await meters.matches(uow.session, region_code, number, serial):
             return
         today, tomorrow = local_day(now)
@@ -56,5 +66,6 @@ async def count_account_attempt(uow: UnitOfWork, region_code: str, number: str, 
             # As per address, refused attempts are not recorded; the allowance comes back at
             # midnight in Crimea (a calendar day, not a sliding one).
             raise TooManyAnonymousReadingsForAccount(seconds_until(tomorrow, now))
-        await attempts.record(uow.session, PER_ACCOUNT, [account], now)
-        await uow.commit()
+        if record:
+            await attempts.record(uow.session, PER_ACCOUNT, [account], now)
+            await uow.commit()

@@ -38,5 +38,6 @@ async def list_readings(account_id: UUID, user: CurrentUser, uow: DriverUowDep, 
 
 
 @router.get("/consumption", response_model=list[ConsumptionOut], responses=problems(401, 404, 422))
-async def consumption(account_id: UUID, user: CurrentUser, uow: DriverUowDep) -> list[ConsumptionOut]:
-    return [ConsumptionOut.of(item) for item in await queries.consumption(uow, user.user_id, account_id)]
+async def consumption(account_id: UUID, user: CurrentUser, uow: DriverUowDep, rules: RulesDep) -> list[ConsumptionOut]:
+    found = await queries.consumption(uow, user.user_id, account_id, rules.closing_day, rules.ceiling)
+    return [ConsumptionOut.of(item) for item in found]
