@@ -70,9 +70,11 @@ PUBLIC_ROUTES = {
     "POST /auth/refresh",
     "POST /auth/password/forgot",
     "POST /auth/password/reset",
+    "POST /auth/password/reset/check",
     "GET /.well-known/jwks.json",
     "GET /regions",
     "POST /public/readings",
+    "POST /public/readings/meter",
     "GET /payments/acquirer/rbs/callback",
     "POST /payments/acquirer/rbs/callback",
 }

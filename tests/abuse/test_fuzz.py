@@ -122,6 +122,7 @@ RULES_BEYOND_SCHEMA: dict[str, tuple[set[int], str]] = {
         {400, 422},
         "a token that is not one of ours is 400 invalid_token; password_mismatch and weak_password as at register",
     ),
+    "POST /auth/password/reset/check": ({400}, "a token that is not one of ours is 400 invalid_token, as at reset"),
     "POST /profile/password": ({422}, "password_mismatch and weak_password, as at register"),
     "POST /accounts": (
         {422},

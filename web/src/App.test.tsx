@@ -2,6 +2,7 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+import { SESSION_ENDED_NOTICE } from "./session/session";
 import { ACCOUNT, fakeApi, PROFILE, renderApp, signedInCookie } from "./test/helpers";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -36,19 +37,63 @@ describe("routes and the session", () => {
     expect(login?.headers["X-Session-Mode"]).toBe("cookie");
   });
 
-  it("goes to sign-in when the session cannot be renewed", async () => {
+  it("goes to sign-in, says why and remembers the page when the session cannot be renewed", async () => {
     signedInCookie();
     const seen = fakeApi({
       "GET /api/v1/profile": { status: 200, body: PROFILE },
       "GET /api/v1/accounts": { status: 401, body: { code: "unauthorized" } },
       "GET /api/v1/link-requests": { status: 401, body: { code: "unauthorized" } },
       "GET /api/v1/regions": { status: 200, body: [] },
-      "POST /api/v1/auth/refresh": { status: 401, body: { code: "invalid_token" } },
+      "POST /api/v1/auth/refresh": { status: 401, body: { code: "session_expired" } },
+      "POST /api/v1/auth/logout": { status: 401, body: { code: "unauthorized" } },
+      "POST /api/v1/auth/login": { status: 200, body: { token_type: "Bearer", expires_in: 900 } },
     });
+    const user = userEvent.setup();
     renderApp("/accounts");
     expect(await screen.findByRole("heading", { level: 1, name: "Авторизация" })).toBeInTheDocument();
-    expect(screen.getByText("Сеанс завершен. Войдите в личный кабинет снова.")).toBeInTheDocument();
+    expect(await screen.findByText(SESSION_ENDED_NOTICE)).toBeInTheDocument();
     expect(seen.some((c) => c.url === "/api/v1/auth/refresh" && c.headers["X-CSRF-Token"] === "test-csrf")).toBe(true);
+    // The stale cookies are dropped once (the gateway clears them whatever identity answers).
+    expect(seen.filter((c) => c.url === "/api/v1/auth/logout")).toHaveLength(1);
+    await user.type(screen.getByLabelText("Адрес электронной почты"), "ivanov@example.ru");
+    await user.type(screen.getByLabelText("Пароль"), "Синий-трамвай-2026");
+    fakeApi({
+      "POST /api/v1/auth/login": { status: 200, body: { token_type: "Bearer", expires_in: 900 } },
+      "GET /api/v1/profile": { status: 200, body: PROFILE },
+      "GET /api/v1/accounts": { status: 200, body: [] },
+      "GET /api/v1/link-requests": { status: 200, body: [] },
+      "GET /api/v1/regions": { status: 200, body: [] },
+    });
+    await user.click(screen.getByRole("button", { name: "Войти" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Мои счета" })).toBeInTheDocument();
+  });
+
+  it("says why when the page is opened on a session ended elsewhere", async () => {
+    signedInCookie();
+    fakeApi({
+      "GET /api/v1/profile": { status: 401, body: { code: "unauthorized" } },
+      "POST /api/v1/auth/refresh": { status: 401, body: { code: "session_expired" } },
+      "POST /api/v1/auth/logout": { status: 401, body: { code: "unauthorized" } },
+    });
+    renderApp("/payments");
+    expect(await screen.findByRole("heading", { level: 1, name: "Авторизация" })).toBeInTheDocument();
+    expect(await screen.findByText(SESSION_ENDED_NOTICE)).toBeInTheDocument();
+  });
+
+  it("opens the page asked for signed out once signed in", async () => {
+    fakeApi({
+      "POST /api/v1/auth/login": { status: 200, body: { token_type: "Bearer", expires_in: 900 } },
+      "GET /api/v1/profile": { status: 200, body: PROFILE },
+      "GET /api/v1/accounts": { status: 200, body: [] },
+      "GET /api/v1/regions": { status: 200, body: [] },
+    });
+    const user = userEvent.setup();
+    renderApp("/payments");
+    await user.type(await screen.findByLabelText("Адрес электронной почты"), "ivanov@example.ru");
+    await user.type(screen.getByLabelText("Пароль"), "Синий-трамвай-2026");
+    await user.click(screen.getByRole("button", { name: "Войти" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Платежи" })).toBeInTheDocument();
+    expect(screen.queryByText(SESSION_ENDED_NOTICE)).toBeNull();
   });
 
   it("shows the operator's menu to an operator only", async () => {

@@ -12,6 +12,7 @@ EXPECTED = {
     ("post", "/api/v1/auth/refresh"): {"200", "401", "422"},
     ("post", "/api/v1/auth/logout"): {"204", "401"},
     ("post", "/api/v1/auth/password/reset"): {"200", "400", "422", "429"},
+    ("post", "/api/v1/auth/password/reset/check"): {"200", "400", "422", "429"},
     ("get", "/api/v1/profile"): {"200", "401"},
     ("post", "/api/v1/profile/merge"): {"200", "401", "403", "409", "422", "429"},
 }

@@ -103,13 +103,16 @@ async def test_merging_takes_over_the_other_profile_in_one_step(portal: Any, db:
     assert merged["data"]["source_user_id"] == source.user_id
     (revoked,) = await portal.messages(source.user_id, "identity.session.revoked.v1")
     assert revoked["data"]["session_id"] is None
-    # The merged profile is gone for sign-in, exactly like an unknown address.
+    # The merged profile is gone for sign-in: its right password is told where it went
+    # (test_signin.py), any other answers as an unknown address.
     assert (await portal.get("/profile", source.access_token)).status_code == 401
     assert (await portal.post("/auth/refresh", {"refresh_token": source.refresh_token})).status_code == 401
     merged_login = await portal.post("/auth/login", {"email": source.email, "password": OTHER_PASSWORD})
+    wrong_login = await portal.post("/auth/login", {"email": source.email, "password": "Не-тот-пароль-2026"})
     unknown_login = await portal.post("/auth/login", {"email": portal.new_email(), "password": OTHER_PASSWORD})
-    assert merged_login.status_code == unknown_login.status_code == 401
-    assert merged_login.json() == unknown_login.json()
+    assert merged_login.status_code == wrong_login.status_code == unknown_login.status_code == 401
+    assert merged_login.json()["code"] == "profile_merged"
+    assert wrong_login.json() == unknown_login.json()
     assert (await portal.get("/profile", target.access_token)).status_code == 200
 
 

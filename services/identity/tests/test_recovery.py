@@ -81,6 +81,42 @@ async def test_a_reset_token_works_once(portal: Any) -> None:
     assert again.json()["code"] == "invalid_token"
 
 
+async def test_a_reset_link_is_checked_without_being_spent(portal: Any, db: asyncpg.Pool) -> None:
+    person = await portal.signed_in()
+    await portal.post("/auth/password/forgot", {"email": person.email})
+    token = await portal.reset_token(person.email)
+
+    checks = [await portal.post("/auth/password/reset/check", {"token": token}) for _ in range(2)]
+
+    assert {(c.status_code, c.json()["message"]) for c in checks} == {
+        (200, "Ссылка действительна. Придумайте новый пароль")
+    }
+    assert person.email not in checks[0].text
+    spent = "SELECT count(*) FROM one_time_tokens WHERE user_id = $1::uuid AND purpose = $2 AND used_at IS NOT NULL"
+    assert await db.fetchval(spent, person.user_id, "password_reset") == 0
+    assert (await portal.post("/auth/password/reset", reset_form(token))).status_code == 200
+    used = await portal.post("/auth/password/reset/check", {"token": token})
+    unknown = await portal.post("/auth/password/reset/check", {"token": "y" * 43})
+    confirmation = await portal.post(
+        "/auth/password/reset/check", {"token": await portal.confirmation_token(person.email)}
+    )
+    for refused in (used, unknown, confirmation):
+        assert (refused.status_code, refused.json()["code"]) == (400, "invalid_token")
+        assert refused.json()["detail"] == "Ссылка недействительна или устарела. Запросите новую"
+
+
+async def test_wrong_tokens_checked_from_one_client_are_limited(serve: Any, portal: Any) -> None:
+    headers = portal.from_client()
+    async with serve(token_failures_per_client_per_hour=2) as strict:
+        answers = [
+            await strict.post("/api/v1/auth/password/reset/check", json={"token": "z" * 43}, headers=headers)
+            for _ in range(3)
+        ]
+
+    assert [a.status_code for a in answers] == [400, 400, 429]
+    assert answers[-1].json()["code"] == "too_many_requests"
+
+
 async def test_an_expired_or_unknown_reset_token_is_400(portal: Any, db: asyncpg.Pool) -> None:
     person = await portal.signed_in()
     await portal.post("/auth/password/forgot", {"email": person.email})

@@ -65,6 +65,60 @@ async def test_unknown_address_wrong_password_and_wrong_case_answer_alike(portal
     assert shouted.status_code == 401
 
 
+def masked(email: str) -> str:
+    local, domain = email.split("@")
+    return f"{local[:2]}***@{domain}"
+
+
+async def merged_into(portal: Any, target: Any, source: Any) -> None:
+    merged = await portal.post(
+        "/profile/merge", {"email": source.email, "password": source.password}, token=target.access_token
+    )
+    assert merged.status_code == 200, merged.text
+
+
+async def test_a_merged_profiles_right_password_is_told_into_which_address_and_nothing_else_is(
+    portal: Any, db: Any
+) -> None:
+    target = await portal.signed_in()
+    source = await portal.signed_in(password="Другой-пароль-абонента-2026")
+    await merged_into(portal, target, source)
+
+    right = await portal.post("/auth/login", {"email": source.email.upper(), "password": source.password})
+    wrong = await portal.post("/auth/login", {"email": source.email, "password": "Не-тот-пароль-2026"})
+    unknown = await portal.post("/auth/login", {"email": portal.new_email(), "password": source.password})
+
+    assert right.status_code == 401
+    assert right.headers["WWW-Authenticate"].startswith("Bearer")
+    assert problem(right) == {
+        "code": "profile_merged",
+        "detail": f"Эта учетная запись объединена с учетной записью {masked(target.email)}. Войдите с ее адресом.",
+    }
+    assert target.email not in right.text
+    assert "access_token" not in right.json()
+    # Without the password a merged profile is an unknown address, as before.
+    assert problem(wrong) == problem(unknown) == INVALID
+    assert wrong.json() == unknown.json()
+    # The right password is no failure: it is taken back, the wrong one stays counted.
+    attempts = await db.fetchval(
+        "SELECT count(*) FROM attempts WHERE kind = 'login' AND key = 'account:' || lower($1)", source.email
+    )
+    assert attempts == 1
+
+
+async def test_a_merged_profile_told_again_and_again_is_never_locked_and_names_the_last_merge(portal: Any) -> None:
+    first = await portal.signed_in()
+    second = await portal.signed_in()
+    last = await portal.signed_in()
+    await merged_into(portal, second, first)
+    await merged_into(portal, last, second)
+
+    answers = [await portal.post("/auth/login", {"email": first.email, "password": first.password}) for _ in range(12)]
+
+    assert {(a.status_code, a.json()["code"]) for a in answers} == {(401, "profile_merged")}
+    assert masked(last.email) in answers[-1].json()["detail"]
+
+
 async def test_the_eleventh_wrong_password_is_429_and_recovery_still_works(portal: Any) -> None:
     person = await portal.signed_in()
     wrong = {"email": person.email, "password": "Не-тот-пароль-2026"}

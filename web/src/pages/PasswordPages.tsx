@@ -1,11 +1,14 @@
-/** «Забыли пароль» («Восстановить») and «Изменение пароля» («Отправить» → «Пароль успешно изменен»). */
+/** «Забыли пароль» («Восстановить») and «Изменение пароля» («Отправить» → «Пароль успешно изменен»).
+ * The reset page asks whether its link still works (`POST /auth/password/reset/check`, which
+ * spends nothing) before it shows the form: a dead link is said at once, with the way to a new
+ * one, not after the new password was typed twice. */
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 
-import { api } from "../api/client";
+import { api, ApiError } from "../api/client";
 import type { MessageOut } from "../api/types";
-import { LiveMessage, Page, SubmitButton, TextField } from "../components/ui";
+import { LiveMessage, Loading, Page, SubmitButton, TextField } from "../components/ui";
 import { useSubmit } from "../lib/hooks";
 
 export function ForgotPasswordPage() {
@@ -49,12 +52,35 @@ export function ForgotPasswordPage() {
   );
 }
 
+const INVALID_LINK = "Ссылка недействительна или устарела. Запросите новую";
+
 export function ResetPasswordPage() {
   const [params] = useSearchParams();
   const token = params.get("token") ?? "";
+  // "checking" until the API says whether the link works; a failure to ask shows the form (the
+  // reset itself then says what is wrong).
+  const [link, setLink] = useState<"checking" | "valid" | "invalid">(token ? "checking" : "invalid");
+  const [linkError, setLinkError] = useState(INVALID_LINK);
+  const asked = useRef(false);
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const submission = useSubmit(["password", "password_confirm"]);
+
+  useEffect(() => {
+    if (!token || asked.current) return;
+    asked.current = true; // once, even when React runs effects twice
+    api
+      .post<MessageOut>("/auth/password/reset/check", { token })
+      .then(() => setLink("valid"))
+      .catch((caught) => {
+        if (caught instanceof ApiError && caught.status === 400) {
+          setLinkError(caught.detail);
+          setLink("invalid");
+        } else {
+          setLink("valid");
+        }
+      });
+  }, [token]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -71,12 +97,20 @@ export function ResetPasswordPage() {
     );
   }
 
-  if (!token) {
+  if (link === "checking") {
     return (
       <Page title="Изменение пароля" className="page-narrow">
-        <LiveMessage error="Ссылка недействительна или устарела. Запросите новую" />
+        <Loading label="Проверяем ссылку…" lines={2} />
+      </Page>
+    );
+  }
+
+  if (link === "invalid") {
+    return (
+      <Page title="Изменение пароля" className="page-narrow">
+        <LiveMessage error={linkError} />
         <Link to="/password/forgot" className="button button-primary">
-          Восстановить доступ
+          Запросить новую ссылку
         </Link>
       </Page>
     );

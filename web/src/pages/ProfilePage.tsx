@@ -1,9 +1,15 @@
-/** «Профиль»: the e-mail, change of password, «Объединить профили» («Объединение учетных записей»). */
+/** «Профиль»: the e-mail, change of password, «Объединить профили» («Объединение учетных записей»).
+ *
+ * A merge cannot be undone, so «Объединить» asks first in a dialog that says so and what moves.
+ * The merge form opens right after the button (next to it at desktop width, below it on a
+ * phone), is scrolled into view and takes the focus: on a phone it would otherwise open out of
+ * sight and the tap would seem to do nothing. */
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 
 import { api } from "../api/client";
 import type { MessageOut } from "../api/types";
+import { Modal } from "../components/Modal";
 import { LiveMessage, Page, SubmitButton, TextField } from "../components/ui";
 import { formatDate } from "../lib/format";
 import { useSubmit } from "../lib/hooks";
@@ -53,8 +59,8 @@ export function ProfilePage() {
             </div>
           )}
         </section>
+        {merging ? <MergeForm into={profile?.email ?? ""} onCancel={() => setMerging(false)} /> : null}
         <PasswordForm />
-        {merging ? <MergeForm onCancel={() => setMerging(false)} /> : null}
       </div>
     </Page>
   );
@@ -111,12 +117,22 @@ function PasswordForm() {
   );
 }
 
-function MergeForm({ onCancel }: { onCancel: () => void }) {
+function MergeForm({ into, onCancel }: { into: string; onCancel: () => void }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [confirming, setConfirming] = useState(false);
   const submission = useSubmit(["email", "password"]);
+  const section = useRef<HTMLElement>(null);
 
-  async function submit(event: FormEvent) {
+  useEffect(() => {
+    // Into view and to the first field as soon as it opens (on a phone it opens below the fold).
+    const box = section.current;
+    if (!box) return;
+    if (typeof box.scrollIntoView === "function") box.scrollIntoView({ block: "start" }); // (not in jsdom)
+    box.querySelector<HTMLInputElement>("input")?.focus({ preventScroll: true });
+  }, []);
+
+  function submit(event: FormEvent) {
     event.preventDefault();
     const errors: Record<string, string> = {};
     if (!email.trim()) errors.email = "Укажите адрес электронной почты присоединяемой учетной записи";
@@ -125,6 +141,12 @@ function MergeForm({ onCancel }: { onCancel: () => void }) {
       submission.fail("Проверьте правильность заполнения полей", errors);
       return;
     }
+    submission.reset();
+    setConfirming(true);
+  }
+
+  async function merge() {
+    setConfirming(false);
     const done = await submission.run(() => api.post<MessageOut>("/profile/merge", { email: email.trim(), password }), (answer) => answer.message);
     if (done) {
       setEmail("");
@@ -133,7 +155,7 @@ function MergeForm({ onCancel }: { onCancel: () => void }) {
   }
 
   return (
-    <section id="merge-form" className="card" aria-labelledby="merge-title">
+    <section ref={section} id="merge-form" className="card" aria-labelledby="merge-title">
       <h2 id="merge-title" className="card-title">
         Объединение учетных записей
       </h2>
@@ -152,6 +174,25 @@ function MergeForm({ onCancel }: { onCancel: () => void }) {
           </button>
         </div>
       </form>
+      {confirming ? (
+        <Modal title="Объединить учетные записи?" onClose={() => setConfirming(false)}>
+          <p className="break">
+            Учетная запись {email.trim()} будет присоединена к Вашей учетной записи {into}: все ее лицевые счета перейдут сюда, а войти в
+            нее больше будет нельзя.
+          </p>
+          <p>
+            <strong>Это действие нельзя отменить.</strong>
+          </p>
+          <div className="form-actions">
+            <button type="button" className="button button-danger" onClick={merge}>
+              Объединить
+            </button>
+            <button type="button" className="button button-ghost" onClick={() => setConfirming(false)} data-autofocus="">
+              Отмена
+            </button>
+          </div>
+        </Modal>
+      ) : null}
     </section>
   );
 }

@@ -30,7 +30,7 @@ describe("registration", () => {
     expect(seen).toHaveLength(0);
   });
 
-  it("sends the consent and shows the API's message", async () => {
+  it("sends the consent and shows the API's message and the address", async () => {
     const seen = fakeApi({ "POST /api/v1/auth/register": { status: 201, body: { message: REGISTERED } } });
     const user = userEvent.setup();
     renderRoute("/register", "/register", <RegisterPage />);
@@ -39,6 +39,10 @@ describe("registration", () => {
     await user.click(screen.getByRole("button", { name: "Зарегистрировать" }));
 
     expect(await screen.findByText(REGISTERED)).toBeInTheDocument();
+    // The address the letter went to, as typed.
+    expect(screen.getByText(/^Письмо для подтверждения отправлено на адрес/)).toHaveTextContent(
+      "Письмо для подтверждения отправлено на адрес ivanov@example.ru",
+    );
     expect(seen[0].body).toEqual({
       email: "ivanov@example.ru",
       password: "Синий-трамвай-2026",

@@ -29,6 +29,9 @@ export function RegisterPage() {
   const [consent, setConsent] = useState(false);
   const submission = useSubmit(FIELDS);
   const [done, setDone] = useState<string | null>(null);
+  // The address the letter went to, as typed: it is the visitor's own, and the answer is the
+  // same for any address (docs/contract.md §2), so showing it tells nothing new.
+  const [sentTo, setSentTo] = useState("");
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -46,6 +49,7 @@ export function RegisterPage() {
           personal_data_consent: consent,
         }),
       (answer) => {
+        setSentTo(email.trim());
         setDone(answer.message);
       },
     );
@@ -57,6 +61,9 @@ export function RegisterPage() {
       <LiveMessage error={submission.error} success={done} />
       {done ? (
         <div className="card">
+          <p className="break">
+            Письмо для подтверждения отправлено на адрес <strong>{sentTo}</strong>
+          </p>
           <p>Перейдите по ссылке из письма, чтобы подтвердить адрес, а затем войдите в личный кабинет.</p>
           <Link to="/" className="button button-primary">
             Перейти к авторизации

@@ -1,26 +1,20 @@
-/** «Авторизация»: e-mail and password, «Войти»; the links the manual names. */
+/** «Авторизация»: e-mail and password, «Войти»; the links the manual names. After sign-in the
+ * page remembered in `?next=` opens when it is one of this person's (session/returnTo.ts). */
 
 import { useState, type FormEvent } from "react";
-import { Link, Navigate, useLocation, useNavigate } from "react-router";
+import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 
 import { api, ApiError, messageOf } from "../api/client";
 import type { MessageOut } from "../api/types";
 import { Alert, Loading, Page, SubmitButton, TextField } from "../components/ui";
-import { homeOf } from "../session/roles";
-import { useSession } from "../session/session";
-
-const PRIVATE = ["/accounts", "/payments", "/readings", "/profile", "/operator"];
-
-function safeReturn(from: unknown, home: string): string {
-  if (typeof from !== "string" || !from.startsWith("/") || from.startsWith("//")) return home;
-  return PRIVATE.some((p) => from === p || from.startsWith(`${p}/`) || from.startsWith(`${p}?`)) ? from : home;
-}
+import { afterSignIn } from "../session/returnTo";
+import { SESSION_ENDED_NOTICE, useSession } from "../session/session";
 
 export function SignInPage() {
   const session = useSession();
   const navigate = useNavigate();
-  const location = useLocation();
-  const state = (location.state ?? {}) as { from?: string };
+  const [params] = useSearchParams();
+  const next = params.get("next");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
@@ -30,7 +24,7 @@ export function SignInPage() {
   const [resent, setResent] = useState<string | null>(null);
 
   if (session.status === "loading") return <Loading />;
-  if (session.status === "signed-in" && !busy) return <Navigate to={safeReturn(state.from, homeOf(session.profile))} replace />;
+  if (session.status === "signed-in" && !busy) return <Navigate to={afterSignIn(next, session.profile)} replace />;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -48,7 +42,7 @@ export function SignInPage() {
     setUnconfirmed(false);
     try {
       const me = await session.signIn(email.trim(), password);
-      navigate(safeReturn(state.from, homeOf(me)), { replace: true });
+      navigate(afterSignIn(next, me), { replace: true });
     } catch (caught) {
       setError(messageOf(caught));
       if (caught instanceof ApiError) {
@@ -76,7 +70,7 @@ export function SignInPage() {
           <h2 id="signin-heading" className="card-title">
             Вход в личный кабинет
           </h2>
-          {session.expired ? <Alert kind="info">Сеанс завершен. Войдите в личный кабинет снова.</Alert> : null}
+          {session.expired ? <Alert kind="info">{SESSION_ENDED_NOTICE}</Alert> : null}
           <div role="alert" className="live-slot">
             {error ? <div className="alert alert-error"><p>{error}</p></div> : null}
           </div>

@@ -1,9 +1,11 @@
-/** Private routes send a signed-out visitor to sign-in (and back after it); staff routes need a staff
- * role, and subscriber routes are not for staff (the API refuses them `staff_not_allowed`). */
+/** Private routes send a signed-out visitor to sign-in, the page remembered in the address
+ * (`/?next=/payments`, returnTo.ts) and opened after it; staff routes need a staff role, and
+ * subscriber routes are not for staff (the API refuses them `staff_not_allowed`). */
 
 import { Navigate, Outlet, useLocation } from "react-router";
 
 import { Loading, Page } from "../components/ui";
+import { signInPath } from "./returnTo";
 import { homeOf, isStaff } from "./roles";
 import { useSession } from "./session";
 
@@ -12,7 +14,7 @@ export function RequireAuth() {
   const location = useLocation();
   if (session.status === "loading") return <Loading label="Проверяем вход…" />;
   if (session.status === "anonymous") {
-    return <Navigate to="/" replace state={{ from: location.pathname + location.search }} />;
+    return <Navigate to={signInPath(location.pathname + location.search)} replace />;
   }
   return <Outlet />;
 }

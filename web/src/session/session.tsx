@@ -2,13 +2,34 @@
  * Who is signed in. The session itself is the gateway's HttpOnly cookies; the page only knows
  * whether the readable CSRF cookie is there (no cookie: no session, no call) and the profile
  * (`GET /profile`, whose `role` opens the operator's menu).
+ *
+ * A session this browser held that identity no longer renews (a password reset or change on
+ * another device, a sign-out in another tab, the profile merged away) ends with a word why:
+ * whether it is found on loading the page or by a call on the way, the visitor lands on
+ * «Авторизация» with `SESSION_ENDED_NOTICE` and the page they were on remembered (returnTo.ts).
+ * The stale cookies are then dropped (`POST /auth/logout`: the gateway clears them whatever
+ * identity answers), so the notice is said once, not at every later visit.
  */
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { useNavigate } from "react-router";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useLocation, useNavigate } from "react-router";
 
 import { api, ApiError, hasSession, setSessionExpiredHandler } from "../api/client";
 import type { Profile } from "../api/types";
+import { signInPath } from "./returnTo";
+
+/** True in every case that ends a live session here; says what to do next. */
+export const SESSION_ENDED_NOTICE =
+  "Сеанс завершен: пароль был изменен или выполнен выход в другом окне или на другом устройстве. Войдите снова.";
+
+/** Drop the cookies of a session identity refused (a failure here changes nothing). */
+async function forgetEndedSession(): Promise<void> {
+  try {
+    await api.post("/auth/logout", undefined, { refresh: false, redirect: false });
+  } catch {
+    // The page forgets the session either way; the cookies then go at the next sign-in.
+  }
+}
 
 export type SessionStatus = "loading" | "anonymous" | "signed-in";
 
@@ -26,9 +47,14 @@ const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const navigate = useNavigate();
+  const location = useLocation();
+  const here = useRef(location.pathname + location.search);
+  here.current = location.pathname + location.search;
   const [status, setStatus] = useState<SessionStatus>(() => (hasSession() ? "loading" : "anonymous"));
   const [profile, setProfile] = useState<Profile | null>(null);
   const [expired, setExpired] = useState(false);
+  // Several calls can find the session over at once: the first one decides where to go.
+  const ending = useRef(false);
 
   const load = useCallback(async () => {
     if (!hasSession()) {
@@ -41,9 +67,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const me = await api.get<Profile>("/profile", { redirect: false });
       setProfile(me);
       setStatus("signed-in");
-    } catch {
+    } catch (error) {
+      // A 401 here means the cookies of a live session are there and identity refused to renew
+      // it: the session was ended elsewhere (RequireAuth then sends the visitor to sign in).
+      const ended = error instanceof ApiError && error.status === 401;
       setProfile(null);
+      setExpired(ended);
       setStatus("anonymous");
+      if (ended) void forgetEndedSession();
     }
   }, []);
 
@@ -53,16 +84,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     setSessionExpiredHandler(() => {
+      if (ending.current) return;
+      ending.current = true;
       setProfile(null);
       setStatus("anonymous");
       setExpired(true);
-      navigate("/", { replace: true });
+      void forgetEndedSession();
+      navigate(signInPath(here.current), { replace: true });
     });
   }, [navigate]);
 
   const signIn = useCallback(async (email: string, password: string) => {
     await api.post("/auth/login", { email, password }, { headers: { "X-Session-Mode": "cookie" } });
     const me = await api.get<Profile>("/profile");
+    ending.current = false;
     setProfile(me);
     setExpired(false);
     setStatus("signed-in");

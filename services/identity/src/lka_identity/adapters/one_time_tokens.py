@@ -45,6 +45,19 @@ async def find_open(
     return OpenToken(row.token_hash, row.user_id) if row else None
 
 
+async def find_spent(session: AsyncSession, token_hash: str, purpose: TokenPurpose, now: datetime) -> OpenToken | None:
+    """The token if it exists for this purpose, was used (it or a newer letter's token of the
+    same user) and has not expired: its letter reached the mailbox, and was opened before."""
+    query = select(one_time_tokens.c.token_hash, one_time_tokens.c.user_id).where(
+        one_time_tokens.c.token_hash == token_hash,
+        one_time_tokens.c.purpose == purpose.value,
+        one_time_tokens.c.used_at.is_not(None),
+        one_time_tokens.c.expires_at > now,
+    )
+    row = (await session.execute(query)).first()
+    return OpenToken(row.token_hash, row.user_id) if row else None
+
+
 async def use_all(session: AsyncSession, user_id: UUID, purpose: TokenPurpose, now: datetime) -> None:
     """Spend the user's open tokens of this purpose: the one used, and the older letters' too."""
     await session.execute(

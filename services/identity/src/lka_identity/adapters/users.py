@@ -47,6 +47,21 @@ async def by_id(session: AsyncSession, user_id: UUID, *, for_update: bool = Fals
     return _user(row) if row else None
 
 
+async def merged_into(session: AsyncSession, user: User) -> User | None:
+    """The live profile a merged one ended up in: the one it was merged into, or, if that was
+    merged on in turn, the end of the chain (merges only point at profiles that could sign in
+    then, so a chain cannot loop). None for a profile that was never merged."""
+    current = user
+    seen = {user.id}
+    while current.merged_into is not None:
+        found = await by_id(session, current.merged_into)
+        if found is None or found.id in seen:
+            return None
+        seen.add(found.id)
+        current = found
+    return None if current is user else current
+
+
 async def add_if_new(session: AsyncSession, user: User, now: datetime) -> bool:
     """Insert the user unless its address is taken (also by a concurrent registration)."""
     statement = (

@@ -29,7 +29,17 @@ class FormRefused(IdentityError):
 
 
 class InvalidCredentials(IdentityError):
-    """Unknown address, wrong password or a merged profile: deliberately indistinguishable."""
+    """Unknown address, wrong password, a lapsed registration, or a merged profile with a wrong
+    password: deliberately indistinguishable."""
+
+
+class ProfileMerged(IdentityError):
+    """The right password of a profile merged into another: which one (`into`, masked), so its
+    owner knows which address to sign in with. Never said for a wrong password."""
+
+    def __init__(self, into: str) -> None:
+        super().__init__(into)
+        self.into = into
 
 
 class EmailNotConfirmed(IdentityError):

@@ -10,6 +10,9 @@ REGISTERED = (
     "На указанный адрес электронной почты будет направлено письмо для подтверждения почтового ящика."
 )
 EMAIL_CONFIRMED = "Адрес электронной почты подтвержден. Теперь вы можете войти в личный кабинет"
+# The letter's link opened again (its token already spent on this very address).
+EMAIL_ALREADY_CONFIRMED = "Адрес электронной почты уже подтвержден. Войдите в личный кабинет"
+RESET_LINK_VALID = "Ссылка действительна. Придумайте новый пароль"
 CONFIRMATION_RESENT = (
     "Если адрес зарегистрирован и еще не подтвержден, на него будет направлено письмо для подтверждения"
 )
@@ -29,6 +32,8 @@ PASSWORD_IS_EMAIL = "Пароль не должен совпадать с адр
 CURRENT_PASSWORD_WRONG = "Неверный текущий пароль"
 
 INVALID_CREDENTIALS = "Неверный адрес электронной почты или пароль"
+# Said only to whoever typed the absorbed profile's right password; the address is masked.
+PROFILE_MERGED = "Эта учетная запись объединена с учетной записью {address}. Войдите с ее адресом."
 EMAIL_NOT_CONFIRMED = "Адрес электронной почты не подтвержден. Перейдите по ссылке из письма"
 TOO_MANY_ATTEMPTS = "Слишком много неудачных попыток. Повторите попытку позже"
 TOO_MANY_REQUESTS = "Слишком много запросов с вашего адреса. Повторите попытку позже"

@@ -20,6 +20,9 @@ def problem_for(exc: errors.IdentityError) -> Problem:
         return validation_problem(found, code=first.code, detail=first.message)
     if isinstance(exc, errors.InvalidCredentials):
         return Problem(401, "invalid_credentials", messages.INVALID_CREDENTIALS, headers=_BEARER)
+    if isinstance(exc, errors.ProfileMerged):
+        detail = messages.PROFILE_MERGED.format(address=exc.into)
+        return Problem(401, "profile_merged", detail, headers=_BEARER)
     if isinstance(exc, errors.EmailNotConfirmed):
         return Problem(403, "email_not_confirmed", messages.EMAIL_NOT_CONFIRMED)
     if isinstance(exc, errors.TooManyAttempts):

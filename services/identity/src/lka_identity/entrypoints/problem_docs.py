@@ -8,7 +8,8 @@ from lka_common.problem_docs import problem_responses
 
 _DESCRIPTIONS = {
     400: "invalid_token: unknown, used or expired",
-    401: "unauthorized, invalid_credentials or session_expired",
+    401: "unauthorized, invalid_credentials, profile_merged (sign-in: the right password of a merged profile)"
+    " or session_expired",
     403: "email_not_confirmed (sign-in) or staff_not_allowed (merge: a subscriber's action)",
     409: "merge_self, already_merged or merge_source_unconfirmed",
     413: "payload_too_large",

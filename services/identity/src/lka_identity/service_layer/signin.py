@@ -1,18 +1,25 @@
 """Sign-in, refresh and sign-out (the manual's «Авторизация» and «Выход из ЛКА»).
 
-An unknown address, a wrong password, a merged profile and a lapsed registration are one
-answer, checked against a hash each time so they also take as long (docs/quality.md item 4).
+An unknown address, a wrong password and a lapsed registration are one answer, checked against
+a hash each time so they also take as long (docs/quality.md item 4). A profile merged into
+another answers the same to a wrong password; only its right password is told that it was
+merged, and into which address (masked): whoever knows that password owned the profile, and
+the attempt is not counted as a failure, as no sign-in with a right password is.
 A refresh token is single use: showing one again means a copy exists, and the whole session
 is ended (docs/quality.md item 5).
 """
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from lka_common.auth import Principal
+from lka_common.masking import mask_email
 from lka_common.uow import UnitOfWork
 from lka_identity.adapters import sessions, users
-from lka_identity.domain.errors import EmailNotConfirmed, InvalidCredentials, SessionExpired
+from lka_identity.domain.errors import EmailNotConfirmed, InvalidCredentials, ProfileMerged, SessionExpired
 from lka_identity.domain.opaque_tokens import digest, well_formed
+from lka_identity.domain.users import User
 from lka_identity.service_layer import limits
 from lka_identity.service_layer.context import IdentityContext, utcnow
 from lka_identity.service_layer.sessions import TokenPair, end_session, issue_pair, open_session
@@ -27,8 +34,10 @@ async def login(uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: 
         await uow.commit()
     # No connection is held while hashing: the pool serves others meanwhile.
     verdict = await ctx.passwords.verify(user.password_hash if user else None, password)
-    if user is None or not verdict.ok or not user.can_sign_in or user.lapsed(now, ctx.registration_ttl):
+    if user is None or not verdict.ok or user.lapsed(now, ctx.registration_ttl):
         raise InvalidCredentials  # the recorded attempt stays: it is the failure count
+    if not user.can_sign_in:
+        await _merged(uow, counters, pending, user)
     new_hash = await ctx.passwords.hash(password) if verdict.needs_rehash else None
     key = await ctx.keys.signing_key(now)
     async with uow:
@@ -41,6 +50,18 @@ async def login(uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: 
         pair = await open_session(uow, ctx, key, user, now, client)
         await uow.commit()
     return pair
+
+
+async def _merged(uow: UnitOfWork, counters: list[limits.Counter], pending: list[int], user: User) -> NoReturn:
+    """The right password of a merged profile: say into which profile, masked; the attempt is
+    taken back (a right password is no failure), the account's earlier failures stay."""
+    async with uow:
+        into = await users.merged_into(uow.session, user)
+        if into is None:  # cannot happen (merges point at live rows): answer as any refusal
+            raise InvalidCredentials
+        await limits.take_back(uow.session, counters, pending)
+        await uow.commit()
+    raise ProfileMerged(mask_email(into.email))
 
 
 async def refresh(uow: UnitOfWork, ctx: IdentityContext, refresh_token: str) -> TokenPair:

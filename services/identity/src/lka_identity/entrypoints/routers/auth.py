@@ -44,7 +44,9 @@ async def register(body: RegisterIn, uow: UowDep, ctx: ContextDep, client: Clien
 
 @router.post("/email/confirm", response_model=MessageOut, responses=problems(400, 422, 429))
 async def confirm_email(body: TokenIn, uow: UowDep, ctx: ContextDep, client: ClientDep) -> MessageOut:
-    await registration.confirm_email(uow, ctx, body.token, client)
+    outcome = await registration.confirm_email(uow, ctx, body.token, client)
+    if outcome is registration.Confirmation.ALREADY:
+        return MessageOut(message=messages.EMAIL_ALREADY_CONFIRMED)
     return MessageOut(message=messages.EMAIL_CONFIRMED)
 
 
@@ -74,6 +76,14 @@ async def logout(user: LiveUser, uow: UowDep) -> Response:
 async def forgot_password(body: EmailIn, uow: UowDep, ctx: ContextDep, client: ClientDep) -> MessageOut:
     await recovery.forgot_password(uow, ctx, body.email, client)
     return MessageOut(message=messages.RESET_REQUESTED)
+
+
+@router.post("/password/reset/check", response_model=MessageOut, responses=problems(400, 422, 429))
+async def check_reset_link(body: TokenIn, uow: UowDep, ctx: ContextDep, client: ClientDep) -> MessageOut:
+    """Whether the reset link's token still works (the page asks before showing its form); the
+    token is not spent."""
+    await recovery.check_reset_token(uow, ctx, body.token, client)
+    return MessageOut(message=messages.RESET_LINK_VALID)
 
 
 @router.post("/password/reset", response_model=MessageOut, responses=problems(400, 422, 429))
