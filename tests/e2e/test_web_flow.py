@@ -66,7 +66,7 @@ async def web_flow(browser: Browser, gateway: str, mail: str, acquirer: str) -> 
         # «Авторизация», then «Регистрация» by its link.
         await page.goto(f"{gateway}/")
         await heading(page, "Авторизация")
-        for link in ("Регистрация", "Забыли пароль", "Внести показания без регистрации", "Обратная связь"):
+        for link in ("Регистрация", "Забыли пароль?", "Внести показания без регистрации", "Обратная связь"):
             await expect(page.get_by_role("main").get_by_role("link", name=link, exact=True)).to_be_visible()
         await page.keyboard.press("Tab")  # the first stop is the skip link
         await expect(page.get_by_role("link", name="Перейти к основному содержанию")).to_be_focused()

@@ -214,3 +214,14 @@ def test_a_month_with_nothing_accepted_before_it_shows_nothing() -> None:
 def test_billings_readings_count_for_the_month_of_their_date_by_the_closing_day() -> None:
     assert (period_of_day(date(2026, 10, 25), 25), period_of_day(date(2026, 10, 26), 25)) == ("2026-10", "2026-11")
     assert period_of_day(date(2026, 12, 31), 25) == "2027-01"
+
+
+def test_the_digit_count_is_said_with_its_russian_plural() -> None:
+    said = {digits: messages.too_many_digits("T1", digits) for digits in (1, 4, 5, 6, 21)}
+    assert [text.split("(")[1] for text in said.values()] == [
+        "1 цифра до запятой)",
+        "4 цифры до запятой)",
+        "5 цифр до запятой)",
+        "6 цифр до запятой)",
+        "21 цифра до запятой)",
+    ]

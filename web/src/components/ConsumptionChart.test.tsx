@@ -16,6 +16,7 @@ describe("the consumption chart", () => {
     const image = screen.getByRole("img");
     expect(image).toHaveAccessibleName(/октябрь 2026: 260 кВт·ч; ноябрь 2026: 305 кВт·ч/);
     const table = screen.getByRole("table", { name: /Счетчик M230/ });
+    expect(table).toHaveAccessibleName("Счетчик M230: потребление, кВт·ч"); // the unit once
     const rows = within(table).getAllByRole("row");
     expect(rows.map((r) => r.textContent)).toEqual(["МесяцT1 деньT2 ночьВсего", "октябрь 202618080260", "ноябрь 202621095305"]);
   });

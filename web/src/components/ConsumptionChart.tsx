@@ -125,7 +125,7 @@ export function ConsumptionChart({ series, title, zoneTitles }: { series: MeterS
         <summary>Показать таблицей</summary>
         <div className="table-wrap">
           <table className="table">
-            <caption className="visually-hidden">{title}, кВт·ч</caption>
+            <caption className="visually-hidden">{title}</caption>
             <thead>
               <tr>
                 <th scope="col">Месяц</th>

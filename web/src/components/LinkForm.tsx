@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from "react";
 
 import type { LinkBody, Region, RequestProof } from "../api/types";
+import { ACCOUNT_NUMBER_HINT } from "../lib/format";
 import { amountForInput, checkAmount } from "../lib/money";
 import type { Submission } from "../lib/hooks";
 import { LiveMessage, SelectField, SubmitButton, TextField } from "./ui";
@@ -115,6 +116,7 @@ export function LinkForm({
           value={values.number}
           onChange={(number) => set({ number })}
           error={f.number}
+          hint={ACCOUNT_NUMBER_HINT}
           required
         />
       </div>

@@ -28,7 +28,7 @@ describe("the pay dialog", () => {
     const opener = screen.getByRole("button", { name: "Оплатить" });
     await user.click(opener);
 
-    const dialog = screen.getByRole("dialog", { name: "Оплата по лицевому счету № 91000101" });
+    const dialog = screen.getByRole("dialog", { name: "Оплата по лицевому счету №\u00a091000101" });
     expect(dialog).toHaveAttribute("aria-modal", "true");
     const amount = screen.getByLabelText("Сумма платежа, ₽");
     expect(amount).toHaveValue("1523,40");

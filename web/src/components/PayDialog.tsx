@@ -79,7 +79,7 @@ export function PayDialog({ account, amount: again, onClose }: { account: Accoun
   }
 
   return (
-    <Modal title={`Оплата по лицевому счету № ${account.number}`} onClose={onClose}>
+    <Modal title={`Оплата по лицевому счету №\u00a0${account.number}`} onClose={onClose}>
       <form className="form" onSubmit={submit} noValidate>
         <p className="muted">
           {account.region.name}, {account.address}

@@ -2,6 +2,8 @@
 
 import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
+import { PROCESSING_NOTE, PROCESSING_WARNING } from "../lib/format";
+
 const SITE = "Личный кабинет абонента ГУП РК «Крымэнерго»";
 
 // The first page of a visit keeps the browser's own focus; every later one moves it to its h1.
@@ -249,5 +251,14 @@ export function SubmitButton({ busy, children, busyText, className }: { busy: bo
     <button type="submit" className={`button button-primary${className ? ` ${className}` : ""}`} disabled={busy} aria-busy={busy || undefined}>
       {busy ? (busyText ?? "Отправка…") : children}
     </button>
+  );
+}
+
+/** The manual's «Внимание!» and its note on the 1–3 working days payments and readings take. */
+export function ProcessingNote() {
+  return (
+    <p className="note">
+      <strong>{PROCESSING_WARNING}</strong> {PROCESSING_NOTE}
+    </p>
   );
 }

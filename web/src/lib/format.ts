@@ -120,6 +120,20 @@ export function formatPan(masked: string): string {
   return plain.replace(/(.{4})(?=.)/g, "$1 ").replace(/\*/g, "•");
 }
 
-/** The seed's note, shown next to payment and reading statuses. */
+/** The manual's warning, shown wherever payments or readings are waiting: on «Мои счета», «Платежи», «Показания» and the payment's result. */
+export const PROCESSING_WARNING = "Внимание!";
 export const PROCESSING_NOTE =
-  "Время обработки информации о поступивших платежах и переданных показаниях приборов учета в «Личном кабинете абонента» составляет 1-3 рабочих дня.";
+  "Время обработки информации о поступивших платежах и переданных показаниях приборов учета в «Личном кабинете абонента» составляет 1–3 рабочих дня.";
+
+/** Where a person finds the account number, said under every field that asks for it. */
+export const ACCOUNT_NUMBER_HINT = "Номер лицевого счета указан в квитанции (счете) на оплату электроэнергии: только цифры.";
+
+/** The Russian plural: `plural(4, "цифра", "цифры", "цифр")` is «цифры». */
+export function plural(n: number, one: string, few: string, many: string): string {
+  const tens = Math.abs(n) % 100;
+  const units = tens % 10;
+  if (tens > 10 && tens < 20) return many;
+  if (units === 1) return one;
+  if (units >= 2 && units <= 4) return few;
+  return many;
+}

@@ -20,6 +20,7 @@ describe("the form's own checks", () => {
     expect(parseReading("1.234", "T2")).toEqual({ error: "Показание T2: не больше двух знаков после запятой" });
     expect(parseReading("-1", "T1")).toEqual({ error: "Показание T1 не может быть отрицательным" });
     expect(parseReading("1000000", "T1", 6)).toEqual({ error: "Показание T1 длиннее, чем может показать счетчик (6 цифр до запятой)" });
+    expect(parseReading("10000", "T1", 4)).toEqual({ error: "Показание T1 длиннее, чем может показать счетчик (4 цифры до запятой)" });
   });
 
   it("asks every zone of the meter", () => {

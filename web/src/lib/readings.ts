@@ -2,6 +2,7 @@
 
 import { ApiError } from "../api/client";
 import type { Meter } from "../api/types";
+import { plural } from "./format";
 
 /** "12 456,5" -> 12456.5, or an error sentence. */
 export function parseReading(input: string, zone: string, digits?: number): { value: number } | { error: string } {
@@ -13,7 +14,7 @@ export function parseReading(input: string, zone: string, digits?: number): { va
   }
   const value = Number(text);
   if (digits !== undefined && value >= 10 ** digits) {
-    return { error: `Показание ${zone} длиннее, чем может показать счетчик (${digits} цифр до запятой)` };
+    return { error: `Показание ${zone} длиннее, чем может показать счетчик (${digits} ${plural(digits, "цифра", "цифры", "цифр")} до запятой)` };
   }
   return { value };
 }

@@ -9,7 +9,7 @@ let cached: Promise<Region[]> | null = null;
 
 export function loadRegions(): Promise<Region[]> {
   if (!cached) {
-    cached = api.get<Region[]>("/regions", { refresh: false }).catch((error) => {
+    cached = api.get<Region[]>("/regions", { refresh: false }).then(byPlace, (error) => {
       cached = null;
       throw error;
     });
@@ -32,6 +32,13 @@ export function useRegions(): { regions: Region[]; error: string | null; loading
     };
   }, []);
   return { regions, error, loading };
+}
+
+/** By the place's own name, so «Городской округ Симферополь» and «Симферопольский район» stand
+ * together, as a person looking for either expects. */
+export function byPlace(regions: Region[]): Region[] {
+  const place = (name: string) => name.replace(/^Городской округ\s+/, "");
+  return [...regions].sort((a, b) => place(a.name).localeCompare(place(b.name), "ru"));
 }
 
 export function regionName(regions: Region[], code: string): string {

@@ -13,7 +13,7 @@ import { CardIcon, PlusIcon } from "../components/icons";
 import { initialFromRequest, LINK_FIELDS, LinkForm } from "../components/LinkForm";
 import { Modal } from "../components/Modal";
 import { PayDialog } from "../components/PayDialog";
-import { Alert, LiveMessage, Loading, Page } from "../components/ui";
+import { Alert, LiveMessage, Loading, Page, ProcessingNote } from "../components/ui";
 import { formatDate, formatDateTime, REQUEST_STATUS } from "../lib/format";
 import { useLoad, useSubmit } from "../lib/hooks";
 import { absMoney, formatMoney, isNegative, isPositive } from "../lib/money";
@@ -120,6 +120,7 @@ export function AccountsPage() {
             </li>
           ))}
         </ul>
+        {list.length > 0 ? <ProcessingNote /> : null}
       </section>
 
       <LinkRequests
@@ -135,7 +136,7 @@ export function AccountsPage() {
       {removing ? (
         <Modal title="Убрать счет?" onClose={() => setRemoving(null)}>
           <p>
-            Лицевой счет № {removing.number} ({removing.region.name}) будет удален из списка Ваших счетов. Позже его можно добавить снова.
+            Лицевой счет №&nbsp;{removing.number} ({removing.region.name}) будет удален из списка Ваших счетов. Позже его можно добавить снова.
           </p>
           <div className="form-actions">
             <button type="button" className="button button-danger" disabled={removeBusy} onClick={() => remove(removing)} data-autofocus="">
@@ -159,7 +160,7 @@ export function AccountCard({ account, onPay, onRemove }: { account: Account; on
       <header className="account-head">
         <p className="account-region">{account.region.name}</p>
         <h2 id={titleId} className="account-number">
-          Лицевой счет № {account.number}
+          Лицевой счет №&nbsp;{account.number}
         </h2>
         <p className="account-address">{account.address}</p>
       </header>
@@ -182,7 +183,7 @@ export function AccountCard({ account, onPay, onRemove }: { account: Account; on
           <p>
             <strong>Платежи в обработке:</strong> {formatMoney(account.pending_payments)}
           </p>
-          <p className="small">Платежи, совершенные в личном кабинете, учитываются в биллинге в течение 1-3 рабочих дней.</p>
+          <p className="small">Платежи, совершенные в личном кабинете, учитываются в биллинге в течение 1–3 рабочих дней.</p>
         </div>
       ) : null}
       <p className="muted small">Данные биллинга на {formatDate(account.balance_as_of)}</p>
@@ -277,7 +278,7 @@ function LinkRequests({
             <li key={request.id} className="card request">
               <div className="request-main">
                 <div>
-                  <p className="request-number">Лицевой счет № {request.number}</p>
+                  <p className="request-number">Лицевой счет №&nbsp;{request.number}</p>
                   <p className="muted">{regionName(regions, request.region_code)}</p>
                   <p className="small muted">Создана {formatDateTime(request.created_at)}</p>
                 </div>
@@ -336,7 +337,7 @@ function LinkRequests({
       {withdrawing ? (
         <Modal title="Отозвать заявку?" onClose={() => setWithdrawing(null)}>
           <p>
-            Заявка на добавление лицевого счета № {withdrawing.number} ({regionName(regions, withdrawing.region_code)}) будет отозвана, и
+            Заявка на добавление лицевого счета №&nbsp;{withdrawing.number} ({regionName(regions, withdrawing.region_code)}) будет отозвана, и
             специалист не будет ее рассматривать. Позже счет можно добавить снова.
           </p>
           <LiveMessage error={withdrawError} />

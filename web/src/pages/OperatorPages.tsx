@@ -47,7 +47,7 @@ export function OperatorLinkRequestsPage() {
           <li key={request.id} className="card request">
             <div className="request-main">
               <div>
-                <p className="request-number">Лицевой счет № {request.number}</p>
+                <p className="request-number">Лицевой счет №&nbsp;{request.number}</p>
                 <p className="muted">{regionName(regions, request.region_code)}</p>
                 <p className="small muted">
                   Создана {formatDateTime(request.created_at)} · абонент {requester(request.requester_email)}
@@ -216,7 +216,7 @@ function Decision({
     );
     if (done === undefined) return;
     await onDone(
-      action === "approve" ? `Заявка по счету № ${request.number} одобрена: счет привязан` : `Заявка по счету № ${request.number} отклонена`,
+      action === "approve" ? `Заявка по счету №\u00a0${request.number} одобрена: счет привязан` : `Заявка по счету №\u00a0${request.number} отклонена`,
     );
   }
 
@@ -225,8 +225,8 @@ function Decision({
       <form className="form" onSubmit={decide} noValidate>
         <p>
           {action === "approve"
-            ? `Лицевой счет № ${request.number} (${regionTitle}) будет привязан к учетной записи абонента ${who}. Абонент получит письмо.`
-            : `Заявка абонента ${who} на добавление лицевого счета № ${request.number} (${regionTitle}) будет отклонена. Абонент получит письмо и увидит причину отказа в личном кабинете.`}
+            ? `Лицевой счет №\u00a0${request.number} (${regionTitle}) будет привязан к учетной записи абонента ${who}. Абонент получит письмо.`
+            : `Заявка абонента ${who} на добавление лицевого счета №\u00a0${request.number} (${regionTitle}) будет отклонена. Абонент получит письмо и увидит причину отказа в личном кабинете.`}
         </p>
         <LiveMessage error={submission.error} />
         {action === "reject" ? (
@@ -311,7 +311,7 @@ export function OperatorBillingPage() {
       </form>
       {found ? (
         <section className="card section" aria-label="Найденный счет">
-          <h2 className="card-title">Лицевой счет № {found.number}</h2>
+          <h2 className="card-title">Лицевой счет №&nbsp;{found.number}</h2>
           <dl className="facts facts-list">
             <div>
               <dt>Владелец</dt>

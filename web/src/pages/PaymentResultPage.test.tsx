@@ -80,7 +80,7 @@ describe("the result page", () => {
     expect(alert).not.toHaveTextContent(RETURNED);
 
     await user.click(screen.getByRole("button", { name: "Оплатить еще раз" }));
-    const dialog = await screen.findByRole("dialog", { name: "Оплата по лицевому счету № 91000101" });
+    const dialog = await screen.findByRole("dialog", { name: "Оплата по лицевому счету №\u00a091000101" });
     expect(within(dialog).getByLabelText("Сумма платежа, ₽")).toHaveValue("123,45");
     expect(seen.filter((c) => c.url === "/api/v1/accounts")).toHaveLength(1);
   });

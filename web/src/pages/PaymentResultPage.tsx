@@ -13,8 +13,8 @@ import { Link, useParams } from "react-router";
 import { api, ApiError, messageOf } from "../api/client";
 import type { Account, Payment } from "../api/types";
 import { PayDialog } from "../components/PayDialog";
-import { Page } from "../components/ui";
-import { CARD_BRAND, formatDateTime, formatPan, pendingNote, PROCESSING_NOTE } from "../lib/format";
+import { Page, ProcessingNote } from "../components/ui";
+import { CARD_BRAND, formatDateTime, formatPan, pendingNote } from "../lib/format";
 import { formatMoney } from "../lib/money";
 
 export const NOT_CHARGED = "Деньги с карты не списаны. Попробуйте оплатить еще раз или другой картой.";
@@ -161,7 +161,7 @@ function Succeeded({ payment }: { payment: Payment }) {
           </div>
         ) : null}
       </dl>
-      <p className="note">{PROCESSING_NOTE}</p>
+      <ProcessingNote />
     </div>
   );
 }
@@ -171,7 +171,7 @@ function AccountFact({ payment }: { payment: Payment }) {
   return (
     <div>
       <dt>Лицевой счет</dt>
-      <dd>№ {payment.account_number}</dd>
+      <dd>№&nbsp;{payment.account_number}</dd>
     </div>
   );
 }

@@ -11,8 +11,8 @@ import type { Account, HistoryItem } from "../api/types";
 import { AccountPicker, useAccountChoice } from "../components/AccountPicker";
 import { CardIcon } from "../components/icons";
 import { PayDialog } from "../components/PayDialog";
-import { Alert, Loading, Page } from "../components/ui";
-import { CARD_BRAND, formatDateTime, formatPan, PAYMENT_STATUS, pendingNote, PROCESSING_NOTE } from "../lib/format";
+import { Alert, Loading, Page, ProcessingNote } from "../components/ui";
+import { CARD_BRAND, formatDateTime, formatPan, PAYMENT_STATUS, pendingNote } from "../lib/format";
 import { useLoad } from "../lib/hooks";
 import { formatMoney, isPositive } from "../lib/money";
 
@@ -32,7 +32,7 @@ export function PaymentsPage() {
         <>
           <div className="card pay-summary">
             <div>
-              <p className="muted small">Лицевой счет № {account.number}</p>
+              <p className="muted small">Лицевой счет №&nbsp;{account.number}</p>
               <p className="pay-due">
                 К оплате: <strong>{formatMoney(account.amount_due)}</strong>
               </p>
@@ -85,7 +85,7 @@ function History({ accountId }: { accountId: string }) {
           </table>
         </div>
       ) : null}
-      <p className="note">{PROCESSING_NOTE}</p>
+      <ProcessingNote />
     </section>
   );
 }

@@ -54,7 +54,7 @@ describe("readings without registration", () => {
     const first = await screen.findByLabelText("T1 пик");
     expect(first).toHaveFocus();
     expect(screen.getAllByRole("textbox", { name: /^T\d/ }).map((box) => box.getAttribute("id"))).toEqual(["public-T1", "public-T2", "public-T3"]);
-    expect(screen.getByRole("group", { name: "Показания счетчика № CE303-0303" })).toBeInTheDocument();
+    expect(screen.getByRole("group", { name: "Показания счетчика №\u00a0CE303-0303" })).toBeInTheDocument();
     expect(seen.find((call) => call.url.endsWith("/public/readings/meter"))?.body).toEqual({
       region_code: "yalta",
       account_number: "91000202",

@@ -11,6 +11,7 @@ import { Link } from "react-router";
 import { api, ApiError } from "../api/client";
 import type { PublicMeter, Submitted } from "../api/types";
 import { Alert, LiveMessage, Page, SelectField, SubmitButton, TextField } from "../components/ui";
+import { ACCOUNT_NUMBER_HINT } from "../lib/format";
 import { publicReadingErrors, readingValues, zoneTitle } from "../lib/readings";
 import { useRegions } from "../lib/regions";
 
@@ -137,12 +138,12 @@ export function PublicReadingsPage() {
           required
         />
         <div className="form-row">
-          <TextField label="Номер лицевого счета" inputMode="numeric" autoComplete="off" value={number} onChange={edit(setNumber)} error={errors.account_number} required />
+          <TextField label="Номер лицевого счета" inputMode="numeric" autoComplete="off" value={number} onChange={edit(setNumber)} error={errors.account_number} hint={ACCOUNT_NUMBER_HINT} required />
           <TextField label="Заводской номер счетчика" autoComplete="off" value={serial} onChange={edit(setSerial)} error={errors.meter_serial} required />
         </div>
         {meter ? (
           <fieldset className="fieldset">
-            <legend className="field-label">Показания счетчика № {serial.trim()}</legend>
+            <legend className="field-label">Показания счетчика №&nbsp;{serial.trim()}</legend>
             <div className="zones">
               {meter.zones.map((zone) => (
                 <TextField

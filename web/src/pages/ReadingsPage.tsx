@@ -7,9 +7,9 @@ import type { ConsumptionItem, Meter, Reading, Submitted } from "../api/types";
 import { AccountPicker, useAccountChoice } from "../components/AccountPicker";
 import { ConsumptionChart } from "../components/ConsumptionChart";
 import { MeterIcon } from "../components/icons";
-import { Alert, LiveMessage, Loading, Page, SubmitButton, TextField } from "../components/ui";
+import { Alert, LiveMessage, Loading, Page, ProcessingNote, SubmitButton, TextField } from "../components/ui";
 import { consumptionByMeter } from "../lib/chart";
-import { formatDate, formatDateTime, formatKwh, periodName, PROCESSING_NOTE, READING_STATUS } from "../lib/format";
+import { formatDate, formatDateTime, formatKwh, periodName, plural, READING_STATUS } from "../lib/format";
 import { useLoad } from "../lib/hooks";
 import { readingErrors, readingValues, zoneTitle } from "../lib/readings";
 
@@ -65,7 +65,7 @@ function AccountReadings({ accountId }: { accountId: string }) {
         <h2 id="readings-history-title" className="section-title">
           Переданные показания
         </h2>
-        <p className="note">{PROCESSING_NOTE}</p>
+        <ProcessingNote />
         {(history.loading || !ready) && !history.data && !meters.error ? <Loading /> : null}
         {history.error ? <Alert kind="error">{history.error}</Alert> : null}
         {history.data && history.data.length === 0 ? <p className="card empty">Показания по этому счету еще не передавались.</p> : null}
@@ -187,10 +187,10 @@ export function MeterForm({ accountId, meter, onSubmitted }: { accountId: string
         </span>
         <div>
           <h3 id={titleId} className="card-subtitle">
-            Счетчик № {meter.serial_number}
+            Счетчик №&nbsp;{meter.serial_number}
           </h3>
           <p className="muted small">
-            {meter.zones.length === 1 ? "Однотарифный" : meter.zones.length === 2 ? "Двухтарифный" : "Трехтарифный"}, {meter.digits} цифр до запятой
+            {meter.zones.length === 1 ? "Однотарифный" : meter.zones.length === 2 ? "Двухтарифный" : "Трехтарифный"}, {meter.digits} {plural(meter.digits, "цифра", "цифры", "цифр")} до запятой
           </p>
         </div>
       </header>

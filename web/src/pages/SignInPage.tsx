@@ -109,7 +109,7 @@ export function SignInPage() {
                 Войти
               </SubmitButton>
               <Link to="/password/forgot" className="link">
-                Забыли пароль
+                Забыли пароль?
               </Link>
             </div>
           </form>

@@ -69,7 +69,17 @@ def not_a_number(zone: str) -> str:
 
 
 def too_many_digits(zone: str, digits: int) -> str:
-    return f"Показание {zone} длиннее, чем может показать счетчик ({digits} цифр до запятой)"
+    return f"Показание {zone} длиннее, чем может показать счетчик ({digits} {plural(digits, 'цифра', 'цифры', 'цифр')} до запятой)"
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian plural: `plural(4, "цифра", "цифры", "цифр")` is «цифры»."""
+    tens, units = abs(n) % 100, abs(n) % 10
+    if 10 < tens < 20:
+        return many
+    if units == 1:
+        return one
+    return few if 2 <= units <= 4 else many
 
 
 # The signed-in owner's form only: they may see their own last reading and consumption.
