@@ -19,7 +19,8 @@ from typing import Any
 from uuid import UUID
 
 import structlog
-from sqlalchemy import ColumnElement, Table, and_, select
+from sqlalchemy import Boolean, Column, ColumnElement, DateTime, MetaData, Table, and_, select
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +36,20 @@ def event_time(event: CloudEvent) -> datetime:
     """When the change happened, to order it against the others."""
     # Our own services always stamp `time`; without it the arrival is the best order we have.
     return event.time or datetime.now(UTC)
+
+
+def access_table(name: str, metadata: MetaData, *details: Column[Any]) -> Table:
+    """A service's table of the projection: the pair, whether it is linked, the time of the event
+    that last changed it, and the event fields the service keeps (`details`, same names)."""
+    return Table(
+        name,
+        metadata,
+        Column("account_id", PG_UUID(as_uuid=True), primary_key=True),
+        Column("user_id", PG_UUID(as_uuid=True), primary_key=True),
+        Column("linked", Boolean, nullable=False),
+        Column("changed_at", DateTime(timezone=True), nullable=False),
+        *details,
+    )
 
 
 class AccessProjection:

@@ -6,7 +6,8 @@ program. A 5xx body is generic and never carries a stack trace.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import structlog
 from fastapi import FastAPI, Request
@@ -134,6 +135,20 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
+
+
+RefusalT = TypeVar("RefusalT", bound=Exception)
+
+
+def install_domain_errors(app: FastAPI, base: type[RefusalT], problem_for: Callable[[RefusalT], Problem]) -> None:
+    """A service's refusals (`base` and every subclass its domain raises) answered as its
+    `problem_for` says: one status, code and Russian detail for each."""
+
+    async def on_refusal(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, base)
+        return problem_for(exc).response()
+
+    app.add_exception_handler(base, on_refusal)
 
 
 _UNDECODABLE_BODY = "There was an error parsing the body"  # FastAPI's own words, fastapi/routing.py

@@ -3,12 +3,11 @@ error to its status, stable code and Russian detail, so the routers only call th
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from lka_accounts.domain import errors, messages
 from lka_common.auth import same_actor
-from lka_common.problems import Problem, validation_problem
+from lka_common.problems import Problem, install_domain_errors, validation_problem
 
 
 def problem_for(exc: errors.AccountsError) -> Problem:
@@ -40,8 +39,4 @@ def problem_for(exc: errors.AccountsError) -> Problem:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    async def on_accounts_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, errors.AccountsError)
-        return problem_for(exc).response()
-
-    app.add_exception_handler(errors.AccountsError, on_accounts_error)
+    install_domain_errors(app, errors.AccountsError, problem_for)

@@ -3,11 +3,10 @@ status, stable code and Russian detail, so the routers only call their use case.
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from lka_common.auth import staff_not_allowed, unauthorized
-from lka_common.problems import Problem, validation_problem
+from lka_common.problems import Problem, install_domain_errors, validation_problem
 from lka_identity.domain import errors, messages
 
 _BEARER = {"WWW-Authenticate": 'Bearer realm="lka"'}
@@ -44,8 +43,4 @@ def problem_for(exc: errors.IdentityError) -> Problem:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    async def on_identity_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, errors.IdentityError)
-        return problem_for(exc).response()
-
-    app.add_exception_handler(errors.IdentityError, on_identity_error)
+    install_domain_errors(app, errors.IdentityError, problem_for)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Integer, MetaData, Table, Text, func, text
 from sqlalchemy.dialects.postgresql import UUID
 
+from lka_common.access import access_table
+
 metadata = MetaData()
 
 feedback = Table(
@@ -57,11 +59,4 @@ address_book = Table(
 
 # Who follows which account (gets its letters): a projection of accounts' link events and of
 # identity's merges (lka_common.access).
-account_subscribers = Table(
-    "account_subscribers",
-    metadata,
-    Column("account_id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", UUID(as_uuid=True), primary_key=True),
-    Column("linked", Boolean, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
-)
+account_subscribers = access_table("account_subscribers", metadata)

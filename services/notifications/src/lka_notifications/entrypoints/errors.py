@@ -3,10 +3,9 @@ domain error to its status, stable code and Russian detail, so the routers only 
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
-from lka_common.problems import Problem, validation_problem
+from lka_common.problems import Problem, install_domain_errors, validation_problem
 from lka_notifications.domain import errors, messages
 
 
@@ -21,8 +20,4 @@ def problem_for(exc: errors.NotificationsError) -> Problem:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    async def on_notifications_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, errors.NotificationsError)
-        return problem_for(exc).response()
-
-    app.add_exception_handler(errors.NotificationsError, on_notifications_error)
+    install_domain_errors(app, errors.NotificationsError, problem_for)

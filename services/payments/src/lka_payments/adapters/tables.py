@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import TIMESTAMP, BigInteger, Boolean, Column, Integer, MetaData, Table, Text, UniqueConstraint
+from sqlalchemy import TIMESTAMP, BigInteger, Column, Integer, MetaData, Table, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import UUID
+
+from lka_common.access import access_table
 
 metadata = MetaData()
 TS = TIMESTAMP(timezone=True)
 
 # Who may see and pay which account: a projection of accounts' link events (lka_common.access).
-account_access = Table(
+account_access = access_table(
     "account_access",
     metadata,
-    Column("account_id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", UUID(as_uuid=True), primary_key=True),
     Column("region_code", Text, nullable=False),
     Column("account_number", Text, nullable=False),
     Column("linked_at", TS, nullable=False),
-    Column("linked", Boolean, nullable=False),
-    Column("changed_at", TS, nullable=False),
 )
 
 payments = Table(

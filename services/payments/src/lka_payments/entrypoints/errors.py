@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from lka_common.money import format_kopecks
-from lka_common.problems import Problem, validation_problem
+from lka_common.problems import Problem, install_domain_errors, validation_problem
 from lka_payments.domain import errors, messages
 
 
@@ -24,8 +23,4 @@ def problem_for(exc: errors.PaymentsError) -> Problem:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    async def on_payments_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, errors.PaymentsError)
-        return problem_for(exc).response()
-
-    app.add_exception_handler(errors.PaymentsError, on_payments_error)
+    install_domain_errors(app, errors.PaymentsError, problem_for)

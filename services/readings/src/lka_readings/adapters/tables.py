@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from lka_common.access import access_table
+
 metadata = MetaData()
 
 accounts = Table(
@@ -31,14 +33,7 @@ accounts = Table(
     UniqueConstraint("region_code", "number", name="accounts_region_number_key"),
 )
 
-account_links = Table(
-    "account_links",
-    metadata,
-    Column("account_id", UUID(as_uuid=True), primary_key=True),
-    Column("user_id", UUID(as_uuid=True), primary_key=True),
-    Column("linked", Boolean, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
-)
+account_links = access_table("account_links", metadata)
 
 meters = Table(
     "meters",

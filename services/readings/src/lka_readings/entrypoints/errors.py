@@ -3,10 +3,9 @@ error to its status, stable code and Russian detail, so the routers only call th
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
-from lka_common.problems import Problem, validation_problem
+from lka_common.problems import Problem, install_domain_errors, validation_problem
 from lka_readings.domain import errors, messages
 
 
@@ -28,8 +27,4 @@ def problem_for(exc: errors.ReadingsError) -> Problem:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    async def on_readings_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, errors.ReadingsError)
-        return problem_for(exc).response()
-
-    app.add_exception_handler(errors.ReadingsError, on_readings_error)
+    install_domain_errors(app, errors.ReadingsError, problem_for)
