@@ -69,7 +69,8 @@ def not_a_number(zone: str) -> str:
 
 
 def too_many_digits(zone: str, digits: int) -> str:
-    return f"Показание {zone} длиннее, чем может показать счетчик ({digits} {plural(digits, 'цифра', 'цифры', 'цифр')} до запятой)"
+    counted = f"{digits} {plural(digits, 'цифра', 'цифры', 'цифр')}"
+    return f"Показание {zone} длиннее, чем может показать счетчик ({counted} до запятой)"
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:
