@@ -144,7 +144,7 @@ async def web_flow(browser: Browser, gateway: str, mail: str, acquirer: str) -> 
         history = page.locator("table", has=page.get_by_role("columnheader", name="Статус"))
         row = history.locator("tbody tr").filter(has_text=re.compile(rf"T1: {value // 1000}\s{value % 1000:03d}"))
         await expect(row.first).to_contain_text(re.compile("Принято порталом|Передано в биллинг|Принято"))
-        await expect(page.get_by_text(re.compile("составляет 1-3 рабочих дня")).first).to_be_visible()
+        await expect(page.get_by_text(re.compile("составляет 1–3 рабочих дня")).first).to_be_visible()
         await shoot(page, "readings-sent")
 
         # «Платежи»: the history, and paying from there.
