@@ -13,7 +13,7 @@ WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist 
 WEB_DEPS := web/node_modules/.installed
 WEB_BUILD := web/dist/index.html
 
-.PHONY: run test lint bootstrap operator clean-venv web web-test chromium pgbouncer bench
+.PHONY: run test lint bootstrap operator clean-venv web web-test chromium pgbouncer bench audit-verify
 
 $(STAMP): constraints.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ operator: $(STAMP)
 	@test -n "$(EMAIL)" -a -n "$(PASSWORD)" || { echo 'Использование: make operator EMAIL=… PASSWORD=… [ROLE=operator|supervisor]'; exit 2; }
 	@$(BIN)/lka-dev bootstrap
 	@$(BIN)/python -m lka_identity.entrypoints.operator --email "$(EMAIL)" --password "$(PASSWORD)" --role "$(or $(ROLE),operator)"
+
+# Every service's audit chain, in the databases `make run` uses (or LKA_<SVC>_DATABASE_URL): one line
+# per service; exit status 1 names the first broken record (docs/security.md "The audit").
+audit-verify: $(STAMP)
+	@$(BIN)/python -m lka_common.audit_verify
 
 clean-venv:
 	rm -rf $(VENV)

@@ -18,10 +18,9 @@ from pathlib import Path
 SERVICES = ("identity", "accounts", "readings", "payments", "notifications")
 # The services that consume no event, and why: they have no entrypoints/consumer.py, no
 # subscriptions() and no consumer process (make run, docker-compose.yml, deploy/k8s). Every other
-# service has its consumer.
-WITHOUT_CONSUMER = {
-    "identity": "it consumes no event: it publishes its own and checks sessions in its own database",
-}
+# service has its consumer. None today: identity, the last one here, consumes every service's
+# audit records since the audit came (docs/contract.md §4 "Audit").
+WITHOUT_CONSUMER: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

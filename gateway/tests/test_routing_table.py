@@ -32,6 +32,18 @@ CONTRACT_PATHS = [
     ("/api/v1/profile", "identity"),
     ("/api/v1/profile/password", "identity"),
     ("/api/v1/profile/merge", "identity"),
+    ("/api/v1/profile/email", "identity"),
+    ("/api/v1/profile/email/confirm", "identity"),
+    ("/api/v1/profile/sessions", "identity"),
+    ("/api/v1/profile/sessions/5c0e", "identity"),
+    ("/api/v1/profile/notifications", "identity"),
+    ("/api/v1/auth/login/mfa", "identity"),
+    ("/api/v1/staff", "identity"),
+    ("/api/v1/staff/invitations", "identity"),
+    ("/api/v1/staff/invitations/accept", "identity"),
+    ("/api/v1/staff/5c0e/disable", "identity"),
+    ("/api/v1/staff/5c0e/enable", "identity"),
+    ("/api/v1/staff/5c0e/reset-mfa", "identity"),
     ("/api/v1/.well-known/jwks.json", "identity"),
     ("/api/v1/public/readings", "readings"),
     ("/api/v1/public/readings/meter", "readings"),
@@ -40,6 +52,7 @@ CONTRACT_PATHS = [
     ("/api/v1/payments/acquirer/rbs/callback", "payments"),
     ("/api/v1/feedback", "notifications"),
     ("/api/v1/operator/feedback", "notifications"),
+    ("/api/v1/operator/audit", "identity"),
 ]
 
 
@@ -56,6 +69,7 @@ CONTRACT_PUBLIC = {
     "/auth/email/confirm",
     "/auth/email/resend",
     "/auth/login",
+    "/auth/login/mfa",
     "/auth/refresh",
     "/auth/password/forgot",
     "/auth/password/reset",
@@ -65,6 +79,7 @@ CONTRACT_PUBLIC = {
     "/public/readings",
     "/public/readings/meter",
     "/payments/acquirer/rbs/callback",
+    "/staff/invitations/accept",
 }
 
 

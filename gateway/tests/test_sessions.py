@@ -22,6 +22,7 @@ from lka_common.web import create_app
 
 COOKIE_MODE = {"X-Session-Mode": "cookie", "X-Test-Behaviour": "tokens"}
 NAMES = ("__Host-lka_access", "__Host-lka_refresh", "__Host-lka_csrf")
+DEVICE = "__Host-lka_device"
 
 
 def _set_cookies(response: aiohttp.ClientResponse) -> dict[str, SimpleCookie]:
@@ -42,7 +43,7 @@ async def _sign_in(gateway: str, session: aiohttp.ClientSession, token: str) -> 
         cookies = _set_cookies(response)
     assert "access_token" not in body and "refresh_token" not in body
     assert body["token_type"] == "Bearer" and body["expires_in"] == 900
-    assert set(cookies) == set(NAMES)
+    assert set(cookies) == {*NAMES, DEVICE}  # a browser without a device cookie gets one too
     for name, cookie in cookies.items():
         morsel = cookie[name]
         assert morsel["secure"] and morsel["path"] == "/" and morsel["samesite"] == "Strict"
@@ -200,3 +201,56 @@ async def test_a_smuggled_cookie_signs_nobody_in_at_a_real_service_behind_the_ga
     ):
         assert response.status == 200
         assert await response.json() == {"user_id": None}
+
+
+def _echoed(body: dict[str, Any]) -> dict[str, str]:
+    return dict(body["headers"])
+
+
+async def test_a_cookie_sign_in_gives_the_browser_a_device_id_and_tells_identity(
+    gateway: str, anonymous: aiohttp.ClientSession
+) -> None:
+    """The letter about a sign-in from a new browser (docs/contract.md §4): the browser is known by
+    a random HttpOnly `__Host-` cookie of its own, which identity sees only as `X-Device-Id`."""
+    url = gateway + "/api/v1/auth/login"
+    forged = {"X-Session-Mode": "cookie", "X-Device-Id": "A" * 43}
+    async with anonymous.post(url, headers=forged, json={}) as response:
+        assert response.status == 200  # the stand-in's echo
+        received = _echoed(await response.json())
+        set_cookies = _set_cookies(response)
+    assert set(set_cookies) == {DEVICE}
+    morsel = set_cookies[DEVICE][DEVICE]
+    assert morsel["httponly"] and morsel["secure"] and morsel["path"] == "/" and morsel["samesite"] == "Strict"
+    assert not morsel["domain"] and morsel["max-age"] == str(400 * 24 * 3600)
+    device = morsel.value
+    assert len(device) == 43 and received["x-device-id"] == device  # the caller's own header is not believed
+
+    known = {"X-Session-Mode": "cookie", "Cookie": f"theme=dark; {DEVICE}={device}"}
+    async with anonymous.post(url, headers=known, json={}) as response:
+        received = _echoed(await response.json())
+        assert DEVICE not in _set_cookies(response)  # kept, not renewed
+    assert received["x-device-id"] == device
+    assert received["cookie"] == "theme=dark"  # the device cookie itself never reaches a service
+
+    bad = {"X-Session-Mode": "cookie", "Cookie": f"{DEVICE}=not-ours"}
+    async with anonymous.post(url, headers=bad, json={}) as response:
+        replaced = _set_cookies(response)[DEVICE][DEVICE].value
+        assert _echoed(await response.json())["x-device-id"] == replaced != "not-ours"
+
+
+async def test_only_a_cookie_sign_in_carries_a_device_id_and_sign_out_keeps_it(
+    gateway: str, anonymous: aiohttp.ClientSession, tokens: TokenFactory
+) -> None:
+    device = "B" * 43
+    jar = await _sign_in(gateway, anonymous, tokens.issue())
+    # A Bearer sign-in (an API client) has no device: a header it sends is stripped.
+    async with anonymous.post(gateway + "/api/v1/auth/login", headers={"X-Device-Id": device}, json={}) as response:
+        assert "x-device-id" not in _echoed(await response.json())
+    # Other calls never carry it, cookie or not.
+    cookie = {"Cookie": f"{_cookie_header(jar)}; {DEVICE}={device}", "X-Device-Id": device}
+    async with anonymous.get(gateway + "/api/v1/profile", headers=cookie) as response:
+        assert "x-device-id" not in _echoed(await response.json())
+    async with anonymous.post(
+        gateway + "/api/v1/auth/logout", headers={**cookie, "X-CSRF-Token": jar["__Host-lka_csrf"]}
+    ) as response:
+        assert DEVICE not in _set_cookies(response)  # the browser stays known after signing out

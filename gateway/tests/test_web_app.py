@@ -38,6 +38,7 @@ async def site(gateway_with: Any, web_dir: Path) -> AsyncIterator[str]:
         "/",
         "/register",
         "/confirm-email?token=abc",
+        "/confirm-email-change?token=abc",
         "/password/forgot",
         "/password/reset?token=abc",
         "/accounts",
@@ -49,6 +50,8 @@ async def site(gateway_with: Any, web_dir: Path) -> AsyncIterator[str]:
         "/feedback",
         "/operator/link-requests",
         "/operator/feedback",
+        "/operator/staff",
+        "/staff/accept?token=abc",
     ],
 )
 async def test_every_route_of_the_app_answers_its_page(site: str, anonymous: aiohttp.ClientSession, path: str) -> None:

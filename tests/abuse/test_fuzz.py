@@ -10,13 +10,14 @@ merged with the gateway's own `merge`), so the tests are collected without a ser
 `test_the_documents_fuzzed_are_the_ones_served` proves they equal what the stack serves.
 
 Who calls: the seeded world of abuse_support.py. Subscriber calls go as alice, operator calls
-as the operator, calls that destroy (removing an account, signing out) as dave (a fresh
-session of his for each sign-out), so alice's objects and token stay for the rest of the
-run. Public calls go without a token, except `/feedback` (a token is optional there), sent
-with alice's token for half of the cases. Ids: in three of four positive cases a path id is
-swapped for alice's real object of that kind (and `account_id`, `meter_id` in bodies, the
-demo account and meter in the anonymous reading form), so the calls reach real objects and
-not only the 404 of a random UUID; the fourth keeps the random one.
+as the operator, calls that destroy (removing an account, signing out, ending sessions) as
+dave (a fresh session of his for each sign-out and each session ended by id), so alice's
+objects and token stay for the rest of the run. Public calls go without a token, except
+`/feedback` (a token is optional there), sent with alice's token for half of the cases. Ids: in
+three of four positive cases a path id is swapped for alice's real object of that kind (and
+`account_id`, `meter_id` in bodies, the demo account and meter in the anonymous reading form),
+so the calls reach real objects and not only the 404 of a random UUID; the fourth keeps the
+random one.
 
 Object-level checks with two users: each call of a path with an id that the owner got a 2xx
 for is sent again with bob's token (bob is unrelated and has his own account, link request
@@ -124,6 +125,28 @@ RULES_BEYOND_SCHEMA: dict[str, tuple[set[int], str]] = {
     ),
     "POST /auth/password/reset/check": ({400}, "a token that is not one of ours is 400 invalid_token, as at reset"),
     "POST /profile/password": ({422}, "password_mismatch and weak_password, as at register"),
+    "GET /operator/audit": ({403}, "supervisors only (docs/contract.md §4 Audit): the seeded operator is refused"),
+    "POST /auth/login/mfa": ({401}, "an mfa_token that is not one of ours is 401 invalid_mfa_token by contract"),
+    "POST /staff/invitations/accept": (
+        {400, 422},
+        "a token that is not one of ours is 400 invalid_token; password_mismatch and weak_password as at register",
+    ),
+    **dict.fromkeys(
+        (
+            "GET /staff",
+            "POST /staff/invitations",
+            "POST /staff/{user_id}/disable",
+            "POST /staff/{user_id}/enable",
+            "POST /staff/{user_id}/reset-mfa",
+        ),
+        ({403}, "supervisors only (docs/contract.md §4 Staff management): the seeded operator is refused"),
+    ),
+    "POST /profile/email": (
+        {422},
+        "invalid_current_password (the caller's own password, which the fuzzer does not know) and"
+        " email_unchanged (the current address): docs/contract.md §2 gives each its own code",
+    ),
+    "POST /profile/email/confirm": ({400}, "a token that is not one of ours is 400 invalid_token by contract"),
     "POST /accounts": (
         {422},
         "unknown_region: the region codes are data (GET /regions), not an enum of the document;"
@@ -219,7 +242,12 @@ def caller_headers(
         return world.operator.headers
     if op == "POST /auth/logout":
         return fresh_session(gateway, subscriber or world.dave, vault)
-    if op == "DELETE /accounts/{account_id}":
+    if op == "DELETE /profile/sessions/{session_id}":
+        # One session by its id (alice's, sam's, seen in GET /profile/sessions): sent by a fresh
+        # session of dave's, who owns none of them, so no token the run goes on with is ended.
+        return fresh_session(gateway, world.dave, vault)
+    if op in ("DELETE /accounts/{account_id}", "DELETE /profile/sessions"):
+        # All but the caller's own: dave's (sam's) fresh sign-out sessions, nothing the run needs.
         return (subscriber or world.dave).headers
     if op in PUBLIC_ROUTES:
         return {}

@@ -25,7 +25,18 @@ from sqlalchemy.engine import make_url
 from lka_common.testing.servers import Servers
 from lka_common.testing.stack import SERVICES, Stack
 
-KINDS = {"password", "access token", "refresh token", "confirmation token", "reset token", "card number"}
+KINDS = {
+    "password",
+    "access token",
+    "refresh token",
+    "confirmation token",
+    "reset token",
+    "card number",
+    # The seeded operator's second factor (abuse_support.sign_in_staff).
+    "totp secret",
+    "recovery code",
+    "mfa token",
+}
 
 
 def dump(servers: Servers, database: str) -> str:

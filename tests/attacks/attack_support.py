@@ -15,7 +15,7 @@ import asyncpg
 import httpx
 
 from lka_common.testing import events
-from lka_common.testing.portal import CONFIRMATION_SUBJECT, letter, token_from
+from lka_common.testing.portal import CONFIRMATION_SUBJECT, StaffMember, letter, token_from
 
 V1 = "/api/v1"
 # The stack's processes talk to each other over 127.0.0.1, the only proxy address the local
@@ -92,12 +92,13 @@ async def subscriber(http: httpx.AsyncClient, mail: str, name: str) -> tuple[str
     return email, secret, await bearer(http, email, secret)
 
 
-async def staff(http: httpx.AsyncClient, env: dict[str, str], name: str) -> dict[str, str]:
-    """An operator made the way the supplier makes one, signed in: the bearer header."""
+async def staff(http: httpx.AsyncClient, env: dict[str, str], name: str, role: str | None = None) -> dict[str, str]:
+    """Staff made the way the supplier makes them, signed in with both steps (the code computed
+    from the `otpauth://` line the command printed): the bearer header."""
     email, secret = address(name), password()
-    made = make_operator(env, email, secret)
+    made = make_operator(env, email, secret, role)
     assert made.returncode == 0, made.stdout + made.stderr
-    return await bearer(http, email, secret)
+    return await StaffMember.from_output(email, secret, made.stdout).sign_in(http)
 
 
 def link_body(region: str, number: str, letters: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ from lka_common.events.envelope import CONTENT_TYPE, new_event
 from lka_common.messaging.topology import declare_exchanges
 from lka_common.testing import events
 from lka_common.testing.amqp import amqp_channel
-from lka_common.testing.portal import Subscriber, bearer, letter, new_address, new_subscriber, sign_in
+from lka_common.testing.portal import Subscriber, letter, new_address, new_subscriber
 from lka_common.testing.stack import Stack
 
 # Polled every 0.3 s with a deadline for a whole stack on a shared machine.
@@ -119,9 +119,9 @@ async def person(http: httpx.AsyncClient, stack: Stack) -> Callable[[], Awaitabl
 async def operator(stack: Stack, stack_env: tuple[dict[str, str], str, int]) -> dict[str, str]:
     """A supplier's operator, created as `make operator` does: the headers of their calls."""
     email = new_address()
-    await make_operator(stack_env[0], email)
+    member = await make_operator(stack_env[0], email)
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=15) as client:
-        return bearer(await sign_in(client, email))
+        return await member.sign_in(client)
 
 
 @pytest.fixture(scope="module")

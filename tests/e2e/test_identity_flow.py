@@ -12,7 +12,17 @@ from typing import Any
 import httpx
 import pytest
 
-from lka_common.testing.portal import PASSWORD, bearer, letter, new_address, register_and_confirm, sign_in, token_from
+from lka_common.testing.portal import (
+    PASSWORD,
+    bearer,
+    letter,
+    new_address,
+    otpauth_uri_in,
+    register_and_confirm,
+    sign_in,
+    sign_in_staff,
+    token_from,
+)
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -125,7 +135,8 @@ async def test_logout_is_refused_at_the_gateway_within_a_second(
         timeout=60,
     )
     assert created.returncode == 0, created.stderr
-    tokens = await sign_in(http, email)
+    # Staff sign in with the code of the `otpauth://` line the command printed.
+    tokens = await sign_in_staff(http, email, PASSWORD, otpauth_uri_in(created.stdout))
     # A call identity never sees: only the gateway can refuse it once the session ended.
     assert (await http.get("/api/v1/operator/feedback", headers=bearer(tokens))).status_code == 200
 

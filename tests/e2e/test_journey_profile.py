@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
-from operator_support import make_operator
+from operator_support import enter_code, make_operator
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, expect
 from web_support import DESKTOP, REPORT_CSP, SHOTS, TIMEOUT_MS, Watch, chromium, heading, shoot, visitor
 
@@ -295,11 +295,12 @@ async def test_9_a_private_page_opened_signed_out_opens_after_sign_in_and_no_oth
 
     # Staff: a subscriber's page is not theirs; their own is.
     staff = f"op-{secrets.token_hex(5)}@example.ru"
-    await make_operator(stack_env[0], staff)
+    member = await make_operator(stack_env[0], staff)
     context, page, watch = await opened(browser, stack)
     try:
         await page.goto(f"{stack.gateway}/?next=/payments")
         await sign_in_here(page, staff)
+        await enter_code(page, member)
         await heading(page, STAFF_HOME)
         await page.get_by_role("button", name="Выход").click()
         await heading(page, "Авторизация")
@@ -307,6 +308,7 @@ async def test_9_a_private_page_opened_signed_out_opens_after_sign_in_and_no_oth
         await heading(page, "Авторизация")
         assert next_of(page) == "/operator/feedback", page.url
         await sign_in_here(page, staff)
+        await enter_code(page, member)
         await heading(page, "Обращения абонентов")
         watch.assert_clean("the staff's deep links")
     finally:

@@ -30,11 +30,11 @@ from typing import Any
 
 import httpx
 import pytest
-from operator_support import make_operator, registry_entry
+from operator_support import enter_code, make_operator, registry_entry
 from playwright.async_api import Browser, Locator, Page, expect
 from web_support import DESKTOP, SHOTS, Watch, chromium, heading, shoot, visitor
 
-from lka_common.testing.portal import PASSWORD, bearer, register_and_confirm, sign_in
+from lka_common.testing.portal import PASSWORD, StaffMember, bearer, register_and_confirm, sign_in
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -61,12 +61,12 @@ PHONE_375 = {"width": 375, "height": 800}
 async def setting(stack: Stack, stack_env: tuple[dict[str, str], str, int]) -> dict[str, Any]:
     """An operator (their e-mail and API headers), once the demo accounts are in the registry."""
     email = f"op-{secrets.token_hex(5)}@example.ru"
-    await make_operator(stack_env[0], email)
+    member = await make_operator(stack_env[0], email)
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=15) as http:
-        headers = bearer(await sign_in(http, email))
+        headers = await member.sign_in(http)
         for _, code, number in (SIMFEROPOL, YALTA, KERCH, FEODOSIYA):
             await registry_entry(http, headers, (code, number))
-    return {"email": email, "headers": headers}
+    return {"email": email, "headers": headers, "member": member}
 
 
 @pytest.fixture
@@ -99,7 +99,10 @@ async def reject(stack: Stack, operator: dict[str, str], request_id: str, commen
     assert answer.status_code == 200, answer.text
 
 
-async def signed_in(browser: Browser, stack: Stack, email: str, home: str) -> tuple[Page, Watch]:
+async def signed_in(
+    browser: Browser, stack: Stack, email: str, home: str, staff: StaffMember | None = None
+) -> tuple[Page, Watch]:
+    """«Авторизация» in a context of its own (staff with the code from their app), on `home`."""
     page = await (await visitor(browser)).new_page()
     watch = Watch(stack.gateway)
     watch.attach(page)
@@ -108,6 +111,8 @@ async def signed_in(browser: Browser, stack: Stack, email: str, home: str) -> tu
     await page.get_by_label("Адрес электронной почты").fill(email)
     await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
     await page.get_by_role("button", name="Войти").click()
+    if staff is not None:
+        await enter_code(page, staff)
     await heading(page, home)
     return page, watch
 
@@ -316,7 +321,7 @@ async def test_12_an_operator_judges_a_request_from_its_card_and_confirms_each_d
     assert blank.status_code == 422, blank.text
     assert [e["message"] for e in blank.json()["errors"]] == [NO_REASON]
 
-    page, watch = await signed_in(browser, stack, setting["email"], "Заявки на добавление счетов")
+    page, watch = await signed_in(browser, stack, setting["email"], "Заявки на добавление счетов", setting["member"])
     try:
         # 11: staff land on their queue, with the staff's menu.
         await expect(page.get_by_role("navigation", name="Основное меню").get_by_role("link")).to_have_text(STAFF_MENU)

@@ -25,8 +25,8 @@ eventually = partial(events.eventually, timeout=15, interval=0.3)
 pytestmark = pytest.mark.slow
 
 API_PORTS = [8001, 8002, 8003, 8004, 8005]
-# The consumers' probes (identity consumes no event: no consumer) and the relays'.
-WORKER_PORTS = [8102, 8103, 8104, 8105, 8201, 8202, 8203, 8204, 8205]
+# The consumers' probes and the relays'.
+WORKER_PORTS = [8101, 8102, 8103, 8104, 8105, 8201, 8202, 8203, 8204, 8205]
 
 
 def log_records(stack: Stack, process: str) -> list[dict[str, Any]]:

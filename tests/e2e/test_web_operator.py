@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from operator_support import make_operator, registry_entry
+from operator_support import enter_code, make_operator, registry_entry
 from playwright.async_api import Browser, Locator, Page, Request, expect
 from web_support import DESKTOP, PHONE, SHOTS, Watch, chromium, heading, shoot, visitor
 
-from lka_common.testing.portal import PASSWORD, bearer, new_address, register_and_confirm, sign_in
+from lka_common.testing.portal import PASSWORD, StaffMember, new_address, register_and_confirm
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -49,11 +49,11 @@ async def test_an_operator_reviews_link_requests_and_reads_feedback_in_the_brows
 ) -> None:
     gateway = stack.gateway
     operator_email, subscriber_email = new_address(), new_address()
-    await make_operator(stack_env[0], operator_email)
+    member = await make_operator(stack_env[0], operator_email)
     async with httpx.AsyncClient(base_url=gateway, timeout=15) as http:
         await register_and_confirm(http, stack.mail, subscriber_email)
         # The demo accounts are published as the stack starts: the operator's lookup below needs Ялта taken in.
-        await registry_entry(http, bearer(await sign_in(http, operator_email)), (YALTA_CODE, YALTA_NUMBER))
+        await registry_entry(http, await member.sign_in(http), (YALTA_CODE, YALTA_NUMBER))
     unknown = f"98{secrets.randbelow(10**8):08d}"  # an account number billing does not know
     comment = f"Лицевой счет № {unknown} не найден в биллинге. Проверьте номер по квитанции ({secrets.token_hex(3)})"
     message = f"Не могу привязать счет, помогите, пожалуйста ({secrets.token_hex(3)})"
@@ -61,7 +61,9 @@ async def test_an_operator_reviews_link_requests_and_reads_feedback_in_the_brows
     async with chromium() as browser:
         subscriber, subscriber_watch = await signed_in(browser, gateway, subscriber_email, "Мои счета")
         # Staff start on their work queue: they have no accounts of their own.
-        operator, operator_watch = await signed_in(browser, gateway, operator_email, "Заявки на добавление счетов")
+        operator, operator_watch = await signed_in(
+            browser, gateway, operator_email, "Заявки на добавление счетов", member
+        )
         try:
             await subscriber_files_requests_and_feedback(subscriber, unknown, message)
             await subscriber_sees_no_operator_data(subscriber, gateway, message)
@@ -77,8 +79,11 @@ async def test_an_operator_reviews_link_requests_and_reads_feedback_in_the_brows
             await operator.context.close()
 
 
-async def signed_in(browser: Browser, gateway: str, email: str, home: str) -> tuple[Page, Watch]:
-    """A page of a context of its own, signed in through «Авторизация», on the page titled `home`."""
+async def signed_in(
+    browser: Browser, gateway: str, email: str, home: str, staff: StaffMember | None = None
+) -> tuple[Page, Watch]:
+    """A page of a context of its own, signed in through «Авторизация» (staff with their code), on
+    the page titled `home`."""
     page = await (await visitor(browser)).new_page()
     watch = Watch(gateway)
     watch.attach(page)
@@ -87,6 +92,8 @@ async def signed_in(browser: Browser, gateway: str, email: str, home: str) -> tu
     await page.get_by_label("Адрес электронной почты").fill(email)
     await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
     await page.get_by_role("button", name="Войти").click()
+    if staff is not None:
+        await enter_code(page, staff)
     await heading(page, home)
     return page, watch
 

@@ -1,13 +1,13 @@
 """The tables the code names are the tables the migrations make.
 
 Each service's SQL is written against its `adapters/tables.py` (and lka_common's outbox and
-inbox, `messaging/tables.py`), while its schema is made by its Alembic revisions: nothing else
-keeps the two the same. Here each service's database is migrated fresh and compared with them:
-every declared table exists with the same columns (name, nullability, type family), the same
-primary key, and every declared constraint and index (a name the code may use: ON CONFLICT ON
-CONSTRAINT, a conflict target, an index a query relies on) exists as declared; and every unique
-constraint or index of those tables in the database is declared, so that any conflict target
-the code could name is in tables.py.
+inbox, `messaging/tables.py`, and audit chain, `audit.py`), while its schema is made by its
+Alembic revisions: nothing else keeps the two the same. Here each service's database is migrated
+fresh and compared with them: every declared table exists with the same columns (name,
+nullability, type family), the same primary key, and every declared constraint and index (a name
+the code may use: ON CONFLICT ON CONSTRAINT, a conflict target, an index a query relies on)
+exists as declared; and every unique constraint or index of those tables in the database is
+declared, so that any conflict target the code could name is in tables.py.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.types import TypeEngine
 
+from lka_common.audit import audit_metadata
 from lka_common.messaging.tables import messaging_metadata
 
 SERVICES = ("identity", "accounts", "readings", "payments", "notifications")
@@ -169,7 +170,7 @@ def _index_differences(table: Table, found: Found) -> Iterator[str]:
 
 def declared_tables(service: str) -> list[Table]:
     metadata: MetaData = importlib.import_module(f"lka_{service}.adapters.tables").metadata
-    return [*metadata.sorted_tables, *messaging_metadata.sorted_tables]
+    return [*metadata.sorted_tables, *messaging_metadata.sorted_tables, *audit_metadata.sorted_tables]
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -2,6 +2,8 @@ import { Route, Routes } from "react-router";
 
 import { Layout } from "./components/Layout";
 import { AccountsPage } from "./pages/AccountsPage";
+import { AuditPage } from "./pages/AuditPage";
+import { ConfirmEmailChangePage } from "./pages/ConfirmEmailChangePage";
 import { ConfirmEmailPage } from "./pages/ConfirmEmailPage";
 import { FeedbackPage } from "./pages/FeedbackPage";
 import { ForgotPasswordPage, ResetPasswordPage } from "./pages/PasswordPages";
@@ -14,6 +16,8 @@ import { PublicReadingsPage } from "./pages/PublicReadingsPage";
 import { ReadingsPage } from "./pages/ReadingsPage";
 import { RegisterPage } from "./pages/RegisterPage";
 import { SignInPage } from "./pages/SignInPage";
+import { StaffAcceptPage } from "./pages/StaffAcceptPage";
+import { StaffPage } from "./pages/StaffPages";
 import { RequireAuth, RequireOperator, RequireSubscriber } from "./session/guards";
 
 /** The routes of docs/contract.md §2 "web front end routes". */
@@ -28,18 +32,22 @@ export function AppRoutes() {
         <Route path="password/reset" element={<ResetPasswordPage />} />
         <Route path="readings/public" element={<PublicReadingsPage />} />
         <Route path="feedback" element={<FeedbackPage />} />
+        <Route path="staff/accept" element={<StaffAcceptPage />} />
         <Route element={<RequireAuth />}>
           <Route element={<RequireSubscriber />}>
             <Route path="accounts" element={<AccountsPage />} />
             <Route path="payments" element={<PaymentsPage />} />
             <Route path="payments/:id/result" element={<PaymentResultPage />} />
             <Route path="readings" element={<ReadingsPage />} />
+            <Route path="confirm-email-change" element={<ConfirmEmailChangePage />} />
           </Route>
           <Route path="profile" element={<ProfilePage />} />
           <Route path="operator" element={<RequireOperator />}>
             <Route path="link-requests" element={<OperatorLinkRequestsPage />} />
             <Route path="feedback" element={<OperatorFeedbackPage />} />
             <Route path="billing-accounts" element={<OperatorBillingPage />} />
+            <Route path="audit" element={<AuditPage />} />
+            <Route path="staff" element={<StaffPage />} />
           </Route>
         </Route>
         <Route path="*" element={<NotFoundPage />} />

@@ -24,6 +24,13 @@ ACCESS = "__Host-lka_access"
 REFRESH = "__Host-lka_refresh"
 CSRF = "__Host-lka_csrf"
 OURS = (ACCESS, REFRESH, CSRF)
+# The browser's own id (docs/contract.md §4, the letter about a sign-in from a browser not seen
+# before): random, set at a cookie-mode sign-in that comes without one, kept for as long as
+# browsers keep a cookie (400 days) and never cleared at sign-out, since it names the browser,
+# not a session. Only a sign-in reads it, and passes it on to identity as `X-Device-Id`.
+DEVICE = "__Host-lka_device"
+DEVICE_MAX_AGE_S = 400 * 24 * 3600
+_DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 # Ours without the `__Host-` prefix, in any case or disguise (the services' old `lka_access`
 # among them): a sibling subdomain could plant such a cookie, and a service that took it would
 # be signed in without the CSRF check. Such chunks are never forwarded.
@@ -49,6 +56,19 @@ def session_cookies(
         set_cookie(REFRESH, refresh, refresh_max_age_s),
         set_cookie(CSRF, secrets.token_urlsafe(32), refresh_max_age_s, http_only=False),
     ]
+
+
+def new_device_id() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def is_device_id(value: str | None) -> bool:
+    """One the gateway could have made; anything else is replaced by a new one."""
+    return value is not None and _DEVICE_ID.match(value) is not None
+
+
+def device_cookie(device_id: str) -> Header:
+    return set_cookie(DEVICE, device_id, DEVICE_MAX_AGE_S)
 
 
 def cleared_cookies() -> list[Header]:
@@ -91,7 +111,7 @@ def read_cookies(headers: Iterable[bytes]) -> tuple[dict[str, str], bytes]:
                 continue
             name, _, value = chunk.partition(b"=")
             decoded = name.strip().decode("latin-1")
-            if decoded in OURS:
+            if decoded in OURS or decoded == DEVICE:
                 # The first wins, as the browser lists the most specific first; `__Host-`
                 # cookies can only come from this origin anyway.
                 ours.setdefault(decoded, _value(value))

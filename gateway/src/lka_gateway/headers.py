@@ -4,7 +4,8 @@ Hop-by-hop headers describe one connection and stop here; the `X-Forwarded-*` he
 the service who called and how (`X-Forwarded-For` only the client address the gateway
 decided, so the service, trusting the gateway, decides the same and never sees the caller's
 own chain); `X-Request-ID` is the id the whole stack logs the call under; `X-User-*` and
-`X-Session-Id` say whose token the gateway verified, and only the gateway writes them.
+`X-Session-Id` say whose token the gateway verified, and only the gateway writes them, as it
+does `X-Device-Id` (a sign-in's browser, from its device cookie).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ IDENTITY_SCOPE_KEY = "lka_identity"
 USER_SCOPE_KEY = "lka_user_id"
 # The client address, decided once per routed call (app.Gateway) for the limits and the services.
 CLIENT_SCOPE_KEY = "lka_client_address"
+# A cookie-mode sign-in's device id (sessions.py), for identity as `X-Device-Id`.
+DEVICE_SCOPE_KEY = "lka_device_id"
 
 # Host is not forwarded as is: the client library writes the service's own, and the
 # caller's goes on in X-Forwarded-Host. Expect is answered by this hop's server already.
@@ -50,6 +53,7 @@ _REPLACED_UP = frozenset(
         b"x-user-role",
         b"x-user-email",
         b"x-session-id",
+        b"x-device-id",
     }
 )
 # The gateway's server writes its own Date, and the request middleware adds X-Request-ID.
@@ -90,6 +94,9 @@ def to_upstream(scope: Scope, request_id: str) -> list[tuple[str, str]]:
         headers.append(("x-forwarded-host", host))
     headers.append(("x-request-id", request_id))
     headers.extend(scope.get(IDENTITY_SCOPE_KEY, ()))
+    device = scope.get(DEVICE_SCOPE_KEY)
+    if device:
+        headers.append(("x-device-id", device))
     return headers
 
 

@@ -47,6 +47,7 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
     ("/auth/email/confirm", "identity", PUBLIC, "POST"),
     ("/auth/email/resend", "identity", PUBLIC, "POST"),
     ("/auth/login", "identity", PUBLIC, "POST"),
+    ("/auth/login/mfa", "identity", PUBLIC, "POST"),
     ("/auth/refresh", "identity", PUBLIC, "POST"),
     ("/auth/logout", "identity", SIGNED_IN, "POST"),
     ("/auth/password/forgot", "identity", PUBLIC, "POST"),
@@ -55,6 +56,17 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
     ("/profile", "identity", SIGNED_IN, "GET"),
     ("/profile/password", "identity", SIGNED_IN, "POST"),
     ("/profile/merge", "identity", SIGNED_IN, "POST"),
+    ("/profile/email", "identity", SIGNED_IN, "POST"),
+    ("/profile/email/confirm", "identity", SIGNED_IN, "POST"),
+    ("/profile/sessions", "identity", SIGNED_IN, "GET DELETE"),
+    ("/profile/sessions/{id}", "identity", SIGNED_IN, "DELETE"),
+    ("/profile/notifications", "identity", SIGNED_IN, "GET PUT"),
+    ("/staff", "identity", SIGNED_IN, "GET"),
+    ("/staff/invitations", "identity", SIGNED_IN, "POST"),
+    ("/staff/invitations/accept", "identity", PUBLIC, "POST"),
+    ("/staff/{user_id}/disable", "identity", SIGNED_IN, "POST"),
+    ("/staff/{user_id}/enable", "identity", SIGNED_IN, "POST"),
+    ("/staff/{user_id}/reset-mfa", "identity", SIGNED_IN, "POST"),
     ("/.well-known/jwks.json", "identity", PUBLIC, "GET"),
     ("/public/readings", "readings", PUBLIC, "POST"),
     ("/public/readings/meter", "readings", PUBLIC, "POST"),
@@ -63,6 +75,7 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
     ("/payments/acquirer/rbs/callback", "payments", PUBLIC, "GET POST"),
     ("/feedback", "notifications", OPTIONAL, "POST"),
     ("/operator/feedback", "notifications", SIGNED_IN, "GET"),
+    ("/operator/audit", "identity", SIGNED_IN, "GET"),
 )
 
 _PARAM = re.compile(r"\{[a-z_]+\}")

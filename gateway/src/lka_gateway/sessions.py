@@ -1,14 +1,17 @@
 """Browser sessions through the gateway (BFF, docs/contract.md §2 "both must work", docs/quality.md item 5).
 
-Sign-in and refresh with `X-Session-Mode: cookie` answer identity's body without the tokens
-and set them as `__Host-` cookies instead (cookies.py); refresh then takes its refresh token
-from the cookie. A call carrying the access cookie and no Authorization header goes on with
-the cookie's token as a Bearer header, so the token check and the services see one kind of
-call; on an unsafe method it must echo the CSRF cookie in `X-CSRF-Token` (403 otherwise):
-another site can make the browser send the cookies, but cannot read them. Logout clears the
-cookies whatever identity answers. The services get the other cookies as they came, less any
-that is or could be read as a session cookie (cookies.read_cookies). Calls without a Cookie
-header take the first return below.
+Sign-in (and staff sign-in's second step, `/auth/login/mfa`; the first step's `mfa_required`
+answer has no tokens and passes as it is) and refresh with `X-Session-Mode: cookie` answer
+identity's body without the tokens and set them as `__Host-` cookies instead (cookies.py);
+refresh then takes its refresh token from the cookie. A call carrying the access cookie and no
+Authorization header goes on with the cookie's token as a Bearer header, so the token check and
+the services see one kind of call; on an unsafe method it must echo the CSRF cookie in
+`X-CSRF-Token` (403 otherwise): another site can make the browser send the cookies, but cannot
+read them. Logout clears the
+cookies whatever identity answers (all but the browser's device cookie, which a cookie-mode
+sign-in sets when it comes without one and passes on as `X-Device-Id`). The services get the
+other cookies as they came, less any that is or could be read as a session cookie
+(cookies.read_cookies). Calls without a Cookie header take the first return below.
 """
 
 from __future__ import annotations
@@ -20,10 +23,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from lka_common.problems import Problem
 from lka_gateway import cookies
 from lka_gateway.cookies import Header
+from lka_gateway.headers import DEVICE_SCOPE_KEY
 from lka_gateway.routes import API_PREFIX, Access, Route
 from lka_gateway.settings import GatewaySettings
 
 LOGIN, REFRESH, LOGOUT = (API_PREFIX + path for path in ("/auth/login", "/auth/refresh", "/auth/logout"))
+# Staff sign-in's second step answers the token pair that the first step does for subscribers.
+LOGIN_MFA = API_PREFIX + "/auth/login/mfa"
+# The calls that open a session (staff finish theirs with the second factor's step).
+SIGN_IN = frozenset({LOGIN, API_PREFIX + "/auth/login/mfa"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FAILED = "Запрос отклонен: обновите страницу и повторите действие"
 _BODY_HEADERS = frozenset({b"content-length", b"content-type", b"transfer-encoding"})
@@ -79,10 +87,17 @@ class SessionCookies:
             await Problem(403, "csrf_failed", CSRF_FAILED).response()(scope, receive, send)
             return
         scope["headers"] = headers
-        if cookie_mode and route.path in (LOGIN, REFRESH):
+        if cookie_mode and route.path in (LOGIN, LOGIN_MFA, REFRESH):
             send = _tokens_to_cookies(send, self.refresh_max_age_s)
         elif route.path == LOGOUT:
             send = _with_headers(send, cookies.cleared_cookies())
+        if cookie_mode and route.path in SIGN_IN:
+            # The browser's device id for identity's letter about a browser not seen before.
+            device = ours.get(cookies.DEVICE)
+            if not cookies.is_device_id(device):
+                device = cookies.new_device_id()
+                send = _with_headers(send, [cookies.device_cookie(device)])
+            scope[DEVICE_SCOPE_KEY] = device
         await app(scope, receive, send)
 
 

@@ -12,7 +12,7 @@ import jwt
 import pytest
 from fastapi import APIRouter
 
-from lka_common.auth import CurrentUser, Operator, Principal, TokenVerifier
+from lka_common.auth import CurrentUser, Operator, Principal, Supervisor, TokenVerifier
 from lka_common.problems import Problem
 from lka_common.settings import ServiceSettings
 from lka_common.testing.http import serve_in_background
@@ -36,6 +36,11 @@ async def me(user: CurrentUser) -> dict[str, str]:
 
 @router.get("/operator/things")
 async def operator_things(user: Operator) -> list[str]:
+    return ["ok"]
+
+
+@router.get("/operator/audit-like")
+async def supervisor_things(user: Supervisor) -> list[str]:
     return ["ok"]
 
 
@@ -114,6 +119,17 @@ async def test_operator_endpoints_need_the_operator_role(api: httpx.AsyncClient)
     assert subscriber.status_code == 403
     assert subscriber.json()["code"] == "forbidden"
     assert operator.status_code == 200
+
+
+async def test_supervisor_endpoints_refuse_operators_and_subscribers(api: httpx.AsyncClient) -> None:
+    answers = {
+        role: await api.get("/api/v1/operator/audit-like", headers=bearer(TOKENS.issue(role=role)))
+        for role in ("subscriber", "operator", "supervisor")
+    }
+
+    statuses = {role: a.status_code for role, a in answers.items()}
+    assert statuses == {"subscriber": 403, "operator": 403, "supervisor": 200}
+    assert answers["operator"].json()["code"] == "forbidden"
 
 
 async def test_a_verified_token_is_remembered_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -70,6 +70,17 @@ SAMPLES: dict[str, str] = {
         "reason": "Операция отклонена банком"}""",
     "notifications.feedback.received.v1": """{"feedback_id": "3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f",
         "topic": "readings", "received_at": "2026-11-20T10:15:00Z"}""",
+    # The same record in every service's chain (docs/contract.md §4 "Audit"): one type per service.
+    **{
+        f"{service}.audit.recorded.v1": """{"id": 42, "at": "2026-12-07T09:30:00.123456Z",
+        "actor_user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "actor_role": "operator",
+        "action": "link_request.approve", "object_type": "link_request",
+        "object_id": "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b", "client_address": "198.51.100.7",
+        "request_id": "demo-1", "outcome": "refused:same_actor",
+        "prev_hash": "0000000000000000000000000000000000000000000000000000000000000000",
+        "hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}"""
+        for service in ("identity", "accounts", "readings", "payments", "notifications")
+    },
 }
 SECRET_WORDS = {"email", "mail", "password", "token", "secret", "pan", "cvv", "cvc"}
 
@@ -111,7 +122,7 @@ MOMENT_CASES = [
 
 def test_every_contract_event_type_has_a_model_and_a_sample() -> None:
     assert set(EVENT_MODELS) == set(SAMPLES)
-    assert len(EVENT_MODELS) == 18
+    assert len(EVENT_MODELS) == 23
     assert set(INBOUND) == {t for t in SAMPLES if t.startswith("billing.")}
 
 

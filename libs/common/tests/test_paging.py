@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from lka_common.paging import PageDep
+from lka_common.problems import install_problem_handlers
 from lka_common.schemas import MAX_OFFSET
 
 app = FastAPI()
@@ -55,3 +56,14 @@ async def test_anything_else_is_refused_naming_the_parameter(client: httpx.Async
     answer = await client.get(f"/items{query}")
     assert answer.status_code == 422
     assert [error["loc"] for error in answer.json()["detail"]] == [["query", field]]
+
+
+async def test_a_parameter_given_twice_is_refused_not_read_as_its_last_value() -> None:
+    strict = FastAPI()
+    install_problem_handlers(strict)
+    strict.get("/items")(items)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=strict), base_url="http://test") as http:
+        answer = await http.get("/items?offset=5&offset=0")
+        assert answer.status_code == 422
+        assert answer.json()["errors"] == [{"field": "offset", "message": "Параметр указан больше одного раза"}]
+        assert (await http.get("/items?offset=5")).json() == {"limit": 50, "offset": 5}

@@ -16,7 +16,7 @@ import uuid
 from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,7 +30,9 @@ from lka_common.db import make_engine
 from lka_common.messaging.relay import OutboxRelay
 from lka_common.testing.databases import plain_url
 from lka_common.testing.http import serve_in_background
-from lka_identity.bootstrap import build_app
+from lka_common.testing.portal import totp_code
+from lka_identity.bootstrap import build_app, command_context
+from lka_identity.service_layer.operators import create_staff
 from lka_identity.settings import IdentitySettings
 
 V1 = "/api/v1"
@@ -168,6 +170,9 @@ class Person:
     user_id: str = ""
     access_token: str = ""
     refresh_token: str = ""
+    # Staff only: the second factor as `make operator` prints it (sign_in computes codes from it).
+    otpauth_uri: str = ""
+    recovery_codes: list[str] = field(default_factory=list)
 
 
 class Portal:
@@ -177,9 +182,10 @@ class Portal:
     password = PASSWORD
     public_base_url = PUBLIC_BASE_URL
 
-    def __init__(self, api: httpx.AsyncClient, db: asyncpg.Pool) -> None:
+    def __init__(self, api: httpx.AsyncClient, db: asyncpg.Pool, settings: IdentitySettings | None = None) -> None:
         self.api = api
         self.db = db
+        self.settings = settings
 
     new_email = staticmethod(new_email)
     from_client = staticmethod(from_client)
@@ -222,12 +228,30 @@ class Portal:
         return token_of(letters[-1]["params"]["link"])
 
     async def sign_in(self, person: Person, client: httpx.AsyncClient | None = None) -> Person:
+        """Sign in; staff with both steps, the code computed from their enrolment URI."""
         body = {"email": person.email, "password": person.password}
         response = await self.post("/auth/login", body, client=client)
         assert response.status_code == 200, response.text
+        if response.json().get("mfa_required"):
+            assert person.otpauth_uri, "a staff profile signs in with its second factor"
+            second = {"mfa_token": response.json()["mfa_token"], "code": await totp_code(person.otpauth_uri)}
+            response = await self.post("/auth/login/mfa", second, client=client)
+            assert response.status_code == 200, response.text
         person.access_token = response.json()["access_token"]
         person.refresh_token = response.json()["refresh_token"]
         return person
+
+    async def staff(self, role: str = "operator", email: str | None = None, *, signed_in: bool = True) -> Person:
+        """A staff profile made as `make operator` makes it (in-process), its second factor
+        enrolled; signed in unless told otherwise."""
+        assert self.settings is not None
+        person = Person(email or new_email(), PASSWORD)
+        async with command_context(self.settings) as (new_uow, ctx):
+            user, enrolment = await create_staff(new_uow(), ctx, email=person.email, password=PASSWORD, role=role)
+        person.user_id = str(user.id)
+        person.otpauth_uri = enrolment.otpauth_uri
+        person.recovery_codes = list(enrolment.recovery_codes)
+        return await self.sign_in(person) if signed_in else person
 
     async def signed_in(self, email: str | None = None, password: str = PASSWORD) -> Person:
         """A registered, confirmed and signed-in person."""
@@ -239,8 +263,8 @@ class Portal:
 
 
 @pytest.fixture
-def portal(api: httpx.AsyncClient, db: asyncpg.Pool) -> Portal:
-    return Portal(api, db)
+def portal(api: httpx.AsyncClient, db: asyncpg.Pool, settings: IdentitySettings) -> Portal:
+    return Portal(api, db, settings)
 
 
 @pytest.fixture(scope="session")

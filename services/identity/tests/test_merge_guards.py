@@ -82,17 +82,9 @@ async def test_after_a_refused_merge_the_victim_registers_confirms_and_signs_in_
 
 
 async def staff_member(portal: Any, db: asyncpg.Pool, asvs_hash: str, role: str = "operator") -> Any:
-    """A confirmed staff profile (as `make operator` makes it), signed in; password PASSWORD."""
-    person = portal.person(portal.new_email())
-    await db.execute(
-        "INSERT INTO users (id, email, password_hash, role, email_confirmed_at)"
-        " VALUES (gen_random_uuid(), $1, $2, $3, now())",
-        person.email,
-        asvs_hash,
-        role,
-    )
-    person.user_id = str(await db.fetchval("SELECT id FROM users WHERE email = $1", person.email))
-    return await portal.sign_in(person)
+    """A confirmed staff profile (as `make operator` makes it, its second factor enrolled), signed
+    in with both steps; password PASSWORD."""
+    return await portal.staff(role)
 
 
 async def test_staff_may_not_merge_a_subscribers_profile(portal: Any, db: asyncpg.Pool, asvs_hash: str) -> None:

@@ -15,6 +15,13 @@ EXPECTED = {
     ("post", "/api/v1/auth/password/reset/check"): {"200", "400", "422", "429"},
     ("get", "/api/v1/profile"): {"200", "401"},
     ("post", "/api/v1/profile/merge"): {"200", "401", "403", "409", "422", "429"},
+    ("post", "/api/v1/auth/login/mfa"): {"200", "401", "422", "429"},
+    ("post", "/api/v1/staff/invitations"): {"201", "401", "403", "409", "422"},
+    ("post", "/api/v1/staff/invitations/accept"): {"200", "400", "409", "422", "429"},
+    ("get", "/api/v1/staff"): {"200", "401", "403"},
+    ("post", "/api/v1/staff/{user_id}/disable"): {"200", "401", "403", "404", "409"},
+    ("post", "/api/v1/staff/{user_id}/enable"): {"200", "401", "403", "404", "409"},
+    ("post", "/api/v1/staff/{user_id}/reset-mfa"): {"200", "401", "403", "404", "409"},
 }
 
 

@@ -11,11 +11,13 @@ import jwt
 import pytest
 
 from lka_common import auth
+from lka_common.testing.portal import otpauth_uri_in, recovery_codes_in
 from lka_identity.domain import users as domain_users
 
 Command = Callable[..., Awaitable[tuple[int, str, str]]]
 OPERATOR = "lka_identity.entrypoints.operator"
 DEMO = "lka_identity.entrypoints.demo_subscriber"
+STAFF_FACTOR = "lka_identity.entrypoints.staff_factor"
 ADMIN_PASSWORD = "Пароль-администратора-2026"
 ATTACKER_PASSWORD = "Пароль-злоумышленника-2026"
 
@@ -38,6 +40,14 @@ async def snapshot(db: asyncpg.Pool, email: str) -> dict[str, Any]:
     }
 
 
+def made(portal: Any, email: str, out: str) -> Any:
+    """The staff member the command made, with the second factor it printed."""
+    person = portal.person(email)
+    person.otpauth_uri = otpauth_uri_in(out)
+    person.recovery_codes = recovery_codes_in(out)
+    return person
+
+
 async def test_the_operator_command_creates_a_confirmed_operator(portal: Any, command: Command) -> None:
     email = portal.new_email()
 
@@ -45,7 +55,10 @@ async def test_the_operator_command_creates_a_confirmed_operator(portal: Any, co
 
     assert code == 0, err
     assert f"Создан оператор {email}" in out
-    person = await portal.sign_in(portal.person(email))
+    person = made(portal, email, out)
+    assert person.otpauth_uri.startswith("otpauth://totp/") and "secret=" in person.otpauth_uri
+    assert len(set(person.recovery_codes)) == 10
+    person = await portal.sign_in(person)
     assert role_of(person.access_token) == "operator"
     profile = (await portal.get("/profile", person.access_token)).json()
     assert (profile["role"], profile["email_confirmed"]) == ("operator", True)
@@ -60,7 +73,7 @@ async def test_role_supervisor_creates_a_supervisor_whose_address_registers_like
 
     assert code == 0, err
     assert "роль supervisor" in out
-    supervisor = await portal.sign_in(portal.person(email))
+    supervisor = await portal.sign_in(made(portal, email, out))
     assert role_of(supervisor.access_token) == "supervisor"
     before = await snapshot(db, email)
     # A stranger registering the supervisor's address learns nothing and gets nothing.
@@ -75,7 +88,7 @@ async def test_role_supervisor_creates_a_supervisor_whose_address_registers_like
     assert after["user"] == before["user"] and after["rows"] == 1
     stranger = await portal.post("/auth/login", {"email": email, "password": ATTACKER_PASSWORD})
     assert stranger.status_code == 401
-    assert role_of((await portal.sign_in(portal.person(email))).access_token) == "supervisor"
+    assert role_of((await portal.sign_in(supervisor)).access_token) == "supervisor"
 
 
 async def test_an_attackers_unconfirmed_registration_is_never_made_staff(
@@ -101,7 +114,8 @@ async def test_the_same_address_twice_the_second_run_exits_1_and_changes_nothing
     portal: Any, command: Command, db: asyncpg.Pool
 ) -> None:
     email = portal.new_email()
-    assert (await command(OPERATOR, "--email", email, "--password", portal.password))[0] == 0
+    code, out, _ = await command(OPERATOR, "--email", email, "--password", portal.password)
+    assert code == 0
     before = await snapshot(db, email)
 
     second = await command(OPERATOR, "--email", email.upper(), "--password", ADMIN_PASSWORD)
@@ -110,7 +124,8 @@ async def test_the_same_address_twice_the_second_run_exits_1_and_changes_nothing
     for code, _, err in (second, third):
         assert code == 1 and "уже занят" in err
     assert await snapshot(db, email) == before
-    person = await portal.sign_in(portal.person(email))
+    assert "otpauth://" not in second[1] + third[1]
+    person = await portal.sign_in(made(portal, email, out))
     assert role_of(person.access_token) == "operator"
     assert (await portal.post("/auth/login", {"email": email, "password": ADMIN_PASSWORD})).status_code == 401
 
@@ -192,3 +207,29 @@ async def test_the_database_refuses_to_turn_a_subscriber_into_staff(portal: Any,
 def test_identity_names_the_roles_as_every_other_service_reads_them() -> None:
     assert domain_users.SUBSCRIBER_ROLE == auth.SUBSCRIBER_ROLE
     assert domain_users.STAFF_ROLES == auth.STAFF_ROLES
+
+
+async def test_a_staff_profile_without_a_second_factor_gets_one_by_command_and_nothing_else_does(
+    portal: Any, command: Command, db: asyncpg.Pool, asvs_hash: str
+) -> None:
+    # A staff profile from before staff had a second factor: its right password cannot sign in.
+    email = portal.new_email()
+    await db.execute(
+        "INSERT INTO users (id, email, password_hash, role, email_confirmed_at)"
+        " VALUES (gen_random_uuid(), $1, $2, 'supervisor', now())",
+        email,
+        asvs_hash,
+    )
+    stuck = await portal.post("/auth/login", {"email": email, "password": portal.password})
+    subscriber = await portal.signed_in()
+    before = await snapshot(db, subscriber.email)
+
+    code, out, err = await command(STAFF_FACTOR, "--email", email.upper())
+    refused = await command(STAFF_FACTOR, "--email", subscriber.email)
+
+    assert (stuck.status_code, stuck.json()["code"]) == (403, "mfa_enrolment_required")
+    assert code == 0, err
+    person = await portal.sign_in(made(portal, email, out))
+    assert role_of(person.access_token) == "supervisor"
+    assert refused[0] == 1 and "Ничего не изменено" in refused[2]
+    assert await snapshot(db, subscriber.email) == before

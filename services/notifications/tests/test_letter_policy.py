@@ -5,12 +5,16 @@ manual writes (quotes never nested, «учетная запись», «1–3» w
 from __future__ import annotations
 
 import re
+from email.parser import BytesParser
+from email.policy import default
 from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+from aiosmtplib.email import flatten_message
 
 from lka_common.commands.notifications import LetterTemplate
+from lka_notifications.adapters.mailer import Letter, SmtpMailer
 from lka_notifications.adapters.templates import TEMPLATES_DIR, LetterRenderer
 from lka_notifications.domain.letters import LETTER_POLICY, LetterPolicy, policy_of
 from lka_notifications.settings import NotificationsSettings
@@ -44,6 +48,16 @@ PARAMS: dict[str, dict[str, Any]] = {
         "received_at": "06.12.2026 10:00 UTC",
     },
     "feedback_received": {"topic": "Счетчик «Меркурий»", "name": "Иван"},
+    "staff_invitation": {
+        "link": "https://lk.example.test/staff/accept?token=Abc",
+        "valid_hours": 72,
+        "role_name": "оператор",
+        "renewal": False,
+    },
+    "email_change_confirm": {"link": "https://lk.example.test/confirm-email-change?token=Abc", "valid_hours": 24},
+    "email_change_notice_in_use": {},
+    "email_changed": {"new_email": "pe***@example.ru"},
+    "new_sign_in": {"when": "07.12.2026 10:15", "browser": "Firefox, Windows", "client_address": "203.0.113.7"},
 }
 REJECTED = {**PARAMS["link_request_resolved"], "status": "rejected", "comment": "Фамилия «Иванов» не совпадает"}
 
@@ -94,8 +108,18 @@ def test_letters_a_person_needs_are_never_capped_and_letters_a_stranger_can_caus
         "payment_receipt",
         "password_changed",
         "profiles_merged",
+        "email_changed",
+        "new_sign_in",
+        "staff_invitation",
     }
-    assert capped == {"email_confirmation", "registration_repeated", "password_reset", "feedback_received"}
+    assert capped == {
+        "email_confirmation",
+        "registration_repeated",
+        "password_reset",
+        "feedback_received",
+        "email_change_confirm",
+        "email_change_notice_in_use",
+    }
     # The supplier's own mailbox: neither (bounded by the feedback form's limit per client).
     assert not policy_of("feedback_forward").capped
     assert not policy_of("feedback_forward").needed
@@ -144,3 +168,49 @@ def test_letters_say_uchetnaya_zapis_and_an_en_dash_in_ranges(renderer: LetterRe
     assert "составляет 1–3 рабочих дня" in receipt.html
     merged = renderer.render("profiles_merged", {})
     assert merged.subject == "Учетные записи объединены"
+
+
+def test_the_security_letters_say_what_happened_and_how_to_get_help(renderer: LetterRenderer) -> None:
+    confirm = renderer.render("email_change_confirm", PARAMS["email_change_confirm"])
+    assert "https://lk.example.test/confirm-email-change?token=Abc" in confirm.text
+    assert 'href="https://lk.example.test/confirm-email-change?token=Abc"' in confirm.html
+    changed = renderer.render("email_changed", PARAMS["email_changed"])
+    assert changed.subject == "Адрес электронной почты изменен"
+    assert "pe***@example.ru" in changed.text
+    assert "https://lk.example.test/feedback" in changed.text  # how to get help, without the lost address
+    sign_in = renderer.render("new_sign_in", PARAMS["new_sign_in"])
+    for words in (sign_in.text, sign_in.html):
+        assert "07.12.2026 10:15" in words and "Firefox, Windows" in words and "203.0.113.7" in words
+    assert "смените пароль и завершите другие сеансы" in sign_in.text
+    assert "https://lk.example.test/profile" in sign_in.text
+    notice = renderer.render("email_change_notice_in_use", {})
+    assert "https://lk.example.test/password/forgot" in notice.text
+
+
+@pytest.mark.parametrize("renewal", [False, True])
+def test_the_staff_invitation_carries_its_link_and_says_which_kind_it_is(
+    renderer: LetterRenderer, renewal: bool
+) -> None:
+    params = {**PARAMS["staff_invitation"], "renewal": renewal}
+    letter = renderer.render("staff_invitation", params)
+
+    for part in (letter.text, letter.html):
+        assert "https://lk.example.test/staff/accept?token=Abc" in part
+        assert "72 ч." in part
+    expected = "Повторное подключение входа сотрудника" if renewal else "Приглашение сотрудника в личный кабинет"
+    assert letter.subject == expected
+    assert ("сбросил второй фактор" in letter.text) is renewal
+    assert ("в роли «оператор»" in letter.text) is not renewal
+    for words in rendered_words(renderer, "staff_invitation", params):
+        assert nested_quotes(words) == []
+
+
+@pytest.mark.parametrize("template", sorted(PARAMS))
+def test_every_subject_arrives_as_written(renderer: LetterRenderer, template: str) -> None:
+    """Python 3.11's header folding drops the space at some encoded-word boundaries (a subject
+    «Вход в личный кабинет с нового браузера» arrives as «…снового…»): every subject is sent
+    and read back as the mailer and the mail catcher do, and must come out the same."""
+    subject = renderer.render(template, PARAMS[template]).subject
+    letter = Letter(to="ivanov@example.ru", subject=subject, text="Текст")
+    raw = flatten_message(SmtpMailer(NotificationsSettings()).compose(letter))
+    assert str(BytesParser(policy=default).parsebytes(raw)["subject"]) == subject

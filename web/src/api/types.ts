@@ -190,3 +190,77 @@ export interface Feedback {
   user_id: string | null;
   created_at: string;
 }
+
+/** One staff action or read, from any service's audit chain (GET /operator/audit, supervisors only). */
+export interface AuditRecord {
+  service: string;
+  id: number;
+  at: string;
+  actor_user_id: string;
+  actor_role: string;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  client_address: string | null;
+  request_id: string | null;
+  /** "ok", or "refused:<code>" with the problem code the staff member was answered. */
+  outcome: string;
+}
+
+/** One of the signed-in person's live sessions (GET /profile/sessions). */
+export interface SessionInfo {
+  id: string;
+  created_at: string;
+  /** Its latest sign-in or refresh. */
+  last_seen_at: string;
+  client_address: string | null;
+  user_agent: string | null;
+  /** The session of this browser. */
+  current: boolean;
+}
+
+/** Which letters beyond the transactional ones the person wants (GET/PUT /profile/notifications). */
+export interface LetterPreferences {
+  reading_window: boolean;
+  verification_due: boolean;
+  debt: boolean;
+  bill_issued: boolean;
+  payment_receipts: boolean;
+  /** A letter on a sign-in from a browser not seen before (beside the contract's five). */
+  new_sign_in: boolean;
+}
+
+/** Staff sign-in's first step (docs/contract.md §4): no tokens yet, a code is asked for. */
+export interface MfaRequired {
+  mfa_required: true;
+  mfa_token: string;
+  expires_in: number;
+}
+
+export type StaffRole = "operator" | "supervisor";
+
+/** A staff profile as supervisors see it (`GET /staff`). */
+export interface StaffMember {
+  user_id: string;
+  email: string;
+  role: StaffRole;
+  status: "active" | "disabled";
+  mfa_enrolled: boolean;
+  last_sign_in_at: string | null;
+}
+
+export interface StaffInvitation {
+  id: string;
+  email: string;
+  role: StaffRole;
+  expires_at: string;
+  message: string;
+}
+
+/** An accepted invitation: shown once. `qr_svg` is the QR code of `otpauth_uri` as an SVG document. */
+export interface Enrolment {
+  otpauth_uri: string;
+  recovery_codes: string[];
+  qr_svg: string;
+  message: string;
+}

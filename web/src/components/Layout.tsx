@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 
-import { homeOf, isStaff } from "../session/roles";
+import { homeOf, isStaff, isSupervisor } from "../session/roles";
 import { useSession } from "../session/session";
 import { ExitIcon, Logo, MenuIcon } from "./icons";
 
@@ -28,6 +28,12 @@ const STAFF: Item[] = [
   { to: "/profile", label: "Профиль" },
 ];
 
+// What a supervisor has besides (the audit of every service): operators never see it.
+const SUPERVISOR: Item[] = [
+  { to: "/operator/audit", label: "Журнал действий" },
+  { to: "/operator/staff", label: "Сотрудники" },
+];
+
 const VISITOR: Item[] = [
   { to: "/", label: "Вход" },
   { to: "/register", label: "Регистрация" },
@@ -45,7 +51,8 @@ export function Layout() {
   useEffect(() => setOpen(false), [location.pathname]);
 
   const signedIn = session.status === "signed-in";
-  const items = signedIn ? (isStaff(session.profile) ? STAFF : SUBSCRIBER) : VISITOR;
+  const staffItems = isSupervisor(session.profile) ? [...STAFF.slice(0, -1), ...SUPERVISOR, ...STAFF.slice(-1)] : STAFF;
+  const items = signedIn ? (isStaff(session.profile) ? staffItems : SUBSCRIBER) : VISITOR;
   // More links than a subscriber's five do not share a 1160 px row with the brand: a row of their own.
   const crowded = items.length > SUBSCRIBER.length;
 

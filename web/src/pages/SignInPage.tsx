@@ -1,11 +1,16 @@
 /** «Авторизация»: e-mail and password, «Войти»; the links the manual names. After sign-in the
- * page remembered in `?next=` opens when it is one of this person's (session/returnTo.ts). */
+ * page remembered in `?next=` opens when it is one of this person's (session/returnTo.ts).
+ *
+ * Staff sign in in two steps (docs/contract.md §4): their right password is answered with a
+ * challenge, and the card asks for the six-digit code from the authenticator app, or, with
+ * «Использовать резервный код», for one of the recovery codes. A challenge that is over (too
+ * many wrong codes, or five minutes passed) starts the sign-in again with a word why. */
 
 import { useState, type FormEvent } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 
 import { api, ApiError, messageOf } from "../api/client";
-import type { MessageOut } from "../api/types";
+import type { MessageOut, Profile } from "../api/types";
 import { Alert, Loading, Page, SubmitButton, TextField } from "../components/ui";
 import { afterSignIn } from "../session/returnTo";
 import { SESSION_ENDED_NOTICE, useSession } from "../session/session";
@@ -22,6 +27,10 @@ export function SignInPage() {
   const [fields, setFields] = useState<Record<string, string>>({});
   const [unconfirmed, setUnconfirmed] = useState(false);
   const [resent, setResent] = useState<string | null>(null);
+  // Staff's second step: the challenge of the right password, the code, which kind of code.
+  const [mfaToken, setMfaToken] = useState<string | null>(null);
+  const [code, setCode] = useState("");
+  const [recovery, setRecovery] = useState(false);
 
   if (session.status === "loading") return <Loading />;
   if (session.status === "signed-in" && !busy) return <Navigate to={afterSignIn(next, session.profile)} replace />;
@@ -41,8 +50,15 @@ export function SignInPage() {
     setError(null);
     setUnconfirmed(false);
     try {
-      const me = await session.signIn(email.trim(), password);
-      navigate(afterSignIn(next, me), { replace: true });
+      const answer = await session.signIn(email.trim(), password);
+      if ("mfa_required" in answer) {
+        setMfaToken(answer.mfa_token);
+        setCode("");
+        setRecovery(false);
+        setPassword("");
+        return;
+      }
+      navigate(afterSignIn(next, answer as Profile), { replace: true });
     } catch (caught) {
       setError(messageOf(caught));
       if (caught instanceof ApiError) {
@@ -52,6 +68,38 @@ export function SignInPage() {
     } finally {
       setBusy(false);
     }
+  }
+
+  async function submitCode(event: FormEvent) {
+    event.preventDefault();
+    setResent(null);
+    if (!mfaToken) return;
+    if (!code.trim()) {
+      const missing = recovery ? "Укажите резервный код" : "Укажите код из приложения";
+      setFields({ code: missing });
+      setError(missing);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setFields({});
+    try {
+      const me = await session.completeSignIn(mfaToken, code.trim());
+      navigate(afterSignIn(next, me), { replace: true });
+    } catch (caught) {
+      setError(messageOf(caught));
+      setCode("");
+      if (caught instanceof ApiError && caught.code === "invalid_mfa_token") setMfaToken(null);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function restart() {
+    setMfaToken(null);
+    setCode("");
+    setError(null);
+    setFields({});
   }
 
   async function resend() {
@@ -68,7 +116,7 @@ export function SignInPage() {
       <div className="auth-grid">
         <section className="card auth-card" aria-labelledby="signin-heading">
           <h2 id="signin-heading" className="card-title">
-            Вход в личный кабинет
+            {mfaToken ? "Подтверждение входа" : "Вход в личный кабинет"}
           </h2>
           {session.expired ? <Alert kind="info">{SESSION_ENDED_NOTICE}</Alert> : null}
           <div role="alert" className="live-slot">
@@ -84,35 +132,80 @@ export function SignInPage() {
               </button>
             </p>
           ) : null}
-          <form onSubmit={submit} noValidate className="form">
-            <TextField
-              label="Адрес электронной почты"
-              type="email"
-              autoComplete="username"
-              inputMode="email"
-              value={email}
-              onChange={setEmail}
-              error={fields.email}
-              required
-            />
-            <TextField
-              label="Пароль"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={setPassword}
-              error={fields.password}
-              required
-            />
-            <div className="form-actions">
-              <SubmitButton busy={busy} busyText="Вход…">
-                Войти
-              </SubmitButton>
-              <Link to="/password/forgot" className="link">
-                Забыли пароль?
-              </Link>
-            </div>
-          </form>
+          {mfaToken ? (
+            <form onSubmit={submitCode} noValidate className="form">
+              <p>
+                {recovery
+                  ? "Введите один из резервных кодов, сохраненных при подключении входа. Каждый код действует один раз."
+                  : "Откройте приложение-аутентификатор и введите шестизначный код для личного кабинета."}
+              </p>
+              <TextField
+                key={recovery ? "recovery" : "app"}
+                label={recovery ? "Резервный код" : "Код из приложения"}
+                inputMode={recovery ? "text" : "numeric"}
+                autoComplete="one-time-code"
+                autoCapitalize="off"
+                spellCheck={false}
+                maxLength={recovery ? 64 : 6}
+                value={code}
+                onChange={setCode}
+                error={fields.code}
+                required
+                autoFocus
+              />
+              <div className="form-actions">
+                <SubmitButton busy={busy} busyText="Проверка…">
+                  Войти
+                </SubmitButton>
+                <button
+                  type="button"
+                  className="button button-link"
+                  onClick={() => {
+                    setRecovery((v) => !v);
+                    setCode("");
+                    setFields({});
+                  }}
+                >
+                  {recovery ? "Использовать код из приложения" : "Использовать резервный код"}
+                </button>
+              </div>
+              <p>
+                <button type="button" className="button button-link" onClick={restart}>
+                  Начать вход заново
+                </button>
+              </p>
+            </form>
+          ) : (
+            <form onSubmit={submit} noValidate className="form">
+              <TextField
+                label="Адрес электронной почты"
+                type="email"
+                autoComplete="username"
+                inputMode="email"
+                value={email}
+                onChange={setEmail}
+                error={fields.email}
+                required
+              />
+              <TextField
+                label="Пароль"
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={setPassword}
+                error={fields.password}
+                required
+              />
+              <div className="form-actions">
+                <SubmitButton busy={busy} busyText="Вход…">
+                  Войти
+                </SubmitButton>
+                <Link to="/password/forgot" className="link">
+                  Забыли пароль?
+                </Link>
+              </div>
+            </form>
+          )}
           <p className="auth-register">
             Нет учетной записи? <Link to="/register">Регистрация</Link>
           </p>

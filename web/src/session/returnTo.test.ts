@@ -36,6 +36,9 @@ describe("the page to return to after sign-in", () => {
     expect(afterSignIn("/payments", SUBSCRIBER)).toBe("/payments");
     expect(afterSignIn("/payments/p1/result?orderId=x", SUBSCRIBER)).toBe("/payments/p1/result?orderId=x");
     expect(afterSignIn("/profile", SUBSCRIBER)).toBe("/profile");
+    // The link of the letter to a new address, opened signed out (issue 19).
+    expect(afterSignIn("/confirm-email-change?token=Abc-1_x", SUBSCRIBER)).toBe("/confirm-email-change?token=Abc-1_x");
+    expect(afterSignIn("/confirm-email-change?token=Abc", OPERATOR)).toBe("/operator/link-requests");
     expect(afterSignIn("/operator/feedback", SUBSCRIBER)).toBe("/accounts");
     expect(afterSignIn("/register", SUBSCRIBER)).toBe("/accounts");
     expect(afterSignIn("/%2F%2Fevil.example", SUBSCRIBER)).toBe("/accounts");

@@ -12,8 +12,15 @@
 import type { Profile } from "../api/types";
 import { homeOf, isStaff } from "./roles";
 
-const SUBSCRIBER_PAGES = [/^\/accounts$/, /^\/payments$/, /^\/payments\/[^/]+\/result$/, /^\/readings$/, /^\/profile$/];
-const STAFF_PAGES = [/^\/operator\/(?:link-requests|feedback|billing-accounts)$/, /^\/profile$/];
+const SUBSCRIBER_PAGES = [
+  /^\/accounts$/,
+  /^\/payments$/,
+  /^\/payments\/[^/]+\/result$/,
+  /^\/readings$/,
+  /^\/profile$/,
+  /^\/confirm-email-change$/, // the link of the letter to a new address
+];
+const STAFF_PAGES = [/^\/operator\/(?:link-requests|feedback|billing-accounts)$/, /^\/operator\/staff$/, /^\/profile$/];
 const ORIGIN = "https://lka.invalid";
 
 /** `/?next=/payments`: the sign-in page that remembers `target` (a path with its query). */

@@ -15,7 +15,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { useLocation, useNavigate } from "react-router";
 
 import { api, ApiError, hasSession, setSessionExpiredHandler } from "../api/client";
-import type { Profile } from "../api/types";
+import type { MfaRequired, Profile } from "../api/types";
 import { signInPath } from "./returnTo";
 
 /** True in every case that ends a live session here; says what to do next. */
@@ -38,7 +38,10 @@ export interface Session {
   profile: Profile | null;
   /** Set when the session ended by itself (the sign-in page says so). */
   expired: boolean;
-  signIn(email: string, password: string): Promise<Profile>;
+  /** The profile, or for staff the second step's challenge (then `completeSignIn` with a code). */
+  signIn(email: string, password: string): Promise<Profile | MfaRequired>;
+  /** Staff sign-in's second step: a code from the app or a recovery code. */
+  completeSignIn(mfaToken: string, code: string): Promise<Profile>;
   signOut(): Promise<void>;
   reload(): Promise<void>;
 }
@@ -94,8 +97,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     });
   }, [navigate]);
 
-  const signIn = useCallback(async (email: string, password: string) => {
-    await api.post("/auth/login", { email, password }, { headers: { "X-Session-Mode": "cookie" } });
+  const signedIn = useCallback(async () => {
     const me = await api.get<Profile>("/profile");
     ending.current = false;
     setProfile(me);
@@ -103,6 +105,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setStatus("signed-in");
     return me;
   }, []);
+
+  const signIn = useCallback(
+    async (email: string, password: string): Promise<Profile | MfaRequired> => {
+      const answer = await api.post<MfaRequired | object | null>("/auth/login", { email, password }, { headers: { "X-Session-Mode": "cookie" } });
+      if (answer && "mfa_required" in answer && answer.mfa_required) return answer as MfaRequired;
+      return signedIn();
+    },
+    [signedIn],
+  );
+
+  const completeSignIn = useCallback(
+    async (mfaToken: string, code: string): Promise<Profile> => {
+      await api.post("/auth/login/mfa", { mfa_token: mfaToken, code }, { headers: { "X-Session-Mode": "cookie" } });
+      return signedIn();
+    },
+    [signedIn],
+  );
 
   const signOut = useCallback(async () => {
     try {
@@ -119,8 +138,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<Session>(
-    () => ({ status, profile, expired, signIn, signOut, reload: load }),
-    [status, profile, expired, signIn, signOut, load],
+    () => ({ status, profile, expired, signIn, completeSignIn, signOut, reload: load }),
+    [status, profile, expired, signIn, completeSignIn, signOut, load],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

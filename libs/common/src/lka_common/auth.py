@@ -214,6 +214,18 @@ async def operator_principal(principal: Annotated[Principal, Depends(current_pri
     return principal
 
 
+async def supervisor_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """Supervisors only (the audit, staff management: docs/contract.md §4): operators and
+    subscribers alike are 403."""
+    if principal.role != SUPERVISOR_ROLE:
+        raise supervisors_only()
+    return principal
+
+
+def supervisors_only() -> Problem:
+    return Problem(403, "forbidden", "Действие доступно только старшим операторам")
+
+
 async def subscriber_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """A subscriber's own action (link an account, pay, submit a reading): staff profiles are
     not subscribers (docs/contract.md §4), so an operator's session cannot act for a subscriber."""
@@ -234,4 +246,5 @@ def same_actor() -> Problem:
 MaybeUser = Annotated[Principal | None, Depends(optional_principal)]
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 Operator = Annotated[Principal, Depends(operator_principal)]
+Supervisor = Annotated[Principal, Depends(supervisor_principal)]
 Subscriber = Annotated[Principal, Depends(subscriber_principal)]

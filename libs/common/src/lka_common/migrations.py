@@ -1,7 +1,8 @@
 """Alembic support shared by every service: the env.py body, the messaging tables, upgrades.
 
 A service's `migrations/env.py` is two lines (`run_env(metadata)`); its first revision calls
-`create_messaging_tables_v1()`, its third `create_outbox_notify_trigger_v1()`. The URL comes
+`create_messaging_tables_v1()`, its third `create_outbox_notify_trigger_v1()`, and the one
+that brought the audit `create_audit_table_v1()`. The URL comes
 from the Alembic config when a tool sets it (`upgrade()` below), else from the service's
 settings.
 """
@@ -83,6 +84,55 @@ def create_outbox_notify_trigger_v1() -> None:
 def drop_outbox_notify_trigger_v1() -> None:
     op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
     op.execute("DROP FUNCTION IF EXISTS outbox_notify()")
+
+
+# The audit chain (lka_common.audit, docs/security.md "The audit"): append-only twice over. A
+# statement trigger refuses UPDATE, DELETE and TRUNCATE to everyone but a session that disables
+# it, and the role that runs the migration (the service's own, docs/operations.md) gives up
+# those three privileges on the table. Its id is taken from the sequence under the audit's
+# advisory lock, so ids ascend in chain order; a rolled-back record leaves a gap, which the
+# chain (each record's prev_hash) tells apart from a removal. The table as the code reads it:
+# lka_common.audit.audit_records.
+AUDIT_TABLE_V1 = [
+    """
+    CREATE TABLE audit_records (
+        id BIGSERIAL PRIMARY KEY,
+        at TIMESTAMPTZ NOT NULL,
+        actor_user_id UUID NOT NULL,
+        actor_role TEXT NOT NULL,
+        action TEXT NOT NULL,
+        object_type TEXT NOT NULL,
+        object_id TEXT,
+        client_address TEXT,
+        request_id TEXT,
+        outcome TEXT NOT NULL,
+        prev_hash TEXT NOT NULL CHECK (prev_hash ~ '^[0-9a-f]{64}$'),
+        hash TEXT NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$')
+    )
+    """,
+    """
+    CREATE FUNCTION audit_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'audit_records is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_records
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_records_append_only()
+    """,
+    "REVOKE UPDATE, DELETE, TRUNCATE ON audit_records FROM PUBLIC, CURRENT_USER",
+]
+
+
+def create_audit_table_v1() -> None:
+    for statement in AUDIT_TABLE_V1:
+        op.execute(statement)
+
+
+def drop_audit_table_v1() -> None:
+    op.execute("DROP TABLE IF EXISTS audit_records")
+    op.execute("DROP FUNCTION IF EXISTS audit_records_append_only()")
 
 
 def run_env(target_metadata: MetaData | None, default_url: str) -> None:

@@ -1,5 +1,6 @@
-"""Wiring of the identity service: its API, and what its one-shot commands (`make operator`, the
-demo subscriber) run in. Identity consumes no event, so it has no consumer and no subscriptions."""
+"""Wiring of the identity service: its API, the subscriptions of its consumer (every service's
+audit records, copied for the supervisors' search), and what its one-shot commands (`make
+operator`, the demo subscriber) run in."""
 
 from __future__ import annotations
 
@@ -10,13 +11,18 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import FastAPI
 
+from lka_common.audit import AUDIT_EVENTS
 from lka_common.db import make_engine, make_sessionmaker
+from lka_common.events.base import EventData
+from lka_common.messaging.consumer import Handler, Subscription
 from lka_common.messaging.errors import is_transient
 from lka_common.uow import UnitOfWork
 from lka_common.web import create_app
 from lka_identity.adapters.password_hasher import PasswordHasher
+from lka_identity.entrypoints.dependencies import BrowserMiddleware
 from lka_identity.entrypoints.errors import install_error_handlers
-from lka_identity.entrypoints.routers import auth, internal, jwks, profile
+from lka_identity.entrypoints.routers import audit, auth, internal, jwks, profile, staff
+from lka_identity.service_layer import audit_search
 from lka_identity.service_layer.context import IdentityContext, utcnow
 from lka_identity.service_layer.keys import KeyRing
 from lka_identity.settings import IdentitySettings
@@ -55,14 +61,22 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
     app = create_app(
         chosen,
         title="ЛКА: учётные записи и вход",
-        routers=[auth.router, profile.router, jwks.router, internal.router],
+        routers=[auth.router, profile.router, jwks.router, internal.router, audit.router, staff.router],
         on_startup=on_startup,
         # Identity checks each caller's session in its own database (dependencies.live_principal),
         # which a revocation reaches first: no feed of its own revocations needed here.
         revocation_feed=False,
     )
     install_error_handlers(app)
+    # Each request's browser (User-Agent, the gateway's device id) for the sign-in path.
+    app.add_middleware(BrowserMiddleware)
     return app
+
+
+def subscriptions(settings: IdentitySettings) -> list[Subscription]:
+    # Every service's audit records, identity's own included, for GET /operator/audit.
+    handlers: dict[type[EventData], Handler] = dict.fromkeys(AUDIT_EVENTS.values(), audit_search.audit_recorded)
+    return [Subscription(queue="identity.audit", handlers=handlers)]
 
 
 @asynccontextmanager

@@ -54,3 +54,16 @@ class IdentitySettings(ServiceSettings):
     letters_per_address_per_hour: int = 5
     # Wrong confirmation or reset tokens per client address per hour.
     token_failures_per_client_per_hour: int = 20
+
+    # Staff (docs/contract.md §4): a staff session ends this long after its sign-in, refreshes
+    # included (at most 8 hours, the contract's bound); the sign-in's second step must come
+    # within `mfa_challenge_ttl_s` of the password; an invitation's link lives
+    # `staff_invitation_ttl_s`. The enrolment URI names `totp_issuer` in the authenticator app.
+    staff_session_max_s: int = Field(8 * HOUR_S, ge=60, le=8 * HOUR_S)
+    mfa_challenge_ttl_s: int = Field(300, ge=30, le=900)
+    staff_invitation_ttl_s: int = Field(72 * HOUR_S, ge=HOUR_S, le=14 * 24 * HOUR_S)
+    totp_issuer: str = Field("ЛКА Крымэнерго", min_length=1, max_length=60)
+
+    # A subscriber's own security (docs/contract.md §4): how long the link of a change of address
+    # (the letter to the new address) works.
+    email_change_ttl_s: int = Field(24 * HOUR_S, ge=300)

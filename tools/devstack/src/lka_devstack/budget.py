@@ -67,7 +67,7 @@ def runs_consumer(service: str) -> bool:
 
 
 # The pools of a stack on a developer's machine: `make run` and a test stack side by side fit in
-# PostgreSQL's default 100 (37 each, with room for the test run's own connections). Enough for
+# PostgreSQL's default 100 (39 each, with room for the test run's own connections). Enough for
 # a person clicking through the portal; `make bench` asks for the pools as shipped.
 LOCAL = Pools(api=3, consumer=1)
 SHIPPED = Pools(api=int(_SHIPPED["db_pool_size"].default), consumer=int(_SHIPPED["db_consumer_pool_size"].default))

@@ -27,6 +27,11 @@ LetterTemplate = Literal[
     "payment_receipt",
     "feedback_forward",
     "feedback_received",
+    "staff_invitation",
+    "email_change_confirm",
+    "email_change_notice_in_use",
+    "email_changed",
+    "new_sign_in",
 ]
 
 

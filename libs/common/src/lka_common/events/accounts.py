@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from lka_common.events.audit import AuditRecorded
 from lka_common.events.base import EventData
 from lka_common.events.fields import AccountNumber, RegionCode
 
@@ -71,3 +72,10 @@ class LinkRequestWithdrawn(EventData):
     region_code: RegionCode
     account_number: AccountNumber
     status: Literal["withdrawn"]
+
+
+class AccountsAuditRecorded(AuditRecorded):
+    """A staff action or read accounts recorded in its audit chain (lka_common.audit)."""
+
+    event_type = "accounts.audit.recorded.v1"
+    service = "accounts"

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from lka_common.events.audit import AuditRecorded
 from lka_common.events.base import EventData
 from lka_common.events.fields import Moment
 
@@ -37,3 +38,10 @@ class SessionRevoked(EventData):
     user_id: UUID
     session_id: UUID | None = Field(description="The session revoked; null means all of the user's sessions.")
     revoked_at: Moment
+
+
+class IdentityAuditRecorded(AuditRecorded):
+    """A staff action or read identity recorded in its audit chain (lka_common.audit)."""
+
+    event_type = "identity.audit.recorded.v1"
+    service = "identity"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from lka_common.events.audit import AuditRecorded
 from lka_common.events.base import EventData
 from lka_common.events.fields import Moment
 
@@ -16,3 +17,10 @@ class FeedbackReceived(EventData):
     feedback_id: UUID
     topic: str
     received_at: Moment
+
+
+class NotificationsAuditRecorded(AuditRecorded):
+    """A staff action or read notifications recorded in its audit chain (lka_common.audit)."""
+
+    event_type = "notifications.audit.recorded.v1"
+    service = "notifications"

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from lka_common.events.audit import AuditRecorded
 from lka_common.events.base import EventData
 from lka_common.events.fields import AccountNumber, Moment, PositiveKopecks, RegionCode
 
@@ -42,3 +43,10 @@ class PaymentFailed(EventData):
     account_number: AccountNumber
     amount_kopecks: PositiveKopecks
     reason: str
+
+
+class PaymentsAuditRecorded(AuditRecorded):
+    """A staff action or read payments recorded in its audit chain (lka_common.audit)."""
+
+    event_type = "payments.audit.recorded.v1"
+    service = "payments"

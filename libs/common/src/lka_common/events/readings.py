@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from lka_common.events.audit import AuditRecorded
 from lka_common.events.base import EventData
 from lka_common.events.fields import AccountNumber, BillingPeriod, MeterValues, Moment, RegionCode
 
@@ -49,3 +50,10 @@ class ReadingRejected(EventData):
     region_code: RegionCode
     account_number: AccountNumber
     reason: str | None
+
+
+class ReadingsAuditRecorded(AuditRecorded):
+    """A staff action or read readings recorded in its audit chain (lka_common.audit)."""
+
+    event_type = "readings.audit.recorded.v1"
+    service = "readings"

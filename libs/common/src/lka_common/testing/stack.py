@@ -14,9 +14,9 @@ from lka_common.testing.databases import release_idle_suite_connections
 from lka_common.testing.processes import ServiceProcess, json_records
 
 SERVICES = ["identity", "accounts", "readings", "payments", "notifications"]
-# What a stack binds, before its offset: the APIs, the gateway's metrics, the consumers' probes
-# (identity runs no consumer), the relays' and the tools'.
-BASE_PORTS = [8000, 8001, 8002, 8003, 8004, 8005, 8100, 8102, 8103, 8104, 8105]
+# What a stack binds, before its offset: the APIs, the gateway's metrics, the consumers' probes,
+# the relays' and the tools'.
+BASE_PORTS = [8000, 8001, 8002, 8003, 8004, 8005, 8100, 8101, 8102, 8103, 8104, 8105]
 BASE_PORTS += [8201, 8202, 8203, 8204, 8205, 1025, 8025, 8095, 8090]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lka_identity.adapters.tables import refresh_tokens, revocations, sessions, users
@@ -20,6 +20,8 @@ class RefreshRecord:
     expires_at: datetime
     rotated_at: datetime | None
     session_revoked_at: datetime | None
+    # A staff session's absolute end; None for a subscriber's.
+    session_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,23 @@ class Revocation:
 
 
 async def open_session(
-    session: AsyncSession, session_id: UUID, user_id: UUID, now: datetime, client_address: str | None
+    session: AsyncSession,
+    session_id: UUID,
+    user_id: UUID,
+    now: datetime,
+    client_address: str | None,
+    expires_at: datetime | None = None,
+    user_agent: str | None = None,
 ) -> None:
     await session.execute(
-        insert(sessions).values(id=session_id, user_id=user_id, created_at=now, client_address=client_address)
+        insert(sessions).values(
+            id=session_id,
+            user_id=user_id,
+            created_at=now,
+            client_address=client_address,
+            expires_at=expires_at,
+            user_agent=user_agent,
+        )
     )
 
 
@@ -56,6 +71,7 @@ async def refresh_record(session: AsyncSession, token_hash: str) -> RefreshRecor
                 refresh_tokens.c.expires_at,
                 refresh_tokens.c.rotated_at,
                 sessions.c.revoked_at,
+                sessions.c.expires_at.label("session_expires_at"),
             )
             .join(sessions, sessions.c.id == refresh_tokens.c.family_id)
             .where(refresh_tokens.c.token_hash == token_hash)
@@ -64,7 +80,9 @@ async def refresh_record(session: AsyncSession, token_hash: str) -> RefreshRecor
     ).first()
     if row is None:
         return None
-    return RefreshRecord(row.family_id, row.user_id, row.expires_at, row.rotated_at, row.revoked_at)
+    return RefreshRecord(
+        row.family_id, row.user_id, row.expires_at, row.rotated_at, row.revoked_at, row.session_expires_at
+    )
 
 
 async def mark_rotated(session: AsyncSession, token_hash: str, now: datetime) -> None:
@@ -74,7 +92,8 @@ async def mark_rotated(session: AsyncSession, token_hash: str, now: datetime) ->
 
 
 async def is_live(session: AsyncSession, session_id: UUID, user_id: UUID) -> bool:
-    """The session exists, belongs to the user, is not ended, and the user is not merged away."""
+    """The session exists, belongs to the user, is not ended or past its end (staff), and the
+    user is neither merged away nor disabled."""
     row = (
         await session.execute(
             select(sessions.c.id)
@@ -83,7 +102,9 @@ async def is_live(session: AsyncSession, session_id: UUID, user_id: UUID) -> boo
                 sessions.c.id == session_id,
                 sessions.c.user_id == user_id,
                 sessions.c.revoked_at.is_(None),
+                or_(sessions.c.expires_at.is_(None), sessions.c.expires_at > func.now()),
                 users.c.merged_into.is_(None),
+                users.c.disabled_at.is_(None),
             )
         )
     ).first()

@@ -1,4 +1,5 @@
-"""User rows: found by address or id, created, confirmed, re-hashed, merged, removed.
+"""User rows: found by address or id, created, confirmed, re-hashed, merged, removed; staff
+listed, disabled and enabled.
 
 There is no way here to change a role: it is set when the row is made, so no subscriber's
 profile can turn into staff (and migration 0004 refuses that in the database as well).
@@ -7,6 +8,7 @@ profile can turn into staff (and migration 0004 refuses that in the database as 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,8 +17,9 @@ from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lka_identity.adapters import second_factor
 from lka_identity.adapters.tables import consents, one_time_tokens, refresh_tokens, sessions, users
-from lka_identity.domain.users import SUBSCRIBER_ROLE, User, email_key
+from lka_identity.domain.users import STAFF_ROLES, SUBSCRIBER_ROLE, User, email_key
 
 
 def _user(row: Any) -> User:
@@ -28,6 +31,7 @@ def _user(row: Any) -> User:
         created_at=row.created_at,
         email_confirmed_at=row.email_confirmed_at,
         merged_into=row.merged_into,
+        disabled_at=row.disabled_at,
     )
 
 
@@ -152,3 +156,53 @@ async def remove(session: AsyncSession, user_ids: Sequence[UUID]) -> None:
     await session.execute(delete(one_time_tokens).where(one_time_tokens.c.user_id.in_(ids)))
     await session.execute(delete(consents).where(consents.c.user_id.in_(ids)))
     await session.execute(delete(users).where(users.c.id.in_(ids)))
+
+
+# --- Staff (docs/contract.md §4 "Staff management") -------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: UUID
+    email: str
+    role: str
+    disabled_at: datetime | None
+    mfa_enrolled: bool
+    last_sign_in_at: datetime | None
+    created_at: datetime
+
+
+async def staff(session: AsyncSession, limit: int, offset: int) -> list[StaffMember]:
+    """Staff profiles, newest first, with whether each has a second factor."""
+    rows = await session.execute(
+        select(*users.c, second_factor.enrolled_clause(users.c.id).label("mfa_enrolled"))
+        .where(users.c.role.in_(sorted(STAFF_ROLES)))
+        .order_by(users.c.created_at.desc(), users.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_staff_member(row) for row in rows]
+
+
+async def staff_member(session: AsyncSession, user_id: UUID, *, for_update: bool = False) -> StaffMember | None:
+    query = select(*users.c, second_factor.enrolled_clause(users.c.id).label("mfa_enrolled")).where(
+        users.c.id == user_id, users.c.role.in_(sorted(STAFF_ROLES))
+    )
+    if for_update:
+        query = query.with_for_update(of=users)
+    row = (await session.execute(query)).first()
+    return _staff_member(row) if row else None
+
+
+def _staff_member(row: Any) -> StaffMember:
+    return StaffMember(
+        row.id, row.email, row.role, row.disabled_at, bool(row.mfa_enrolled), row.last_sign_in_at, row.created_at
+    )
+
+
+async def set_disabled(session: AsyncSession, user_id: UUID, disabled_at: datetime | None) -> None:
+    await session.execute(update(users).where(users.c.id == user_id).values(disabled_at=disabled_at))
+
+
+async def record_sign_in(session: AsyncSession, user_id: UUID, now: datetime) -> None:
+    await session.execute(update(users).where(users.c.id == user_id).values(last_sign_in_at=now))

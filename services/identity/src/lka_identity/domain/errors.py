@@ -84,3 +84,46 @@ def already_merged() -> MergeRefused:
 
 def merge_source_unconfirmed() -> MergeRefused:
     return MergeRefused("merge_source_unconfirmed", messages.MERGE_SOURCE_UNCONFIRMED)
+
+
+# --- Staff: the second factor and staff management (docs/contract.md §4) ----------------------
+
+
+class InvalidMfaCode(IdentityError):
+    """A wrong, stale or already used TOTP code, or an unknown or spent recovery code."""
+
+
+class InvalidMfaToken(IdentityError):
+    """The sign-in's `mfa_token` is unknown, expired, used, or voided by the fifth wrong code."""
+
+
+class AccountDisabled(IdentityError):
+    """A staff profile a supervisor disabled: said only after its right password."""
+
+
+class MfaEnrolmentRequired(IdentityError):
+    """A staff profile without a second factor (a supervisor reset it): said only after its
+    right password; the letter of the reset carries the link to enrol again."""
+
+
+class StaffNotFound(IdentityError):
+    """No staff profile has this id (a subscriber's id is not found either)."""
+
+
+class StaffSelf(IdentityError):
+    """A supervisor disabling, enabling or resetting their own profile."""
+
+
+class StaffAddressTaken(IdentityError):
+    """An invitation to, or its acceptance for, an address some profile already has."""
+
+
+# --- A subscriber's own security (docs/contract.md §4) ----------------------------------------
+
+
+class SessionNotFound(IdentityError):
+    """Not one of the caller's live sessions (another user's answers the same)."""
+
+
+class EmailInUse(IdentityError):
+    """A change of address confirmed after another profile took the new address."""

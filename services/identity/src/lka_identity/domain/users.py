@@ -24,6 +24,8 @@ class User:
     created_at: datetime
     email_confirmed_at: datetime | None
     merged_into: UUID | None
+    # Staff only: a supervisor disabled the profile (no sign-in, every session ended).
+    disabled_at: datetime | None = None
 
     @property
     def email_confirmed(self) -> bool:
@@ -37,6 +39,10 @@ class User:
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_at is not None
 
     def lapsed(self, now: datetime, ttl: timedelta) -> bool:
         """A subscriber's registration whose address nobody confirmed within `ttl`: nobody proved

@@ -39,7 +39,33 @@ def problem_for(exc: errors.IdentityError) -> Problem:
         return staff_not_allowed()
     if isinstance(exc, errors.MergeRefused):
         return Problem(409, exc.code, exc.message)
+    staff = _staff_problem(exc)
+    if staff is not None:
+        return staff
+    if isinstance(exc, errors.SessionNotFound):
+        return Problem(404, "not_found", messages.SESSION_NOT_FOUND)
+    if isinstance(exc, errors.EmailInUse):
+        return Problem(409, "email_in_use", messages.EMAIL_IN_USE)
     return unauthorized()
+
+
+def _staff_problem(exc: errors.IdentityError) -> Problem | None:
+    """The second factor's and staff management's refusals (docs/contract.md §4)."""
+    if isinstance(exc, errors.InvalidMfaCode):
+        return Problem(401, "invalid_mfa_code", messages.INVALID_MFA_CODE, headers=_BEARER)
+    if isinstance(exc, errors.InvalidMfaToken):
+        return Problem(401, "invalid_mfa_token", messages.INVALID_MFA_TOKEN, headers=_BEARER)
+    if isinstance(exc, errors.AccountDisabled):
+        return Problem(403, "account_disabled", messages.ACCOUNT_DISABLED)
+    if isinstance(exc, errors.MfaEnrolmentRequired):
+        return Problem(403, "mfa_enrolment_required", messages.MFA_ENROLMENT_REQUIRED)
+    if isinstance(exc, errors.StaffNotFound):
+        return Problem(404, "not_found", messages.STAFF_NOT_FOUND)
+    if isinstance(exc, errors.StaffSelf):
+        return Problem(409, "staff_self", messages.STAFF_SELF)
+    if isinstance(exc, errors.StaffAddressTaken):
+        return Problem(409, "address_taken", messages.STAFF_ADDRESS_TAKEN)
+    return None
 
 
 def install_error_handlers(app: FastAPI) -> None:

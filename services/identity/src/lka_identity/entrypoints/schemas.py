@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 
 from lka_common.schemas import EmailAddress, RequestModel, ResponseModel
 
@@ -83,3 +83,115 @@ class RevocationOut(ResponseModel):
     user_id: UUID
     session_id: UUID | None
     revoked_at: datetime
+
+
+class AuditRecordOut(ResponseModel):
+    """One audit record of any service, as the supervisors' search shows it."""
+
+    service: str = Field(description="The service whose chain holds the record: identity, accounts…")
+    id: int = Field(description="The record's number in that service's chain.")
+    at: datetime
+    actor_user_id: UUID
+    actor_role: str
+    action: str
+    object_type: str
+    object_id: str | None
+    client_address: str | None
+    request_id: str | None
+    outcome: str = Field(description="ok, or refused:<code> with the problem code the caller got.")
+
+
+# --- A subscriber's own security (docs/contract.md §4) ----------------------------------------
+
+
+class EmailChangeIn(VerbatimRequest):
+    new_email: EmailAddress
+    password: Password = Field(description="The current password of the signed-in profile.")
+
+
+class SessionOut(ResponseModel):
+    id: UUID
+    created_at: datetime = Field(description="When the session signed in.")
+    last_seen_at: datetime = Field(description="Its latest sign-in or refresh.")
+    client_address: str | None = Field(description="The client address it signed in from.")
+    user_agent: str | None = Field(description="The User-Agent it signed in with (at most 512 characters).")
+    current: bool = Field(description="The session of the token this call was made with.")
+
+
+class LetterPreferencesOut(ResponseModel):
+    """Which letters beyond the transactional ones the user wants; every one true by default."""
+
+    reading_window: bool
+    verification_due: bool
+    debt: bool
+    bill_issued: bool
+    payment_receipts: bool
+    new_sign_in: bool = Field(description="A letter on a sign-in from a browser not seen before (additive).")
+
+
+class LetterPreferencesIn(RequestModel):
+    """JSON `true`/`false` only: a 0 or "yes" is not a choice anyone made."""
+
+    reading_window: StrictBool
+    verification_due: StrictBool
+    debt: StrictBool
+    bill_issued: StrictBool
+    payment_receipts: StrictBool
+    new_sign_in: StrictBool | None = Field(default=None, description="Left as it is when omitted (additive).")
+
+
+# --- Staff: the second factor and staff management (docs/contract.md §4) ----------------------
+
+StaffRole = Literal["operator", "supervisor"]
+
+
+class MfaIn(VerbatimRequest):
+    mfa_token: Token
+    code: str = Field(
+        min_length=1, max_length=64, description="A TOTP code (6 digits) or one of the ten recovery codes."
+    )
+
+
+class MfaRequiredOut(ResponseModel):
+    """A staff member's right password: no tokens yet; send a code to `/auth/login/mfa`."""
+
+    mfa_required: Literal[True] = True
+    mfa_token: str
+    expires_in: int = Field(description="Seconds the mfa_token is valid.")
+
+
+class InvitationIn(RequestModel):
+    email: EmailAddress
+    role: StaffRole
+
+
+class InvitationOut(ResponseModel):
+    id: UUID
+    email: str
+    role: StaffRole
+    expires_at: datetime
+    message: str
+
+
+class AcceptInvitationIn(VerbatimRequest):
+    token: Token
+    password: Password
+    password_confirm: Password
+
+
+class EnrolmentOut(ResponseModel):
+    """Shown once: the authenticator app's enrolment URI, its QR code, and ten recovery codes."""
+
+    otpauth_uri: str
+    recovery_codes: list[str] = Field(description="Ten single-use codes, each good for one sign-in.")
+    qr_svg: str = Field(description="The QR code of otpauth_uri as an SVG document (additive).")
+    message: str
+
+
+class StaffMemberOut(ResponseModel):
+    user_id: UUID
+    email: str
+    role: StaffRole
+    status: Literal["active", "disabled"]
+    mfa_enrolled: bool
+    last_sign_in_at: datetime | None

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 from lka_identity.adapters.password_hasher import PasswordHasher
+from lka_identity.adapters.second_factor import FactorKeys
 from lka_identity.service_layer.keys import KeyRing
 from lka_identity.settings import IdentitySettings
 
@@ -24,6 +26,11 @@ class IdentityContext:
     settings: IdentitySettings
     passwords: PasswordHasher
     keys: KeyRing
+
+    @cached_property
+    def factors(self) -> FactorKeys:
+        """Seals the staff's TOTP secrets and hashes their recovery codes (adapters/second_factor.py)."""
+        return FactorKeys(self.settings.key_encryption_secret.get_secret_value())
 
     @property
     def access_ttl(self) -> timedelta:

@@ -7,25 +7,42 @@ merged, and into which address (masked): whoever knows that password owned the p
 the attempt is not counted as a failure, as no sign-in with a right password is.
 A refresh token is single use: showing one again means a copy exists, and the whole session
 is ended (docs/quality.md item 5).
+
+Staff sign in in two steps (docs/contract.md §4): their right password answers a challenge for
+the second factor instead of tokens (second_factor.py). It takes its attempt back like any right
+password but clears no earlier failure: only the right code does. A disabled staff profile, or
+one whose factor a supervisor reset, is told so after its right password only.
 """
 
 from __future__ import annotations
 
 from typing import NoReturn
 
+from lka_common import audit
 from lka_common.auth import Principal
 from lka_common.masking import mask_email
 from lka_common.uow import UnitOfWork
+from lka_identity.adapters import second_factor as factors
 from lka_identity.adapters import sessions, users
-from lka_identity.domain.errors import EmailNotConfirmed, InvalidCredentials, ProfileMerged, SessionExpired
+from lka_identity.domain.errors import (
+    AccountDisabled,
+    EmailNotConfirmed,
+    InvalidCredentials,
+    MfaEnrolmentRequired,
+    ProfileMerged,
+    SessionExpired,
+)
 from lka_identity.domain.opaque_tokens import digest, well_formed
 from lka_identity.domain.users import User
-from lka_identity.service_layer import limits
+from lka_identity.service_layer import limits, second_factor, sign_in_notice
 from lka_identity.service_layer.context import IdentityContext, utcnow
+from lka_identity.service_layer.second_factor import MfaChallenge
 from lka_identity.service_layer.sessions import TokenPair, end_session, issue_pair, open_session
 
 
-async def login(uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: str, client: str | None) -> TokenPair:
+async def login(
+    uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: str, client: str | None
+) -> TokenPair | MfaChallenge:
     now = utcnow()
     counters = limits.login_counters(ctx.settings, email, client)
     async with uow:
@@ -39,6 +56,8 @@ async def login(uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: 
     if not user.can_sign_in:
         await _merged(uow, counters, pending, user)
     new_hash = await ctx.passwords.hash(password) if verdict.needs_rehash else None
+    if user.is_staff:
+        return await _staff_first_step(uow, ctx, user, counters, pending, new_hash, client)
     key = await ctx.keys.signing_key(now)
     async with uow:
         await limits.proved_right(uow.session, counters, pending)
@@ -48,8 +67,36 @@ async def login(uow: UnitOfWork, ctx: IdentityContext, *, email: str, password: 
         if new_hash is not None:
             await users.rehash(uow.session, user.id, user.password_hash, new_hash)
         pair = await open_session(uow, ctx, key, user, now, client)
+        await sign_in_notice.after_sign_in(uow, user, now, client)  # a browser not seen before: a letter
         await uow.commit()
     return pair
+
+
+async def _staff_first_step(
+    uow: UnitOfWork,
+    ctx: IdentityContext,
+    user: User,
+    counters: list[limits.Counter],
+    pending: list[int],
+    new_hash: str | None,
+    client: str | None,
+) -> MfaChallenge:
+    now = utcnow()
+    async with uow:
+        await limits.take_back(uow.session, counters, pending)
+        if new_hash is not None:
+            await users.rehash(uow.session, user.id, user.password_hash, new_hash)
+        if user.disabled:
+            who = second_factor.actor(ctx, user, client)
+            await audit.record(uow, who, "staff.sign_in", "staff", user.id, audit.REFUSED + "account_disabled")
+            await uow.commit()
+            raise AccountDisabled
+        if await factors.factor_of(uow.session, user.id) is None:
+            await uow.commit()
+            raise MfaEnrolmentRequired
+        challenge = await second_factor.open_challenge(uow, ctx, user, now)
+        await uow.commit()
+    return challenge
 
 
 async def _merged(uow: UnitOfWork, counters: list[limits.Counter], pending: list[int], user: User) -> NoReturn:
@@ -77,10 +124,11 @@ async def refresh(uow: UnitOfWork, ctx: IdentityContext, refresh_token: str) -> 
             await uow.commit()
             raise SessionExpired
         user = await users.by_id(uow.session, record.user_id)
-        if record.expires_at <= now or user is None or not user.can_sign_in:
+        ended = record.session_expires_at is not None and record.session_expires_at <= now
+        if record.expires_at <= now or ended or user is None or not user.can_sign_in or user.disabled:
             raise SessionExpired
         await sessions.mark_rotated(uow.session, token_hash, now)
-        pair = await issue_pair(uow, ctx, key, user, record.family_id, now)
+        pair = await issue_pair(uow, ctx, key, user, record.family_id, now, record.session_expires_at)
         await uow.commit()
     return pair
 

@@ -93,6 +93,31 @@ LETTER_POLICY: Mapping[str, LetterPolicy] = {
         "whoever has the passwords of both accounts",
         "a security notice: the only warning if someone else did it",
     ),
+    "email_change_confirm": LetterPolicy(
+        "capped",
+        "anyone signed in: a change of address takes any new address (with their own password)",
+        "a stranger to that mailbox could flood it with links it never asked for",
+    ),
+    "email_change_notice_in_use": LetterPolicy(
+        "capped",
+        "anyone signed in: a change of address to an address that already has an account",
+        "anyone who knows the password of some account could send these to any address in use",
+    ),
+    "email_changed": LetterPolicy(
+        "needed",
+        "whoever has the password and the new mailbox, changing the address",
+        "a security notice to the old address: the only warning if someone else did it",
+    ),
+    "new_sign_in": LetterPolicy(
+        "needed",
+        "whoever has the password, signing in from a browser not seen before (the owner can turn it off)",
+        "a security notice: the only warning if someone else signed in",
+    ),
+    "staff_invitation": LetterPolicy(
+        "needed",
+        "a supervisor inviting a new staff member, or resetting a staff member's second factor",
+        "the only way to set the password and enrol the second factor; no stranger can cause it",
+    ),
     "feedback_forward": LetterPolicy(
         "supplier",
         "anyone, through the feedback form (`FEEDBACK_PER_CLIENT_PER_HOUR` per client address)",

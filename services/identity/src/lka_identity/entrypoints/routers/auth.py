@@ -12,13 +12,16 @@ from lka_identity.entrypoints.schemas import (
     CredentialsIn,
     EmailIn,
     MessageOut,
+    MfaIn,
+    MfaRequiredOut,
     RefreshIn,
     RegisterIn,
     ResetIn,
     TokenIn,
     TokenPairOut,
 )
-from lka_identity.service_layer import recovery, registration, signin
+from lka_identity.service_layer import recovery, registration, second_factor, signin
+from lka_identity.service_layer.second_factor import MfaChallenge
 from lka_identity.service_layer.sessions import TokenPair
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -56,9 +59,21 @@ async def resend_confirmation(body: EmailIn, uow: UowDep, ctx: ContextDep, clien
     return MessageOut(message=messages.CONFIRMATION_RESENT)
 
 
-@router.post("/login", response_model=TokenPairOut, responses=problems(401, 403, 422, 429))
-async def login(body: CredentialsIn, uow: UowDep, ctx: ContextDep, client: ClientDep) -> TokenPairOut:
-    return _pair(await signin.login(uow, ctx, email=body.email, password=body.password, client=client))
+@router.post("/login", response_model=TokenPairOut | MfaRequiredOut, responses=problems(401, 403, 422, 429))
+async def login(body: CredentialsIn, uow: UowDep, ctx: ContextDep, client: ClientDep) -> TokenPairOut | MfaRequiredOut:
+    """A subscriber's right password: the token pair. Staff's: `mfa_required` and a token for the
+    second step (`/auth/login/mfa`), no tokens yet (docs/contract.md §4)."""
+    signed_in = await signin.login(uow, ctx, email=body.email, password=body.password, client=client)
+    if isinstance(signed_in, MfaChallenge):
+        return MfaRequiredOut(mfa_token=signed_in.mfa_token, expires_in=signed_in.expires_in)
+    return _pair(signed_in)
+
+
+@router.post("/login/mfa", response_model=TokenPairOut, responses=problems(401, 422, 429))
+async def login_mfa(body: MfaIn, uow: UowDep, ctx: ContextDep, client: ClientDep) -> TokenPairOut:
+    """Staff sign-in's second step: a TOTP code or a recovery code; 401 `invalid_mfa_code` for a
+    wrong one (the fifth voids the mfa_token: 401 `invalid_mfa_token` from then on)."""
+    return _pair(await second_factor.complete(uow, ctx, mfa_token=body.mfa_token, code=body.code, client=client))
 
 
 @router.post("/refresh", response_model=TokenPairOut, responses=problems(401, 422))

@@ -1,9 +1,15 @@
-"""`POST /feedback` (with or without sign-in) and `GET /operator/feedback` (operators only)."""
+"""`POST /feedback` (with or without sign-in) and `GET /operator/feedback` (operators only).
+
+Each feedback an operator's list shows (its author's address and text are personal data) is
+audited, one `feedback.list` record per item (lka_common.audit)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
+from fastapi import APIRouter, Depends
+
+from lka_common.audit import Audit, staff_audit
 from lka_common.auth import MaybeUser, Operator
 from lka_common.paging import PageDep
 from lka_common.web import UowDep
@@ -14,6 +20,8 @@ from lka_notifications.entrypoints.schemas import FeedbackAccepted, FeedbackIn, 
 from lka_notifications.service_layer import queries, submission
 
 router = APIRouter(tags=["feedback"])
+
+AuditDep = Annotated[Audit, Depends(staff_audit())]
 
 
 # `{}` beside the bearer scheme: the token is optional here (docs/contract.md §2), and the document says so.
@@ -42,6 +50,7 @@ async def post_feedback(
 
 
 @router.get("/operator/feedback", response_model=list[FeedbackOut], responses=problems(401, 403, 422))
-async def list_feedback(operator: Operator, uow: UowDep, page: PageDep) -> list[FeedbackOut]:
+async def list_feedback(operator: Operator, audit: AuditDep, uow: UowDep, page: PageDep) -> list[FeedbackOut]:
     items = await queries.newest_feedback(uow, page.limit, page.offset)
+    await audit.read(uow, "feedback.list", "feedback", (item.id for item in items))
     return [FeedbackOut.model_validate(item) for item in items]
