@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import httpx
 import pytest
-from playwright.async_api import Browser, Locator, Page, ViewportSize, expect
-from web_support import DESKTOP, SHOTS, Watch, chromium, heading, shoot, visitor
+from playwright.async_api import Browser, Locator, Page, expect
+from web_support import Watch, chromium, fits, heading, plain, visitor
 
 from lka_acquirer_emulator.testing import Browser as CardPayer
 from lka_acquirer_emulator.testing import card_form
@@ -64,7 +64,6 @@ SIMFEROPOL_TIME = ZoneInfo("Europe/Simferopol")
 SESSION_TIMEOUT_S = 1200  # LKA_PAYMENTS_RBS_SESSION_TIMEOUT_S, the bank's page, as the stack runs it
 # The emulator's credentials are the payments service's development placeholders.
 BANK_LOGIN = {"userName": "change-me-rbs-user", "password": "change-me-rbs-password"}
-PHONE_375: ViewportSize = {"width": 375, "height": 800}
 
 
 @pytest.fixture
@@ -146,23 +145,6 @@ async def signed_in(browser: Browser, stack: Stack, email: str) -> tuple[Page, W
     await page.get_by_role("button", name="Войти").click()
     await heading(page, "Мои счета")
     return page, watch
-
-
-async def fits(page: Page, name: str) -> None:
-    """Screenshots at 1280 and 360 px (`shoot`), and at 375 px: no sideways scroll at either phone width."""
-    await shoot(page, name)
-    await page.set_viewport_size(PHONE_375)
-    await page.wait_for_timeout(150)
-    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name}: {overflow}px of sideways scroll at 375 px"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
-    await page.set_viewport_size(DESKTOP)
-
-
-def plain(text: str) -> str:
-    """Page text with every kind of space (the money format's narrow no-break ones) as one space."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def rub(amount: str) -> str:

@@ -31,7 +31,17 @@ import httpx
 import pytest
 from operator_support import enter_code, make_operator
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, expect
-from web_support import DESKTOP, REPORT_CSP, SHOTS, TIMEOUT_MS, Watch, chromium, heading, shoot, visitor
+from web_support import (
+    REPORT_CSP,
+    SHOTS,
+    TIMEOUT_MS,
+    Watch,
+    chromium,
+    fits,
+    heading,
+    shoot,
+    visitor,
+)
 
 from lka_common.testing.portal import (
     CONFIRMATION_SUBJECT,
@@ -105,18 +115,6 @@ async def sign_in_here(page: Page, email: str, password: str = PASSWORD) -> None
     await page.get_by_label("Адрес электронной почты").fill(email)
     await page.get_by_label("Пароль", exact=True).fill(password)
     await page.get_by_role("button", name="Войти").click()
-
-
-async def fits(page: Page, name: str) -> None:
-    """Screenshots at 1280 and 360 px (`shoot`), and at 375 px: no sideways scroll at either phone width."""
-    await shoot(page, name)
-    await page.set_viewport_size(PHONE_375)
-    await page.wait_for_timeout(150)
-    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name}: {overflow}px of sideways scroll at 375 px"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
-    await page.set_viewport_size(DESKTOP)
 
 
 def next_of(page: Page) -> str | None:

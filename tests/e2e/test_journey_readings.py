@@ -25,15 +25,14 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Locator, Page, ViewportSize, expect
-from web_support import DESKTOP, SHOTS, Watch, chromium, heading, shoot, visitor
+from playwright.async_api import Browser, Locator, Page, expect
+from web_support import Watch, chromium, fits, heading, plain, visitor
 
 from lka_common.testing.portal import PASSWORD, bearer, register_and_confirm, sign_in
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
 
-PHONE_375: ViewportSize = {"width": 375, "height": 800}
 # The billing simulator's demo accounts (tools/billing_simulator/README.md), one per journey.
 YALTA = ("yalta", "91000202", "ЁЛК", "M230-0202")  # T1 день 8123, T2 ночь 3456.5
 KERCH = ("Городской округ Керчь", "91000303", "CE303-0303")  # T1 пик, T2 ночь, T3 полупик
@@ -45,23 +44,6 @@ NO_CONSUMPTION = "Данных о потреблении пока нет"
 async def browser() -> AsyncIterator[Browser]:
     async with chromium() as launched:
         yield launched
-
-
-async def fits(page: Page, name: str) -> None:
-    """Screenshots at 1280 and 360 px (`shoot`), and at 375 px: no sideways scroll at either phone width."""
-    await shoot(page, name)
-    await page.set_viewport_size(PHONE_375)
-    await page.wait_for_timeout(150)
-    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name}: {overflow}px of sideways scroll at 375 px"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
-    await page.set_viewport_size(DESKTOP)
-
-
-def plain(text: str) -> str:
-    """Page text with every kind of space (the number format's no-break ones) as one space."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def kwh(value: Decimal) -> str:

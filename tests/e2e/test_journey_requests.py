@@ -32,7 +32,7 @@ import httpx
 import pytest
 from operator_support import enter_code, make_operator, registry_entry
 from playwright.async_api import Browser, Locator, Page, expect
-from web_support import DESKTOP, SHOTS, Watch, chromium, heading, shoot, visitor
+from web_support import Watch, chromium, fits, heading, visitor
 
 from lka_common.testing.portal import PASSWORD, StaffMember, bearer, register_and_confirm, sign_in
 from lka_common.testing.stack import Stack
@@ -54,7 +54,6 @@ BAD_NUMBER = "Номер лицевого счета состоит только
 NO_REASON = "Укажите причину отказа"
 BILLING_UNKNOWN = "Счет не найден в биллинге"
 STAFF_MENU = ["Заявки", "Обращения", "Реестр счетов", "Профиль"]
-PHONE_375 = {"width": 375, "height": 800}
 
 
 @pytest.fixture(scope="module")
@@ -128,18 +127,6 @@ def requests_section(page: Page) -> Locator:
 
 def request_card(where: Locator, number: str) -> Locator:
     return where.get_by_role("listitem").filter(has=where.page.get_by_text(f"Лицевой счет № {number}", exact=True))
-
-
-async def fits(page: Page, name: str) -> None:
-    """Screenshots at 1280 and 360 px (`shoot`), and at 375 px: no sideways scroll at either phone width."""
-    await shoot(page, name)
-    await page.set_viewport_size(PHONE_375)  # type: ignore[arg-type]
-    await page.wait_for_timeout(150)
-    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{name}: {overflow}px of sideways scroll at 375 px"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
-    await page.set_viewport_size(DESKTOP)
 
 
 async def open_add_form(page: Page, region: str, number: str) -> Locator:

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from playwright.async_api import Browser, Page, expect
-from web_support import PHONE, Watch, chromium, heading, shoot, visitor
+from web_support import PHONE, PHONE_375, Watch, chromium, heading, shoot, visitor
 
 from lka_common.testing.portal import PASSWORD, bearer, new_address, register_and_confirm, sign_in
 from lka_common.testing.stack import Stack
@@ -27,7 +27,6 @@ pytestmark = pytest.mark.slow
 SIMFEROPOL, NUMBER, LETTERS = "simferopol", "91000101", "ИВА"  # the billing simulator's Иванов, CE102-0101: 6 digits
 NOTE = "Время обработки информации о поступивших платежах и переданных показаниях приборов учета"
 ACCOUNT_NUMBER_HINT = "Номер лицевого счета указан в квитанции"
-PHONE_375 = {"width": 375, "height": 800}
 NBSP = "\u00a0"
 
 

@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 360, "height": 740}
+PHONE_375: ViewportSize = {"width": 375, "height": 800}
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 TIMEOUT_MS = 20_000
 # Every CSP violation is said on the console as well; the page also reports its own events.
@@ -121,6 +122,22 @@ async def shoot(page: Page, name: str) -> None:
     assert overflow <= 0, f"{name}: {overflow}px of sideways scroll at 360 px"
     await page.screenshot(path=str(SHOTS / f"{name}-360.png"), full_page=True)
     await page.set_viewport_size(DESKTOP)
+
+
+async def fits(page: Page, name: str) -> None:
+    """`shoot`, and at 375 px as well: no sideways scroll at either phone width."""
+    await shoot(page, name)
+    await page.set_viewport_size(PHONE_375)
+    await page.wait_for_timeout(150)
+    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name}: {overflow}px of sideways scroll at 375 px"
+    await page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
+    await page.set_viewport_size(DESKTOP)
+
+
+def plain(text: str) -> str:
+    """Page text with every kind of space (the money format's narrow no-break ones) as one space."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 async def heading(page: Page, text: str) -> None:
