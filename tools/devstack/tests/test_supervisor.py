@@ -72,3 +72,13 @@ async def test_a_child_dying_again_and_again_is_restarted_with_a_growing_delay()
         assert not sup.exited.is_set()
     finally:
         await sup.stop_all()
+
+
+@pytest.mark.parametrize(("terminal", "expected"), [(True, "console"), (False, None)])
+def test_a_terminal_gets_console_logs_and_a_pipe_json(
+    monkeypatch: pytest.MonkeyPatch, terminal: bool, expected: str | None
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: terminal)
+    env = {k: v for k, v in os.environ.items() if k != "LKA_LOG_FORMAT"}
+    assert Supervisor([SLEEPER], env).env.get("LKA_LOG_FORMAT") == expected
+    assert Supervisor([SLEEPER], env | {"LKA_LOG_FORMAT": "json"}).env["LKA_LOG_FORMAT"] == "json"

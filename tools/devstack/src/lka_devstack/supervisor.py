@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import json
 import os
 import signal
 import sys
@@ -41,26 +40,12 @@ def _die_with_parent() -> None:
         pass
 
 
-def _pretty(line: str) -> str:
-    """Shorten a JSON log line to `level event key=value…` for a person reading the terminal."""
-    try:
-        record = json.loads(line)
-    except ValueError:
-        return line
-    if not isinstance(record, dict):
-        return line
-    level = record.pop("level", "info")
-    event = record.pop("event", "")
-    for noise in ("timestamp", "process", "logger"):
-        record.pop(noise, None)
-    rest = " ".join(f"{k}={v}" for k, v in record.items())
-    return f"{level:<7} {event} {rest}".rstrip()
-
-
 class Supervisor:
     def __init__(self, processes: list[Process], env: dict[str, str]) -> None:
         self.processes = processes
-        self.env = env
+        # A person at a terminal reads coloured one-line logs; a pipe or a file gets JSON
+        # (lka_common.logging), each line passed on as it came.
+        self.env = {"LKA_LOG_FORMAT": "console", **env} if sys.stdout.isatty() else env
         self.children: dict[str, asyncio.subprocess.Process] = {}
         self.width = max(len(p.name) for p in processes)
         self.colors = {p.name: _COLORS[i % len(_COLORS)] for i, p in enumerate(processes)}
@@ -102,7 +87,7 @@ class Supervisor:
         prefix = f"\x1b[{color}m{name:<{self.width}} |\x1b[0m " if sys.stdout.isatty() else f"{name:<{self.width}} | "
         async for raw in child.stdout:
             line = raw.decode(errors="replace").rstrip()
-            print(prefix + (_pretty(line) if sys.stdout.isatty() else line), flush=True)
+            print(prefix + line, flush=True)
 
     async def _watch(self, proc: Process, child: asyncio.subprocess.Process) -> None:
         started = time.monotonic()
