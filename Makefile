@@ -13,7 +13,7 @@ WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist 
 WEB_DEPS := web/node_modules/.installed
 WEB_BUILD := web/dist/index.html
 
-.PHONY: run test lint bootstrap operator clean-venv web web-test chromium pgbouncer bench audit-verify
+.PHONY: run test lint bootstrap operator clean-venv web web-test chromium pgbouncer prometheus bench audit-verify
 
 $(STAMP): constraints.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,13 +52,23 @@ pgbouncer:
 		$$SUDO apt-get install -y -qq pgbouncer >/dev/null || \
 		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq pgbouncer >/dev/null; }; }
 
+# promtool, from Debian's prometheus package (no lighter package ships it): tests/monitoring checks
+# and unit-tests the alert rules with it. Only /usr/bin/promtool is used; where systemd runs, the
+# package also enables a Prometheus of its own on :9090 that nothing here needs
+# (`systemctl disable --now prometheus`); in a container its start is skipped and harmless.
+prometheus:
+	@command -v promtool >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null || \
+		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }; }
+
 run: $(STAMP) web
 	@$(BIN)/lka-dev run
 
 bootstrap: $(STAMP)
 	@$(BIN)/lka-dev bootstrap
 
-test: $(STAMP) web web-test chromium pgbouncer
+test: $(STAMP) web web-test chromium pgbouncer prometheus
 	@$(BIN)/lka-dev ensure-servers
 	@$(BIN)/python -m pytest
 

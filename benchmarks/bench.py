@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/bench.py --subscribers 16 --duration 20 --phase-seconds 10
     .venv/bin/python benchmarks/bench.py --profile      # py-spy on readings-api and gateway
     .venv/bin/python benchmarks/bench.py --think-ms 500 # the paced mix's pause after each call
+    .venv/bin/python benchmarks/bench.py --trace        # every process exporting its spans (OTLP)
 
 It starts the whole stack itself (`lka-dev run` on ports, databases and a vhost of its own, as
 the e2e tests do), with the rate limits lifted (printed below), and removes all of it at the
@@ -28,6 +29,10 @@ phases the delay from each reading's 201 to its `readings.reading.submitted.v1` 
 `lka.events` (a queue of our own, matched by reading id). At the end: each stack process's
 peak resident memory (VmHWM) and PASS/FAIL per target of issue 11. docs/performance.md has a
 run's output and what the profile showed.
+
+With `--trace` the stack exports its traces (`OTEL_EXPORTER_OTLP_ENDPOINT`) to a local stand-in
+for a collector (lka_common.testing.otlp), which counts the spans it received: the cost of
+tracing, against a run without it.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -72,6 +78,7 @@ from subscribers import (
     wait_for_count,
 )
 
+from lka_common.testing.otlp import OtlpReceiver
 from lka_common.testing.private_servers import PrivatePgBouncer
 from lka_common.testing.private_servers.pgbouncer import INSTALL_HINT
 from lka_common.testing.servers import Servers, test_servers
@@ -100,6 +107,7 @@ class Options:
     profile_dir: Path
     pooler: bool = False
     pooler_pool: int = 5
+    trace: bool = False
 
 
 async def run_phase(
@@ -287,6 +295,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="py-spy these stack processes during submit and mix (default: readings-api,gateway)",
     )
     parser.add_argument("--profile-dir", type=Path, default=None, help="where the raw profiles go (a new temp dir)")
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="the stack exports its spans over OTLP to a local stand-in for a collector, which counts them",
+    )
     args = parser.parse_args(argv)
     profile = [name for name in args.profile.split(",") if name]
     profile_dir = args.profile_dir or Path(tempfile.gettempdir())
@@ -304,6 +317,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         profile_dir,
         args.pooler,
         args.pooler_pool,
+        args.trace,
     )
 
 
@@ -325,6 +339,14 @@ def private_pooler(servers: Servers, options: Options) -> Iterator[PrivatePgBoun
         PrivatePgBouncer([f"lka_{svc}" for svc in SERVICES], port, options.pooler_pool) as pooler,
     ):
         yield pooler
+
+
+def spans_received(collector: OtlpReceiver) -> str:
+    """How many spans the stack exported, in all and by process (the stack has stopped: all sent)."""
+    spans = collector.spans()
+    by_process = Counter(span.service for span in spans)
+    each = ", ".join(f"{name} {count}" for name, count in sorted(by_process.items()))
+    return f"traces: {len(spans)} spans received in {collector.requests} exports ({each})"
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -365,8 +387,12 @@ def main(argv: list[str] | None = None) -> int:
             servers = running.enter_context(test_servers())
             floor = running.enter_context(running_floor(servers, run_id))
             pooler = running.enter_context(private_pooler(servers, options)) if options.pooler else None
+            collector = running.enter_context(OtlpReceiver()) if options.trace else None
+            tracing = {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint} if collector else {}
+            if collector:
+                say(f"traces: every stack process exports its spans over OTLP/HTTP to {collector.endpoint}")
             say(f"floor up at {floor.url}; starting the stack (lka-dev run)…")
-            with running_stack(servers, run_id, {**limits, **pools}, pooler) as bench:
+            with running_stack(servers, run_id, {**limits, **pools, **tracing}, pooler) as bench:
                 say(
                     f"stack up at {bench.stack.gateway} (port offset {bench.stack.offset}, vhost lka_bench_{run_id}) "
                     f"in {time.monotonic() - started:.0f} s"
@@ -376,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
                 print("== peak resident memory (VmHWM) of each stack process ==")
                 print("\n".join(memory), flush=True)
             say("stack stopped, its databases dropped, its vhost deleted")
+            if collector:
+                say(spans_received(collector))
     except KeyboardInterrupt:
         say("interrupted: the stack is stopped and its databases and vhost removed")
         return 130

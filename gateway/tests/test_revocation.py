@@ -15,6 +15,7 @@ import aiohttp
 from aiohttp import web
 
 from lka_common.messaging.topology import EVENTS_EXCHANGE
+from lka_common.testing.metrics import sample
 from lka_common.testing.tokens import TokenFactory
 
 GatewayFactory = Callable[..., AbstractAsyncContextManager[str]]
@@ -103,6 +104,7 @@ async def test_readyz_is_503_until_the_revocations_are_loaded(
             await asked.wait()
         async with anonymous.get(gateway + "/readyz") as response:
             assert response.status == 503
+        assert sample("lka_ready", component="gateway") == 0  # what the probe answered, as a metric
         async with anonymous.get(gateway + "/healthz") as response:
             assert response.status == 200  # alive all along: only not to be sent calls yet
 
@@ -113,6 +115,7 @@ async def test_readyz_is_503_until_the_revocations_are_loaded(
                     if response.status == 200:
                         break
                 await asyncio.sleep(0.05)
+        assert sample("lka_ready", component="gateway") == 1
 
 
 async def test_an_unreadable_event_does_not_stop_the_ones_after_it(

@@ -50,6 +50,8 @@ CONTRACT_PATHS = [
     ("/api/v1/payments", "payments"),
     ("/api/v1/payments/9b2e", "payments"),
     ("/api/v1/payments/acquirer/rbs/callback", "payments"),
+    ("/api/v1/cards", "payments"),
+    ("/api/v1/cards/3f9a", "payments"),
     ("/api/v1/feedback", "notifications"),
     ("/api/v1/operator/feedback", "notifications"),
     ("/api/v1/operator/audit", "identity"),
@@ -130,6 +132,7 @@ def test_internal_paths_are_never_routed(path: str) -> None:
         "/api/v1/accounts//meters",
         "/api/v1/accounts/7f1c/meters/extra",
         "/api/v1/payments/acquirer/rbs",
+        "/api/v1/cards/3f9a/extra",
         "/api/v1/auth",
         "/api/v1/auth/password",
         "/api/v1/accounts/../regions",  # dot segments are never ids

@@ -12,6 +12,9 @@ from deploy_support import COMPOSE_TAG, IMAGES, ROOT, SERVICES, processes, read_
 
 SCHEMA = ROOT / "deploy" / "schemas" / "compose-spec.json"
 SERVERS = ("postgres", "rabbitmq", "redis")
+# Upstream images too, pinned; their configuration is checked in tests/monitoring.
+MONITORING = ("prometheus", "grafana")
+PINNED = re.compile(r"^[\w./-]+:v?\d+\.\d+\.\d+$")
 ONE_SHOT = "service_completed_successfully"
 PROBE_URL = re.compile(r"http://127\.0\.0\.1:(\d+)(/\w+)")
 
@@ -149,7 +152,7 @@ def test_images_are_built_from_the_dockerfiles(compose: dict[str, Any]) -> None:
     build args: the wrong SERVICE or port for an image fails here."""
     built = set()
     for name, service in compose["services"].items():
-        if name in SERVERS:
+        if name in SERVERS + MONITORING:
             continue
         image, _, tag = service["image"].partition(":")
         assert tag == COMPOSE_TAG, name
@@ -162,6 +165,20 @@ def test_images_are_built_from_the_dockerfiles(compose: dict[str, Any]) -> None:
         assert service["env_file"] == [".env.example"], name
         built.add(image)
     assert built == set(IMAGES)
+
+
+def test_monitoring_runs_pinned_images_on_this_machine_only(compose: dict[str, Any]) -> None:
+    """Prometheus and Grafana: an exact release each, published on 127.0.0.1 and nowhere else."""
+    services = compose["services"]
+    for name, port in (("prometheus", 9090), ("grafana", 3000)):
+        service = services[name]
+        assert PINNED.match(service["image"]), service["image"]
+        assert service["ports"] == [f"127.0.0.1:{port}:{port}"], name
+        assert _healthchecked(compose, name), name
+        assert all(mount.endswith(":ro") for mount in service["volumes"] if mount.startswith("./")), name
+    grafana = services["grafana"]["environment"]
+    assert grafana["GF_AUTH_ANONYMOUS_ORG_ROLE"] == "Viewer"
+    assert grafana["GF_USERS_ALLOW_SIGN_UP"] == "false"
 
 
 def test_env_file_is_complete_for_containers() -> None:

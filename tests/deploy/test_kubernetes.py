@@ -34,6 +34,9 @@ NAMESPACES = {"dev": "lka-dev", "prod": "lka"}
 # process serves it on its probe port.
 GATEWAY_METRICS_PORT = 8100
 INGRESS_NAMESPACE = "ingress-nginx"
+# The Prometheus Operator's custom resources (deploy/k8s/optional/monitoring), which the
+# Kubernetes schemas do not know.
+PROMETHEUS_OPERATOR_API = "monitoring.coreos.com/v1"
 
 
 def workloads() -> list[tuple[str, str, int]]:
@@ -49,6 +52,8 @@ def workloads() -> list[tuple[str, str, int]]:
 def test_every_rendered_object_is_valid_kubernetes(rendered: dict[str, Objects], overlay: str) -> None:
     errors = []
     for obj in rendered[overlay]:
+        if obj["apiVersion"] == PROMETHEUS_OPERATOR_API:
+            continue  # no schema in Kubernetes's own: checked below, object by object
         try:
             kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
         except kubernetes_validate.ValidationError as error:
@@ -273,3 +278,53 @@ def test_images_agree_with_compose(rendered: dict[str, Objects]) -> None:
 def test_optional_operator_manifests_parse() -> None:
     kinds = {o["kind"] for path in (K8S / "optional").glob("*.yaml") for o in load_documents(path)}
     assert kinds == {"RabbitmqCluster", "Cluster", "ScheduledBackup"}
+
+
+def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    """A LabelSelector's matchLabels and its In / NotIn matchExpressions."""
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    for expression in selector.get("matchExpressions", []):
+        inside = labels.get(expression["key"]) in expression["values"]
+        if inside != (expression["operator"] == "In"):
+            return False
+    return True
+
+
+def test_prod_scrapes_every_process_once_on_its_metrics_port_with_the_dashboards_labels(
+    rendered: dict[str, Objects],
+) -> None:
+    """The PodMonitors of the prod overlay reach every long-running process's /metrics and no other
+    port (the gateway's public one has none), and label each target `job` (its kind of process)
+    and `service`, as compose's Prometheus does (deploy/monitoring/prometheus/prometheus.yml)."""
+    objects = rendered["prod"]
+    monitors = [o for o in objects if o["kind"] == "PodMonitor"]
+    assert {o["apiVersion"] for o in objects if o["kind"] in {"PodMonitor", "PrometheusRule"}} == {
+        PROMETHEUS_OPERATOR_API
+    }
+    deployments = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Deployment"}
+    for name, component, _ in workloads():
+        pod = deployments[name]["spec"]["template"]
+        ports = {p["name"]: p["containerPort"] for p in containers(deployments[name])[0]["ports"]}
+        scraped = [
+            (monitor, endpoint)
+            for monitor in monitors
+            if _selects(monitor["spec"]["selector"], pod["metadata"]["labels"])
+            for endpoint in monitor["spec"]["podMetricsEndpoints"]
+            if endpoint["port"] in ports
+        ]
+        assert len(scraped) == 1, f"{name}: scraped by {len(scraped)} endpoints"
+        endpoint = scraped[0][1]
+        assert ports[endpoint["port"]] == int(pod["metadata"]["annotations"]["prometheus.io/port"]), name
+        assert endpoint["path"] == "/metrics"
+        relabeled = {rule["targetLabel"]: rule for rule in endpoint["relabelings"]}
+        if name == "gateway":
+            assert (relabeled["job"]["replacement"], relabeled["service"]["replacement"]) == ("gateway", "gateway")
+        else:
+            source = "__meta_kubernetes_pod_label_app_kubernetes_io_"
+            assert relabeled["job"]["sourceLabels"] == [source + "component"], name
+            assert relabeled["service"]["sourceLabels"] == [source + "name"], name
+            assert pod["metadata"]["labels"]["app.kubernetes.io/component"] == component
+    (rule,) = [o for o in objects if o["kind"] == "PrometheusRule"]
+    assert rule["spec"]["groups"], "the alerts (tests/monitoring/test_alert_rules.py keeps them equal to the file)"
+    assert not [o for o in rendered["dev"] if o["apiVersion"] == PROMETHEUS_OPERATOR_API]

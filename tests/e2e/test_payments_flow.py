@@ -6,39 +6,25 @@ shows the outcome, the brand and the masked card, and sends the receipt letter o
 from __future__ import annotations
 
 import asyncio
-import secrets
-import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
-from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
 import pytest
+from payments_support import V1, eventually, payer, random_amount, start_payment
 
 from lka_acquirer_emulator.testing import Browser, card_form
-from lka_common.testing import events
-from lka_common.testing.portal import Subscriber, new_subscriber
+from lka_common.testing.portal import Subscriber
 from lka_common.testing.stack import Stack
-
-# Polled every 0.3 s with a deadline for a whole stack on a shared machine.
-eventually = partial(events.eventually, timeout=30, interval=0.3)
 
 pytestmark = pytest.mark.slow
 
 T = TypeVar("T")
-V1 = "/api/v1"
 PAID = "Оплата прошла успешно"
 RIGHT_OTP = {"otp": "123456"}
-# Demo accounts of the billing simulator (tools/billing_simulator/README.md), shared by tests.
-DEMO_ACCOUNTS = [("simferopol", "91000101", "ИВА"), ("yalta", "91000202", "ЁЛК")]
-
-
-def random_amount() -> str:
-    kopecks = secrets.randbelow(200_000) + 100
-    return f"{kopecks // 100}.{kopecks % 100:02d}"
 
 
 @pytest.fixture
@@ -51,34 +37,6 @@ async def http(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
 async def browser() -> AsyncIterator[Browser]:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as session:
         yield Browser(session)
-
-
-async def payer(http: httpx.AsyncClient, stack: Stack) -> tuple[Subscriber, str]:
-    """A new subscriber with a demo account linked: (the subscriber, the account's id)."""
-    me = await new_subscriber(http, stack.mail)
-    region, number, letters = DEMO_ACCOUNTS[secrets.randbelow(len(DEMO_ACCOUNTS))]
-    body = {"region_code": region, "number": number, "surname_prefix": letters}
-    linked = await http.post(f"{V1}/accounts", json=body, headers=me.headers)
-    assert linked.status_code == 201, linked.text
-    return me, str(linked.json()["account"]["id"])
-
-
-async def start_payment(http: httpx.AsyncClient, me: Subscriber, account_id: str, amount: str) -> dict[str, Any]:
-    """`POST /payments`, retried with the same key until payments has heard of the link."""
-    headers = {**me.headers, "Idempotency-Key": str(uuid.uuid4())}
-    body = {"account_id": account_id, "amount": amount}
-
-    async def probe() -> dict[str, Any] | None:
-        response = await http.post(f"{V1}/payments", json=body, headers=headers)
-        if response.status_code == 404:  # the link event has not reached payments yet
-            return None
-        assert response.status_code == 201, response.text
-        started: dict[str, Any] = response.json()
-        return started
-
-    started = await eventually(probe, "payments knows the linked account")
-    assert (started["status"], started["amount"]) == ("pending", amount)
-    return started
 
 
 async def pay(

@@ -21,6 +21,7 @@ from fastapi import FastAPI, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from lka_common import readiness, tracing
 from lka_common.client_address import Network, from_scope, parse_networks
 from lka_common.problems import Problem, install_problem_handlers
 from lka_common.web import RequestContextMiddleware
@@ -65,6 +66,7 @@ class Gateway:
                 await problem.response()(scope, receive, send)
                 return
             scope["route"] = route
+            tracing.name_server_span(scope["method"], route.path)
             scope[CLIENT_SCOPE_KEY] = from_scope(scope, self.trusted)
             await self.api(scope, receive, send)
             return
@@ -131,7 +133,7 @@ def site_app(*parts: Part, docs: ServiceDocs | None = None, web: WebApp | None =
         # The gateway's own readiness only: a service that is down is that service's 503,
         # and taking the gateway out of rotation would not bring it back. Not ready before
         # the revocation list is loaded: a fresh replica would let ended sessions through.
-        if all(part.ready for part in parts):
+        if readiness.observe("gateway", all(part.ready for part in parts)):
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "not ready"}, status_code=503)
 
@@ -167,5 +169,8 @@ def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     web = WebApp(Path(settings.web_dir))
     site = site_app(proxy, edge, limits, docs, MetricsListener(settings), docs=docs, web=web)
     gateway = Gateway(api=api, site=site, trusted=parse_networks(settings.trusted_proxies))
-    # The edge headers wrap everything, the request middleware's own 413 and 500 included.
-    return EdgeHeaders(RequestContextMiddleware(gateway, max_body_bytes=settings.max_body_bytes), settings)
+    # The edge headers wrap everything, the request middleware's own 413 and 500 included; the
+    # server span wraps them too, so every log line of the call carries its trace id and the
+    # proxy's client span (lka_common.tracing) passes its `traceparent` on to the service.
+    outermost = EdgeHeaders(RequestContextMiddleware(gateway, max_body_bytes=settings.max_body_bytes), settings)
+    return tracing.traced_asgi(outermost)

@@ -15,7 +15,7 @@ from lka_common.problems import Problem
 log = structlog.get_logger(__name__)
 
 UPSTREAM_FAILURES = Counter(
-    "lka_gateway_upstream_failures_total", "Calls the gateway could not complete with a service", ["service", "status"]
+    "lka_gateway_upstream_failures_total", "Calls the gateway could not complete with a service", ["upstream", "status"]
 )
 
 

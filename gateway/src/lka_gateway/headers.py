@@ -3,7 +3,8 @@
 Hop-by-hop headers describe one connection and stop here; the `X-Forwarded-*` headers tell
 the service who called and how (`X-Forwarded-For` only the client address the gateway
 decided, so the service, trusting the gateway, decides the same and never sees the caller's
-own chain); `X-Request-ID` is the id the whole stack logs the call under; `X-User-*` and
+own chain); `X-Request-ID` is the id the whole stack logs the call under, `traceparent` the
+trace it continues (the gateway's span's, lka_common.tracing); `X-User-*` and
 `X-Session-Id` say whose token the gateway verified, and only the gateway writes them, as it
 does `X-Device-Id` (a sign-in's browser, from its device cookie).
 """
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 
 from starlette.types import Scope
 
-from lka_common import client_address
+from lka_common import client_address, tracing
 from lka_common.auth import Principal
 
 # Where the token check leaves the identity headers of a verified caller for `to_upstream`.
@@ -54,6 +55,10 @@ _REPLACED_UP = frozenset(
         b"x-user-email",
         b"x-session-id",
         b"x-device-id",
+        # The trace context the service continues is the gateway's own (lka_common.tracing);
+        # the caller's is the parent of the gateway's span.
+        b"traceparent",
+        b"tracestate",
     }
 )
 # The gateway's server writes its own Date, and the request middleware adds X-Request-ID.
@@ -93,6 +98,7 @@ def to_upstream(scope: Scope, request_id: str) -> list[tuple[str, str]]:
     if host:
         headers.append(("x-forwarded-host", host))
     headers.append(("x-request-id", request_id))
+    headers.extend(tracing.outgoing_headers())
     headers.extend(scope.get(IDENTITY_SCOPE_KEY, ()))
     device = scope.get(DEVICE_SCOPE_KEY)
     if device:

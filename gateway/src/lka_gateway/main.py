@@ -8,6 +8,7 @@ from typing import Any
 import uvicorn
 
 from lka_common.logging import configure_logging
+from lka_common.tracing import configure_tracing
 from lka_gateway.app import create_app
 from lka_gateway.settings import GatewaySettings
 
@@ -37,6 +38,7 @@ def configure_gateway_logging(settings: GatewaySettings) -> None:
 def main() -> None:
     settings = GatewaySettings()
     configure_gateway_logging(settings)
+    configure_tracing("gateway")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, loop="uvloop", **SERVER_OPTIONS)
 
 

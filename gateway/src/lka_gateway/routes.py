@@ -73,6 +73,8 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
     ("/payments", "payments", SIGNED_IN, "POST"),
     ("/payments/{id}", "payments", SIGNED_IN, "GET"),
     ("/payments/acquirer/rbs/callback", "payments", PUBLIC, "GET POST"),
+    ("/cards", "payments", SIGNED_IN, "GET"),
+    ("/cards/{id}", "payments", SIGNED_IN, "DELETE"),
     ("/feedback", "notifications", OPTIONAL, "POST"),
     ("/operator/feedback", "notifications", SIGNED_IN, "GET"),
     ("/operator/audit", "identity", SIGNED_IN, "GET"),

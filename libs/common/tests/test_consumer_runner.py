@@ -12,12 +12,14 @@ from aio_pika.abc import AbstractChannel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from lka_common import tracing
 from lka_common.events.base import EventData
 from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.messaging.consumer import ConsumerRunner, Subscription
 from lka_common.messaging.errors import PermanentError, TransientError
 from lka_common.messaging.topology import EVENTS_EXCHANGE, declare_exchanges
 from lka_common.testing.events import eventually
+from lka_common.testing.metrics import sample
 from lka_common.uow import UnitOfWork
 
 
@@ -199,6 +201,7 @@ async def test_unknown_failure_is_retried_up_to_the_delivery_limit_then_dead_let
     bodies: list[bytes] = []
     await eventually(lambda: _collect(dead_letters(channel, queue), bodies, 1))
     assert attempts["n"] == 3  # delivery limit 2: the first delivery and two redeliveries
+    assert sample("lka_messages_redelivered_total", queue=queue) == 2  # flagged so by the broker
     assert await effects(engine, event.data["note"]) == 0
 
 
@@ -209,3 +212,20 @@ async def _equals(value: Awaitable[int], expected: int) -> bool:
 async def _collect(batch: Awaitable[list[bytes]], into: list[bytes], expected: int) -> bool:
     into.extend(await batch)
     return len(into) >= expected
+
+
+async def test_a_consumer_continues_the_trace_the_event_carries(
+    consumer: Callable[[Behaviour], Awaitable[str]], channel: AbstractChannel, engine: AsyncEngine
+) -> None:
+    raised: list[CloudEvent] = []
+
+    async def raise_one(note: str) -> None:
+        raised.append(new_event(ProbeHappened(note=f"after {note}"), "/lka/tests", subject="probe"))
+
+    await consumer(raise_one)
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    event = probe(uuid.uuid4().hex).model_copy(update={"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"})
+    await publish(channel, event.to_json(), event.id)
+
+    await eventually(lambda: _equals(effects(engine, event.data["note"]), 1))
+    assert [tracing.trace_id_of(e.traceparent) for e in raised] == [trace_id]

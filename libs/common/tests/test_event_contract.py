@@ -20,15 +20,24 @@ SAMPLES: dict[str, str] = {
     "billing.account.updated.v1": """{"region_code": "simferopol", "number": "1234567", "owner_surname": "Иванов",
         "owner_initials": "И. И.", "address": "г. Симферополь, ул. Пушкина, д. 1, кв. 2", "debt_kopecks": 123456,
         "penalty_kopecks": 0, "last_payment": {"amount_kopecks": 150000, "date": "2026-10-15"},
-        "as_of": "2026-11-01T03:00:00+03:00"}""",
+        "as_of": "2026-11-01T03:00:00+03:00", "tariff_id": "CRIMEA-2Z"}""",
     "billing.meter.updated.v1": """{"region_code": "simferopol", "account_number": "1234567",
         "serial_number": "011234567", "zones": 2, "digits": 6,
-        "last_reading": {"values": {"T1": 12456, "T2": 5678.5}, "date": "2026-10-25"}, "removed": false}""",
+        "last_reading": {"values": {"T1": 12456, "T2": 5678.5}, "date": "2026-10-25"}, "removed": false,
+        "verification_due": "2031-06-30"}""",
     "billing.payment.registered.v1": """{"region_code": "simferopol", "account_number": "1234567",
         "billing_payment_id": "PAY-2026-000123", "amount_kopecks": 150000, "paid_at": "2026-11-02T12:30:00Z",
         "channel": "bank", "lka_payment_id": "7d3f2b1e-4c5a-4e6f-8a9b-0c1d2e3f4a5b"}""",
     "billing.reading.processed.v1": """{"reading_id": "0b6f3a52-9a43-4d7e-9f6a-2a1c3e4d5f60", "status": "rejected",
         "reason": "Показания меньше предыдущих"}""",
+    "billing.tariff.updated.v1": """{"tariff_id": "CRIMEA-2Z", "region_code": null, "zones": 2,
+        "prices_kopecks": {"T1": 649, "T2": 325}, "valid_from": "2026-07-01", "valid_to": null}""",
+    "billing.bill.issued.v1": """{"bill_id": "B-91000202-2026-11", "region_code": "yalta", "account_number": "91000202",
+        "period": "2026-11", "issued_at": "2026-12-01T06:00:00Z", "opening_balance_kopecks": 84515,
+        "lines": [{"title": "Электроэнергия, день", "zone": "T1", "quantity_kwh": 127, "price_kopecks": 649,
+        "amount_kopecks": 82423}, {"title": "Электроэнергия, ночь", "zone": "T2", "quantity_kwh": 45.5,
+        "price_kopecks": 325, "amount_kopecks": 14788}], "payments_kopecks": 95000, "penalty_kopecks": 1230,
+        "total_due_kopecks": 87956, "due_date": "2026-12-10"}""",
     "identity.user.registered.v1": """{"user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
         "registered_at": "2026-11-20T10:15:00Z"}""",
     "identity.profiles.merged.v1": """{"target_user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
@@ -63,11 +72,15 @@ SAMPLES: dict[str, str] = {
     "payments.payment.succeeded.v1": """{"payment_id": "7d3f2b1e-4c5a-4e6f-8a9b-0c1d2e3f4a5b",
         "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b",
         "region_code": "simferopol", "account_number": "1234567", "amount_kopecks": 150000,
-        "paid_at": "2026-11-02T12:29:00Z", "card_brand": "mir", "acquirer_order_id": "70906e55-7114-41d6-8332"}""",
+        "paid_at": "2026-11-02T12:29:00Z", "card_brand": "mir", "acquirer_order_id": "70906e55-7114-41d6-8332",
+        "method": "card"}""",
     "payments.payment.failed.v1": """{"payment_id": "7d3f2b1e-4c5a-4e6f-8a9b-0c1d2e3f4a5b",
         "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b",
         "region_code": "simferopol", "account_number": "1234567", "amount_kopecks": 150000,
-        "reason": "Операция отклонена банком"}""",
+        "reason": "Операция отклонена банком", "method": "sbp"}""",
+    "accounts.paperless.changed.v1": """{"account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b",
+        "region_code": "simferopol", "account_number": "1234567", "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
+        "enabled": true}""",
     "notifications.feedback.received.v1": """{"feedback_id": "3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f",
         "topic": "readings", "received_at": "2026-11-20T10:15:00Z"}""",
     # The same record in every service's chain (docs/contract.md §4 "Audit"): one type per service.
@@ -102,6 +115,8 @@ def replaced(event_type: str, path: tuple[str, ...], value: Any) -> dict[str, An
     body = target = sample(event_type)
     for key in path[:-1]:
         target = target[key]
+        if isinstance(target, list):  # a list of objects (a bill's lines): its first one
+            target = target[0]
     target[path[-1]] = value
     return body
 
@@ -122,7 +137,7 @@ MOMENT_CASES = [
 
 def test_every_contract_event_type_has_a_model_and_a_sample() -> None:
     assert set(EVENT_MODELS) == set(SAMPLES)
-    assert len(EVENT_MODELS) == 23
+    assert len(EVENT_MODELS) == 26
     assert set(INBOUND) == {t for t in SAMPLES if t.startswith("billing.")}
 
 
@@ -131,6 +146,18 @@ def test_contract_sample_validates_and_reads_back_unchanged(event_type: str) -> 
     model = EVENT_MODELS[event_type]
     data = model.model_validate_json(SAMPLES[event_type])
     assert data.model_dump(mode="json") == sample(event_type)
+
+
+@pytest.mark.parametrize("event_type", ["payments.payment.succeeded.v1", "payments.payment.failed.v1"])
+def test_a_payment_event_written_before_method_still_reads(event_type: str) -> None:
+    body = {key: value for key, value in sample(event_type).items() if key != "method"}
+    assert EVENT_MODELS[event_type].model_validate(body).model_dump()["method"] is None
+
+
+def test_an_sbp_payment_succeeded_has_no_card_brand() -> None:
+    body = {**sample("payments.payment.succeeded.v1"), "card_brand": None, "method": "sbp"}
+    data = EVENT_MODELS["payments.payment.succeeded.v1"].model_validate(body)
+    assert data.model_dump(mode="json") == body
 
 
 @pytest.mark.parametrize("event_type", SAMPLES)

@@ -168,4 +168,6 @@ async def test_feedback_list_is_for_operators_only(api: httpx.AsyncClient, token
 async def test_probes_answer_and_metrics_show_outbox_lag(api: httpx.AsyncClient) -> None:
     assert (await api.get("/healthz")).status_code == 200
     assert (await api.get("/readyz")).json() == {"status": "ready"}
-    assert "lka_outbox_lag_seconds" in (await api.get("/metrics")).text
+    exported = (await api.get("/metrics")).text
+    assert "lka_outbox_lag_seconds" in exported
+    assert 'lka_ready{component="notifications-api"} 1.0' in exported  # the probe's answer, as a metric

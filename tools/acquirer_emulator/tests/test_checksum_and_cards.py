@@ -79,5 +79,20 @@ def test_the_test_cards_decide_their_outcomes() -> None:
         "5555555555554444": 0,
         "4000000000000002": 5,
         "5300000000000006": 151018,
+        "4000000000003063": 0,
     }
     assert check_card("2200000000000020", "12/30", "123", NOW).action_code == 0  # any other Mir: paid
+
+
+def test_mir_and_the_3ds_test_card_are_challenged_and_only_that_card_with_its_binding() -> None:
+    challenges = {
+        pan: (check.challenged, check.challenged_with_binding)
+        for pan in ("2200000000000004", "4000000000003063", "4111111111111111", "5555555555554444")
+        for check in [check_card(pan, "12/30", "123", NOW)]
+    }
+    assert challenges == {
+        "2200000000000004": (True, False),
+        "4000000000003063": (True, True),
+        "4111111111111111": (False, False),
+        "5555555555554444": (False, False),
+    }

@@ -13,6 +13,7 @@ from typing import Any
 from lka_billing_simulator.demo import AS_OF, DEMO_ACCOUNTS
 from lka_common.events.payments import PaymentSucceeded
 from lka_common.events.readings import ReadingSubmitted
+from lka_common.tracing import trace_id_of
 
 DELAY_S = 0.5
 IVANOV = next(a for a in DEMO_ACCOUNTS if a.owner_surname == "Иванов")
@@ -60,6 +61,7 @@ async def test_a_reading_of_a_demo_account_is_accepted_after_the_delay(simulator
     assert verdict["data"] == {"reading_id": question["data"]["reading_id"], "status": "accepted", "reason": None}
     assert (verdict["source"], verdict["causationid"]) == ("/billing", question["id"])
     assert verdict["correlationid"] == question["correlationid"]
+    assert trace_id_of(verdict["traceparent"]) == trace_id_of(question["traceparent"])  # the trace goes on
     assert meter["type"] == "billing.meter.updated.v1"
     assert meter["data"]["last_reading"]["values"] == {"T1": 12600.5}
 

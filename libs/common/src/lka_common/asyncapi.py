@@ -43,7 +43,7 @@ DESCRIPTION = "\n\n".join(
 # What each envelope carries (docs/contract.md §3): ours every attribute, billing's only the core five.
 OUTBOUND_REQUIRED = [
     "specversion", "id", "source", "type", "time", "datacontenttype",
-    "subject", "correlationid", "causationid", "data",
+    "subject", "correlationid", "causationid", "traceparent", "data",
 ]  # fmt: skip
 INBOUND_REQUIRED = ["specversion", "id", "source", "type", "data"]
 
@@ -78,6 +78,13 @@ def _envelope(event_type: str, data_ref: dict[str, Any]) -> dict[str, Any]:
             "subject": {"type": "string", "description": "The account or user concerned."},
             "correlationid": {"type": "string", "description": "Shared by every event of one user action."},
             "causationid": {"type": "string", "description": "The id of the request or event that caused this."},
+            "traceparent": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+                "description": "CloudEvents distributed-tracing extension: the W3C trace context of the request"
+                " or event that caused this (`tracestate` beside it when that trace has one); a consumer"
+                " continues its trace.",
+            },
             "data": dict(data_ref),
         },
     }

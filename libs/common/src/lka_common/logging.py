@@ -1,8 +1,9 @@
 """Structured logging (structlog) for every process: JSON for machines, one line for people.
 
-Each line carries the request, correlation and message ids bound from context. Standard-library
-loggers (uvicorn, aio-pika, sqlalchemy) go through the same renderer; uvicorn's access log is
-off: the request middleware logs each request once.
+Each line carries the request, correlation and message ids bound from context, and a JSON line
+also the trace id of the running span (lka_common.tracing), so that it can be joined to its
+trace. Standard-library loggers (uvicorn, aio-pika, sqlalchemy) go through the same renderer;
+uvicorn's access log is off: the request middleware logs each request once.
 
 `LKA_LOG_FORMAT` chooses the rendering: `json` (one object a line, what log collectors and
 containers want), `console` (coloured, aligned, one line for a person at a terminal), or unset:
@@ -19,6 +20,8 @@ from typing import Any
 
 import structlog
 
+from lka_common.tracing import current_trace_id
+
 _QUIET = ("aio_pika", "aiormq", "asyncio", "sqlalchemy.engine", "uvicorn.access", "aiosmtpd", "mail.log")
 FORMAT_VARIABLE = "LKA_LOG_FORMAT"
 
@@ -30,7 +33,8 @@ def configure_logging(process: str, level: str = "INFO") -> None:
         structlog.stdlib.add_log_level,
         # A person reads the time of day; the process is already the line's prefix under lka-dev.
         structlog.processors.TimeStamper(fmt="%H:%M:%S" if console else "iso", utc=not console),
-        *([] if console else [_add_process(process)]),
+        # A machine joins a line to its trace by the trace id; a person has the request id.
+        *([] if console else [_add_process(process), _add_trace_id]),
         structlog.processors.format_exc_info,
     ]
     structlog.configure(
@@ -77,6 +81,13 @@ def _add_process(process: str) -> Any:
         return event
 
     return processor
+
+
+def _add_trace_id(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+    trace_id = current_trace_id()
+    if trace_id is not None:
+        event.setdefault("trace_id", trace_id)
+    return event
 
 
 def get_logger(name: str | None = None) -> Any:

@@ -19,7 +19,7 @@ import uvicorn
 from fastapi import Depends, FastAPI, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lka_common import context, metrics
+from lka_common import context, metrics, tracing
 from lka_common.auth import TokenVerifier
 from lka_common.client_address import parse_networks
 from lka_common.db import make_engine, make_sessionmaker
@@ -175,6 +175,8 @@ def create_app(
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    # Outermost: the request's log lines and the events it raises carry its trace.
+    tracing.trace_fastapi(app)
     app.include_router(health_router())
     for router in routers:
         app.include_router(router, prefix="/api/v1")
@@ -200,6 +202,7 @@ def serve_api(app: FastAPI, settings: ServiceSettings) -> None:
     from lka_common.logging import configure_logging
 
     configure_logging(f"{settings.service_name}-api", settings.log_level)
+    tracing.configure_tracing(f"{settings.service_name}-api")
     uvicorn.run(
         app,
         host=settings.http_host,

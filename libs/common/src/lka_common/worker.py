@@ -17,7 +17,9 @@ import uvloop
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from lka_common import readiness
 from lka_common.logging import configure_logging
+from lka_common.tracing import configure_tracing
 
 log = structlog.get_logger(__name__)
 
@@ -85,6 +87,8 @@ def run_worker(
     health_port: int,
 ) -> None:
     configure_logging(process, log_level)
+    configure_tracing(process)
+    ready = readiness.observed(process, ready)  # every probe and watchdog check sets lka_ready
     try:
         uvloop.run(serve_worker(main, ready, health_host, health_port))
     except KeyboardInterrupt:

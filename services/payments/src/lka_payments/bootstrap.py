@@ -11,7 +11,7 @@ from lka_common.web import create_app
 from lka_payments.adapters.acquirer import Acquirer
 from lka_payments.adapters.rbs import RbsAcquirer
 from lka_payments.entrypoints.errors import install_error_handlers
-from lka_payments.entrypoints.routers import callback, history, payments
+from lka_payments.entrypoints.routers import callback, cards, history, payments
 from lka_payments.service_layer import access, billing
 from lka_payments.settings import PaymentsSettings
 
@@ -26,7 +26,7 @@ def build_app(settings: PaymentsSettings | None = None, acquirer: Acquirer | Non
     app = create_app(
         settings,
         title="ЛКА: платежи",
-        routers=[payments.router, history.router, callback.router],
+        routers=[payments.router, cards.router, history.router, callback.router],
         on_shutdown=close_acquirer,
     )
     app.state.acquirer = acquirer or RbsAcquirer(settings)

@@ -1,4 +1,4 @@
-"""The emulator's aiohttp application: bank API, card pages, control endpoints, probe."""
+"""The emulator's aiohttp application: bank API (orders, bindings, SBP), card pages, control endpoints, probe."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from lka_acquirer_emulator import control, pages, rest
+from lka_acquirer_emulator import control, pages, rest, rest_bindings, sbp
 from lka_acquirer_emulator.settings import EmulatorSettings
 from lka_acquirer_emulator.state import GATEWAY, Gateway
 
@@ -25,5 +25,5 @@ def build_app(settings: EmulatorSettings | None = None) -> web.Application:
 
     app.cleanup_ctx.append(stop_callbacks)
     app.router.add_get("/healthz", healthz)
-    app.add_routes(rest.routes() + pages.routes() + control.routes())
+    app.add_routes(rest.routes() + rest_bindings.routes() + sbp.routes() + pages.routes() + control.routes())
     return app

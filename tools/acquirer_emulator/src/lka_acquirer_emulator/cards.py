@@ -18,15 +18,19 @@ INSUFFICIENT_FUNDS = 116
 DECLINED_BY_ISSUER = 5
 PROCESSING_TIMEOUT = 151018
 
-# docs/acquiring.md "Test cards": the outcome after the card page (and MirAccept for Mir).
+# docs/acquiring.md "Test cards": the outcome after the card page (and the challenge, if any).
 TEST_CARDS: dict[str, int] = {
     "2200000000000004": APPROVED,
+    "4000000000003063": APPROVED,
     "2200000000000012": INSUFFICIENT_FUNDS,
     "4111111111111111": APPROVED,
     "5555555555554444": APPROVED,
     "4000000000000002": DECLINED_BY_ISSUER,
     "5300000000000006": PROCESSING_TIMEOUT,
 }
+# Cards whose issuer asks for a 3-D Secure challenge on every payment, a payment with the card's
+# binding (`paymentOrderBinding.do`) too; other cards pay by their binding frictionless.
+ALWAYS_CHALLENGED = {"4000000000003063"}
 
 _EXPIRY_RE = re.compile(r"^(\d{2})\s*/\s*(\d{2})$")
 
@@ -41,6 +45,9 @@ class CardCheck:
     masked_pan: str
     expiration: str  # YYYYMM, as RBS reports it
     action_code: int
+    # Asked for 3-D Secure on the card page (every Mir card: MirAccept), and with its binding.
+    challenged: bool
+    challenged_with_binding: bool
 
 
 def luhn_ok(digits: str) -> bool:
@@ -85,4 +92,6 @@ def check_card(pan: str, expiry: str, cvc: str, now: datetime) -> CardCheck:
         raise CardError("Срок действия карты истек")
     if not re.fullmatch(r"\d{3}", cvc.strip()):
         raise CardError("Неверный код CVC2/CVV2: три цифры на обороте карты")
-    return CardCheck(brand, mask(digits), f"{year}{month:02d}", TEST_CARDS.get(digits, APPROVED))
+    always = digits in ALWAYS_CHALLENGED
+    outcome = TEST_CARDS.get(digits, APPROVED)
+    return CardCheck(brand, mask(digits), f"{year}{month:02d}", outcome, brand == "mir" or always, always)

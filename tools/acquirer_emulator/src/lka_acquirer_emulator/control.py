@@ -8,7 +8,8 @@ from typing import Any, get_args
 from aiohttp import web
 
 from lka_acquirer_emulator.callbacks import CallbackMode
-from lka_acquirer_emulator.orders import Order
+from lka_acquirer_emulator.orders import REGISTERED, Order
+from lka_acquirer_emulator.pages import conclude
 from lka_acquirer_emulator.state import gateway_of
 
 
@@ -60,10 +61,24 @@ async def advance_clock(request: web.Request) -> web.Response:
     return web.json_response({"now": gateway.clock.now().isoformat()})
 
 
+async def pay_by_sbp(request: web.Request) -> web.Response:
+    """The payer's bank app: the QR code scanned and the transfer confirmed, so the order is paid."""
+    gateway = gateway_of(request)
+    order = gateway.store.by_qr(request.match_info["qr_id"])
+    if order is None:
+        raise web.HTTPNotFound(text="unknown QR code")
+    if order.status != REGISTERED:
+        raise web.HTTPConflict(text="the order is not waiting for payment (paid, declined or expired)")
+    order.payment_way = "SBP_C2B"
+    conclude(gateway, order, 0)
+    return web.json_response({"mdOrder": order.md_order, "orderStatus": order.status})
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/emulator/orders/{md_order}", show_order),
         web.post("/emulator/orders/{md_order}/callback", resend_callback),
         web.put("/emulator/settings", put_settings),
         web.post("/emulator/clock", advance_clock),
+        web.post("/emulator/sbp/{qr_id}/pay", pay_by_sbp),
     ]

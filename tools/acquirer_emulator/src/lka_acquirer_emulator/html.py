@@ -40,11 +40,12 @@ def card_form(action: str, kopecks: int, description: str, error: str | None = N
     )
 
 
-def challenge_form(action: str, kopecks: int, masked_pan: str) -> str:
-    """MirAccept: the one-time code the issuer 'sent' to the payer (always 123456 here)."""
+def challenge_form(action: str, kopecks: int, masked_pan: str, scheme: str) -> str:
+    """The issuer's challenge (`scheme`: MirAccept for Mir, 3-D Secure for the others): the
+    one-time code the issuer 'sent' to the payer (always 123456 here)."""
     return _page(
-        "MirAccept",
-        "<h1>MirAccept</h1>"
+        scheme,
+        f"<h1>{escape(scheme)}</h1>"
         f"<p>Подтвердите оплату {_amount(kopecks)} руб. картой {escape(masked_pan)}.</p>"
         "<p>Введите код из СМС (в эмуляторе: 123456).</p>"
         f'<form method="post" action="{escape(action)}">'

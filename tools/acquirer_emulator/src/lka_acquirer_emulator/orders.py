@@ -57,8 +57,18 @@ class Order:
     brand: str | None = None
     approval_code: str | None = None
     refunded_amount: int = 0
-    # What the test card decided, waiting for the MirAccept code (never the card itself).
+    # What the test card decided, waiting for the challenge's code (never the card itself).
     pending_action_code: int | None = None
+    # Bindings (docs/acquiring.md, "Bindings"): the merchant's client the order was registered
+    # for (`clientId`), the binding made or used, and whether the card's issuer would challenge
+    # a payment with that binding too.
+    client_id: str | None = None
+    binding_id: str | None = None
+    challenged_with_binding: bool = False
+    # How it was paid (RBS `paymentWay`): CARD on the card page, CARD_BINDING, SBP_C2B.
+    payment_way: str | None = None
+    # The SBP QR code of the order, once asked for (`sbp/c2b/qr/dynamic/get.do`).
+    qr_id: str | None = None
     callbacks: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -108,6 +118,12 @@ class OrderStore:
 
     def by_number(self, order_number: str) -> Order | None:
         return next((o for o in self._orders.values() if o.order_number == order_number), None)
+
+    def by_qr(self, qr_id: str) -> Order | None:
+        order = next((o for o in self._orders.values() if o.qr_id == qr_id), None)
+        if order is not None:
+            self.expire(order)
+        return order
 
     def expire(self, order: Order) -> bool:
         """Decline an order whose payer did not finish in time; True if it just expired."""

@@ -1,7 +1,9 @@
-"""The hosted card page and the MirAccept challenge, as the payer's browser sees them.
+"""The hosted card page and the 3-D Secure challenge (MirAccept for Mir), as the payer's browser
+sees them.
 
-GET shows a form, POST checks it and redirects (303) onward: to MirAccept for Mir, else to
-the merchant's `returnUrl` (paid) or `failUrl` (declined), with `orderId` and `lang`.
+GET shows a form, POST checks it and redirects (303) onward: to the challenge for Mir and the
+always-challenged test card, else to the merchant's `returnUrl` (paid) or `failUrl` (declined),
+with `orderId` and `lang`. A paid order registered with `clientId` leaves a binding of its card.
 """
 
 from __future__ import annotations
@@ -14,10 +16,18 @@ from lka_acquirer_emulator import html
 from lka_acquirer_emulator.cards import CardError, check_card
 from lka_acquirer_emulator.orders import IN_3DS, PAID, REGISTERED, THREE_DS_FAILED, Order
 from lka_acquirer_emulator.rest import CARD_PAGE
-from lka_acquirer_emulator.state import gateway_of
+from lka_acquirer_emulator.state import Gateway, gateway_of
 
-CHALLENGE_PAGE = "/payment/acs/mir_accept.html"
+# The issuer's ACS pages: MirAccept for Mir, 3-D Secure for the other brands.
+MIR_ACCEPT_PAGE = "/payment/acs/mir_accept.html"
+THREE_DS_PAGE = "/payment/acs/3ds.html"
 RIGHT_OTP = "123456"
+
+
+def challenge_url(order: Order) -> str:
+    """Where the payer's browser answers the issuer's challenge for this order (a path)."""
+    page = MIR_ACCEPT_PAGE if order.brand == "mir" else THREE_DS_PAGE
+    return f"{page}?{urlencode({'mdOrder': order.md_order})}"
 
 
 def _html(text: str, status: int = 200) -> web.Response:
@@ -39,9 +49,17 @@ def back_to_merchant(order: Order) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(f"{url}{separator}{urlencode({'orderId': order.md_order, 'lang': 'ru'})}")
 
 
-def _conclude(request: web.Request, order: Order, action_code: int) -> web.HTTPSeeOther:
+def conclude(gateway: Gateway, order: Order, action_code: int) -> None:
+    """The payer's part is over: the order is paid or declined, a paid order for a client keeps
+    its card's binding (a payment with a binding already has one), and the merchant is told."""
     order.finish(action_code)
-    gateway_of(request).callbacks.send(order)
+    if order.status == PAID and order.client_id and order.binding_id is None and order.masked_pan:
+        order.binding_id = gateway.bindings.bind(order, gateway.clock.now()).binding_id
+    gateway.callbacks.send(order)
+
+
+def _conclude(request: web.Request, order: Order, action_code: int) -> web.HTTPSeeOther:
+    conclude(gateway_of(request), order, action_code)
     return back_to_merchant(order)
 
 
@@ -68,9 +86,10 @@ async def card_post(request: web.Request) -> web.Response:
         return _html(html.card_form(str(request.rel_url), found.amount, found.description, str(exc)), 200)
     found.masked_pan, found.brand, found.expiration = card.masked_pan, card.brand, card.expiration
     found.cardholder = str(form.get("cardholder", "")).strip().upper()[:64] or None
-    if card.brand == "mir":
+    found.payment_way, found.challenged_with_binding = "CARD", card.challenged_with_binding
+    if card.challenged:
         found.status, found.pending_action_code = IN_3DS, card.action_code
-        raise web.HTTPSeeOther(f"{CHALLENGE_PAGE}?{urlencode({'mdOrder': found.md_order})}")
+        raise web.HTTPSeeOther(challenge_url(found))
     raise _conclude(request, found, card.action_code)
 
 
@@ -78,7 +97,8 @@ async def challenge_page(request: web.Request) -> web.Response:
     found = _order(request, IN_3DS)
     if isinstance(found, web.Response):
         return found
-    return _html(html.challenge_form(str(request.rel_url), found.amount, found.masked_pan or ""))
+    scheme = "MirAccept" if found.brand == "mir" else "3-D Secure"
+    return _html(html.challenge_form(str(request.rel_url), found.amount, found.masked_pan or "", scheme))
 
 
 async def challenge_post(request: web.Request) -> web.Response:
@@ -95,6 +115,8 @@ def routes() -> list[web.RouteDef]:
     return [
         web.get(CARD_PAGE, card_page),
         web.post(CARD_PAGE, card_post),
-        web.get(CHALLENGE_PAGE, challenge_page),
-        web.post(CHALLENGE_PAGE, challenge_post),
+        web.get(MIR_ACCEPT_PAGE, challenge_page),
+        web.post(MIR_ACCEPT_PAGE, challenge_post),
+        web.get(THREE_DS_PAGE, challenge_page),
+        web.post(THREE_DS_PAGE, challenge_post),
     ]

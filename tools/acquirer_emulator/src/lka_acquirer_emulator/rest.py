@@ -30,13 +30,13 @@ def credentials_ok(form: Mapping[str, str], gateway: Gateway) -> bool:
     return user_ok and password_ok
 
 
-async def _form(request: web.Request) -> dict[str, str]:
+async def form_of(request: web.Request) -> dict[str, str]:
     posted = await request.post()
     return {name: str(value) for name, value in {**request.query, **posted}.items()}
 
 
 async def register(request: web.Request) -> web.Response:
-    gateway, form = gateway_of(request), await _form(request)
+    gateway, form = gateway_of(request), await form_of(request)
     if not credentials_ok(form, gateway):
         return refusal(5, "Доступ запрещён")
     number, amount = form.get("orderNumber", ""), form.get("amount", "")
@@ -44,6 +44,8 @@ async def register(request: web.Request) -> web.Response:
         return refusal(4, "Не заполнен или неверен обязательный параметр")
     if form.get("currency", "643") != "643":
         return refusal(3, "Неизвестная валюта")
+    if len(form.get("clientId", "")) > 255:
+        return refusal(4, "Неверный clientId")
     try:
         bundle = json.loads(form["orderBundle"]) if form.get("orderBundle") else None
     except ValueError:
@@ -58,6 +60,7 @@ async def register(request: web.Request) -> web.Response:
         session_timeout_s=int(form.get("sessionTimeoutSecs") or 1200),
         bundle=bundle,
         created_at=gateway.clock.now(),
+        client_id=form.get("clientId") or None,
     )
     if not gateway.store.add(order):
         return refusal(1, "Заказ с таким номером уже обработан")
@@ -65,7 +68,7 @@ async def register(request: web.Request) -> web.Response:
     return web.json_response({"orderId": order.md_order, "formUrl": f"{origin}{CARD_PAGE}?mdOrder={order.md_order}"})
 
 
-def _order_or_refusal(form: Mapping[str, str], gateway: Gateway) -> Order | web.Response:
+def order_or_refusal(form: Mapping[str, str], gateway: Gateway) -> Order | web.Response:
     if not credentials_ok(form, gateway):
         return refusal(5, "Доступ запрещён")
     order = gateway.store.get(form.get("orderId", "")) or gateway.store.by_number(form.get("orderNumber", ""))
@@ -96,17 +99,25 @@ def status_document(order: Order) -> dict[str, Any]:
             "approvalCode": order.approval_code or "",
             "paymentSystem": PAYMENT_SYSTEMS.get(order.brand or "", ""),
         }
+    if order.payment_way:
+        document["paymentWay"] = order.payment_way
+    if order.client_id:
+        # The binding made by (or used for) this order: how the merchant learns its bindingId.
+        document["bindingInfo"] = {
+            "clientId": order.client_id,
+            **({"bindingId": order.binding_id} if order.binding_id else {}),
+        }
     return document
 
 
 async def order_status(request: web.Request) -> web.Response:
-    found = _order_or_refusal(await _form(request), gateway_of(request))
+    found = order_or_refusal(await form_of(request), gateway_of(request))
     return found if isinstance(found, web.Response) else web.json_response(status_document(found))
 
 
 async def reverse(request: web.Request) -> web.Response:
     gateway = gateway_of(request)
-    found = _order_or_refusal(await _form(request), gateway)
+    found = order_or_refusal(await form_of(request), gateway)
     if isinstance(found, web.Response):
         return found
     if found.status not in (HELD, PAID) or found.refunded_amount:
@@ -117,8 +128,8 @@ async def reverse(request: web.Request) -> web.Response:
 
 
 async def refund(request: web.Request) -> web.Response:
-    gateway, form = gateway_of(request), await _form(request)
-    found = _order_or_refusal(form, gateway)
+    gateway, form = gateway_of(request), await form_of(request)
+    found = order_or_refusal(form, gateway)
     if isinstance(found, web.Response):
         return found
     amount = int(form["amount"]) if form.get("amount", "").isdigit() else -1

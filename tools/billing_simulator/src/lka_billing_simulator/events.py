@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from lka_billing_simulator.demo import AS_OF, DEMO_VERSION, DemoAccount, DemoMeter
+from lka_common import tracing
 from lka_common.events.base import EventData
 from lka_common.events.billing import (
     BillingAccountUpdated,
@@ -30,7 +31,9 @@ def event_id(*parts: object) -> str:
 
 
 def envelope(data: EventData, key: str, subject: str, time: datetime, cause: CloudEvent | None = None) -> CloudEvent:
-    """The event billing would send; an answer carries its question's correlation and causation."""
+    """The event billing would send; an answer carries its question's correlation and causation,
+    and the trace context of the span answering it (service.py), so the question's trace goes on."""
+    trace_context = tracing.trace_attributes() if cause else {}
     return CloudEvent(
         id=event_id(data.event_type, key),
         source=SOURCE,
@@ -39,6 +42,8 @@ def envelope(data: EventData, key: str, subject: str, time: datetime, cause: Clo
         subject=subject,
         correlationid=(cause.correlationid or cause.id) if cause else None,
         causationid=cause.id if cause else None,
+        traceparent=trace_context.get("traceparent"),
+        tracestate=trace_context.get("tracestate"),
         data=data.model_dump(mode="json"),
     )
 

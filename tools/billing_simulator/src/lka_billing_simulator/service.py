@@ -20,11 +20,12 @@ from lka_billing_simulator.answers import answer_payment, answer_reading
 from lka_billing_simulator.bus import Publisher
 from lka_billing_simulator.ledger import Ledger
 from lka_billing_simulator.settings import SimulatorSettings
+from lka_common import tracing
 from lka_common.events.envelope import CloudEvent
 from lka_common.events.payments import PaymentSucceeded
 from lka_common.events.readings import ReadingSubmitted
 from lka_common.messaging.connection import connect
-from lka_common.messaging.topology import declare_consumer_queue, declare_exchanges
+from lka_common.messaging.topology import EVENTS_EXCHANGE, declare_consumer_queue, declare_exchanges
 
 log = structlog.get_logger(__name__)
 
@@ -70,23 +71,33 @@ class BillingSimulator:
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
         try:
             event = CloudEvent.from_json(message.body)
-            answers = await self.answer(event)
         except ValidationError as exc:
-            log.error("billing_simulator_dead_lettered", message_id=message.message_id, error=str(exc))
-            await message.reject(requeue=False)
+            await self._dead_letter(message, exc)
             return
-        try:
-            assert self._publisher is not None
-            for answer in answers:
-                await self._publisher.publish(answer)
-        except Exception as exc:  # noqa: BLE001 - unacked, the question comes back and is answered again
-            log.warning("billing_simulator_answer_failed", message_id=message.message_id, error=repr(exc))
-            await asyncio.sleep(RETRY_PAUSE_S)
-            await message.reject(requeue=True)
-            return
+        # In the question's trace: the answers carry it on (events.envelope), as ours do.
+        with tracing.consuming(event.trace_context(), EVENTS_EXCHANGE, event.type, event.id, self._settings.queue):
+            try:
+                answers = await self.answer(event)
+            except ValidationError as exc:
+                await self._dead_letter(message, exc)
+                return
+            try:
+                assert self._publisher is not None
+                for answer in answers:
+                    await self._publisher.publish(answer)
+            except Exception as exc:  # noqa: BLE001 - unacked, the question comes back and is answered again
+                log.warning("billing_simulator_answer_failed", message_id=message.message_id, error=repr(exc))
+                await asyncio.sleep(RETRY_PAUSE_S)
+                await message.reject(requeue=True)
+                return
         await message.ack()
         if answers:
             log.info("billing_simulator_answered", question=event.type, answers=[a.type for a in answers])
+
+    @staticmethod
+    async def _dead_letter(message: AbstractIncomingMessage, error: ValidationError) -> None:
+        log.error("billing_simulator_dead_lettered", message_id=message.message_id, error=str(error))
+        await message.reject(requeue=False)
 
     async def answer(self, event: CloudEvent) -> list[CloudEvent]:
         """Billing's answers to one of our events; none for an account that is not a demo one."""

@@ -74,6 +74,19 @@ class LinkRequestWithdrawn(EventData):
     status: Literal["withdrawn"]
 
 
+class PaperlessChanged(EventData):
+    """A subscriber turned paper bills off (`enabled`: bills come as letters with the PDF) or on
+    again, for one account they have linked."""
+
+    event_type = "accounts.paperless.changed.v1"
+
+    account_id: UUID
+    region_code: RegionCode
+    account_number: AccountNumber
+    user_id: UUID
+    enabled: bool
+
+
 class AccountsAuditRecorded(AuditRecorded):
     """A staff action or read accounts recorded in its audit chain (lka_common.audit)."""
 

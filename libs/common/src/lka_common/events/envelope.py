@@ -2,6 +2,8 @@
 
 Our events always carry every attribute; inbound billing events need only `specversion`,
 `id`, `source`, `type` and `data` (docs/contract.md §3). Unknown attributes are kept, not refused.
+`traceparent` and `tracestate` are CloudEvents' distributed-tracing extension: the W3C trace
+context of the code that raised the event, which its consumers continue (lka_common.tracing).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lka_common import context
+from lka_common import context, tracing
 from lka_common.events.base import EventData
 
 CONTENT_TYPE = "application/cloudevents+json"
@@ -30,7 +32,13 @@ class CloudEvent(BaseModel):
     subject: str | None = None
     correlationid: str | None = None
     causationid: str | None = None
+    traceparent: str | None = None
+    tracestate: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+
+    def trace_context(self) -> dict[str, str]:
+        """The event's W3C trace context, as a propagator reads it."""
+        return {name: value for name in tracing.TRACE_ATTRIBUTES if (value := getattr(self, name))}
 
     def to_json(self) -> bytes:
         return self.model_dump_json(exclude_none=True).encode()
@@ -41,13 +49,16 @@ class CloudEvent(BaseModel):
 
 
 def new_event(data: EventData, source: str, subject: str) -> CloudEvent:
-    """An event raised by the code now running, carrying its correlation and causation ids.
+    """An event raised by the code now running, carrying its correlation and causation ids and
+    its trace context.
 
     Outside any request or message (a script, a scheduled job) the event starts its own
-    correlation, and is its own cause: our events always carry every attribute (docs/contract.md §3).
+    correlation and trace, and is its own cause: our events always carry every attribute
+    (docs/contract.md §3).
     """
     event_id = str(uuid.uuid4())
     correlation = context.correlation_id() or event_id
+    trace_context = tracing.trace_attributes()
     return CloudEvent(
         id=event_id,
         source=source,
@@ -56,5 +67,7 @@ def new_event(data: EventData, source: str, subject: str) -> CloudEvent:
         subject=subject,
         correlationid=correlation,
         causationid=context.causation_id() or correlation,
+        traceparent=trace_context["traceparent"],
+        tracestate=trace_context.get("tracestate"),
         data=data.model_dump(mode="json"),
     )

@@ -1,4 +1,5 @@
-"""Events published by the payments service: online card payments that succeeded or failed.
+"""Events published by the payments service: online payments (by card or by SBP) that succeeded
+or failed.
 
 No card data travels here but the brand: the card page is the acquirer's (docs/acquiring.md).
 """
@@ -14,6 +15,10 @@ from lka_common.events.audit import AuditRecorded
 from lka_common.events.base import EventData
 from lka_common.events.fields import AccountNumber, Moment, PositiveKopecks, RegionCode
 
+PaymentMethod = Literal["card", "sbp"]
+# Added after the first version (optional, so events written before still read): how the payer paid.
+METHOD = Field(None, description="How the payer paid: `card` (a card, saved or typed) or `sbp` (an SBP QR code).")
+
 
 class PaymentSucceeded(EventData):
     """The acquirer confirmed an online payment; billing has yet to register it."""
@@ -27,8 +32,11 @@ class PaymentSucceeded(EventData):
     account_number: AccountNumber
     amount_kopecks: PositiveKopecks
     paid_at: Moment
-    card_brand: Literal["mir", "visa", "mastercard"]
+    card_brand: Literal["mir", "visa", "mastercard"] | None = Field(
+        description="The card's brand; null when paid by SBP (`method` `sbp`), where no card is used."
+    )
     acquirer_order_id: str = Field(description="The acquirer's order id, for reconciliation.")
+    method: PaymentMethod | None = METHOD
 
 
 class PaymentFailed(EventData):
@@ -43,6 +51,7 @@ class PaymentFailed(EventData):
     account_number: AccountNumber
     amount_kopecks: PositiveKopecks
     reason: str
+    method: PaymentMethod | None = METHOD
 
 
 class PaymentsAuditRecorded(AuditRecorded):

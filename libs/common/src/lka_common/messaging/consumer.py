@@ -17,7 +17,7 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobus
 from pydantic import ValidationError
 from typing_extensions import TypeVar
 
-from lka_common import context, metrics
+from lka_common import context, metrics, tracing
 from lka_common.events.base import EventData
 from lka_common.events.envelope import CloudEvent
 from lka_common.faults import pause_point
@@ -121,12 +121,17 @@ class ConsumerRunner:
         return on_message
 
     async def handle(self, sub: Subscription, message: AbstractIncomingMessage) -> None:
+        metrics.MESSAGES_REDELIVERED.labels(sub.queue).inc(1 if message.redelivered else 0)  # 0: the series exists
         try:
             event = CloudEvent.from_json(message.body)
         except ValidationError as exc:
             await self._dead_letter(sub, message, "unparseable", str(exc))
             return
-        with context.bound(message_id=event.id, correlation_id=event.correlationid or event.id):
+        with (
+            # Continuing the event's trace, so what the handler raises carries the same trace id.
+            tracing.consuming(event.trace_context(), sub.exchange, event.type, event.id, sub.queue),
+            context.bound(message_id=event.id, correlation_id=event.correlationid or event.id),
+        ):
             route = sub.route(event.type)
             if route is None:
                 log.info("message_ignored", queue=sub.queue, type=event.type)

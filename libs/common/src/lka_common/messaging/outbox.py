@@ -45,7 +45,8 @@ def _rows(events: list[tuple[CloudEvent, str, bool]]) -> list[dict[str, Any]]:
             "exchange": exchange,
             "routing_key": event.type,
             "body": event.to_json().decode(),
-            "headers": {"content_type": CONTENT_TYPE},
+            # The trace context too, beside the body: the relay continues it without parsing the body.
+            "headers": {"content_type": CONTENT_TYPE, **event.trace_context()},
             "sensitive": sensitive,
         }
         for event, exchange, sensitive in events

@@ -21,7 +21,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lka_common import metrics
+from lka_common import metrics, tracing
 from lka_common.faults import pause_point
 from lka_common.messaging.connection import connect
 from lka_common.messaging.errors import is_transient
@@ -110,7 +110,8 @@ class OutboxRelay:
 
     async def _step(self) -> int:
         try:
-            count = await self.publish_batch()
+            with tracing.without_library_spans():
+                count = await self.publish_batch()
         except Exception as exc:  # noqa: BLE001 - the relay must outlive any one bad batch
             # Unready while the database (or the broker under it) is unreachable.
             self.database_ok = not is_transient(exc)
@@ -178,7 +179,9 @@ class OutboxRelay:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             type=row.routing_key,
         )
-        await exchange.publish(message, routing_key=row.routing_key, mandatory=True, timeout=PUBLISH_TIMEOUT_S)
+        # In the trace of the request or message that raised the event, kept with its row.
+        with tracing.publishing(row.headers, row.exchange, row.routing_key, str(row.message_id)):
+            await exchange.publish(message, routing_key=row.routing_key, mandatory=True, timeout=PUBLISH_TIMEOUT_S)
         metrics.OUTBOX_PUBLISHED.labels(row.exchange).inc()
 
     async def _record_failure(self, conn: Any, row: Any, error: BaseException) -> None:

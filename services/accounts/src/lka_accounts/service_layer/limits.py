@@ -16,6 +16,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lka_accounts.adapters import metrics
 from lka_accounts.adapters.attempts import LINK_ATTEMPTS
 from lka_accounts.domain.errors import TooManyAttempts
 from lka_accounts.domain.throttling import account_key, user_key
@@ -71,6 +72,7 @@ async def admit(session: AsyncSession, counters: Counters, now: datetime) -> boo
     user = counters.user
     user_wait = await attempts.seconds_to_wait(session, LINK_ATTEMPTS, user.key, user.limit, now)
     if user_wait is not None:
+        metrics.LINK_ATTEMPTS.labels("throttled").inc()  # refused before anything is written
         raise TooManyAttempts(user_wait)
     account = counters.account
     return await attempts.limit_th_newest(session, LINK_ATTEMPTS, account.key, account.limit, now) is None

@@ -1,5 +1,6 @@
 """The changes to links and requests that linking and review share, each with the event that
-announces it, so no use case can make one and forget the other."""
+announces it and the count of requests by status (adapters/metrics.py, once it commits), so no use
+case can make one and forget the others."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import uuid
 from datetime import datetime
 from uuid import UUID
 
-from lka_accounts.adapters import links, requests
+from lka_accounts.adapters import links, metrics, requests
 from lka_accounts.domain.model import BillingAccount, LinkedVia, LinkRequest
 from lka_accounts.domain.proofs import Proof, as_entered
+from lka_common.after_commit import after_commit
 from lka_common.events.accounts import AccountLinked, LinkRequestCreated, LinkRequestResolved, LinkRequestWithdrawn
 from lka_common.uow import UnitOfWork
 
@@ -75,6 +77,7 @@ def announce_pending(uow: UnitOfWork, request: LinkRequest) -> None:
         status="pending",
     )
     uow.publish(created, subject=str(request.user_id))
+    _count_on_commit(uow, "created")
 
 
 async def resolve(
@@ -100,6 +103,7 @@ async def resolve(
         status=status,
     )
     uow.publish(resolved, subject=str(request.user_id))
+    _count_on_commit(uow, status)
     return decided
 
 
@@ -114,4 +118,9 @@ async def withdraw(uow: UnitOfWork, request: LinkRequest, now: datetime) -> Link
         status="withdrawn",
     )
     uow.publish(event, subject=str(request.user_id))
+    _count_on_commit(uow, "withdrawn")
     return withdrawn
+
+
+def _count_on_commit(uow: UnitOfWork, status: str) -> None:
+    after_commit(uow.session, metrics.LINK_REQUESTS.labels(status).inc)

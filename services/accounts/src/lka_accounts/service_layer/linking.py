@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from lka_accounts.adapters import links, regions, registry, requests
+from lka_accounts.adapters import links, metrics, regions, registry, requests
 from lka_accounts.domain import account_numbers
 from lka_accounts.domain.errors import (
     AlreadyLinked,
@@ -32,6 +32,7 @@ from lka_accounts.domain.proofs import Proof, as_entered, proves
 from lka_accounts.service_layer import limits as link_limits
 from lka_accounts.service_layer import link_changes
 from lka_accounts.service_layer.limits import LinkLimits
+from lka_common.after_commit import after_commit
 from lka_common.events.accounts import AccountUnlinked
 from lka_common.uow import UnitOfWork
 
@@ -62,6 +63,7 @@ async def link_account(
         counters = limits.for_attempt(user_id, region_code, number)
         may_prove = await link_limits.admit(uow.session, counters, now)
         if may_prove and account is not None and proves(proof, account):
+            _count_attempt_on_commit(uow, "linked")
             await link_changes.link(uow, user_id, account, proof.via, now)
             # A request the user had open for this account is settled by the proof itself.
             open_request = await requests.pending_for(uow.session, user_id, region_code, number)
@@ -72,6 +74,7 @@ async def link_account(
             assert summary is not None
             return Linked(summary)
         await link_limits.record_failure(uow.session, counters, now)
+        _count_attempt_on_commit(uow, "refused" if may_prove else "limited")
         request = await link_changes.open_request(uow, user_id, region_code, number, now, proof=proof, email=email)
         await uow.commit()
         return Pending(request)
@@ -104,6 +107,7 @@ async def edit_request(
         counters = limits.for_attempt(user_id, region_code, number)
         may_prove = await link_limits.admit(uow.session, counters, now)
         if may_prove and account is not None and proves(proof, account):
+            _count_attempt_on_commit(uow, "linked")
             await link_changes.link(uow, user_id, account, proof.via, now)
             await link_changes.resolve(uow, request, approved=True, decided_by=None, comment=None, now=now)
             # Another open request for the account it now names is settled by the same proof.
@@ -115,6 +119,7 @@ async def edit_request(
             assert summary is not None
             return Linked(summary)
         await link_limits.record_failure(uow.session, counters, now)
+        _count_attempt_on_commit(uow, "refused" if may_prove else "limited")
         other = await requests.pending_for(uow.session, user_id, region_code, number)
         if other is not None and other.id != request.id:
             await uow.commit()  # the failure still counts
@@ -161,6 +166,10 @@ async def unlink_account(uow: UnitOfWork, user_id: UUID, account_id: UUID) -> No
         )
         uow.publish(event, subject=str(account_id))
         await uow.commit()
+
+
+def _count_attempt_on_commit(uow: UnitOfWork, outcome: str) -> None:
+    after_commit(uow.session, metrics.LINK_ATTEMPTS.labels(outcome).inc)
 
 
 async def _target(uow: UnitOfWork, user_id: UUID, region_code: str, number: str) -> BillingAccount | None:

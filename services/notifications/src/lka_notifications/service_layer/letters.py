@@ -20,9 +20,10 @@ from uuid import UUID
 
 import structlog
 
+from lka_common.after_commit import after_commit
 from lka_common.messaging.errors import PermanentError, TransientError
 from lka_common.uow import UnitOfWork
-from lka_notifications.adapters import letters_repository
+from lka_notifications.adapters import letters_repository, metrics
 from lka_notifications.adapters.mailer import Letter, SmtpMailer
 from lka_notifications.adapters.templates import LetterRenderer
 from lka_notifications.domain.letters import CAPPED_TEMPLATES, policy_of
@@ -61,6 +62,7 @@ class LetterDispatcher:
         if policy_of(template).capped and await self._over_cap(uow, recipient):
             log.warning("letter_suppressed_over_cap", template=template, cap=self._cap)
             await letters_repository.record(uow.session, **entry, user_id=user_id, status="suppressed", attempts=0)
+            _count_on_commit(uow, template, "suppressed")
             return
         rendered = self._renderer.render(template, params)
         letter = Letter(
@@ -80,6 +82,7 @@ class LetterDispatcher:
             await self._record_failure(uow, entry, user_id, attempts, exc, final=True)
             raise
         await letters_repository.record(uow.session, **entry, user_id=user_id, status="sent", attempts=attempts)
+        _count_on_commit(uow, template, "sent")
         log.info("letter_sent", template=template, attempts=attempts)
 
     async def _over_cap(self, uow: UnitOfWork, recipient: str) -> bool:
@@ -106,6 +109,13 @@ class LetterDispatcher:
                 last_error=str(error)[:500],
             )
             await side.commit()
+        metrics.LETTERS.labels(metrics.template_label(entry["template"]), "failed" if final else "retrying").inc()
         log.warning("letter_failed", template=entry["template"], attempts=attempts, final=final, error=str(error)[:200])
         if final and not isinstance(error, PermanentError):
             raise PermanentError(f"letter failed {attempts} times: {error}") from error
+
+
+def _count_on_commit(uow: UnitOfWork, template: str, outcome: str) -> None:
+    """Count the letter once its row commits with the command's inbox claim: a rollback makes
+    the consumer take the command again, and the letter would be counted twice."""
+    after_commit(uow.session, metrics.LETTERS.labels(metrics.template_label(template), outcome).inc)

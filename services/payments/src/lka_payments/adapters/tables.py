@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import TIMESTAMP, BigInteger, Column, Integer, MetaData, Table, Text, UniqueConstraint
+from sqlalchemy import TIMESTAMP, BigInteger, Boolean, Column, Integer, MetaData, Table, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import UUID
 
 from lka_common.access import access_table
@@ -33,7 +33,12 @@ payments = Table(
     Column("request_fingerprint", Text, nullable=False),
     Column("order_number", Text, nullable=False, unique=True),
     Column("acquirer_order_id", Text, nullable=False, unique=True),
-    Column("confirmation_url", Text, nullable=False),
+    Column("confirmation_url", Text),  # the card page or the 3-D Secure challenge; none for SBP
+    Column("method", Text, nullable=False),  # card, sbp
+    Column("save_card", Boolean, nullable=False),
+    Column("card_id", UUID(as_uuid=True)),  # the saved card paid with
+    Column("qr_id", Text),  # SBP: the QR code's id and text (an NSPK link)
+    Column("qr_payload", Text),
     Column("payer_email", Text),
     Column("card_brand", Text),
     Column("pan_masked", Text),
@@ -46,6 +51,20 @@ payments = Table(
     Column("check_attempts", Integer, nullable=False),
     # A repeated Idempotency-Key of the same user is the same payment.
     UniqueConstraint("user_id", "idempotency_key"),
+)
+
+# Cards the bank keeps for a subscriber (RBS bindings): only what the bank returned about them.
+cards = Table(
+    "cards",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("binding_id", Text, nullable=False, unique=True),
+    Column("brand", Text, nullable=False),
+    Column("pan_masked", Text, nullable=False),
+    Column("expiry", Text, nullable=False),  # MM/YY
+    Column("created_at", TS, nullable=False),
+    Column("deleted_at", TS),  # unbound at the bank: never listed nor paid with again
 )
 
 # Payments billing booked to an account, from any channel (billing.payment.registered.v1).

@@ -11,6 +11,10 @@ class NotFound(PaymentsError):
     """Unknown, or not the caller's (the same answer: no enumeration)."""
 
 
+class CardNotFound(PaymentsError):
+    """A saved card that is not the caller's, was deleted, or never was (one answer for all)."""
+
+
 class IdempotencyKeyReused(PaymentsError):
     pass
 

@@ -11,6 +11,9 @@ KEY_REQUIRED = "Не передан заголовок Idempotency-Key"
 KEY_REUSED = "Этот Idempotency-Key уже использован для другого платежа"
 ACQUIRER_UNAVAILABLE = "Платежный шлюз банка временно недоступен. Повторите попытку позже"
 ACQUIRER_REFUSED = "Банк отклонил создание платежа. Повторите попытку позже"
+CARD_NOT_FOUND = "Сохраненная карта не найдена: возможно, она удалена. Выберите другую карту или оплатите новой"
+SBP_WITH_CARD = "Оплата через СБП не использует карту: не передавайте save_card и card_id"
+SAVED_CARD_SAVED = "Сохраненная карта уже сохранена: не передавайте save_card вместе с card_id"
 BAD_CHECKSUM = "Подпись уведомления банка не прошла проверку"
 
 # failure_reason (a stable code) -> what the payer reads.

@@ -15,6 +15,7 @@ from typing import Literal
 from uuid import UUID
 
 Brand = Literal["mir", "visa", "mastercard"]
+Method = Literal["card", "sbp"]
 PaymentStatus = Literal["pending", "succeeded", "failed", "expired", "refunded"]
 
 # Of an account several profiles may have linked, each sees their own online payments in any
@@ -58,13 +59,18 @@ class Payment:
     request_fingerprint: str
     order_number: str
     acquirer_order_id: str
-    confirmation_url: str
+    confirmation_url: str | None  # the card page or the 3-D Secure challenge; None: nowhere to go
     payer_email: str | None
     card_brand: Brand | None
     pan_masked: str | None
     failure_reason: str | None
     created_at: datetime
     paid_at: datetime | None
+    method: Method = "card"
+    save_card: bool = False  # keep the card (the bank's binding) once paid
+    card_id: UUID | None = None  # the saved card paid with
+    qr_id: str | None = None  # SBP: the QR code's id and text
+    qr_payload: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class AcquirerOrder:
     pan_masked: str | None = None
     approval_code: str | None = None
     payment_system: str | None = None
+    expiration: str | None = None  # YYYYMM
+    binding_id: str | None = None  # the card's binding, for an order registered with clientId
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,8 @@ class Outcome:
     brand: Brand | None = None
     pan_masked: str | None = None
     approval_code: str | None = None
+    binding_id: str | None = None
+    card_expiry: str | None = None  # YYYYMM
 
 
 def brand_of(order: AcquirerOrder) -> Brand | None:
@@ -138,7 +148,10 @@ def decide(
     if order.order_status == PAID:
         if order.amount != expected_kopecks:
             raise AmountMismatch(f"paid {order.amount}, expected {expected_kopecks}")
-        return Outcome("succeeded", None, brand_of(order), order.pan_masked, order.approval_code)
+        brand = brand_of(order) if order.pan_masked else None  # an SBP transfer has no card
+        return Outcome(
+            "succeeded", None, brand, order.pan_masked, order.approval_code, order.binding_id, order.expiration
+        )
     if order.order_status == DECLINED:
         if order.action_code == SESSION_EXPIRED:
             return Outcome("expired", "expired")

@@ -10,6 +10,8 @@ from lka_payments.domain import errors, messages
 
 
 def problem_for(exc: errors.PaymentsError) -> Problem:
+    if isinstance(exc, errors.CardNotFound):
+        return Problem(404, "card_not_found", messages.CARD_NOT_FOUND)
     if isinstance(exc, errors.IdempotencyKeyReused):
         return Problem(422, "idempotency_key_reused", messages.KEY_REUSED)
     if isinstance(exc, errors.AmountAboveCeiling):

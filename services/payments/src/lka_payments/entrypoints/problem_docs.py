@@ -9,8 +9,8 @@ from lka_common.problem_docs import problem_responses
 _DESCRIPTIONS = {
     400: "idempotency_key_required (POST /payments), or invalid_checksum (the acquirer's callback)",
     401: "unauthorized: no valid access token",
-    403: "staff_not_allowed: staff cannot pay (a subscriber's own action)",
-    404: "not_found: unknown, or not the caller's",
+    403: "staff_not_allowed: staff cannot pay nor keep cards (a subscriber's own action)",
+    404: "not_found: unknown, or not the caller's; card_not_found: a saved card that is not the caller's, or deleted",
     422: "validation_error, amount_above_limit or idempotency_key_reused",
     502: "acquirer_refused: the bank refused to register the order",
     503: "acquirer_unavailable or service_unavailable",

@@ -6,12 +6,15 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StrictStr
+from pydantic import AfterValidator, Field, StrictStr, model_validator
 
 from lka_common.money import format_kopecks, parse_kopecks
+from lka_common.qr_code import qr_svg
 from lka_common.schemas import RequestModel, ResponseModel
 from lka_payments.domain import messages
-from lka_payments.domain.model import HistoryItem, Payment, page_lapses_at
+from lka_payments.domain.cards import SavedCard
+from lka_payments.domain.model import HistoryItem, Method, Payment, page_lapses_at
+from lka_payments.service_layer.starting import Started
 
 
 def payment_kopecks(text: str) -> int:
@@ -23,12 +26,24 @@ def payment_kopecks(text: str) -> int:
     return kopecks
 
 
+Status = Literal["pending", "succeeded", "failed", "expired", "refunded"]
 AmountText = Annotated[StrictStr, Field(max_length=20, examples=["1523.40"]), AfterValidator(payment_kopecks)]
 
 
 class PaymentIn(RequestModel):
     account_id: uuid.UUID
     amount: AmountText = Field(description="Roubles, a decimal string with at most two fraction digits, > 0.")
+    method: Method = Field("card", description="`card` (the bank's card page, or a saved card) or `sbp` (a QR code).")
+    save_card: bool = Field(False, description="Card only: ask the bank to keep the card for the next payments.")
+    card_id: uuid.UUID | None = Field(None, description="Card only: pay with this saved card (`GET /cards`).")
+
+    @model_validator(mode="after")
+    def one_way_to_pay(self) -> PaymentIn:
+        if self.method == "sbp" and (self.save_card or self.card_id is not None):
+            raise ValueError(messages.SBP_WITH_CARD)
+        if self.save_card and self.card_id is not None:
+            raise ValueError(messages.SAVED_CARD_SAVED)
+        return self
 
     @property
     def kopecks(self) -> int:
@@ -36,11 +51,53 @@ class PaymentIn(RequestModel):
         return int(self.amount)
 
 
+class SbpOut(ResponseModel):
+    qr_id: str
+    payload: str = Field(
+        description="The QR code's text: the NSPK link the payer's bank app opens (on a phone, a tap)."
+    )
+    qr_svg: str = Field(description="The QR code of `payload` as a standalone SVG document.")
+
+
 class StartedOut(ResponseModel):
     id: uuid.UUID
-    status: Literal["pending"] = "pending"
+    status: Status = Field(
+        description="`pending`; a saved card's payment the bank decided at once is already `succeeded` or `failed`."
+    )
     amount: str
-    confirmation_url: str = Field(description="The acquirer's card page: send the payer's browser there.")
+    method: Method = "card"
+    confirmation_url: str | None = Field(
+        description="Where to send the payer's browser: the bank's card page, or the 3-D Secure challenge of a saved "
+        "card. Null when there is nowhere to go: SBP, or a saved card the bank charged without a challenge."
+    )
+    sbp: SbpOut | None = Field(None, description="SBP only: the QR code to show the payer.")
+
+    @classmethod
+    def of(cls, started: Started) -> StartedOut:
+        qr = started.qr
+        sbp = None if qr is None else SbpOut(qr_id=qr.qr_id, payload=qr.payload, qr_svg=qr_svg(qr.payload))
+        return cls(
+            id=started.payment_id,
+            status=started.status,
+            amount=format_kopecks(started.amount_kopecks),
+            method=started.method,
+            confirmation_url=started.confirmation_url,
+            sbp=sbp,
+        )
+
+
+class SavedCardOut(ResponseModel):
+    id: uuid.UUID
+    brand: Literal["mir", "visa", "mastercard"]
+    pan_masked: str = Field(examples=["411111******1111"])
+    expiry: str = Field(description="MM/YY, as on the card.", examples=["12/30"])
+    created_at: datetime
+
+    @classmethod
+    def of(cls, card: SavedCard) -> SavedCardOut:
+        return cls(
+            id=card.id, brand=card.brand, pan_masked=card.pan_masked, expiry=card.expiry, created_at=card.created_at
+        )
 
 
 class CardOut(ResponseModel):
@@ -54,7 +111,6 @@ def card_of(paid: Payment | HistoryItem) -> CardOut | None:
     return None
 
 
-Status = Literal["pending", "succeeded", "failed", "expired", "refunded"]
 EXPIRES_AT = Field(
     description="While pending: when the bank's card page lapses (its creation plus the acquirer's "
     "session timeout); past it the payment turns `expired`. Null once settled."
@@ -77,6 +133,7 @@ class PaymentOut(ResponseModel):
     account_number: str
     amount: str
     status: Status
+    method: Method = Field("card", description="How it is paid: `card` or `sbp` (additive).")
     card: CardOut | None
     failure_reason: str | None
     message: str
@@ -92,6 +149,7 @@ class PaymentOut(ResponseModel):
             account_number=payment.account_number,
             amount=format_kopecks(payment.amount_kopecks),
             status=payment.status,
+            method=payment.method,
             card=card_of(payment),
             failure_reason=payment.failure_reason,
             message=message_of(payment),

@@ -16,8 +16,9 @@ from lka_common.commands.notifications import SendLetter
 from lka_common.events.payments import PaymentFailed, PaymentSucceeded
 from lka_common.money import format_kopecks
 from lka_common.uow import UnitOfWork, UnitOfWorkProtocol
-from lka_payments.adapters import repository
+from lka_payments.adapters import cards, metrics, repository
 from lka_payments.adapters.acquirer import Acquirer
+from lka_payments.domain.cards import card_to_keep
 from lka_payments.domain.errors import AcquirerRefused, AcquirerUnavailable, NotFound
 from lka_payments.domain.model import AmountMismatch, Outcome, Payment, decide
 from lka_payments.settings import PaymentsSettings
@@ -25,6 +26,7 @@ from lka_payments.settings import PaymentsSettings
 log = structlog.get_logger(__name__)
 LOCAL_TIME = ZoneInfo("Europe/Simferopol")
 BRAND_NAMES = {"mir": "Мир", "visa": "Visa", "mastercard": "Mastercard"}
+SBP_NAME = "СБП"  # what the receipt letter names as paid with, for an SBP transfer
 
 
 async def settle(uow: UnitOfWork, acquirer: Acquirer, settings: PaymentsSettings, payment_id: uuid.UUID) -> None:
@@ -94,8 +96,13 @@ async def record(uow: UnitOfWork, payment_id: uuid.UUID, outcome: Outcome) -> bo
         moved = await repository.transition(uow.session, payment_id, outcome)
         if moved is None:
             return False
+        # A card the payer asked to save is kept with the payment that proved it, or not at all.
+        card = card_to_keep(moved, outcome)
+        if card is not None:
+            await cards.keep(uow.session, moved.user_id, card)
         announce(uow, moved)
         await uow.commit()
+    metrics.PAYMENTS_FINISHED.labels(moved.method, moved.card_brand or "unknown", moved.status).inc()
     log.info("payment_settled", payment_id=str(payment_id), status=outcome.status, reason=outcome.reason)
     return True
 
@@ -109,12 +116,14 @@ def announce(uow: UnitOfWorkProtocol, payment: Payment) -> None:
         region_code=payment.region_code,
         account_number=payment.account_number,
         amount_kopecks=payment.amount_kopecks,
+        method=payment.method,
     )
     if payment.status != "succeeded":
         uow.publish(PaymentFailed(**common, reason=payment.failure_reason or "declined"), subject)
         return
     assert payment.paid_at is not None  # the UPDATE that made it succeeded set it
-    brand = payment.card_brand or "mir"
+    # A card's brand; none for an SBP transfer (a card's unnamed brand reads as Mir, most payers' card).
+    brand = None if payment.method == "sbp" else payment.card_brand or "mir"
     uow.publish(
         PaymentSucceeded(
             **common, paid_at=payment.paid_at, card_brand=brand, acquirer_order_id=payment.acquirer_order_id
@@ -122,10 +131,11 @@ def announce(uow: UnitOfWorkProtocol, payment: Payment) -> None:
         subject,
     )
     if payment.payer_email:
+        paid_with = SBP_NAME if brand is None else f"{BRAND_NAMES.get(brand, brand)} {payment.pan_masked or ''}".strip()
         params = {
             "account_number": payment.account_number,
             "amount": format_kopecks(payment.amount_kopecks),
-            "card": f"{BRAND_NAMES.get(brand, brand)} {payment.pan_masked or ''}".strip(),
+            "card": paid_with,
             "paid_at": payment.paid_at.astimezone(LOCAL_TIME).strftime("%d.%m.%Y %H:%M"),
             "order_id": payment.acquirer_order_id,
         }

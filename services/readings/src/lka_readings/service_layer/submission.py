@@ -16,7 +16,7 @@ from uuid import UUID
 
 from lka_common.events.readings import ReadingSubmitted
 from lka_common.uow import DriverUnitOfWork
-from lka_readings.adapters import submissions
+from lka_readings.adapters import metrics, submissions
 from lka_readings.domain import messages, rules
 from lka_readings.domain.errors import DuplicateReading, NotFound
 from lka_readings.domain.model import Account, Meter, Source, Values
@@ -95,4 +95,5 @@ async def _store(
         existing = await submissions.same_as(uow.conn, meter.id, period, values)
         raise DuplicateReading(existing, period)
     await uow.commit()
+    metrics.READINGS_SUBMITTED.labels(source).inc()
     return Submitted(reading_id, period, messages.submitted(period))

@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 
 import structlog
 
+from lka_common.after_commit import after_commit
 from lka_common.events.billing import BillingReadingProcessed
 from lka_common.events.envelope import CloudEvent
 from lka_common.events.readings import ReadingAccepted, ReadingRejected
 from lka_common.uow import UnitOfWork
-from lka_readings.adapters import readings
+from lka_readings.adapters import metrics, readings
 
 log = structlog.get_logger(__name__)
 
@@ -35,3 +36,4 @@ async def reading_processed(uow: UnitOfWork, data: BillingReadingProcessed, even
         reason=data.reason,
     )
     uow.publish(outcome, subject=str(decided.account_id))
+    after_commit(uow.session, metrics.READINGS_VERDICTS.labels(data.status).inc)

@@ -13,8 +13,8 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from lka_common.paging import PageDep
+from lka_common.qr_code import qr_svg
 from lka_common.web import UowDep
-from lka_identity.adapters.qr_code import qr_svg
 from lka_identity.adapters.users import StaffMember
 from lka_identity.domain import messages
 from lka_identity.entrypoints.dependencies import ClientDep, ContextDep, LiveStaff, StaffAuditDep, require_supervisor

@@ -1,4 +1,5 @@
-"""`/payments`: start a payment (idempotent), and read one (checked with the bank while pending)."""
+"""`/payments`: start a payment (idempotent; by the card page, a saved card or SBP), and read one
+(checked with the bank while pending)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from uuid import UUID
 from fastapi import APIRouter, Header
 
 from lka_common.auth import CurrentUser, Subscriber
-from lka_common.money import format_kopecks
 from lka_common.problems import Problem
 from lka_common.web import UowDep
 from lka_payments.domain import messages
@@ -17,7 +17,7 @@ from lka_payments.entrypoints.dependencies import AcquirerDep, SettingsDep
 from lka_payments.entrypoints.problem_docs import problems
 from lka_payments.entrypoints.schemas import PaymentIn, PaymentOut, StartedOut
 from lka_payments.service_layer.settlement import payment_for
-from lka_payments.service_layer.starting import start_payment
+from lka_payments.service_layer.starting import PaymentRequest, start_payment
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 _KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -52,11 +52,10 @@ async def create_payment(
 ) -> StartedOut:
     if idempotency_key is None or not _KEY_RE.match(idempotency_key):
         raise Problem(400, "idempotency_key_required", messages.KEY_REQUIRED)
-    started = await start_payment(uow, acquirer, settings, user, idempotency_key, body.account_id, body.kopecks)
-    # A replay answers the stored answer: the same id, amount and card page, still 201.
-    return StartedOut(
-        id=started.payment_id, amount=format_kopecks(started.amount_kopecks), confirmation_url=started.confirmation_url
-    )
+    request = PaymentRequest(body.account_id, body.kopecks, body.method, body.save_card, body.card_id)
+    started = await start_payment(uow, acquirer, settings, user, idempotency_key, request)
+    # A replay answers the stored answer: the same id, amount, card page or QR code, still 201.
+    return StartedOut.of(started)
 
 
 @router.get("/{payment_id}", response_model=PaymentOut, responses=problems(401, 404, 422))

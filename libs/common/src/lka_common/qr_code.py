@@ -1,7 +1,8 @@
-"""The QR code of a TOTP enrolment URI, drawn by `segno` as a standalone SVG document.
+"""A QR code drawn by `segno` as a standalone SVG document: a staff member's TOTP enrolment URI
+(identity), an SBP payment link (payments).
 
 Black on white with the standard quiet zone, whatever the page's colours, so phone cameras read it;
-the web app shows it as an image (an SVG in `<img>` runs no script), the URI text beside it.
+the web app shows it as an image (an SVG in `<img>` runs no script), the text beside it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import io
 import segno
 
 
-def qr_svg(uri: str) -> str:
+def qr_svg(text: str) -> str:
     image = io.BytesIO()
-    segno.make(uri, error="m").save(
+    segno.make(text, error="m").save(
         image, kind="svg", xmldecl=False, scale=5, border=4, dark="#000", light="#fff", svgclass=None, lineclass=None
     )
     return image.getvalue().decode()
