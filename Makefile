@@ -13,7 +13,7 @@ WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist 
 WEB_DEPS := web/node_modules/.installed
 WEB_BUILD := web/dist/index.html
 
-.PHONY: run test lint bootstrap operator clean-venv web web-test chromium pgbouncer prometheus bench audit-verify
+.PHONY: run test lint bootstrap operator clean-venv web web-test chromium pgbouncer prometheus pdf-tools bench audit-verify
 
 $(STAMP): constraints.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,13 +62,21 @@ prometheus:
 		$$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null || \
 		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }; }
 
+# pdftoppm (poppler-utils) and zbarimg (zbar-tools), Debian's: the bills' end-to-end test renders a
+# bill's PDF to an image and decodes its payment QR code from it, as a phone's camera would.
+pdf-tools:
+	@command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -qq --no-install-recommends poppler-utils zbar-tools >/dev/null || \
+		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends poppler-utils zbar-tools >/dev/null; }; }
+
 run: $(STAMP) web
 	@$(BIN)/lka-dev run
 
 bootstrap: $(STAMP)
 	@$(BIN)/lka-dev bootstrap
 
-test: $(STAMP) web web-test chromium pgbouncer prometheus
+test: $(STAMP) web web-test chromium pgbouncer prometheus pdf-tools
 	@$(BIN)/lka-dev ensure-servers
 	@$(BIN)/python -m pytest
 

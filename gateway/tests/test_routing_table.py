@@ -11,6 +11,11 @@ CONTRACT_PATHS = [
     ("/api/v1/accounts/7f1c/readings", "readings"),
     ("/api/v1/accounts/7f1c/consumption", "readings"),
     ("/api/v1/accounts/7f1c/payments", "payments"),
+    ("/api/v1/accounts/7f1c/autopay", "payments"),
+    ("/api/v1/accounts/7f1c/bills", "accounts"),
+    ("/api/v1/accounts/7f1c/bills/B-91000202-2026-11", "accounts"),
+    ("/api/v1/accounts/7f1c/bills/B-91000202-2026-11.pdf", "accounts"),
+    ("/api/v1/accounts/7f1c/paperless", "accounts"),
     ("/api/v1/accounts", "accounts"),
     ("/api/v1/accounts/7f1c", "accounts"),
     ("/api/v1/regions", "accounts"),
@@ -49,6 +54,8 @@ CONTRACT_PATHS = [
     ("/api/v1/public/readings/meter", "readings"),
     ("/api/v1/payments", "payments"),
     ("/api/v1/payments/9b2e", "payments"),
+    ("/api/v1/payments/basket", "payments"),
+    ("/api/v1/payments/baskets/4d1a", "payments"),
     ("/api/v1/payments/acquirer/rbs/callback", "payments"),
     ("/api/v1/cards", "payments"),
     ("/api/v1/cards/3f9a", "payments"),
@@ -105,6 +112,9 @@ def test_a_route_is_labelled_by_its_template_not_by_the_ids_in_it() -> None:
     route = match("/api/v1/accounts/7f1c/meters")
     assert route is not None
     assert route.path == "/api/v1/accounts/{id}/meters"
+    pdf = match("/api/v1/accounts/7f1c/bills/B-1.pdf")
+    assert pdf is not None
+    assert pdf.path == "/api/v1/accounts/{id}/bills/{bill_id}.pdf"
 
 
 @pytest.mark.parametrize(

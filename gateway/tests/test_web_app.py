@@ -44,6 +44,7 @@ async def site(gateway_with: Any, web_dir: Path) -> AsyncIterator[str]:
         "/accounts",
         "/payments",
         "/payments/5f0c1a4e-0000-4000-8000-000000000001/result",
+        "/payments/baskets/5f0c1a4e-0000-4000-8000-000000000002/result",
         "/readings",
         "/readings/public",
         "/profile",

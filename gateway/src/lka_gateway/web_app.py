@@ -30,7 +30,7 @@ log = structlog.get_logger(__name__)
 INDEX = "index.html"
 # The routes of docs/contract.md §2 that the single-page app draws itself.
 APP_ROUTES = re.compile(
-    r"^/(?:|register|confirm-email|confirm-email-change|password/forgot|password/reset|accounts|payments|payments/[^/]+/result"
+    r"^/(?:|register|confirm-email|confirm-email-change|password/forgot|password/reset|accounts|payments|payments/[^/]+/result|payments/baskets/[^/]+/result"
     r"|readings|readings/public|profile|feedback|operator(?:/.*)?|staff/accept)/?$"
 )
 IMMUTABLE = b"public, max-age=31536000, immutable"

@@ -73,11 +73,17 @@ SAMPLES: dict[str, str] = {
         "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b",
         "region_code": "simferopol", "account_number": "1234567", "amount_kopecks": 150000,
         "paid_at": "2026-11-02T12:29:00Z", "card_brand": "mir", "acquirer_order_id": "70906e55-7114-41d6-8332",
-        "method": "card"}""",
+        "method": "card", "basket_id": "3b1f0a2e-6d4c-4f8a-9b7e-2c5d8e1f0a93"}""",
     "payments.payment.failed.v1": """{"payment_id": "7d3f2b1e-4c5a-4e6f-8a9b-0c1d2e3f4a5b",
         "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b",
         "region_code": "simferopol", "account_number": "1234567", "amount_kopecks": 150000,
-        "reason": "Операция отклонена банком", "method": "sbp"}""",
+        "reason": "Операция отклонена банком", "method": "sbp", "basket_id": null}""",
+    "payments.autopay.enabled.v1": """{"account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b",
+        "region_code": "simferopol", "account_number": "1234567", "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
+        "day_of_month": 10, "max_amount_kopecks": 300000}""",
+    "payments.autopay.disabled.v1": """{"account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b",
+        "region_code": "simferopol", "account_number": "1234567", "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
+        "reason": "payment_failed"}""",
     "accounts.paperless.changed.v1": """{"account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b",
         "region_code": "simferopol", "account_number": "1234567", "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
         "enabled": true}""",
@@ -137,7 +143,7 @@ MOMENT_CASES = [
 
 def test_every_contract_event_type_has_a_model_and_a_sample() -> None:
     assert set(EVENT_MODELS) == set(SAMPLES)
-    assert len(EVENT_MODELS) == 26
+    assert len(EVENT_MODELS) == 28
     assert set(INBOUND) == {t for t in SAMPLES if t.startswith("billing.")}
 
 

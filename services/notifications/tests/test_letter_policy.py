@@ -58,6 +58,16 @@ PARAMS: dict[str, dict[str, Any]] = {
     "email_change_notice_in_use": {},
     "email_changed": {"new_email": "pe***@example.ru"},
     "new_sign_in": {"when": "07.12.2026 10:15", "browser": "Firefox, Windows", "client_address": "203.0.113.7"},
+    "autopay_reminder": {"account_number": "91000101", "amount": "1 523,40", "date": "10.01.2027"},
+    "autopay_result": {
+        "account_number": "91000101",
+        "amount": "1 523,40",
+        "date": "10.01.2027",
+        "succeeded": False,
+        "reason": "Недостаточно средств на карте",
+        "retry_date": "",
+        "turned_off": True,
+    },
 }
 REJECTED = {**PARAMS["link_request_resolved"], "status": "rejected", "comment": "Фамилия «Иванов» не совпадает"}
 
@@ -111,6 +121,9 @@ def test_letters_a_person_needs_are_never_capped_and_letters_a_stranger_can_caus
         "email_changed",
         "new_sign_in",
         "staff_invitation",
+        "bill_issued",
+        "autopay_reminder",
+        "autopay_result",
     }
     assert capped == {
         "email_confirmation",

@@ -13,8 +13,15 @@ import aio_pika
 import asyncpg
 import pytest
 from aio_pika.abc import AbstractChannel
+from pydantic import ValidationError
 
-from lka_common.commands.notifications import LetterTemplate, SendLetter, UpdateAddressBook
+from lka_common.commands.notifications import (
+    MAX_ATTACHMENTS_BYTES,
+    Attachment,
+    LetterTemplate,
+    SendLetter,
+    UpdateAddressBook,
+)
 from lka_common.events.accounts import AccountLinked, AccountUnlinked, LinkRequestResolved
 from lka_common.events.base import EventData
 from lka_common.events.envelope import CloudEvent, new_event
@@ -92,6 +99,38 @@ async def test_send_letter_command_delivered_twice_gives_one_letter_with_its_lin
     assert 'href="https://lk.example.test/confirm-email?token=Abc-123_x"' in (letter.html or "")
     await asyncio.sleep(1)
     assert len(letters_to(catcher, to)) == 1
+
+
+async def test_a_letter_with_an_attachment_arrives_with_the_file(
+    consumer: Consumer, channel: AbstractChannel, catcher: MailCatcher
+) -> None:
+    to = address()
+    pdf = b"%PDF-1.7 a bill"
+    params = {"account_number": "91000202", "month": "ноябрь 2026 г.", "total_due": "879,56", "due_date": "10.12.2026"}
+    attachment = Attachment.of("kvitanciya-91000202-2026-11.pdf", "application/pdf", pdf)
+    await consumer()
+
+    await send(
+        channel,
+        envelope(SendLetter(template="bill_issued", to=to, params=params, attachments=[attachment])),
+        "lka.commands",
+    )
+
+    (letter,) = await eventually(lambda: letters_to(catcher, to))
+    assert letter.subject == "Квитанция за ноябрь 2026 г. по лицевому счету № 91000202"
+    assert "К оплате: 879,56 руб." in (letter.text or "")
+    (attached,) = letter.attachments
+    assert (attached.filename, attached.content_type, attached.content) == (
+        "kvitanciya-91000202-2026-11.pdf",
+        "application/pdf",
+        pdf,
+    )
+
+
+def test_attachments_above_the_bound_are_refused_by_the_command_itself() -> None:
+    big = Attachment.of("big.pdf", "application/pdf", b"0" * (MAX_ATTACHMENTS_BYTES + 3))
+    with pytest.raises(ValidationError):
+        SendLetter(template="bill_issued", to=address(), attachments=[big])
 
 
 async def test_a_forwarded_feedback_letter_is_answered_to_its_author(

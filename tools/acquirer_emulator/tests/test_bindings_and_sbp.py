@@ -148,3 +148,23 @@ async def test_an_unpaid_qr_expires_with_its_order(
         assert response.status == 409
     async with http.post(f"{emulator.url}/emulator/sbp/NOPE/pay") as response:
         assert response.status == 404
+
+
+async def test_a_binding_told_to_decline_declines_and_an_order_is_found_by_its_number(
+    register: Any, browser: Browser, rbs: Any, emulator: RunningEmulator
+) -> None:
+    client = uuid.uuid4().hex
+    binding_id = await saved(register, browser, rbs, client, VISA)
+    async with aiohttp.ClientSession() as http:
+        async with http.put(f"{emulator.url}/emulator/bindings/{binding_id}", json={"action_code": 116}) as told:
+            assert told.status == 200
+        async with http.put(f"{emulator.url}/emulator/bindings/{uuid.uuid4()}", json={"action_code": 116}) as unknown:
+            assert unknown.status == 404
+    order = await register(clientId=client)
+
+    await rbs("paymentOrderBinding.do", mdOrder=order["orderId"], bindingId=binding_id)
+
+    number = (await rbs("getOrderStatusExtended.do", orderId=order["orderId"]))["orderNumber"]
+    status = await rbs("getOrderStatusExtended.do", orderNumber=number)
+    assert (status["orderStatus"], status["actionCode"]) == (6, 116)
+    assert status["attributes"] == [{"name": "mdOrder", "value": order["orderId"]}]

@@ -40,6 +40,7 @@ def settings(sim_amqp_url: str, tmp_path: Path) -> SimulatorSettings:
         state_dir=tmp_path,
         queue=f"billing_simulator.test_{uuid.uuid4().hex[:8]}",
         health_port=0,
+        bills_every_month=False,  # a test of bills turns them on; the others hear only their answers
     )
 
 

@@ -51,6 +51,7 @@ def test_the_readme_lists_every_demo_account_with_its_surname_and_last_payment()
         last = money(account.last_payment_kopecks) if account.last_payment_kopecks is not None else "нет"
         assert last in row
         assert all(meter.serial_number in row for meter in account.meters)
+        assert f"`{account.tariff_id}`" in row
 
 
 def test_only_demo_accounts_are_the_simulators_own() -> None:

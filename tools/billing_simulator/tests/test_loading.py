@@ -1,5 +1,5 @@
-"""Loading the demo data as billing would publish it (docs/contract.md §3): CloudEvents from `/billing`
-on `lka.events`, persistent, confirmed, valid for the contract's models; and idempotent."""
+"""Loading the demo data (tariffs included) as billing would publish it (docs/contract.md §3):
+CloudEvents from `/billing` on `lka.events`, persistent, confirmed, valid for the contract's models; and idempotent."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from lka_billing_simulator.demo import DEMO_ACCOUNTS
 from lka_billing_simulator.load import load_demo_data
+from lka_billing_simulator.tariffs import TARIFFS
 from lka_common.events.catalog import INBOUND
 
 
@@ -17,6 +18,7 @@ def expected_events() -> Counter[str]:
             "billing.account.updated.v1": len(DEMO_ACCOUNTS),
             "billing.meter.updated.v1": sum(len(account.meters) for account in DEMO_ACCOUNTS),
             "billing.payment.registered.v1": sum(a.last_payment_kopecks is not None for a in DEMO_ACCOUNTS),
+            "billing.tariff.updated.v1": len(TARIFFS),
         }
     )
 
@@ -37,6 +39,7 @@ async def test_loading_publishes_every_demo_account_meter_and_last_payment_as_bi
     yelkina = next(a for a in DEMO_ACCOUNTS if a.owner_surname == "Ёлкина")
     assert accounts[yelkina.number]["owner_surname"] == "Ёлкина"
     assert accounts[yelkina.number]["debt_kopecks"] == yelkina.debt_kopecks
+    assert accounts[yelkina.number]["tariff_id"] == yelkina.tariff_id
 
 
 async def test_loading_again_publishes_the_same_events_so_consumers_change_nothing(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -109,6 +110,30 @@ async def test_plain_letter_has_null_html(catcher: MailCatcher) -> None:
 
     assert caught["text"] == "Показания счётчика приняты.\n"
     assert caught["html"] is None
+
+
+async def test_an_attachment_is_listed_with_its_name_type_and_content(catcher: MailCatcher) -> None:
+    message = letter("abonent@example.ru", "Квитанция за ноябрь", "Квитанция во вложении.", "<p>Квитанция</p>")
+    pdf = b"%PDF-1.4 a bill"
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename="bill-2026-11.pdf")
+    await send(catcher, message)
+
+    [caught] = await listed(catcher)
+
+    assert caught["text"] == "Квитанция во вложении.\n"
+    (attached,) = caught["attachments"]
+    assert attached == {
+        "filename": "bill-2026-11.pdf",
+        "content_type": "application/pdf",
+        "size": len(pdf),
+        "content_base64": base64.b64encode(pdf).decode(),
+    }
+    assert (await listed(catcher))[0]["attachments"] and not await _plain_has_attachments(catcher)
+
+
+async def _plain_has_attachments(catcher: MailCatcher) -> bool:
+    await send(catcher, letter("abonent@example.ru", "Без вложений", "Текст"))
+    return bool((await listed(catcher))[0]["attachments"])
 
 
 async def test_recipients_come_from_the_smtp_envelope_including_hidden_ones(catcher: MailCatcher) -> None:

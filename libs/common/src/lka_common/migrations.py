@@ -2,7 +2,8 @@
 
 A service's `migrations/env.py` is two lines (`run_env(metadata)`); its first revision calls
 `create_messaging_tables_v1()`, its third `create_outbox_notify_trigger_v1()`, and the one
-that brought the audit `create_audit_table_v1()`. The URL comes
+that brought the audit `create_audit_table_v1()`; a service with scheduled work calls
+`create_scheduler_tables_v1()` (lka_common.scheduler). The URL comes
 from the Alembic config when a tool sets it (`upgrade()` below), else from the service's
 settings.
 """
@@ -133,6 +134,48 @@ def create_audit_table_v1() -> None:
 def drop_audit_table_v1() -> None:
     op.execute("DROP TABLE IF EXISTS audit_records")
     op.execute("DROP FUNCTION IF EXISTS audit_records_append_only()")
+
+
+# The scheduler's jobs and runs (lka_common.scheduler, docs/operations.md "Scheduled work"): a
+# lease per job (who runs it, until when) and every run's progress and outcome. The tables as the
+# code reads them: lka_common.scheduler.tables.
+SCHEDULER_TABLES_V1 = [
+    """
+    CREATE TABLE scheduled_jobs (
+        name TEXT PRIMARY KEY,
+        lease_owner TEXT,
+        lease_until TIMESTAMPTZ,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    )
+    """,
+    """
+    CREATE TABLE job_runs (
+        id BIGSERIAL PRIMARY KEY,
+        job TEXT NOT NULL REFERENCES scheduled_jobs (name),
+        runner TEXT NOT NULL,
+        business_date DATE NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed', 'interrupted')),
+        started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        heartbeat_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        finished_at TIMESTAMPTZ,
+        batches INTEGER NOT NULL DEFAULT 0,
+        items INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+    )
+    """,
+    "CREATE INDEX job_runs_newest ON job_runs (job, started_at DESC)",
+]
+
+
+def create_scheduler_tables_v1() -> None:
+    for statement in SCHEDULER_TABLES_V1:
+        op.execute(statement)
+
+
+def drop_scheduler_tables_v1() -> None:
+    op.execute("DROP TABLE IF EXISTS job_runs")
+    op.execute("DROP TABLE IF EXISTS scheduled_jobs")
 
 
 def run_env(target_metadata: MetaData | None, default_url: str) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import FastAPI
 
 from lka_accounts.entrypoints.errors import install_error_handlers
-from lka_accounts.entrypoints.routers import accounts, link_requests, operator, regions
-from lka_accounts.service_layer import billing, merge
+from lka_accounts.entrypoints.routers import accounts, bills, link_requests, operator, regions
+from lka_accounts.service_layer import bill_delivery, billing, merge
 from lka_accounts.settings import AccountsSettings
-from lka_common.events.billing import BillingAccountUpdated, BillingPaymentRegistered
+from lka_common.events.billing import BillingAccountUpdated, BillingBillIssued, BillingPaymentRegistered
 from lka_common.events.identity import ProfilesMerged
 from lka_common.events.payments import PaymentSucceeded
 from lka_common.messaging.consumer import Subscription
@@ -19,7 +21,7 @@ def build_app(settings: AccountsSettings | None = None) -> FastAPI:
     app = create_app(
         settings or AccountsSettings(),
         title="ЛКА: лицевые счета",
-        routers=[regions.router, accounts.router, link_requests.router, operator.router],
+        routers=[regions.router, accounts.router, bills.router, link_requests.router, operator.router],
     )
     install_error_handlers(app)
     return app
@@ -37,4 +39,8 @@ def subscriptions(settings: AccountsSettings) -> list[Subscription]:
             },
         ),
         Subscription(queue="accounts.profiles", handlers={ProfilesMerged: merge.profiles_merged}),
+        # Bills on a queue of their own: drawing the PDFs of a month's bills never delays a balance.
+        Subscription(
+            queue="accounts.bills", handlers={BillingBillIssued: partial(bill_delivery.bill_issued, settings.payee)}
+        ),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from lka_accounts.domain.payment_qr import Payee
 from lka_common.settings import ServiceSettings
 
 HOUR_S = 3600
@@ -24,3 +25,30 @@ class AccountsSettings(ServiceSettings):
     link_failures_per_user: int = Field(10, ge=1)
     link_failures_per_account: int = Field(10, ge=1)
     link_failure_window_s: int = Field(HOUR_S, ge=60)
+
+    # The supplier's requisites printed on every bill and encoded in its payment QR code
+    # (docs/operations.md "Supplier requisites"). The defaults are plausible demo values, not
+    # the supplier's real accounts: production sets every one of them.
+    supplier_name: str = "ГУП РК «Крымэнерго»"
+    supplier_inn: str = Field("9102057281", pattern=r"^\d{10}$")
+    supplier_kpp: str = Field("910201001", pattern=r"^\d{9}$")
+    supplier_bank_name: str = "РНКБ Банк (ПАО)"
+    supplier_bic: str = Field("043510607", pattern=r"^\d{9}$")
+    supplier_correspondent_account: str = Field("30101810335100000607", pattern=r"^\d{20}$")
+    supplier_settlement_account: str = Field("40602810741000000001", pattern=r"^\d{20}$")
+    supplier_address: str = "295034, Республика Крым, г. Симферополь, ул. Киевская, д. 74/6"
+    supplier_phone: str = "+7 (3652) 59-91-00"
+
+    @property
+    def payee(self) -> Payee:
+        return Payee(
+            name=self.supplier_name,
+            inn=self.supplier_inn,
+            kpp=self.supplier_kpp,
+            bank_name=self.supplier_bank_name,
+            bic=self.supplier_bic,
+            correspondent_account=self.supplier_correspondent_account,
+            settlement_account=self.supplier_settlement_account,
+            address=self.supplier_address,
+            phone=self.supplier_phone,
+        )

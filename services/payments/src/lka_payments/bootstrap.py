@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 
 from lka_common.events.accounts import AccountLinked, AccountUnlinked
-from lka_common.events.billing import BillingPaymentRegistered
+from lka_common.events.billing import BillingAccountUpdated, BillingPaymentRegistered
 from lka_common.messaging.consumer import Subscription
+from lka_common.scheduler.runner import Job
+from lka_common.uow import UnitOfWork
 from lka_common.web import create_app
 from lka_payments.adapters.acquirer import Acquirer
 from lka_payments.adapters.rbs import RbsAcquirer
 from lka_payments.entrypoints.errors import install_error_handlers
-from lka_payments.entrypoints.routers import callback, cards, history, payments
-from lka_payments.service_layer import access, billing
+from lka_payments.entrypoints.routers import autopay, baskets, callback, cards, history, payments
+from lka_payments.service_layer import access, autopay_run, balances, billing
 from lka_payments.settings import PaymentsSettings
 
 
@@ -26,7 +30,7 @@ def build_app(settings: PaymentsSettings | None = None, acquirer: Acquirer | Non
     app = create_app(
         settings,
         title="ЛКА: платежи",
-        routers=[payments.router, cards.router, history.router, callback.router],
+        routers=[payments.router, baskets.router, cards.router, history.router, autopay.router, callback.router],
         on_shutdown=close_acquirer,
     )
     app.state.acquirer = acquirer or RbsAcquirer(settings)
@@ -41,5 +45,16 @@ def subscriptions(settings: PaymentsSettings) -> list[Subscription]:
             queue="payments.access",
             handlers={AccountLinked: access.account_linked, AccountUnlinked: access.account_unlinked},
         ),
-        Subscription(queue="payments.billing", handlers={BillingPaymentRegistered: billing.payment_registered}),
+        Subscription(
+            queue="payments.billing",
+            handlers={
+                BillingPaymentRegistered: billing.payment_registered,
+                BillingAccountUpdated: balances.account_updated,  # what each account owes, for autopay
+            },
+        ),
     ]
+
+
+def jobs(settings: PaymentsSettings, uow_factory: Callable[[], UnitOfWork], acquirer: Acquirer) -> list[Job]:
+    """The scheduled work the consumer process runs (lka_common.scheduler)."""
+    return [autopay_run.autopay_job(settings, uow_factory, acquirer)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from lka_common.settings import ServiceSettings
 
@@ -42,6 +42,22 @@ class PaymentsSettings(ServiceSettings):
     poll_interval_s: float = Field(2.0, gt=0)
     poll_batch: int = Field(20, ge=1)
     expiry_grace_s: int = Field(300, ge=0)
+
+    # Scheduled work (lka_common.scheduler; docs/operations.md "Scheduled work"), run by the consumer
+    # process: autopay on its cron schedule (Europe/Simferopol) and once at start, in batches, one
+    # runner at a time across replicas (a lease lapsing after `scheduler_lease_s` if its runner dies).
+    scheduler_enabled: bool = True
+    scheduler_lease_s: float = Field(120.0, gt=0)
+    autopay_schedule: str = "*/10 * * * *"
+    autopay_batch: int = Field(20, ge=1)
+    # Moves the jobs' clock (what "today" is) on a development or test stack; refused in production.
+    clock_offset_s: float = 0.0
+
+    @model_validator(mode="after")
+    def _clock_not_moved_in_production(self) -> PaymentsSettings:
+        if self.environment == "production" and self.clock_offset_s:
+            raise ValueError("LKA_PAYMENTS_CLOCK_OFFSET_S is refused in production")
+        return self
 
     @property
     def page_lifetime(self) -> timedelta:

@@ -5,7 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from lka_common.events.accounts import AccountLinked, AccountUnlinked
-from lka_common.events.billing import BillingMeterUpdated, BillingReadingProcessed
+from lka_common.events.billing import (
+    BillingAccountUpdated,
+    BillingMeterUpdated,
+    BillingReadingProcessed,
+    BillingTariffUpdated,
+)
 from lka_common.messaging.consumer import Subscription
 from lka_common.web import create_app
 from lka_readings.entrypoints.errors import install_error_handlers
@@ -29,4 +34,11 @@ def subscriptions(settings: ReadingsSettings) -> list[Subscription]:
             handlers={AccountLinked: projections.account_linked, AccountUnlinked: projections.account_unlinked},
         ),
         Subscription(queue="readings.verdicts", handlers={BillingReadingProcessed: verdicts.reading_processed}),
+        Subscription(
+            queue="readings.tariffs",
+            handlers={
+                BillingTariffUpdated: projections.tariff_updated,
+                BillingAccountUpdated: projections.account_updated,
+            },
+        ),
     ]

@@ -25,6 +25,9 @@ class Binding:
     created_at: datetime
     binding_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     active: bool = True
+    # What the issuer answers a payment with this binding: 0 pays; another action code declines
+    # (set by `PUT /emulator/bindings/{bindingId}`: a card whose money ran out, say).
+    action_code: int = 0
 
 
 class BindingStore:

@@ -74,6 +74,21 @@ async def pay_by_sbp(request: web.Request) -> web.Response:
     return web.json_response({"mdOrder": order.md_order, "orderStatus": order.status})
 
 
+async def put_binding(request: web.Request) -> web.Response:
+    """The issuer's answer to later payments with a binding: `{"action_code": 116}` declines them
+    (insufficient funds), 0 pays again. A declined card never leaves a binding on the card page, so
+    this is how a test makes a saved card fail (an autopay's, say)."""
+    body, gateway = await _json(request), gateway_of(request)
+    binding = gateway.bindings.active(request.match_info["binding_id"])
+    if binding is None:
+        raise web.HTTPNotFound(text="unknown or ended binding")
+    code = body.get("action_code")
+    if not isinstance(code, int) or isinstance(code, bool):
+        raise web.HTTPBadRequest(text="action_code: an RBS action code (0 pays)")
+    binding.action_code = code
+    return web.json_response({"bindingId": binding.binding_id, "action_code": binding.action_code})
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/emulator/orders/{md_order}", show_order),
@@ -81,4 +96,5 @@ def routes() -> list[web.RouteDef]:
         web.put("/emulator/settings", put_settings),
         web.post("/emulator/clock", advance_clock),
         web.post("/emulator/sbp/{qr_id}/pay", pay_by_sbp),
+        web.put("/emulator/bindings/{binding_id}", put_binding),
     ]

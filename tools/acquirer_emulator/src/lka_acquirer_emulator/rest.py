@@ -90,6 +90,9 @@ def status_document(order: Order) -> dict[str, Any]:
         "date": int(order.created_at.timestamp() * 1000),
         "orderDescription": order.description,
         "paymentAmountInfo": {"approvedAmount": order.amount, "refundedAmount": order.refunded_amount},
+        # As the real gateway does: the order's id among its attributes (how a merchant asking by
+        # `orderNumber` learns it).
+        "attributes": [{"name": "mdOrder", "value": order.md_order}],
     }
     if order.masked_pan:
         document["cardAuthInfo"] = {

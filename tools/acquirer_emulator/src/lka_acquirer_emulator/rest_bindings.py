@@ -88,7 +88,7 @@ async def payment_order_binding(request: web.Request) -> web.Response:
             termUrl=f"{origin}/payment/rest/finish3ds.do",
             redirect=acs,
         )
-    conclude(gateway, order, 0)
+    conclude(gateway, order, binding.action_code)
     return _ok(info=PROCESSED, redirect=back_to_merchant(order).location)
 
 

@@ -40,6 +40,7 @@ class DemoAccount:
     last_payment_date: date | None
     last_payment_channel: str | None
     meters: tuple[DemoMeter, ...]
+    tariff_id: str  # one of TARIFFS (tariffs.py)
 
 
 def _meter(serial: str, digits: int, last: date, **values: str) -> DemoMeter:
@@ -54,19 +55,20 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "simferopol", "91000101", "Иванов", "И. И.", "г. Симферополь, ул. Киевская, д. 12, кв. 5",
         debt_kopecks=152340, penalty_kopecks=0,
         last_payment_kopecks=120000, last_payment_date=date(2026, 10, 15), last_payment_channel="РНКБ",
-        meters=(_meter("CE102-0101", 6, date(2026, 10, 25), T1="12456"),),
+        meters=(_meter("CE102-0101", 6, date(2026, 10, 25), T1="12456"),), tariff_id="CRIMEA-1Z",
     ),
     DemoAccount(
         "yalta", "91000202", "Ёлкина", "А. П.", "г. Ялта, ул. Набережная им. Ленина, д. 3, кв. 14",
         debt_kopecks=84515, penalty_kopecks=1230,
         last_payment_kopecks=95000, last_payment_date=date(2026, 10, 20), last_payment_channel="Почта России",
-        meters=(_meter("M230-0202", 6, date(2026, 10, 24), T1="8123", T2="3456.5"),),
+        meters=(_meter("M230-0202", 6, date(2026, 10, 24), T1="8123", T2="3456.5"),), tariff_id="CRIMEA-2Z",
     ),
     DemoAccount(
         "kerch", "91000303", "Петров", "С. Н.", "г. Керчь, ул. Ленина, д. 40, кв. 7",
         debt_kopecks=-25000, penalty_kopecks=0,
         last_payment_kopecks=300000, last_payment_date=date(2026, 10, 5), last_payment_channel="РНКБ",
         meters=(_meter("CE303-0303", 7, date(2026, 10, 25), T1="23456.7", T2="9876.5", T3="4321"),),
+        tariff_id="CRIMEA-3Z",
     ),
     DemoAccount(
         "bakhchisaraysky_district", "91000404", "Фёдорова", "О. В.",
@@ -77,12 +79,15 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
             _meter("CE102-0404", 5, date(2026, 10, 25), T1="99870"),
             _meter("M230-0405", 6, date(2026, 10, 25), T1="3410", T2="1205"),
         ),
+        # One tariff per account: the two-zone meter M230-0405 has no estimate (its zones are not the tariff's).
+        tariff_id="CRIMEA-1Z",
     ),
     DemoAccount(
         "feodosiya", "91000505", "Ким", "В. Ч.", "г. Феодосия, ул. Галерейная, д. 2, кв. 31",
         debt_kopecks=512000, penalty_kopecks=15487,
         last_payment_kopecks=None, last_payment_date=None, last_payment_channel=None,
         meters=(_meter("CE303-0505", 6, date(2026, 9, 25), T1="45012", T2="20100", T3="15003"),),
+        tariff_id="CRIMEA-3Z",
     ),
 )
 # fmt: on

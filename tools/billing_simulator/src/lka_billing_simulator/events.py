@@ -75,6 +75,7 @@ def account_state(
         penalty_kopecks=account.penalty_kopecks,
         last_payment=last_payment,
         as_of=as_of,
+        tariff_id=account.tariff_id,
     )
     return envelope(data, f"{subject_of(account)}:{key}", subject_of(account), as_of, cause)
 

@@ -60,6 +60,11 @@ class Ledger:
         self._save()
         return entry
 
+    def of_account(self, region_code: str, number: str) -> list[Registration]:
+        """The account's registered payments, in the order they were registered."""
+        found = [e for e in self._entries.values() if (e.region_code, e.number) == (region_code, number)]
+        return sorted(found, key=lambda e: e.sequence)
+
     def paid_through(self, entry: Registration) -> int:
         """Kopecks registered to the entry's account up to and including the entry."""
         return sum(

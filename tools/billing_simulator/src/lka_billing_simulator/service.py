@@ -15,7 +15,7 @@ import structlog
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
 from pydantic import ValidationError
 
-from lka_billing_simulator import demo
+from lka_billing_simulator import bills, demo
 from lka_billing_simulator.answers import answer_payment, answer_reading
 from lka_billing_simulator.bus import Publisher
 from lka_billing_simulator.ledger import Ledger
@@ -64,7 +64,13 @@ class BillingSimulator:
             )
             await queue.consume(self._on_message)
             log.info("billing_simulator_started", queue=self._settings.queue, delay_s=self._settings.answer_delay_s)
+            if self._settings.bills_every_month:
+                publisher = self._publisher
+                interval = self._settings.bill_check_interval_s
+                monthly = asyncio.create_task(bills.every_month(publisher.publish, self._ledger, stop, interval))
             await stop.wait()
+            if self._settings.bills_every_month:
+                await monthly
         finally:
             await self._connection.close()
 

@@ -28,6 +28,10 @@ class SimulatorSettings(BaseSettings):
     queue: str = "billing_simulator.portal"
     prefetch: int = Field(default=20, ge=1)
     delivery_limit: int = Field(default=5, ge=1)
+    # Issue the bills of the month just ended at start and when a month begins (bills.py);
+    # how often to look whether one has.
+    bills_every_month: bool = True
+    bill_check_interval_s: float = Field(default=3600.0, gt=0)
     host: str = "127.0.0.1"
     # Probes (/healthz, /readyz, /metrics); 0: none.
     health_port: int = Field(default=8095, ge=0, le=65535)

@@ -6,6 +6,7 @@ restart giving an empty mailbox is what a developer expects.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ class CaughtLetter:
     text: str | None
     html: str | None
     reply_to: str | None = None
+    attachments: tuple[CaughtAttachment, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -38,6 +40,23 @@ class CaughtLetter:
             "text": self.text,
             "html": self.html,
             "reply_to": self.reply_to,
+            "attachments": [attachment.as_json() for attachment in self.attachments],
+        }
+
+
+@dataclass(frozen=True)
+class CaughtAttachment:
+    filename: str | None
+    content_type: str
+    content: bytes
+
+    def as_json(self) -> dict[str, Any]:
+        # The content too (base64): a test or a developer can open the very file that was sent.
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": len(self.content),
+            "content_base64": base64.b64encode(self.content).decode(),
         }
 
 
@@ -57,7 +76,15 @@ def parse_letter(raw: bytes, mail_from: str | None, rcpt_tos: list[str]) -> Caug
         text=_body(message, "plain"),
         html=_body(message, "html"),
         reply_to=str(message["reply-to"]) if message["reply-to"] else None,
+        attachments=tuple(_attachments(message)),
     )
+
+
+def _attachments(message: EmailMessage) -> Iterator[CaughtAttachment]:
+    for part in message.iter_attachments():
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            yield CaughtAttachment(part.get_filename(), part.get_content_type(), payload)
 
 
 def _body(message: EmailMessage, subtype: str) -> str | None:

@@ -6,10 +6,11 @@ Another service sends one in a line, inside its unit of work:
 
 from __future__ import annotations
 
+import base64
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lka_common.events.base import EventData
 from lka_common.messaging.topology import COMMANDS_EXCHANGE
@@ -32,7 +33,34 @@ LetterTemplate = Literal[
     "email_change_notice_in_use",
     "email_changed",
     "new_sign_in",
+    "bill_issued",
+    "autopay_reminder",
+    "autopay_result",
 ]
+
+# Attachments travel inside the command (base64), so a letter is whole when it leaves its
+# sender: no call back for the file when the letter goes out, and a retry sends the very file
+# made then. The bound keeps a command well inside a message the broker and the outbox carry
+# without trouble (a bill is about 40 KB); the sender's outbox blanks the body once it is sent.
+MAX_ATTACHMENTS_BYTES = 1024 * 1024
+
+
+class Attachment(BaseModel):
+    """A file attached to a letter (today: a bill as PDF)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    filename: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")
+    content_type: Literal["application/pdf"]
+    content_base64: str
+
+    @property
+    def content(self) -> bytes:
+        return base64.b64decode(self.content_base64, validate=True)
+
+    @classmethod
+    def of(cls, filename: str, content_type: Literal["application/pdf"], content: bytes) -> Attachment:
+        return cls(filename=filename, content_type=content_type, content_base64=base64.b64encode(content).decode())
 
 
 class SendLetter(EventData):
@@ -47,11 +75,19 @@ class SendLetter(EventData):
     user_id: UUID | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     reply_to: str | None = Field(default=None, description="Where the recipient's answer goes (a feedback's author).")
+    attachments: list[Attachment] = Field(default_factory=list, max_length=5)
 
     @model_validator(mode="after")
     def _has_a_recipient(self) -> SendLetter:
         if self.to is None and self.user_id is None:
             raise ValueError("a letter needs `to` or `user_id`")
+        return self
+
+    @model_validator(mode="after")
+    def _attachments_within_bound(self) -> SendLetter:
+        # base64 is 4 characters per 3 bytes: bounding the text bounds the files.
+        if sum(len(a.content_base64) for a in self.attachments) * 3 // 4 > MAX_ATTACHMENTS_BYTES:
+            raise ValueError(f"attachments above {MAX_ATTACHMENTS_BYTES} bytes")
         return self
 
 

@@ -1,5 +1,5 @@
 """Events published by the payments service: online payments (by card or by SBP) that succeeded
-or failed.
+or failed, and autopay set or ended.
 
 No card data travels here but the brand: the card page is the acquirer's (docs/acquiring.md).
 """
@@ -18,6 +18,9 @@ from lka_common.events.fields import AccountNumber, Moment, PositiveKopecks, Reg
 PaymentMethod = Literal["card", "sbp"]
 # Added after the first version (optional, so events written before still read): how the payer paid.
 METHOD = Field(None, description="How the payer paid: `card` (a card, saved or typed) or `sbp` (an SBP QR code).")
+# Added later too: the basket this payment is one account's part of (one bank order for several
+# accounts, each with its own event), or null for a payment of one account.
+BASKET = Field(None, description="The basket (one bank order for several accounts) this payment is part of, or null.")
 
 
 class PaymentSucceeded(EventData):
@@ -37,6 +40,7 @@ class PaymentSucceeded(EventData):
     )
     acquirer_order_id: str = Field(description="The acquirer's order id, for reconciliation.")
     method: PaymentMethod | None = METHOD
+    basket_id: UUID | None = BASKET
 
 
 class PaymentFailed(EventData):
@@ -52,6 +56,34 @@ class PaymentFailed(EventData):
     amount_kopecks: PositiveKopecks
     reason: str
     method: PaymentMethod | None = METHOD
+    basket_id: UUID | None = BASKET
+
+
+class AutopayEnabled(EventData):
+    """A subscriber set (or changed) autopay of an account: paid with their saved card on that day."""
+
+    event_type = "payments.autopay.enabled.v1"
+
+    account_id: UUID
+    region_code: RegionCode
+    account_number: AccountNumber
+    user_id: UUID
+    day_of_month: int = Field(ge=1, le=28, description="The day of each month it pays, in Europe/Simferopol.")
+    max_amount_kopecks: PositiveKopecks = Field(description="It pays the amount due, at most this much.")
+
+
+class AutopayDisabled(EventData):
+    """Autopay of an account ended; `reason` says why."""
+
+    event_type = "payments.autopay.disabled.v1"
+
+    account_id: UUID
+    region_code: RegionCode
+    account_number: AccountNumber
+    user_id: UUID
+    reason: Literal["cancelled", "payment_failed", "account_unlinked"] = Field(
+        description="`cancelled` by the subscriber, `payment_failed` twice in a month, or `account_unlinked`."
+    )
 
 
 class PaymentsAuditRecorded(AuditRecorded):

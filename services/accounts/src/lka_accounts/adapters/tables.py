@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, MetaData, Table, Text, UniqueConstraint, text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
 
@@ -90,4 +103,34 @@ link_attempts = Table(
     Column("id", BigInteger, primary_key=True),
     Column("key", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Bills as billing issued them (`billing.bill.issued.v1`); the same id again is the same bill.
+bills = Table(
+    "bills",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("region_code", Text, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("period", Text, nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("opening_balance_kopecks", BigInteger, nullable=False),
+    # [{"title", "zone", "quantity_kwh": "127.5" (a decimal string, exact), "price_kopecks", "amount_kopecks"}]
+    Column("lines", JSONB, nullable=False),
+    Column("payments_kopecks", BigInteger, nullable=False),
+    Column("penalty_kopecks", BigInteger, nullable=False),
+    Column("total_due_kopecks", BigInteger, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+Index("bills_account_recent_idx", bills.c.region_code, bills.c.number, bills.c.period.desc(), bills.c.issued_at.desc())
+
+# Each subscriber's paperless switch per account (PUT /accounts/{id}/paperless).
+paperless = Table(
+    "paperless",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("account_id", UUID(as_uuid=True), primary_key=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
 )

@@ -26,6 +26,14 @@ class Letter:
     reply_to: str | None = None
     # A stable Message-ID lets the receiving side drop a letter resent after a crash.
     idempotency_key: str | None = None
+    attachments: tuple[LetterAttachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class LetterAttachment:
+    filename: str
+    content_type: str
+    content: bytes
 
 
 class SmtpMailer:
@@ -46,6 +54,9 @@ class SmtpMailer:
         message.set_content(letter.text)
         if letter.html:
             message.add_alternative(letter.html, subtype="html")
+        for attachment in letter.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
         return message
 
     async def send(self, letter: Letter) -> None:

@@ -118,6 +118,21 @@ LETTER_POLICY: Mapping[str, LetterPolicy] = {
         "a supervisor inviting a new staff member, or resetting a staff member's second factor",
         "the only way to set the password and enrol the second factor; no stranger can cause it",
     ),
+    "bill_issued": LetterPolicy(
+        "needed",
+        "billing, issuing a bill for an account the person linked and asked to get bills by e-mail (once a month)",
+        "the bill the person chose to get instead of paper",
+    ),
+    "autopay_reminder": LetterPolicy(
+        "needed",
+        "the payments service's scheduled autopay, 3 days before the day a subscriber chose (once a month per account)",
+        "the amount and the date the person's card will be charged",
+    ),
+    "autopay_result": LetterPolicy(
+        "needed",
+        "the payments service's scheduled autopay, after each attempt it made with the subscriber's saved card",
+        "the outcome for their money, and whether autopay was turned off",
+    ),
     "feedback_forward": LetterPolicy(
         "supplier",
         "anyone, through the feedback form (`FEEDBACK_PER_CLIENT_PER_HOUR` per client address)",

@@ -20,6 +20,7 @@ from lka_common.events.identity import ProfilesMerged
 from lka_common.events.readings import ReadingAccepted, ReadingRejected
 from lka_common.uow import UnitOfWork
 from lka_notifications.adapters import access, address_book
+from lka_notifications.adapters.mailer import LetterAttachment
 from lka_notifications.service_layer.letters import LetterDispatcher
 
 log = structlog.get_logger(__name__)
@@ -41,6 +42,7 @@ async def send_letter(dispatcher: LetterDispatcher, uow: UnitOfWork, command: Se
         params=command.params,
         user_id=command.user_id,
         reply_to=command.reply_to,
+        attachments=tuple(LetterAttachment(a.filename, a.content_type, a.content) for a in command.attachments),
     )
 
 

@@ -24,7 +24,7 @@ from lka_common.after_commit import after_commit
 from lka_common.messaging.errors import PermanentError, TransientError
 from lka_common.uow import UnitOfWork
 from lka_notifications.adapters import letters_repository, metrics
-from lka_notifications.adapters.mailer import Letter, SmtpMailer
+from lka_notifications.adapters.mailer import Letter, LetterAttachment, SmtpMailer
 from lka_notifications.adapters.templates import LetterRenderer
 from lka_notifications.domain.letters import CAPPED_TEMPLATES, policy_of
 
@@ -50,6 +50,7 @@ class LetterDispatcher:
         params: dict[str, Any],
         user_id: UUID | None = None,
         reply_to: str | None = None,
+        attachments: tuple[LetterAttachment, ...] = (),
     ) -> None:
         key = f"{message_id}/{recipient.lower()}"
         entry = {"letter_key": key, "message_id": message_id, "template": template, "recipient": recipient}
@@ -72,6 +73,7 @@ class LetterDispatcher:
             html=rendered.html,
             reply_to=reply_to,
             idempotency_key=key,
+            attachments=attachments,
         )
         try:
             await self._mailer.send(letter)

@@ -40,6 +40,22 @@ def _observe(operation: str, started: float, outcome: str) -> None:
     metrics.ACQUIRER_REQUESTS.labels(operation, outcome).inc()
 
 
+def _order(answer: dict[str, Any]) -> AcquirerOrder:
+    """getOrderStatusExtended's answer as the service reads it."""
+    card = answer.get("cardAuthInfo") or {}
+    binding = answer.get("bindingInfo") or {}
+    return AcquirerOrder(
+        order_status=int(answer.get("orderStatus", -1)),
+        action_code=int(answer.get("actionCode", 0)),
+        amount=int(answer.get("amount", 0)),
+        pan_masked=card.get("maskedPan") or None,
+        approval_code=card.get("approvalCode") or None,
+        payment_system=card.get("paymentSystem") or None,
+        expiration=str(card.get("expiration") or "") or None,
+        binding_id=binding.get("bindingId") or None,
+    )
+
+
 class RbsAcquirer:
     def __init__(self, settings: PaymentsSettings) -> None:
         self._base = settings.rbs_base_url.rstrip("/")
@@ -117,19 +133,15 @@ class RbsAcquirer:
         return RegisteredOrder(str(answer["orderId"]), str(answer["formUrl"]))
 
     async def status(self, order_id: str) -> AcquirerOrder:
-        answer = await self._call("getOrderStatusExtended.do", {"orderId": order_id})
-        card = answer.get("cardAuthInfo") or {}
-        binding = answer.get("bindingInfo") or {}
-        return AcquirerOrder(
-            order_status=int(answer.get("orderStatus", -1)),
-            action_code=int(answer.get("actionCode", 0)),
-            amount=int(answer.get("amount", 0)),
-            pan_masked=card.get("maskedPan") or None,
-            approval_code=card.get("approvalCode") or None,
-            payment_system=card.get("paymentSystem") or None,
-            expiration=str(card.get("expiration") or "") or None,
-            binding_id=binding.get("bindingId") or None,
-        )
+        return _order(await self._call("getOrderStatusExtended.do", {"orderId": order_id}))
+
+    async def order_by_number(self, order_number: str) -> tuple[str, AcquirerOrder]:
+        answer = await self._call("getOrderStatusExtended.do", {"orderNumber": order_number})
+        # RBS names the order's id among its `attributes` when asked by number.
+        attributes = {a.get("name"): a.get("value") for a in answer.get("attributes") or [] if isinstance(a, dict)}
+        if not attributes.get("mdOrder"):
+            raise AcquirerUnavailable("getOrderStatusExtended.do: no mdOrder attribute")
+        return str(attributes["mdOrder"]), _order(answer)
 
     async def pay_with_binding(self, order_id: str, binding_id: str) -> BindingPayment:
         try:

@@ -15,11 +15,11 @@ from lka_payments.adapters.access import links
 from lka_payments.adapters.tables import payments
 from lka_payments.domain.model import Outcome, PayableAccount, Payment
 
-_PAYMENT_COLUMNS = [payments.c[field.name] for field in fields(Payment)]
+PAYMENT_COLUMNS = [payments.c[field.name] for field in fields(Payment)]
 
 
-def _payment(row: RowMapping | None) -> Payment | None:
-    return None if row is None else Payment(**{column.name: row[column.name] for column in _PAYMENT_COLUMNS})
+def payment_of(row: RowMapping | None) -> Payment | None:
+    return None if row is None else Payment(**{column.name: row[column.name] for column in PAYMENT_COLUMNS})
 
 
 async def lock_key(session: AsyncSession, user_id: uuid.UUID, key: str) -> None:
@@ -28,8 +28,8 @@ async def lock_key(session: AsyncSession, user_id: uuid.UUID, key: str) -> None:
 
 
 async def by_key(session: AsyncSession, user_id: uuid.UUID, key: str) -> Payment | None:
-    query = select(*_PAYMENT_COLUMNS).where(payments.c.user_id == user_id, payments.c.idempotency_key == key)
-    return _payment((await session.execute(query)).mappings().first())
+    query = select(*PAYMENT_COLUMNS).where(payments.c.user_id == user_id, payments.c.idempotency_key == key)
+    return payment_of((await session.execute(query)).mappings().first())
 
 
 async def payable(session: AsyncSession, account_id: uuid.UUID, user_id: uuid.UUID) -> PayableAccount | None:
@@ -46,31 +46,36 @@ async def add(session: AsyncSession, values: dict[str, Any], first_check_s: floa
 
 
 async def get(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
-    return _payment(
-        (await session.execute(select(*_PAYMENT_COLUMNS).where(payments.c.id == payment_id))).mappings().first()
+    return payment_of(
+        (await session.execute(select(*PAYMENT_COLUMNS).where(payments.c.id == payment_id))).mappings().first()
     )
 
 
 async def by_order(session: AsyncSession, order_id: str) -> Payment | None:
     """The payment of the acquirer's order id (`mdOrder`)."""
-    query = select(*_PAYMENT_COLUMNS).where(payments.c.acquirer_order_id == order_id)
-    return _payment((await session.execute(query)).mappings().first())
+    query = select(*PAYMENT_COLUMNS).where(payments.c.acquirer_order_id == order_id)
+    return payment_of((await session.execute(query)).mappings().first())
+
+
+def transition_values(outcome: Outcome) -> dict[str, Any]:
+    """The columns a pending payment's outcome sets."""
+    values: dict[str, Any] = {"status": outcome.status, "updated_at": func.now(), "failure_reason": outcome.reason}
+    if outcome.status == "succeeded":
+        values.update(paid_at=func.now(), card_brand=outcome.brand, pan_masked=outcome.pan_masked)
+        values["approval_code"] = outcome.approval_code
+    return values
 
 
 async def transition(session: AsyncSession, payment_id: uuid.UUID, outcome: Outcome) -> Payment | None:
     """Move a pending payment to its outcome; None if it is not pending any more (someone
     else moved it first: under ten concurrent callbacks only one UPDATE finds the row)."""
-    values: dict[str, Any] = {"status": outcome.status, "updated_at": func.now(), "failure_reason": outcome.reason}
-    if outcome.status == "succeeded":
-        values.update(paid_at=func.now(), card_brand=outcome.brand, pan_masked=outcome.pan_masked)
-        values["approval_code"] = outcome.approval_code
     query = (
         update(payments)
         .where(payments.c.id == payment_id, payments.c.status == "pending")
-        .values(**values)
-        .returning(*_PAYMENT_COLUMNS)
+        .values(**transition_values(outcome))
+        .returning(*PAYMENT_COLUMNS)
     )
-    return _payment((await session.execute(query)).mappings().first())
+    return payment_of((await session.execute(query)).mappings().first())
 
 
 async def claim_due(session: AsyncSession, batch: int, first_s: float, max_s: float) -> list[uuid.UUID]:

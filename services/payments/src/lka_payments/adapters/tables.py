@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import TIMESTAMP, BigInteger, Boolean, Column, Integer, MetaData, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    TIMESTAMP,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import UUID
 
 from lka_common.access import access_table
+from lka_common.scheduler.tables import include_in as include_scheduler_tables
 
 metadata = MetaData()
 TS = TIMESTAMP(timezone=True)
@@ -31,8 +44,10 @@ payments = Table(
     Column("status", Text, nullable=False),
     Column("idempotency_key", Text, nullable=False),
     Column("request_fingerprint", Text, nullable=False),
-    Column("order_number", Text, nullable=False, unique=True),
-    Column("acquirer_order_id", Text, nullable=False, unique=True),
+    # The bank's order: one per payment, or one per basket, which all its payments share.
+    Column("order_number", Text, nullable=False),
+    Column("acquirer_order_id", Text, nullable=False),
+    Column("basket_id", UUID(as_uuid=True), ForeignKey("baskets.id")),
     Column("confirmation_url", Text),  # the card page or the 3-D Secure challenge; none for SBP
     Column("method", Text, nullable=False),  # card, sbp
     Column("save_card", Boolean, nullable=False),
@@ -50,6 +65,31 @@ payments = Table(
     Column("next_check_at", TS, nullable=False),
     Column("check_attempts", Integer, nullable=False),
     # A repeated Idempotency-Key of the same user is the same payment.
+    UniqueConstraint("user_id", "idempotency_key"),
+)
+_ALONE = payments.c.basket_id.is_(None)
+Index("payments_order_number_alone", payments.c.order_number, unique=True, postgresql_where=_ALONE)
+Index("payments_acquirer_order_alone", payments.c.acquirer_order_id, unique=True, postgresql_where=_ALONE)
+Index("payments_by_order", payments.c.acquirer_order_id)
+Index("payments_of_basket", payments.c.basket_id, postgresql_where=payments.c.basket_id.is_not(None))
+
+# Several of the payer's accounts paid by one bank order (docs/contract.md §2 "payments"): the
+# order and how it is paid; each account's part is a payment of its own with this basket_id.
+baskets = Table(
+    "baskets",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("idempotency_key", Text, nullable=False),
+    Column("request_fingerprint", Text, nullable=False),
+    Column("amount_kopecks", BigInteger, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("order_number", Text, nullable=False, unique=True),
+    Column("acquirer_order_id", Text, nullable=False, unique=True),
+    Column("confirmation_url", Text),
+    Column("qr_id", Text),
+    Column("qr_payload", Text),
+    Column("created_at", TS, nullable=False),
     UniqueConstraint("user_id", "idempotency_key"),
 )
 
@@ -78,4 +118,63 @@ billing_payments = Table(
     Column("paid_at", TS, nullable=False),
     Column("channel", Text, nullable=False),
     Column("lka_payment_id", UUID(as_uuid=True)),
+)
+
+# The shared scheduler's jobs and runs (lka_common.scheduler), which runs autopay here.
+include_scheduler_tables(metadata)
+
+# What each account owes, as billing last said (billing.account.updated.v1; the newest as_of wins).
+account_balances = Table(
+    "account_balances",
+    metadata,
+    Column("region_code", Text, primary_key=True),
+    Column("account_number", Text, primary_key=True),
+    Column("debt_kopecks", BigInteger, nullable=False),
+    Column("penalty_kopecks", BigInteger, nullable=False),
+    Column("as_of", TS, nullable=False),
+)
+
+# Autopay: at most one per account, paid with its owner's saved card on its day of the month.
+autopays = Table(
+    "autopays",
+    metadata,
+    Column("account_id", UUID(as_uuid=True), primary_key=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("region_code", Text, nullable=False),
+    Column("account_number", Text, nullable=False),
+    Column("card_id", UUID(as_uuid=True), ForeignKey("cards.id"), nullable=False),
+    Column("day_of_month", Integer, nullable=False),
+    Column("max_amount_kopecks", BigInteger, nullable=False),
+    Column("status", Text, nullable=False),  # active, disabled (by the failures, or the account unlinked)
+    Column("disabled_reason", Text),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+# Each autopay attempt, keyed (account, month, attempt): claimed before the bank is asked,
+# settled with its payment in one transaction; `payment_id` is also the bank's order number.
+autopay_charges = Table(
+    "autopay_charges",
+    metadata,
+    Column("account_id", UUID(as_uuid=True), primary_key=True),
+    Column("period", Text, primary_key=True),  # YYYY-MM
+    Column("attempt", Integer, primary_key=True),  # 1 on the day, 2 the day after a failure
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("payment_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("card_id", UUID(as_uuid=True), nullable=False),
+    Column("amount_kopecks", BigInteger, nullable=False),
+    Column("status", Text, nullable=False),  # claimed, succeeded, failed
+    Column("reason", Text),
+    Column("claimed_at", TS, nullable=False),
+    Column("finished_at", TS),
+)
+
+# Letters sent once per account and month (`reminder`: 3 days before the day).
+autopay_notices = Table(
+    "autopay_notices",
+    metadata,
+    Column("account_id", UUID(as_uuid=True), primary_key=True),
+    Column("period", Text, primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("sent_at", TS, nullable=False),
 )

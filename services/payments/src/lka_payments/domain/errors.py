@@ -11,8 +11,20 @@ class NotFound(PaymentsError):
     """Unknown, or not the caller's (the same answer: no enumeration)."""
 
 
+class BasketAccountNotFound(NotFound):
+    """An account of a basket that is not the caller's (or unknown): which line, so the payer sees which."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class CardNotFound(PaymentsError):
     """A saved card that is not the caller's, was deleted, or never was (one answer for all)."""
+
+
+class AutopayTaken(PaymentsError):
+    """The account's autopay is another subscriber's (a co-owner of the account): one per account."""
 
 
 class IdempotencyKeyReused(PaymentsError):

@@ -23,7 +23,7 @@ PaymentStatus = Literal["pending", "succeeded", "failed", "expired", "refunded"]
 # profile's attempt left on the bank's page, declined or lapsed (issue 18, item 5).
 SHARED_STATUSES: tuple[PaymentStatus, ...] = ("succeeded", "refunded")
 
-PAID, REVERSED, REFUNDED, DECLINED = 2, 3, 4, 6
+REGISTERED, PAID, REVERSED, REFUNDED, IN_3DS, DECLINED = 0, 2, 3, 4, 5, 6
 SESSION_EXPIRED = -2007
 _REASONS = {
     116: "insufficient_funds",
@@ -71,6 +71,7 @@ class Payment:
     card_id: UUID | None = None  # the saved card paid with
     qr_id: str | None = None  # SBP: the QR code's id and text
     qr_payload: str | None = None
+    basket_id: UUID | None = None  # one account's part of a basket, whose bank order it shares
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,14 @@ from lka_payments.domain import errors, messages
 
 
 def problem_for(exc: errors.PaymentsError) -> Problem:
+    if isinstance(exc, errors.BasketAccountNotFound):
+        text = messages.BASKET_ACCOUNT_NOT_FOUND.format(line=exc.line)
+        field = f"items.{exc.line - 1}.account_id"
+        return Problem(404, "not_found", text, errors=[{"field": field, "message": text}])
     if isinstance(exc, errors.CardNotFound):
         return Problem(404, "card_not_found", messages.CARD_NOT_FOUND)
+    if isinstance(exc, errors.AutopayTaken):
+        return Problem(409, "autopay_taken", messages.AUTOPAY_TAKEN)
     if isinstance(exc, errors.IdempotencyKeyReused):
         return Problem(422, "idempotency_key_reused", messages.KEY_REUSED)
     if isinstance(exc, errors.AmountAboveCeiling):

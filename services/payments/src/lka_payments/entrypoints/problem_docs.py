@@ -11,6 +11,7 @@ _DESCRIPTIONS = {
     401: "unauthorized: no valid access token",
     403: "staff_not_allowed: staff cannot pay nor keep cards (a subscriber's own action)",
     404: "not_found: unknown, or not the caller's; card_not_found: a saved card that is not the caller's, or deleted",
+    409: "autopay_taken: the account's autopay is another subscriber's",
     422: "validation_error, amount_above_limit or idempotency_key_reused",
     502: "acquirer_refused: the bank refused to register the order",
     503: "acquirer_unavailable or service_unavailable",

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StrictStr, model_validator
+from pydantic import AfterValidator, Field, StrictInt, StrictStr, model_validator
 
 from lka_common.money import format_kopecks, parse_kopecks
 from lka_common.qr_code import qr_svg
 from lka_common.schemas import RequestModel, ResponseModel
 from lka_payments.domain import messages
+from lka_payments.domain.autopay import next_payment_date, valid_day
+from lka_payments.domain.basket import MAX_ITEMS, MIN_ITEMS, BasketLine
 from lka_payments.domain.cards import SavedCard
 from lka_payments.domain.model import HistoryItem, Method, Payment, page_lapses_at
+from lka_payments.service_layer.autopay_setup import AutopayView
+from lka_payments.service_layer.basket_checkout import BasketView
 from lka_payments.service_layer.starting import Started
 
 
@@ -182,4 +186,194 @@ class HistoryItemOut(ResponseModel):
             created_at=item.created_at,
             paid_at=item.paid_at,
             expires_at=page_lapses_at(item.status, item.created_at, page_lifetime),
+        )
+
+
+# ----------------------------------------------------------------------------- baskets
+
+
+class BasketLineIn(RequestModel):
+    account_id: uuid.UUID
+    amount: AmountText = Field(description="This account's part: roubles, > 0, at most two fraction digits.")
+
+    @property
+    def kopecks(self) -> int:
+        return int(self.amount)  # the validator turned the text into kopecks already
+
+
+def basket_lines(lines: list[BasketLineIn]) -> list[BasketLineIn]:
+    if not MIN_ITEMS <= len(lines) <= MAX_ITEMS:
+        raise ValueError(messages.BASKET_SIZE)
+    if len({line.account_id for line in lines}) != len(lines):
+        raise ValueError(messages.BASKET_TWICE)
+    return lines
+
+
+class BasketIn(RequestModel):
+    items: Annotated[list[BasketLineIn], AfterValidator(basket_lines)] = Field(
+        description=f"The accounts to pay and each one's amount: {MIN_ITEMS} to {MAX_ITEMS}, each account once."
+    )
+    method: Method = Field("card", description="`card` (the bank's card page) or `sbp` (a QR code).")
+
+    @property
+    def lines(self) -> list[BasketLine]:
+        return [BasketLine(line.account_id, line.kopecks) for line in self.items]
+
+
+class BasketPartOut(ResponseModel):
+    account_id: uuid.UUID
+    account_number: str
+    amount: str
+    payment_id: uuid.UUID = Field(description="This account's payment: in its history, and `GET /payments/{id}`.")
+    status: Status
+
+
+class BasketStartedOut(ResponseModel):
+    id: uuid.UUID
+    status: Status = Field(description="`pending` until the bank's order is paid, declined or lapses.")
+    amount: str = Field(description="The sum of the parts: what the one bank order is for.")
+    method: Method
+    items: list[BasketPartOut]
+    confirmation_url: str | None = Field(description="The bank's card page for the whole sum; null for SBP.")
+    sbp: SbpOut | None = Field(None, description="SBP only: the QR code of the whole sum.")
+
+    @classmethod
+    def of(cls, view: BasketView) -> BasketStartedOut:
+        basket, qr = view.basket, view.qr
+        return cls(
+            id=basket.id,
+            status=view.status,
+            amount=format_kopecks(basket.amount_kopecks),
+            method=basket.method,
+            items=[part_of(part) for part in view.parts],
+            confirmation_url=basket.confirmation_url,
+            sbp=None if qr is None else SbpOut(qr_id=qr.qr_id, payload=qr.payload, qr_svg=qr_svg(qr.payload)),
+        )
+
+
+def part_of(part: Payment) -> BasketPartOut:
+    return BasketPartOut(
+        account_id=part.account_id,
+        account_number=part.account_number,
+        amount=format_kopecks(part.amount_kopecks),
+        payment_id=part.id,
+        status=part.status,
+    )
+
+
+class BasketOut(ResponseModel):
+    """A basket's outcome, for its result page: the order's status and each account's part."""
+
+    id: uuid.UUID
+    status: Status
+    amount: str
+    method: Method
+    items: list[BasketPartOut]
+    card: CardOut | None
+    failure_reason: str | None
+    message: str
+    created_at: datetime
+    paid_at: datetime | None
+    expires_at: datetime | None = EXPIRES_AT
+
+    @classmethod
+    def of(cls, view: BasketView, page_lifetime: timedelta) -> BasketOut:
+        basket, first = view.basket, view.parts[0]
+        return cls(
+            id=basket.id,
+            status=view.status,
+            amount=format_kopecks(basket.amount_kopecks),
+            method=basket.method,
+            items=[part_of(part) for part in view.parts],
+            card=card_of(first),
+            failure_reason=first.failure_reason,
+            message=message_of(first),
+            created_at=basket.created_at,
+            paid_at=first.paid_at,
+            expires_at=page_lapses_at(first.status, basket.created_at, page_lifetime),
+        )
+
+
+# ----------------------------------------------------------------------------- autopay
+
+
+def checked_day_of_month(day: int) -> int:
+    if not valid_day(day):
+        raise ValueError(messages.DAY_OF_MONTH)
+    return day
+
+
+class AutopayIn(RequestModel):
+    card_id: uuid.UUID = Field(description="The saved card to pay with (`GET /cards`): the caller's, not deleted.")
+    day_of_month: Annotated[StrictInt, AfterValidator(checked_day_of_month)] = Field(
+        description="The day of each month it pays, 1–28 (Europe/Simferopol).", examples=[10]
+    )
+    max_amount: AmountText = Field(description="At most this much a month (roubles, > 0): it pays min(due, this).")
+
+    @property
+    def max_kopecks(self) -> int:
+        return int(self.max_amount)  # the validator turned the text into kopecks already
+
+
+class AutopayAttemptOut(ResponseModel):
+    period: str = Field(description="The month it paid for, YYYY-MM.")
+    attempt: int = Field(description="1 on the day, 2 the retry on the day after.")
+    status: Literal["pending", "succeeded", "failed"]
+    amount: str
+    failure_reason: str | None
+    message: str
+    at: datetime
+
+
+class AutopayOut(ResponseModel):
+    account_id: uuid.UUID
+    account_number: str
+    status: Literal["active", "disabled"] = Field(
+        description="`disabled`: turned off after two failures (or the "
+        "account unlinked); `disabled_reason` and `message` say why. PUT turns it on again."
+    )
+    disabled_reason: Literal["payment_failed", "account_unlinked"] | None
+    message: str | None = Field(description="Why it is off, for a person; null while active.")
+    card: SavedCardOut | None = Field(description="The card it pays with; null once that card was deleted.")
+    day_of_month: int
+    max_amount: str
+    next_payment_date: date | None = Field(description="The next day it pays (if anything is due); null while off.")
+    last_attempt: AutopayAttemptOut | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: AutopayView, today: date) -> AutopayOut:
+        autopay, last = view.autopay, view.last_attempt
+        active = autopay.status == "active"
+        attempt = None
+        if last is not None:
+            reason = last["reason"]
+            status = "pending" if last["status"] == "claimed" else last["status"]
+            attempt = AutopayAttemptOut(
+                period=last["period"],
+                attempt=last["attempt"],
+                status=status,
+                amount=format_kopecks(last["amount_kopecks"]),
+                failure_reason=reason,
+                message=messages.PAID
+                if status == "succeeded"
+                else messages.PENDING
+                if status == "pending"
+                else messages.FAILURES.get(reason or "declined", messages.FAILURES["declined"]),
+                at=last["finished_at"] or last["claimed_at"],
+            )
+        return cls(
+            account_id=autopay.account_id,
+            account_number=autopay.account_number,
+            status=autopay.status,
+            disabled_reason=None if active else autopay.disabled_reason,
+            message=None if active else messages.AUTOPAY_DISABLED.get(autopay.disabled_reason or "cancelled"),
+            card=None if view.card is None else SavedCardOut.of(view.card),
+            day_of_month=autopay.day_of_month,
+            max_amount=format_kopecks(autopay.max_amount_kopecks),
+            next_payment_date=next_payment_date(today, autopay.day_of_month) if active else None,
+            last_attempt=attempt,
+            created_at=autopay.created_at,
+            updated_at=autopay.updated_at,
         )

@@ -16,11 +16,11 @@ from lka_common.commands.notifications import SendLetter
 from lka_common.events.payments import PaymentFailed, PaymentSucceeded
 from lka_common.money import format_kopecks
 from lka_common.uow import UnitOfWork, UnitOfWorkProtocol
-from lka_payments.adapters import cards, metrics, repository
+from lka_payments.adapters import baskets, cards, metrics, repository
 from lka_payments.adapters.acquirer import Acquirer
 from lka_payments.domain.cards import card_to_keep
 from lka_payments.domain.errors import AcquirerRefused, AcquirerUnavailable, NotFound
-from lka_payments.domain.model import AmountMismatch, Outcome, Payment, decide
+from lka_payments.domain.model import AmountMismatch, Brand, Outcome, Payment, decide
 from lka_payments.settings import PaymentsSettings
 
 log = structlog.get_logger(__name__)
@@ -30,21 +30,32 @@ SBP_NAME = "СБП"  # what the receipt letter names as paid with, for an SBP tr
 
 
 async def settle(uow: UnitOfWork, acquirer: Acquirer, settings: PaymentsSettings, payment_id: uuid.UUID) -> None:
-    """Ask the acquirer about a pending payment and record the outcome, if there is one yet."""
+    """Ask the acquirer about a pending payment and record the outcome, if there is one yet. A
+    basket's part settles the whole basket: its order is the basket's, for the basket's amount."""
     async with uow:
         payment = await repository.get(uow.session, payment_id)
-    if payment is None or payment.status != "pending":
-        return
+        if payment is None or payment.status != "pending":
+            return
+        expected = await _order_amount(uow, payment)
     # Outside any transaction: no connection is held while the bank answers.
     order = await acquirer.status(payment.acquirer_order_id)
     lifetime = timedelta(seconds=settings.rbs_session_timeout_s + settings.expiry_grace_s)
     try:
-        outcome = decide(payment.amount_kopecks, payment.created_at, order, datetime.now(UTC), lifetime)
+        outcome = decide(expected, payment.created_at, order, datetime.now(UTC), lifetime)
     except AmountMismatch as exc:
         log.error("acquirer_amount_mismatch", payment_id=str(payment_id), detail=str(exc))
         return
     if outcome is not None:
         await record(uow, payment_id, outcome)
+
+
+async def _order_amount(uow: UnitOfWork, payment: Payment) -> int:
+    """What the payment's bank order is for: its own amount, or its basket's whole amount."""
+    if payment.basket_id is None:
+        return payment.amount_kopecks
+    basket = await baskets.get(uow.session, payment.basket_id)
+    assert basket is not None  # a part's basket_id is a foreign key
+    return basket.amount_kopecks
 
 
 async def payment_for(
@@ -79,10 +90,11 @@ async def settle_order(
     ours (or whose number differs) is logged and left, since the bank's retries could not help."""
     async with uow:
         payment = await repository.by_order(uow.session, order_id)
+        expected = None if payment is None else await _order_amount(uow, payment)
     if payment is None or payment.order_number != order_number:
         log.error("acquirer_callback_unknown_order", md_order=order_id[:64])
         return
-    if amount not in (None, str(payment.amount_kopecks)):
+    if amount not in (None, str(expected)):
         log.error("acquirer_callback_amount_differs", payment_id=str(payment.id), amount=amount)
     try:
         await settle(uow, acquirer, settings, payment.id)
@@ -93,21 +105,32 @@ async def settle_order(
 
 async def record(uow: UnitOfWork, payment_id: uuid.UUID, outcome: Outcome) -> bool:
     async with uow:
-        moved = await repository.transition(uow.session, payment_id, outcome)
-        if moved is None:
+        payment = await repository.get(uow.session, payment_id)
+        if payment is None:
             return False
-        # A card the payer asked to save is kept with the payment that proved it, or not at all.
-        card = card_to_keep(moved, outcome)
-        if card is not None:
-            await cards.keep(uow.session, moved.user_id, card)
-        announce(uow, moved)
+        if payment.basket_id is None:
+            moved = [one] if (one := await repository.transition(uow.session, payment_id, outcome)) else []
+        else:
+            moved = await baskets.transition(uow.session, payment.basket_id, outcome)
+        if not moved:
+            return False
+        for part in moved:
+            # A card the payer asked to save is kept with the payment that proved it, or not at all.
+            card = card_to_keep(part, outcome)
+            if card is not None:
+                await cards.keep(uow.session, part.user_id, card)
+            announce(uow, part, receipt=payment.basket_id is None)
+        if payment.basket_id is not None:
+            send_receipt(uow, moved)  # one letter for the basket's one bank order
         await uow.commit()
-    metrics.PAYMENTS_FINISHED.labels(moved.method, moved.card_brand or "unknown", moved.status).inc()
+    for part in moved:
+        metrics.PAYMENTS_FINISHED.labels(part.method, part.card_brand or "unknown", part.status).inc()
     log.info("payment_settled", payment_id=str(payment_id), status=outcome.status, reason=outcome.reason)
     return True
 
 
-def announce(uow: UnitOfWorkProtocol, payment: Payment) -> None:
+def announce(uow: UnitOfWorkProtocol, payment: Payment, receipt: bool = True) -> None:
+    """The settled payment's event, and (`receipt`) its receipt letter once it succeeded."""
     subject = str(payment.account_id)
     common: dict[str, Any] = dict(
         payment_id=payment.id,
@@ -117,26 +140,41 @@ def announce(uow: UnitOfWorkProtocol, payment: Payment) -> None:
         account_number=payment.account_number,
         amount_kopecks=payment.amount_kopecks,
         method=payment.method,
+        basket_id=payment.basket_id,
     )
     if payment.status != "succeeded":
         uow.publish(PaymentFailed(**common, reason=payment.failure_reason or "declined"), subject)
         return
     assert payment.paid_at is not None  # the UPDATE that made it succeeded set it
-    # A card's brand; none for an SBP transfer (a card's unnamed brand reads as Mir, most payers' card).
-    brand = None if payment.method == "sbp" else payment.card_brand or "mir"
     uow.publish(
         PaymentSucceeded(
-            **common, paid_at=payment.paid_at, card_brand=brand, acquirer_order_id=payment.acquirer_order_id
+            **common, paid_at=payment.paid_at, card_brand=brand_of(payment), acquirer_order_id=payment.acquirer_order_id
         ),
         subject,
     )
-    if payment.payer_email:
-        paid_with = SBP_NAME if brand is None else f"{BRAND_NAMES.get(brand, brand)} {payment.pan_masked or ''}".strip()
-        params = {
-            "account_number": payment.account_number,
-            "amount": format_kopecks(payment.amount_kopecks),
-            "card": paid_with,
-            "paid_at": payment.paid_at.astimezone(LOCAL_TIME).strftime("%d.%m.%Y %H:%M"),
-            "order_id": payment.acquirer_order_id,
-        }
-        uow.publish(SendLetter(template="payment_receipt", to=payment.payer_email, params=params), str(payment.user_id))
+    if receipt:
+        send_receipt(uow, [payment])
+
+
+def brand_of(payment: Payment) -> Brand | None:
+    """A card's brand; none for an SBP transfer (a card's unnamed brand reads as Mir, most payers' card)."""
+    return None if payment.method == "sbp" else payment.card_brand or "mir"
+
+
+def send_receipt(uow: UnitOfWorkProtocol, paid: list[Payment]) -> None:
+    """The receipt letter of one bank order: a payment, or every part of a basket (its accounts
+    and their sum), to the payer's address if the token that started it had one."""
+    first = paid[0]
+    if first.status != "succeeded" or not first.payer_email:
+        return
+    assert first.paid_at is not None
+    brand = brand_of(first)
+    paid_with = SBP_NAME if brand is None else f"{BRAND_NAMES.get(brand, brand)} {first.pan_masked or ''}".strip()
+    params = {
+        "account_number": ", ".join(payment.account_number for payment in paid),
+        "amount": format_kopecks(sum(payment.amount_kopecks for payment in paid)),
+        "card": paid_with,
+        "paid_at": first.paid_at.astimezone(LOCAL_TIME).strftime("%d.%m.%Y %H:%M"),
+        "order_id": first.acquirer_order_id,
+    }
+    uow.publish(SendLetter(template="payment_receipt", to=first.payer_email, params=params), str(first.user_id))

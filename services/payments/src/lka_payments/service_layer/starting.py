@@ -21,7 +21,7 @@ import structlog
 
 from lka_common.auth import Principal
 from lka_common.uow import UnitOfWork
-from lka_payments.adapters import cards, metrics, repository
+from lka_payments.adapters import baskets, cards, metrics, repository
 from lka_payments.adapters.acquirer import Acquirer, OrderRequest, SbpQr
 from lka_payments.domain.cards import SavedCard, client_id
 from lka_payments.domain.errors import (
@@ -94,8 +94,7 @@ def order_request(
         session_timeout_s=settings.rbs_session_timeout_s,
         bundle=order_bundle(
             payer.email,
-            account.account_number,
-            request.kopecks,
+            [(account.account_number, request.kopecks)],
             settings.receipt_tax_type,
             settings.receipt_payment_method,
             settings.receipt_payment_object,
@@ -122,6 +121,8 @@ async def start_payment(
             if earlier.request_fingerprint != body:
                 raise IdempotencyKeyReused
             return Started.of(earlier)
+        if await baskets.by_key(uow.session, payer.user_id, key) is not None:
+            raise IdempotencyKeyReused  # the key of a basket
         account = await repository.payable(uow.session, request.account_id, payer.user_id)
         if account is None:
             raise NotFound

@@ -48,6 +48,7 @@ async def save(session: AsyncSession, data: BillingMeterUpdated, event_time: dat
         removed=data.removed,
         event_time=event_time,
         updated_at=func.now(),
+        verification_due=data.verification_due,
     )
     new = statement.excluded
     # Without times on both sides there is nothing to order by: the later arrival wins.
@@ -64,6 +65,7 @@ async def save(session: AsyncSession, data: BillingMeterUpdated, event_time: dat
                 "zones": case((description_newer, new.zones), else_=meters.c.zones),
                 "digits": case((description_newer, new.digits), else_=meters.c.digits),
                 "removed": case((description_newer, new.removed), else_=meters.c.removed),
+                "verification_due": case((description_newer, new.verification_due), else_=meters.c.verification_due),
                 "event_time": case((description_newer, new.event_time), else_=meters.c.event_time),
                 "last_values": case((reading_newer, new.last_values), else_=meters.c.last_values),
                 "last_date": case((reading_newer, new.last_date), else_=meters.c.last_date),

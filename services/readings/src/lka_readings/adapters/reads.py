@@ -66,6 +66,8 @@ _HISTORY = driver_sql(
         readings.c.source,
         readings.c.status,
         readings.c.status_reason,
+        readings.c.estimate_kopecks,
+        readings.c.estimate_tariff_id,
         _UNPUBLISHED.label("unpublished"),
     )
     .where(*_OF_ACCOUNT)
@@ -136,6 +138,8 @@ async def history(conn: Connection, account: Account, limit: int, offset: int) -
             row["source"],
             "sent" if row["status"] == "submitted" and not row["unpublished"] else row["status"],
             row["status_reason"],
+            row["estimate_kopecks"],
+            row["estimate_tariff_id"],
         )
         for row in rows
     ]

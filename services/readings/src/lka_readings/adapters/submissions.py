@@ -8,19 +8,29 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, literal_column, select
+from sqlalchemy import and_, bindparam, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from lka_common.uow import driver_sql
 from lka_readings.adapters.access import links
 from lka_readings.adapters.meters import METER_COLUMNS, meter_from, values_to_json
-from lka_readings.adapters.tables import account_links, accounts, meters, not_rejected, reading_once, readings
-from lka_readings.domain.model import Account, Meter, Source
+from lka_readings.adapters.tables import (
+    account_links,
+    account_tariffs,
+    accounts,
+    meters,
+    not_rejected,
+    reading_once,
+    readings,
+    tariffs,
+)
+from lka_readings.domain.estimates import TariffVersion
+from lka_readings.domain.model import Account, Estimate, Meter, Source
 
 Connection = Any  # asyncpg.Connection: asyncpg has no type hints
 
@@ -62,6 +72,30 @@ _ACCOUNT_BY_NUMBER = driver_sql(
     "number",
 )
 
+# The versions of the account's tariff valid on a day, in its region or every region: the
+# estimate picks one (domain/estimates.py). One indexed lookup on each table's primary key.
+_TARIFF_VERSIONS = driver_sql(
+    select(
+        tariffs.c.tariff_id,
+        tariffs.c.region_code,
+        tariffs.c.zones,
+        tariffs.c.prices_kopecks,
+        tariffs.c.valid_from,
+        tariffs.c.valid_to,
+    )
+    .join_from(account_tariffs, tariffs, tariffs.c.tariff_id == account_tariffs.c.tariff_id)
+    .where(
+        account_tariffs.c.region_code == bindparam("region_code"),
+        account_tariffs.c.account_number == bindparam("account_number"),
+        tariffs.c.valid_from <= bindparam("day"),
+        or_(tariffs.c.valid_to.is_(None), tariffs.c.valid_to >= bindparam("day")),
+        or_(tariffs.c.region_code.is_(None), tariffs.c.region_code == account_tariffs.c.region_code),
+    ),
+    "region_code",
+    "account_number",
+    "day",
+)
+
 # The columns a new reading is given, in the order `add` passes them; its status is 'submitted'.
 _NEW_READING = (
     "id",
@@ -76,6 +110,8 @@ _NEW_READING = (
     "billing_period",
     "source",
     "event_id",
+    "estimate_kopecks",
+    "estimate_tariff_id",
 )
 
 # The conflict target is the partial unique index itself, its predicate a literal (tables.py).
@@ -112,6 +148,7 @@ class NewReading:
     billing_period: str
     source: Source
     event_id: UUID
+    estimate: Estimate | None = None
 
 
 def values_key(values: dict[str, Decimal]) -> str:
@@ -140,6 +177,22 @@ async def account_by_number(conn: Connection, region_code: str, number: str) -> 
     return Account(account_id, region_code, number) if account_id else None
 
 
+async def tariff_versions(conn: Connection, account: Account, day: date) -> list[TariffVersion]:
+    """The versions of the account's tariff valid on this day (none without a known tariff)."""
+    rows = await conn.fetch(_TARIFF_VERSIONS, account.region_code, account.number, day)
+    return [
+        TariffVersion(
+            row["tariff_id"],
+            row["region_code"],
+            row["zones"],
+            {zone: int(price) for zone, price in row["prices_kopecks"].items()},
+            row["valid_from"],
+            row["valid_to"],
+        )
+        for row in rows
+    ]
+
+
 async def add(conn: Connection, new: NewReading) -> bool:
     """Store the reading; False when the same one is already there (the unique index decides
     between racing requests, so exactly one of them stores it)."""
@@ -157,6 +210,8 @@ async def add(conn: Connection, new: NewReading) -> bool:
         new.billing_period,
         new.source,
         new.event_id,
+        new.estimate.amount_kopecks if new.estimate else None,
+        new.estimate.tariff_id if new.estimate else None,
     )
     return stored is not None
 

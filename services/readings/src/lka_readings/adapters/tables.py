@@ -49,6 +49,7 @@ meters = Table(
     Column("removed", Boolean, nullable=False),
     Column("event_time", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("verification_due", Date),  # kept for the reminders to come (docs/contract.md §4)
 )
 # Billing names a meter by account and serial: its events update the row they name.
 meter_by_serial = UniqueConstraint(
@@ -86,6 +87,10 @@ readings = Table(
     Column("status_reason", Text),
     Column("decided_at", DateTime(timezone=True)),
     Column("event_id", UUID(as_uuid=True), nullable=False),
+    # The estimate of the reading's cost made when it was submitted (domain/estimates.py), for
+    # its own billing period; null when there was nothing to estimate from.
+    Column("estimate_kopecks", BigInteger),
+    Column("estimate_tariff_id", Text),
 )
 # A reading billing did not reject; a literal, not a parameter, so that a prepared statement's
 # generic plan can still match the partial index below.
@@ -100,6 +105,30 @@ reading_once = Index(
     postgresql_where=not_rejected,
 )
 Index("readings_account_recent_idx", readings.c.region_code, readings.c.account_number, readings.c.submitted_at.desc())
+
+# Every version of every tariff billing announced (`billing.tariff.updated.v1`).
+tariffs = Table(
+    "tariffs",
+    metadata,
+    Column("tariff_id", Text, primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("valid_to", Date),
+    Column("region_code", Text),  # null: every region
+    Column("zones", SmallInteger, nullable=False),
+    Column("prices_kopecks", JSONB, nullable=False),  # {"T1": 649, "T2": 325}
+    Column("event_time", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Each account's tariff as billing's account events last named it (the newest as_of wins).
+account_tariffs = Table(
+    "account_tariffs",
+    metadata,
+    Column("region_code", Text, primary_key=True),
+    Column("account_number", Text, primary_key=True),
+    Column("tariff_id", Text),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+)
 
 anonymous_attempts = Table(
     "anonymous_attempts",

@@ -60,6 +60,15 @@ class Account:
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """What a reading's consumption costs at the account's tariff (domain/estimates.py)."""
+
+    amount_kopecks: int
+    period: str
+    tariff_id: str
+
+
+@dataclass(frozen=True)
 class Reading:
     """A submitted reading and where billing's verdict on it stands."""
 
@@ -71,3 +80,12 @@ class Reading:
     source: Source
     status: ReadingStatus
     status_reason: str | None
+    # What it was estimated to cost when submitted (domain/estimates.py): kopecks and tariff.
+    estimate_kopecks: int | None = None
+    estimate_tariff_id: str | None = None
+
+    @property
+    def estimate(self) -> Estimate | None:
+        if self.estimate_kopecks is None or self.estimate_tariff_id is None:
+            return None
+        return Estimate(self.estimate_kopecks, self.billing_period, self.estimate_tariff_id)

@@ -15,9 +15,10 @@ from uuid import UUID
 from pydantic import BeforeValidator, Field
 
 from lka_common.events.fields import MeterValue
+from lka_common.money import format_kopecks
 from lka_common.schemas import RequestModel, ResponseModel
 from lka_readings.domain.consumption import MonthlyConsumption
-from lka_readings.domain.model import Meter, Reading, ReadingStatus, Source
+from lka_readings.domain.model import Estimate, Meter, Reading, ReadingStatus, Source
 
 
 def _json_number(value: Any) -> Any:
@@ -63,7 +64,37 @@ class PublicMeterOut(ResponseModel):
         return cls(zones=list(meter.zone_names), zone_titles=list(meter.zone_titles), digits=meter.digits)
 
 
+class EstimateOut(ResponseModel):
+    """What the reading will roughly cost (services/readings/README.md, "Estimates")."""
+
+    amount: str = Field(examples=["824.23"], description="Roubles, a decimal string with two fraction digits.")
+    period: str = Field(examples=["2026-11"], description="The billing period priced: the reading's own.")
+    tariff_id: str = Field(description="Billing's tariff whose prices were taken.")
+
+    @classmethod
+    def of(cls, estimate: Estimate | None) -> EstimateOut | None:
+        if estimate is None:
+            return None
+        return cls(amount=format_kopecks(estimate.amount_kopecks), period=estimate.period, tariff_id=estimate.tariff_id)
+
+
+ESTIMATE = Field(
+    description="The consumption since the meter's last accepted reading priced at the account's tariff in force"
+    " on the period's last day; null when there is no tariff, no last reading or no price for the meter's zones."
+)
+
+
 class SubmittedOut(ResponseModel):
+    id: UUID
+    status: Literal["submitted"] = "submitted"
+    billing_period: str = Field(examples=["2026-11"])
+    message: str
+    estimate: EstimateOut | None = ESTIMATE
+
+
+class PublicSubmittedOut(ResponseModel):
+    """The public form's answer: no estimate (it would tell a stranger the last reading)."""
+
     id: UUID
     status: Literal["submitted"] = "submitted"
     billing_period: str = Field(examples=["2026-11"])
@@ -106,6 +137,7 @@ class ReadingOut(ResponseModel):
     source: Source
     status: ReadingStatus = Field(description="submitted, sent (published to billing), accepted or rejected.")
     status_reason: str | None = Field(description="Billing's reason, when it gave one.")
+    estimate: EstimateOut | None = ESTIMATE
 
     @classmethod
     def of(cls, reading: Reading) -> ReadingOut:
@@ -118,6 +150,7 @@ class ReadingOut(ResponseModel):
             source=reading.source,
             status=reading.status,
             status_reason=reading.status_reason,
+            estimate=EstimateOut.of(reading.estimate),
         )
 
 

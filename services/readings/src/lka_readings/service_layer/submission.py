@@ -17,9 +17,10 @@ from uuid import UUID
 from lka_common.events.readings import ReadingSubmitted
 from lka_common.uow import DriverUnitOfWork
 from lka_readings.adapters import metrics, submissions
-from lka_readings.domain import messages, rules
+from lka_readings.domain import estimates, messages, rules
 from lka_readings.domain.errors import DuplicateReading, NotFound
-from lka_readings.domain.model import Account, Meter, Source, Values
+from lka_readings.domain.estimates import last_day
+from lka_readings.domain.model import Account, Estimate, Meter, Source, Values
 from lka_readings.domain.periods import billing_period
 from lka_readings.settings import ReadingsSettings
 
@@ -42,6 +43,7 @@ class Submitted:
     id: UUID
     billing_period: str
     message: str
+    estimate: Estimate | None = None
 
 
 async def submit_reading(
@@ -76,6 +78,12 @@ async def _store(
     now = datetime.now(UTC)
     period = billing_period(now, rules_.closing_day)
     reading_id = uuid.uuid4()
+    # Only the signed-in owner's reading is estimated: on the public form the cost would tell
+    # anyone who knows an account number and a serial how far the last reading was (README).
+    cost = None
+    if source == "web":
+        versions = await submissions.tariff_versions(uow.conn, account, last_day(period))
+        cost = estimates.estimate(meter, values, versions, account.region_code, period)
     event = uow.publish(
         ReadingSubmitted(
             reading_id=reading_id,
@@ -90,10 +98,10 @@ async def _store(
         ),
         subject=str(account.id),
     )
-    new = submissions.NewReading(reading_id, account, meter, values, now, period, source, UUID(event.id))
+    new = submissions.NewReading(reading_id, account, meter, values, now, period, source, UUID(event.id), cost)
     if not await submissions.add(uow.conn, new):
         existing = await submissions.same_as(uow.conn, meter.id, period, values)
         raise DuplicateReading(existing, period)
     await uow.commit()
     metrics.READINGS_SUBMITTED.labels(source).inc()
-    return Submitted(reading_id, period, messages.submitted(period))
+    return Submitted(reading_id, period, messages.submitted(period), cost)

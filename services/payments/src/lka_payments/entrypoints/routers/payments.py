@@ -26,7 +26,7 @@ _KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 # The key is required (a call without it, or with one outside printable ASCII, is 400 by
 # contract), so the document says so; FastAPI alone would call it optional, as it is read as
 # optional to answer 400 rather than FastAPI's 422 (a client trusting that would be refused).
-_KEY_DOC = {
+KEY_DOC = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": True,
@@ -35,12 +35,19 @@ _KEY_DOC = {
 }
 
 
+def checked_key(idempotency_key: str | None) -> str:
+    """The Idempotency-Key, required: 1–255 printable ASCII characters, else 400."""
+    if idempotency_key is None or not _KEY_RE.match(idempotency_key):
+        raise Problem(400, "idempotency_key_required", messages.KEY_REQUIRED)
+    return idempotency_key
+
+
 @router.post(
     "",
     status_code=201,
     response_model=StartedOut,
     responses=problems(400, 401, 403, 404, 422, 502, 503),
-    openapi_extra={"parameters": [_KEY_DOC]},
+    openapi_extra={"parameters": [KEY_DOC]},
 )
 async def create_payment(
     body: PaymentIn,
@@ -50,10 +57,9 @@ async def create_payment(
     settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header(max_length=255, include_in_schema=False)] = None,
 ) -> StartedOut:
-    if idempotency_key is None or not _KEY_RE.match(idempotency_key):
-        raise Problem(400, "idempotency_key_required", messages.KEY_REQUIRED)
+    key = checked_key(idempotency_key)
     request = PaymentRequest(body.account_id, body.kopecks, body.method, body.save_card, body.card_id)
-    started = await start_payment(uow, acquirer, settings, user, idempotency_key, request)
+    started = await start_payment(uow, acquirer, settings, user, key, request)
     # A replay answers the stored answer: the same id, amount, card page or QR code, still 201.
     return StartedOut.of(started)
 

@@ -12,7 +12,14 @@ from lka_common.paging import PageDep
 from lka_common.web import DriverUowDep
 from lka_readings.entrypoints.dependencies import RulesDep
 from lka_readings.entrypoints.problem_docs import problems
-from lka_readings.entrypoints.schemas import ConsumptionOut, MeterOut, ReadingIn, ReadingOut, SubmittedOut
+from lka_readings.entrypoints.schemas import (
+    ConsumptionOut,
+    EstimateOut,
+    MeterOut,
+    ReadingIn,
+    ReadingOut,
+    SubmittedOut,
+)
 from lka_readings.service_layer import queries, submission
 
 router = APIRouter(prefix="/accounts/{account_id}", tags=["readings"])
@@ -28,7 +35,9 @@ async def submit_reading(
     account_id: UUID, body: ReadingIn, user: Subscriber, uow: DriverUowDep, rules: RulesDep
 ) -> SubmittedOut:
     done = await submission.submit_reading(uow, rules, user.user_id, account_id, body.meter_id, dict(body.values))
-    return SubmittedOut(id=done.id, billing_period=done.billing_period, message=done.message)
+    return SubmittedOut(
+        id=done.id, billing_period=done.billing_period, message=done.message, estimate=EstimateOut.of(done.estimate)
+    )
 
 
 @router.get("/readings", response_model=list[ReadingOut], responses=problems(401, 404, 422))

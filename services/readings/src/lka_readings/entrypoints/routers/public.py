@@ -10,13 +10,13 @@ from lka_common.client_address import client_address
 from lka_common.web import DriverUowDep, UowDep
 from lka_readings.entrypoints.dependencies import RulesDep, SettingsDep
 from lka_readings.entrypoints.problem_docs import problems
-from lka_readings.entrypoints.schemas import PublicMeterIn, PublicMeterOut, PublicReadingIn, SubmittedOut
+from lka_readings.entrypoints.schemas import PublicMeterIn, PublicMeterOut, PublicReadingIn, PublicSubmittedOut
 from lka_readings.service_layer import limits, queries, submission
 
 router = APIRouter(prefix="/public", tags=["readings"])
 
 
-@router.post("/readings", status_code=201, response_model=SubmittedOut, responses=problems(404, 409, 422, 429))
+@router.post("/readings", status_code=201, response_model=PublicSubmittedOut, responses=problems(404, 409, 422, 429))
 async def submit_public_reading(
     body: PublicReadingIn,
     request: Request,
@@ -24,7 +24,7 @@ async def submit_public_reading(
     submission_uow: DriverUowDep,
     rules: RulesDep,
     settings: SettingsDep,
-) -> SubmittedOut:
+) -> PublicSubmittedOut:
     address = client_address(request)
     if address is not None:
         await limits.count_anonymous_attempt(uow, address, settings.anonymous_readings_per_client_per_hour)
@@ -34,7 +34,7 @@ async def submit_public_reading(
     done = await submission.submit_anonymous(
         submission_uow, rules, body.region_code, body.account_number, body.meter_serial, dict(body.values)
     )
-    return SubmittedOut(id=done.id, billing_period=done.billing_period, message=done.message)
+    return PublicSubmittedOut(id=done.id, billing_period=done.billing_period, message=done.message)
 
 
 @router.post("/readings/meter", response_model=PublicMeterOut, responses=problems(404, 422, 429))
