@@ -47,6 +47,8 @@ async def site(gateway_with: Any, web_dir: Path) -> AsyncIterator[str]:
         "/payments/baskets/5f0c1a4e-0000-4000-8000-000000000002/result",
         "/readings",
         "/readings/public",
+        "/bills?account=5f0c1a4e-0000-4000-8000-000000000003",
+        "/bills/5f0c1a4e-0000-4000-8000-000000000003/B-91000202-2026-11",
         "/profile",
         "/feedback",
         "/operator/link-requests",

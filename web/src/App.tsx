@@ -3,6 +3,8 @@ import { Route, Routes } from "react-router";
 import { Layout } from "./components/Layout";
 import { AccountsPage } from "./pages/AccountsPage";
 import { AuditPage } from "./pages/AuditPage";
+import { BasketResultPage } from "./pages/BasketResultPage";
+import { BillPage, BillsPage } from "./pages/BillsPage";
 import { ConfirmEmailChangePage } from "./pages/ConfirmEmailChangePage";
 import { ConfirmEmailPage } from "./pages/ConfirmEmailPage";
 import { FeedbackPage } from "./pages/FeedbackPage";
@@ -38,7 +40,10 @@ export function AppRoutes() {
             <Route path="accounts" element={<AccountsPage />} />
             <Route path="payments" element={<PaymentsPage />} />
             <Route path="payments/:id/result" element={<PaymentResultPage />} />
+            <Route path="payments/baskets/:id/result" element={<BasketResultPage />} />
             <Route path="readings" element={<ReadingsPage />} />
+            <Route path="bills" element={<BillsPage />} />
+            <Route path="bills/:accountId/:billId" element={<BillPage />} />
             <Route path="confirm-email-change" element={<ConfirmEmailChangePage />} />
           </Route>
           <Route path="profile" element={<ProfilePage />} />

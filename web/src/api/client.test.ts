@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { api, ApiError, fieldKey, parseRetryAfter, problemToError, readCookie, retryMessage, setSessionExpiredHandler, UNAVAILABLE } from "./client";
+import { api, ApiError, fieldKey, parseRetryAfter, problemToError, readCookie, requestFile, retryMessage, setSessionExpiredHandler, UNAVAILABLE } from "./client";
 
 type Call = { url: string; method: string; headers: Record<string, string>; body: string | undefined; credentials: RequestCredentials | undefined };
 
@@ -242,5 +242,29 @@ describe("problems", () => {
     expect(english.fields).toEqual({});
     const noBody = problemToError(403, "<html>", null);
     expect(noBody.detail).toBe("Недостаточно прав");
+  });
+});
+
+describe("a file (a bill's PDF)", () => {
+  const pdf = () =>
+    new Response("%PDF-1.7 …", { status: 200, headers: { "Content-Type": "application/pdf", "Content-Disposition": 'inline; filename="kvitanciya-1-2026-11.pdf"' } });
+
+  it("comes with its bytes and the server's name for it, after one refresh of an expired session", async () => {
+    const calls = fakeFetch(json(401, { code: "token_expired", detail: "Срок действия сеанса истек" }), json(200, {}), pdf());
+    const file = await requestFile("/accounts/a1/bills/B-1.pdf", "application/pdf");
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      "GET /api/v1/accounts/a1/bills/B-1.pdf",
+      "POST /api/v1/auth/refresh",
+      "GET /api/v1/accounts/a1/bills/B-1.pdf",
+    ]);
+    expect(calls[0].headers.Accept).toBe("application/pdf, application/problem+json");
+    expect(calls[0].credentials).toBe("same-origin");
+    expect(await file.blob.text()).toMatch(/^%PDF/);
+    expect(file.disposition).toBe('inline; filename="kvitanciya-1-2026-11.pdf"');
+  });
+
+  it("fails with the API's Russian detail", async () => {
+    fakeFetch(json(404, { code: "not_found", detail: "Квитанция не найдена" }));
+    await expect(requestFile("/accounts/a1/bills/B-2.pdf", "application/pdf")).rejects.toMatchObject({ status: 404, detail: "Квитанция не найдена" });
   });
 });

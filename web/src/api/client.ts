@@ -257,6 +257,26 @@ async function parseBody(response: Response): Promise<unknown> {
 
 /** A call to `/api/v1{path}`: the parsed JSON body, or an `ApiError`. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await exchange(path, options);
+  const body = await parseBody(response);
+  if (!response.ok) {
+    throw problemToError(response.status, body, response.headers.get("Retry-After"));
+  }
+  return body as T;
+}
+
+/** A file from `/api/v1{path}` (a bill's PDF) with the same session handling: its bytes and the
+ * name the server gave it (`Content-Disposition`), or an `ApiError`. */
+export async function requestFile(path: string, accept: string): Promise<{ blob: Blob; disposition: string | null }> {
+  const response = await exchange(path, { method: "GET", headers: { Accept: `${accept}, application/problem+json` } });
+  if (!response.ok) {
+    throw problemToError(response.status, await parseBody(response), response.headers.get("Retry-After"));
+  }
+  return { blob: await response.blob(), disposition: response.headers.get("Content-Disposition") };
+}
+
+/** The call's answer, after one refresh of the session on a 401 (see the module's comment). */
+async function exchange(path: string, options: RequestOptions): Promise<Response> {
   const csrfSent = readCookie(CSRF_COOKIE);
   let response = await send(path, options);
   if (response.status === 401 && options.refresh !== false && !isAuthPath(path)) {
@@ -272,11 +292,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       }
     }
   }
-  const body = await parseBody(response);
-  if (!response.ok) {
-    throw problemToError(response.status, body, response.headers.get("Retry-After"));
-  }
-  return body as T;
+  return response;
 }
 
 export const api = {

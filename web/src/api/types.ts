@@ -113,6 +113,17 @@ export interface Reading {
   source: string;
   status: ReadingStatus;
   status_reason: string | null;
+  /** What the submission answered (null for the public form's readings, or without a tariff). */
+  estimate?: Estimate | null;
+}
+
+/** What a reading will roughly cost at the account's tariff: an estimate, never a debt. */
+export interface Estimate {
+  /** Roubles, "97.45". */
+  amount: string;
+  /** The reading's billing period, "2026-12". */
+  period: string;
+  tariff_id: string;
 }
 
 export interface Submitted {
@@ -120,6 +131,7 @@ export interface Submitted {
   status: "submitted";
   billing_period: string;
   message: string;
+  estimate?: Estimate | null;
 }
 
 export interface ConsumptionItem {
@@ -128,6 +140,43 @@ export interface ConsumptionItem {
   zones: Record<string, number>;
   /** accepted: from readings billing accepted; pending: from the newest reading, not decided yet. */
   status?: "accepted" | "pending";
+}
+
+/** One line of a bill: a zone's kWh at its price. */
+export interface BillLine {
+  title: string;
+  zone: string;
+  quantity_kwh: number;
+  /** Roubles per kWh. */
+  price: string;
+  amount: string;
+}
+
+/** `GET /accounts/{id}/bills` (newest first) and `GET /accounts/{id}/bills/{bill_id}`: billing's bill (квитанция). */
+export interface Bill {
+  id: string;
+  /** The month billed, "2026-11". */
+  period: string;
+  issued_at: string;
+  /** Debt at the start of the month: > 0 owed, < 0 overpaid. */
+  opening_balance: string;
+  lines: BillLine[];
+  charged: string;
+  payments: string;
+  penalty: string;
+  /** < 0: overpaid. */
+  total_due: string;
+  due_date: string;
+  /** The PDF, "/api/v1/accounts/{id}/bills/{bill_id}.pdf". */
+  pdf_url: string;
+}
+
+/** `GET`/`PUT /accounts/{id}/paperless`: bills by e-mail with the PDF instead of paper. */
+export interface Paperless {
+  account_id: string;
+  enabled: boolean;
+  /** What changed, for people (on PUT). */
+  message?: string | null;
 }
 
 /** `POST /public/readings/meter`: the meter the public form's three fields name, nothing more. */
@@ -146,11 +195,106 @@ export interface Card {
 
 export type PaymentStatus = "pending" | "succeeded" | "failed" | "expired" | "refunded";
 
+/** How a payment is paid: a card (the bank's card page, or a saved card) or SBP (a QR code). */
+export type PayMethod = "card" | "sbp";
+
+/** An SBP payment's QR code: `payload` is the NSPK link (a tap on a phone opens the bank's app),
+ * `qr_svg` its QR code as a standalone SVG document. */
+export interface SbpQr {
+  qr_id: string;
+  payload: string;
+  qr_svg: string;
+}
+
 export interface StartedPayment {
   id: string;
-  status: "pending";
+  /** A saved card's payment the bank decided at once is already final. */
+  status: PaymentStatus;
   amount: string;
-  confirmation_url: string;
+  method?: PayMethod;
+  /** The bank's card page, or the 3-D Secure challenge of a saved card; null when there is nowhere to go. */
+  confirmation_url: string | null;
+  sbp?: SbpQr | null;
+}
+
+/** A card the bank keeps for the subscriber (`GET /cards`), oldest first. */
+export interface SavedCard {
+  id: string;
+  brand: CardBrand;
+  pan_masked: string;
+  /** "MM/YY". */
+  expiry: string;
+  created_at: string;
+}
+
+/** The last monthly payment autopay made (or tried). */
+export interface AutopayAttempt {
+  /** "YYYY-MM". */
+  period: string;
+  /** 1 on the day, 2 the retry on the day after. */
+  attempt: number;
+  status: "pending" | "succeeded" | "failed";
+  amount: string;
+  failure_reason: string | null;
+  message: string;
+  at: string;
+}
+
+/** `GET/PUT /accounts/{id}/autopay` (404 when none is set up). */
+export interface Autopay {
+  account_id: string;
+  account_number: string;
+  /** `disabled`: turned off after two failures (or the account unlinked); PUT turns it on again. */
+  status: "active" | "disabled";
+  disabled_reason: string | null;
+  /** Why it is off, for a person; null while active. */
+  message: string | null;
+  /** The card it pays with; null once that card was deleted. */
+  card: SavedCard | null;
+  day_of_month: number;
+  max_amount: string;
+  /** "YYYY-MM-DD"; null while off. */
+  next_payment_date: string | null;
+  last_attempt: AutopayAttempt | null;
+}
+
+export interface BasketItem {
+  account_id: string;
+  amount: string;
+}
+
+/** One account's part of a basket: a payment of its own (in the account's history, `GET /payments/{id}`). */
+export interface BasketPart extends BasketItem {
+  account_number: string;
+  payment_id: string;
+  status: PaymentStatus;
+}
+
+/** `POST /payments/basket`: one bank order for several accounts, a payment of each. */
+export interface StartedBasket {
+  id: string;
+  status: PaymentStatus;
+  amount: string;
+  method: PayMethod;
+  items: BasketPart[];
+  /** The bank's card page for the whole sum; null for SBP. */
+  confirmation_url: string | null;
+  sbp?: SbpQr | null;
+}
+
+/** `GET /payments/baskets/{id}`: the basket's outcome, for its result page. */
+export interface Basket {
+  id: string;
+  status: PaymentStatus;
+  amount: string;
+  method: PayMethod;
+  items: BasketPart[];
+  card: Card | null;
+  failure_reason: string | null;
+  message: string;
+  created_at: string;
+  paid_at: string | null;
+  expires_at: string | null;
 }
 
 export interface Payment {
@@ -159,6 +303,8 @@ export interface Payment {
   account_number: string;
   amount: string;
   status: PaymentStatus;
+  /** Added later (additive): absent means a card. */
+  method?: PayMethod;
   card: Card | null;
   failure_reason: string | null;
   message: string;

@@ -1,16 +1,27 @@
 /**
  * «Оплата по лицевому счету № …»: the amount (billing's amount due, or the amount of an attempt
- * being paid again, editable), «Оплатить» →
- * `POST /payments` with one `Idempotency-Key` per opening of the dialog → the acquirer's card
- * page (`confirmation_url`, another origin).
+ * being paid again, editable), the way to pay (a saved card, a new card — kept by the bank for
+ * next time when «Сохранить карту для следующих платежей» is ticked — or «СБП (по QR-коду)»),
+ * «Оплатить» → `POST /payments` with one `Idempotency-Key` per opening of the dialog (a new one
+ * when the way to pay changes: the key covers it) →
+ * - a new card: the acquirer's card page (`confirmation_url`, another origin);
+ * - a saved card: the issuer's 3-D Secure page when the bank asks for one, else straight to the
+ *   result page (the payment may be decided already);
+ * - SBP: the result page, which shows the QR code (kept for this tab: `GET /payments/{id}` does
+ *   not repeat it) and waits for the bank.
  */
 
 import { useRef, useState, type FormEvent } from "react";
+import { useNavigate } from "react-router";
 
 import { api, ApiError, messageOf } from "../api/client";
-import type { Account, StartedPayment } from "../api/types";
+import type { Account, SavedCard, StartedPayment } from "../api/types";
+import { useLoad } from "../lib/hooks";
 import { amountForInput, checkAmount, formatMoney, isPositive } from "../lib/money";
+import { choiceValue, effectiveChoice, paymentBody, type PayChoice } from "../lib/payMethod";
+import { rememberSbp } from "../lib/pending";
 import { Modal } from "./Modal";
+import { MethodChoice } from "./PayMethods";
 import { SubmitButton, TextField } from "./ui";
 
 export function newIdempotencyKey(): string {
@@ -43,6 +54,17 @@ export function PayDialog({ account, amount: again, onClose }: { account: Accoun
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [leaving, setLeaving] = useState(false);
+  const navigate = useNavigate();
+  // The saved cards: without them (or when they cannot be read) a new card and SBP remain.
+  const cards = useLoad(() => api.get<SavedCard[]>("/cards").catch(() => [] as SavedCard[]), []);
+  const [chosen, setChosen] = useState<PayChoice | null>(null);
+  const choice = effectiveChoice(chosen, cards.data);
+  const keyFor = useRef<string | null>(null);
+
+  function choose(next: PayChoice) {
+    setChosen(next);
+    setError(null);
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -55,17 +77,29 @@ export function PayDialog({ account, amount: again, onClose }: { account: Accoun
     setFieldError(undefined);
     setError(null);
     setBusy(true);
+    const body = paymentBody(account.id, checked.value, choice);
+    // Another way to pay is another payment: it needs a key of its own.
+    const way = `${choiceValue(choice)}:${choice.kind === "new" && choice.save ? "save" : ""}`;
+    if (keyFor.current !== null && keyFor.current !== way) key.current = newIdempotencyKey();
+    keyFor.current = way;
     try {
-      const started = await api.post<StartedPayment>(
-        "/payments",
-        { account_id: account.id, amount: checked.value },
-        { headers: { "Idempotency-Key": key.current } },
-      );
-      setLeaving(true);
-      browser.go(started.confirmation_url);
+      const started = await api.post<StartedPayment>("/payments", body, { headers: { "Idempotency-Key": key.current } });
+      if (started.sbp) rememberSbp(started.id, started.sbp);
+      if (started.confirmation_url) {
+        setLeaving(true);
+        browser.go(started.confirmation_url);
+        return;
+      }
+      navigate(`/payments/${started.id}/result`, { state: started.sbp ? { sbp: started.sbp } : null });
+      onClose();
     } catch (caught) {
       if (caught instanceof ApiError && caught.fields.amount) {
         setFieldError(caught.fields.amount);
+      } else if (caught instanceof ApiError && caught.code === "card_not_found") {
+        // The card was deleted (here or at the bank) meanwhile: say so, and list what is left.
+        setError(caught.detail);
+        setChosen(null);
+        void cards.reload();
       } else if (caught instanceof ApiError && caught.status === 404) {
         setError("Оплата по этому счету пока недоступна. Если счет добавлен только что, повторите попытку через минуту");
       } else {
@@ -104,9 +138,7 @@ export function PayDialog({ account, amount: again, onClose }: { account: Accoun
           data-autofocus=""
           fieldClassName="field-amount"
         />
-        <p className="muted small">
-          Оплата картой «Мир» (с MirAccept), Visa или Mastercard. Вы перейдете на защищенную страницу банка.
-        </p>
+        <MethodChoice cards={cards.data ?? []} choice={choice} onChange={choose} />
         <div className="form-actions">
           <SubmitButton busy={busy || leaving} busyText={leaving ? "Переход на страницу банка…" : "Создание платежа…"}>
             Оплатить

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ApiError, messageOf } from "../api/client";
+import { isPhoneAgent, PHONE_MEDIA } from "./userAgent";
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -122,4 +123,23 @@ export function useSubmit(known: readonly string[] = []): Submission {
   }, []);
 
   return { busy, error, fields, success, run, fail, reset };
+}
+
+function narrowScreen(): boolean {
+  return typeof window !== "undefined" && typeof window.matchMedia === "function" && window.matchMedia(PHONE_MEDIA).matches;
+}
+
+/** Whether this is a phone: a mobile User-Agent, or a screen as narrow as one (follows a resize). */
+export function useIsPhone(): boolean {
+  const agent = typeof navigator === "undefined" ? "" : navigator.userAgent;
+  const [narrow, setNarrow] = useState(narrowScreen);
+  useEffect(() => {
+    if (typeof window === "undefined" || typeof window.matchMedia !== "function") return;
+    const query = window.matchMedia(PHONE_MEDIA);
+    const changed = () => setNarrow(query.matches);
+    changed();
+    query.addEventListener?.("change", changed);
+    return () => query.removeEventListener?.("change", changed);
+  }, []);
+  return narrow || isPhoneAgent(agent);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { browserName, UNKNOWN_BROWSER } from "./userAgent";
+import { browserName, isPhoneAgent, UNKNOWN_BROWSER } from "./userAgent";
 
 describe("browserName", () => {
   it.each([
@@ -17,5 +17,15 @@ describe("browserName", () => {
   it("says it does not know when there is nothing to go by", () => {
     expect(browserName(null)).toBe(UNKNOWN_BROWSER);
     expect(browserName("   ")).toBe(UNKNOWN_BROWSER);
+  });
+});
+
+describe("isPhoneAgent", () => {
+  it("knows a phone or a tablet from a desktop", () => {
+    expect(isPhoneAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1")).toBe(true);
+    expect(isPhoneAgent("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36")).toBe(true);
+    expect(isPhoneAgent("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")).toBe(false);
+    expect(isPhoneAgent("")).toBe(false);
+    expect(isPhoneAgent(null)).toBe(false);
   });
 });

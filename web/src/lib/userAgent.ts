@@ -38,3 +38,11 @@ export function browserName(userAgent: string | null | undefined): string {
   const name = browser ?? UNKNOWN_BROWSER;
   return system ? `${name}, ${system}` : name;
 }
+
+/** A phone or tablet, by its User-Agent: where a link can open the bank's app. */
+export function isPhoneAgent(userAgent: string | null | undefined): boolean {
+  return !!userAgent && /Android|iPhone|iPad|iPod|Mobile|Opera Mini|IEMobile/i.test(userAgent);
+}
+
+/** The narrow screens the stylesheet lays out as a phone (app.css, max-width 720px). */
+export const PHONE_MEDIA = "(max-width: 720px)";

@@ -1,14 +1,17 @@
 /**
- * «Мои счета»: each account with its balance, «Оплатить», «Убрать», «Добавить», and the link
- * requests the subscriber can still act on (pending and rejected: «Редактировать», «Отозвать»);
- * decided and withdrawn ones are not listed (an approved request's account is).
+ * «Мои счета»: each account with its balance, «Оплатить», «Убрать», its «Автоплатеж», «Добавить»,
+ * «Оплатить несколько счетов» (two accounts or more), and the link requests the subscriber can
+ * still act on (pending and rejected: «Редактировать», «Отозвать»); decided and withdrawn ones
+ * are not listed (an approved request's account is).
  */
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 
 import { api, messageOf } from "../api/client";
 import type { Account, EditOutcome, LinkBody, LinkOutcome, LinkRequest, MessageOut, RequestProof } from "../api/types";
+import { AutopayPanel } from "../components/Autopay";
+import { BasketDialog } from "../components/BasketDialog";
 import { CardIcon, PlusIcon } from "../components/icons";
 import { initialFromRequest, LINK_FIELDS, LinkForm } from "../components/LinkForm";
 import { Modal } from "../components/Modal";
@@ -22,6 +25,7 @@ import { regionName, useRegions } from "../lib/regions";
 export function AccountsPage() {
   const accounts = useLoad(() => api.get<Account[]>("/accounts"), []);
   const requests = useLoad(() => api.get<LinkRequest[]>("/link-requests"), []);
+  const [basket, setBasket] = useState(false);
   const { regions, error: regionsError } = useRegions();
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -82,6 +86,12 @@ export function AccountsPage() {
           <PlusIcon />
           <span>Добавить</span>
         </button>
+        {(accounts.data ?? []).length >= 2 ? (
+          <button type="button" className="button button-secondary" onClick={() => setBasket(true)}>
+            <CardIcon />
+            <span>Оплатить несколько счетов</span>
+          </button>
+        ) : null}
       </div>
       <LiveMessage success={notice} info={info} error={noticeError} />
       {adding ? (
@@ -116,7 +126,9 @@ export function AccountsPage() {
         <ul className="account-grid">
           {list.map((account) => (
             <li key={account.id}>
-              <AccountCard account={account} onPay={() => setPaying(account)} onRemove={() => setRemoving(account)} />
+              <AccountCard account={account} onPay={() => setPaying(account)} onRemove={() => setRemoving(account)}>
+                <AutopayPanel account={account} />
+              </AccountCard>
             </li>
           ))}
         </ul>
@@ -133,6 +145,7 @@ export function AccountsPage() {
       />
 
       {paying ? <PayDialog account={paying} onClose={() => setPaying(null)} /> : null}
+      {basket ? <BasketDialog accounts={list} onClose={() => setBasket(false)} /> : null}
       {removing ? (
         <Modal title="Убрать счет?" onClose={() => setRemoving(null)}>
           <p>
@@ -152,7 +165,18 @@ export function AccountsPage() {
   );
 }
 
-export function AccountCard({ account, onPay, onRemove }: { account: Account; onPay: () => void; onRemove?: () => void }) {
+export function AccountCard({
+  account,
+  onPay,
+  onRemove,
+  children,
+}: {
+  account: Account;
+  onPay: () => void;
+  onRemove?: () => void;
+  /** Above the actions: the account's «Автоплатеж». */
+  children?: ReactNode;
+}) {
   const overpaid = isNegative(account.debt);
   const titleId = `account-${account.id}`;
   return (
@@ -187,6 +211,7 @@ export function AccountCard({ account, onPay, onRemove }: { account: Account; on
         </div>
       ) : null}
       <p className="muted small">Данные биллинга на {formatDate(account.balance_as_of)}</p>
+      {children}
       <div className="card-actions">
         <button type="button" className="button button-primary" onClick={onPay} aria-label={`Оплатить по лицевому счету № ${account.number}`}>
           <CardIcon />
@@ -197,6 +222,9 @@ export function AccountCard({ account, onPay, onRemove }: { account: Account; on
         </Link>
         <Link className="button button-secondary" to={`/payments?account=${account.id}`} aria-label={`Платежи по лицевому счету № ${account.number}`}>
           Платежи
+        </Link>
+        <Link className="button button-secondary" to={`/bills?account=${account.id}`} aria-label={`Квитанции по лицевому счету № ${account.number}`}>
+          Квитанции
         </Link>
         {onRemove ? (
           <button type="button" className="button button-ghost" onClick={onRemove} aria-label={`Убрать лицевой счет № ${account.number}`}>

@@ -5,19 +5,27 @@
  * reason it failed and what became of the money — never taken (declined, lapsed), with
  * «Оплатить еще раз», which opens the pay dialog for the account with the same amount; or
  * returned to the card (the bank reversed or refunded it).
+ *
+ * An SBP payment shows its QR code while it waits (from the pay dialog: the navigation's state, or
+ * this tab's sessionStorage after a reload), with «Открыть приложение банка» on a phone; it says
+ * «Ожидаем оплату…» and is asked every 3 s for as long as the bank's session lasts (20 minutes).
  */
 
 import { useEffect, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useLocation, useParams } from "react-router";
 
 import { api, ApiError, messageOf } from "../api/client";
 import type { Account, Payment } from "../api/types";
 import { PayDialog } from "../components/PayDialog";
+import { SbpPanel } from "../components/PayMethods";
 import { Page, ProcessingNote } from "../components/ui";
 import { CARD_BRAND, formatDateTime, formatPan, pendingNote } from "../lib/format";
 import { formatMoney } from "../lib/money";
+import { sbpOf } from "../lib/pending";
 
 export const NOT_CHARGED = "Деньги с карты не списаны. Попробуйте оплатить еще раз или другой картой.";
+export const NOT_CHARGED_SBP = "Деньги не списаны. Попробуйте оплатить еще раз.";
+export const AWAITING_SBP = "Ожидаем оплату…";
 export const RETURNED =
   "Деньги возвращены на карту. Банку, выпустившему карту, может потребоваться несколько дней, чтобы они снова стали доступны.";
 
@@ -27,8 +35,10 @@ export function moneyReturned(payment: Pick<Payment, "status" | "failure_reason"
   return payment.status === "refunded" || payment.failure_reason === "reversed" || payment.failure_reason === "refunded";
 }
 
-/** How often and how long the page asks (tests make these short). */
-export const resultPolling = { intervalMs: 1500, limitMs: 60_000 };
+/** How often and how long the page asks (tests make these short): a card's answer comes in
+ * seconds; an SBP payer may take minutes in the bank's app, up to the bank's 20-minute session. */
+export const resultPolling = { intervalMs: 1500, limitMs: 60_000, sbpIntervalMs: 3000, sbpLimitMs: 21 * 60_000 };
+
 
 type View =
   | { kind: "waiting"; payment: Payment | null; trouble: string | null }
@@ -38,6 +48,12 @@ type View =
 
 export function PaymentResultPage() {
   const { id = "" } = useParams();
+  return <OnePaymentResult key={id} id={id} />;
+}
+
+function OnePaymentResult({ id }: { id: string }) {
+  const location = useLocation();
+  const qr = sbpOf(location.state, id);
   const [view, setView] = useState<View>({ kind: "waiting", payment: null, trouble: null });
 
   useEffect(() => {
@@ -48,6 +64,7 @@ export function PaymentResultPage() {
 
     async function ask() {
       let last: Payment | null = null;
+      let sbp = qr !== null;
       try {
         const payment = await api.get<Payment>(`/payments/${encodeURIComponent(id)}`);
         if (stopped) return;
@@ -56,6 +73,7 @@ export function PaymentResultPage() {
           return;
         }
         last = payment;
+        sbp = sbp || payment.method === "sbp";
         setView({ kind: "waiting", payment, trouble: null });
       } catch (caught) {
         if (stopped) return;
@@ -67,11 +85,11 @@ export function PaymentResultPage() {
         const trouble = messageOf(caught);
         setView((v) => (v.kind === "waiting" ? { ...v, trouble } : v));
       }
-      if (Date.now() - started >= resultPolling.limitMs) {
+      if (Date.now() - started >= (sbp ? resultPolling.sbpLimitMs : resultPolling.limitMs)) {
         setView((v) => ({ kind: "timeout", payment: v.kind === "waiting" ? (v.payment ?? last) : last }));
         return;
       }
-      timer = setTimeout(ask, resultPolling.intervalMs);
+      timer = setTimeout(ask, sbp ? resultPolling.sbpIntervalMs : resultPolling.intervalMs);
     }
 
     void ask();
@@ -79,20 +97,35 @@ export function PaymentResultPage() {
       stopped = true;
       if (timer) clearTimeout(timer);
     };
+    // The QR code is read once per payment; it does not change while the page polls.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id]);
+
+  const current = view.kind === "missing" ? null : view.payment;
+  const bySbp = qr !== null || current?.method === "sbp";
 
   const accountId = view.kind === "settled" || view.kind === "timeout" || view.kind === "waiting" ? view.payment?.account_id : undefined;
   const lapse = view.kind === "timeout" && view.payment ? pendingNote(view.payment.expires_at) : null;
   const failed = view.kind === "settled" && view.payment.status !== "succeeded";
   return (
     <Page title="Результат оплаты" className="page-narrow">
+      {view.kind === "waiting" && qr ? <SbpPanel qr={qr} expiresAt={view.payment?.expires_at ?? null} /> : null}
       <div className="live-slot" role="status" aria-live="polite" aria-busy={view.kind === "waiting"}>
         {view.kind === "waiting" ? (
           <div className="card result result-waiting">
             <div className="spinner" aria-hidden="true" />
             <div>
-              <p className="result-title">Проверяем результат оплаты…</p>
-              <p className="muted">Банк обрабатывает платеж. Обычно это занимает несколько секунд, не закрывайте страницу.</p>
+              {bySbp ? (
+                <>
+                  <p className="result-title">{AWAITING_SBP}</p>
+                  <p className="muted">Подтвердите платеж в приложении банка. Результат появится на этой странице, не закрывайте ее.</p>
+                </>
+              ) : (
+                <>
+                  <p className="result-title">Проверяем результат оплаты…</p>
+                  <p className="muted">Банк обрабатывает платеж. Обычно это занимает несколько секунд, не закрывайте страницу.</p>
+                </>
+              )}
               <div className="progress-bar" aria-hidden="true">
                 <div className="progress-bar-fill" />
               </div>
@@ -146,6 +179,12 @@ function Succeeded({ payment }: { payment: Payment }) {
           <dt>Сумма</dt>
           <dd>{formatMoney(payment.amount)}</dd>
         </div>
+        {payment.method === "sbp" ? (
+          <div>
+            <dt>Способ оплаты</dt>
+            <dd>СБП</dd>
+          </div>
+        ) : null}
         {payment.card ? (
           <div>
             <dt>Карта</dt>
@@ -195,7 +234,7 @@ function NotPaid({ payment }: { payment: Payment }) {
           <dd>{formatMoney(payment.amount)}</dd>
         </div>
       </dl>
-      <p className="muted small">{returned ? RETURNED : NOT_CHARGED}</p>
+      <p className="muted small">{returned ? RETURNED : payment.method === "sbp" ? NOT_CHARGED_SBP : NOT_CHARGED}</p>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 /** «Профиль»: the e-mail, change of password, «Объединить профили» («Объединение учетных записей»),
- * and the subscriber's own security (ProfileSecurity.tsx): change of address, «Сеансы», «Уведомления».
+ * the subscriber's «Сохраненные карты» (ProfileCards.tsx), and their own security
+ * (ProfileSecurity.tsx): change of address, «Сеансы», «Уведомления».
  *
  * A merge cannot be undone, so «Объединить» asks first in a dialog that says so and what moves.
  * The merge form opens right after the button (next to it at desktop width, below it on a
@@ -14,6 +15,7 @@ import { Modal } from "../components/Modal";
 import { LiveMessage, Page, SubmitButton, TextField } from "../components/ui";
 import { formatDate } from "../lib/format";
 import { useSubmit } from "../lib/hooks";
+import { SavedCardsSection } from "./ProfileCards";
 import { EmailChangeForm, NotificationsSection, SessionsSection } from "./ProfileSecurity";
 import { isStaff, ROLE_NAMES } from "../session/roles";
 import { useSession } from "../session/session";
@@ -62,6 +64,7 @@ export function ProfilePage() {
           )}
         </section>
         {merging ? <MergeForm into={profile?.email ?? ""} onCancel={() => setMerging(false)} /> : null}
+        {isStaff(profile) ? null : <SavedCardsSection />}
         <PasswordForm />
         {isStaff(profile) ? null : <EmailChangeForm current={profile?.email ?? ""} />}
         <SessionsSection />

@@ -91,3 +91,34 @@ describe("a meter's reading form", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("Эти показания уже переданы и будут учтены за ноябрь 2026 года");
   });
 });
+
+describe("the estimate of a reading", () => {
+  async function submit(estimate: unknown) {
+    fakeApi({
+      "POST /api/v1/accounts/acc-1/readings": {
+        status: 201,
+        body: { id: "r1", status: "submitted", billing_period: "2026-12", message: "Показания переданы и будут учтены за декабрь 2026 года", estimate },
+      },
+    });
+    const user = userEvent.setup();
+    renderForm();
+    await user.type(screen.getByLabelText("T1 день"), "8130");
+    await user.type(screen.getByLabelText("T2 ночь"), "3460");
+    await user.click(screen.getByRole("button", { name: "Передать показания" }));
+    await screen.findByText("Показания переданы и будут учтены за декабрь 2026 года");
+  }
+
+  it("is said as a preliminary figure, not a debt, after the submission", async () => {
+    await submit({ amount: "97.45", period: "2026-12", tariff_id: "T-2Z" });
+    const said = screen.getByText(/^Предварительный расчет:/);
+    expect(said.textContent!.replace(/\s+/g, " ")).toBe(
+      "Предварительный расчет: 97,45 ₽ за декабрь 2026 г. по тарифу «T-2Z». Это оценка стоимости электроэнергии, потребленной с последних учтенных показаний, а не задолженность; сумма к оплате будет указана в квитанции.",
+    );
+    expect(said.closest("[role=status]")).not.toBeNull();
+  });
+
+  it("is not mentioned when the API has none", async () => {
+    await submit(null);
+    expect(screen.queryByText(/Предварительный расчет/)).toBeNull();
+  });
+});

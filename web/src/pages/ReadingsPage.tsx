@@ -8,9 +8,11 @@ import { AccountPicker, useAccountChoice } from "../components/AccountPicker";
 import { ConsumptionChart } from "../components/ConsumptionChart";
 import { MeterIcon } from "../components/icons";
 import { Alert, LiveMessage, Loading, Page, ProcessingNote, SubmitButton, TextField } from "../components/ui";
+import { ESTIMATE_NOTE, estimateSentence } from "../lib/bills";
 import { consumptionByMeter } from "../lib/chart";
 import { formatDate, formatDateTime, formatKwh, periodName, plural, READING_STATUS } from "../lib/format";
 import { useLoad } from "../lib/hooks";
+import { formatMoney } from "../lib/money";
 import { readingErrors, readingValues, zoneTitle } from "../lib/readings";
 
 /** A just-linked account reaches the readings service a moment later: its 404 is waited out. */
@@ -80,6 +82,9 @@ function AccountReadings({ accountId }: { accountId: string }) {
                   <th scope="col">Показания</th>
                   <th scope="col">Учтены за</th>
                   <th scope="col">Статус</th>
+                  <th scope="col" className="num">
+                    Предварительный расчет
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -98,12 +103,23 @@ function AccountReadings({ accountId }: { accountId: string }) {
                       <span className={`badge badge-${reading.status}`}>{READING_STATUS[reading.status] ?? reading.status}</span>
                       {reading.status_reason ? <span className="status-reason">{reading.status_reason}</span> : null}
                     </td>
+                    <td data-label="Предварительный расчет" className="num">
+                      {reading.estimate ? (
+                        formatMoney(reading.estimate.amount)
+                      ) : (
+                        <>
+                          <span aria-hidden="true">—</span>
+                          <span className="visually-hidden">нет</span>
+                        </>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
         ) : null}
+        {history.data?.some((reading) => reading.estimate) ? <p className="muted small">Предварительный расчет — {ESTIMATE_NOTE}.</p> : null}
       </section>
 
       <section className="section" aria-labelledby="consumption-title" aria-busy={consumption.loading || undefined}>
@@ -145,6 +161,7 @@ export function MeterForm({ accountId, meter, onSubmitted }: { accountId: string
   const [zoneErrors, setZoneErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [success, setSuccess] = useState<string | null>(null);
+  const [estimate, setEstimate] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const titleId = `meter-${meter.id}`;
 
@@ -155,6 +172,7 @@ export function MeterForm({ accountId, meter, onSubmitted }: { accountId: string
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSuccess(null);
+    setEstimate(null);
     const checked = readingValues(meter, typed);
     if ("errors" in checked) {
       setZoneErrors(checked.errors);
@@ -167,6 +185,7 @@ export function MeterForm({ accountId, meter, onSubmitted }: { accountId: string
     try {
       const answer = await api.post<Submitted>(`/accounts/${accountId}/readings`, { meter_id: meter.id, values: checked.values });
       setSuccess(answer.message);
+      setEstimate(estimateSentence(answer.estimate));
       setTyped({});
       onSubmitted?.();
     } catch (caught) {
@@ -195,7 +214,7 @@ export function MeterForm({ accountId, meter, onSubmitted }: { accountId: string
         </div>
       </header>
       <form className="form" onSubmit={submit} noValidate aria-labelledby={titleId}>
-        <LiveMessage error={formError} success={success} />
+        <LiveMessage error={formError} success={success} info={estimate} />
         <div className="zones">
           {meter.zones.map((zone) => {
             const lastValue = last?.values[zone];

@@ -14,6 +14,7 @@ import { api } from "../api/client";
 import type { Enrolment } from "../api/types";
 import { Alert, LiveMessage, Page, SubmitButton, TextField } from "../components/ui";
 import { useSubmit } from "../lib/hooks";
+import { qrImageSource } from "../lib/qr";
 
 const TITLE = "Приглашение сотрудника";
 
@@ -27,9 +28,7 @@ export function secretOf(uri: string): string {
   }
 }
 
-export function qrImageSource(svg: string): string {
-  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
-}
+export { qrImageSource };
 
 export function StaffAcceptPage() {
   const [params] = useSearchParams();

@@ -7,20 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-MONTHS = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
+from lka_common.periods import month_and_year
 
 
 @dataclass(frozen=True)
@@ -57,7 +44,7 @@ class Bill:
 
 def month_name(period: str) -> str:
     """ "2026-11" → «ноябрь 2026 г.»."""
-    return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]} г."
+    return f"{month_and_year(period)} г."
 
 
 def roubles(kopecks: int) -> str:

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-MONTHS = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
+from lka_common.periods import month_and_year
 
 DUPLICATE = "Эти показания уже переданы и будут учтены за {month}"
 TOO_MANY_ANONYMOUS = "Слишком много передач показаний с этого адреса. Повторите попытку позже"
@@ -42,8 +29,7 @@ def kwh(value: Decimal) -> str:
 
 def month_name(period: str) -> str:
     """ "2026-11" -> «ноябрь 2026 года»."""
-    year, month = period.split("-")
-    return f"{MONTHS[int(month) - 1]} {year} года"
+    return f"{month_and_year(period)} года"
 
 
 def submitted(period: str) -> str:
