@@ -109,7 +109,8 @@ def stand_in_service(name: str, gates: Gates, extra_routes: dict[str, Handler] |
             headers={"X-Served-By": name},
         )
 
-    app = web.Application()
+    # The gateway's body limits are under test, not the stand-in's (aiohttp's default is 1 MiB).
+    app = web.Application(client_max_size=64 * 1024 * 1024)
     for path, extra in (extra_routes or {}).items():
         app.router.add_get(path, extra)  # registered first: they win over the catch-all
     app.router.add_route("*", "/{tail:.*}", handle)

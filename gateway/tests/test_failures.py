@@ -111,3 +111,25 @@ async def test_a_body_at_the_limit_is_passed_on(gateway: str, client: aiohttp.Cl
     async with client.post(gateway + "/api/v1/feedback", data=b"x" * MiB) as response:
         assert response.status == 200
         assert len((await response.json())["body"]) == MiB
+
+
+async def test_an_upload_route_takes_a_larger_body_and_refuses_one_past_its_own_limit(
+    gateway: str, client: aiohttp.ClientSession
+) -> None:
+    async def body(chunks: int) -> AsyncIterator[bytes]:
+        for _ in range(chunks):
+            yield b"x" * MiB
+
+    # An appeal's three files of 5 MiB pass (routes.UPLOAD_ROUTES, upload_max_body_bytes 16 MiB)…
+    async with client.post(gateway + "/api/v1/appeals", data=b"x" * (15 * MiB)) as response:
+        assert response.status == 200
+        assert len((await response.json())["body"]) == 15 * MiB
+    async with client.post(gateway + "/api/v1/appeals/0c1d/messages", data=body(3)) as response:
+        assert response.status == 200
+    # …and past 16 MiB, declared or streamed, is refused; other methods of the path are not uploads.
+    async with client.post(gateway + "/api/v1/appeals", data=b"x" * (16 * MiB + 1)) as response:
+        assert (response.status, (await _problem(response))["code"]) == (413, "payload_too_large")
+    async with client.post(gateway + "/api/v1/operator/appeals/0c1d/messages", data=body(17)) as response:
+        assert response.status == 413
+    async with client.post(gateway + "/api/v1/appeals/0c1d/close", data=b"x" * (MiB + 1)) as response:
+        assert response.status == 413

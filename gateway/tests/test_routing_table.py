@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lka_gateway.routes import ROUTING_TABLE, Access, match
+from lka_gateway.routes import ROUTING_TABLE, UPLOAD_ROUTES, Access, match
 
 CONTRACT_PATHS = [
     ("/api/v1/accounts/7f1c/meters", "readings"),
@@ -59,8 +59,26 @@ CONTRACT_PATHS = [
     ("/api/v1/payments/acquirer/rbs/callback", "payments"),
     ("/api/v1/cards", "payments"),
     ("/api/v1/cards/3f9a", "payments"),
+    ("/api/v1/operator/payments", "payments"),
+    ("/api/v1/operator/payments/9b2e", "payments"),
+    ("/api/v1/operator/payments/9b2e/refunds", "payments"),
+    ("/api/v1/operator/refunds", "payments"),
+    ("/api/v1/operator/refunds/5c1d/approve", "payments"),
+    ("/api/v1/operator/refunds/5c1d/reject", "payments"),
+    ("/api/v1/operator/reconciliations", "payments"),
+    ("/api/v1/operator/reconciliations/2026-12-15", "payments"),
+    ("/api/v1/operator/reconciliations/2026-12-15.csv", "payments"),
     ("/api/v1/feedback", "notifications"),
     ("/api/v1/operator/feedback", "notifications"),
+    ("/api/v1/appeals/topics", "notifications"),
+    ("/api/v1/appeals", "notifications"),
+    ("/api/v1/appeals/0c1d", "notifications"),
+    ("/api/v1/appeals/0c1d/messages", "notifications"),
+    ("/api/v1/appeals/0c1d/close", "notifications"),
+    ("/api/v1/appeals/0c1d/attachments/7e2f", "notifications"),
+    ("/api/v1/operator/appeals", "notifications"),
+    ("/api/v1/operator/appeals/0c1d/assign", "notifications"),
+    ("/api/v1/operator/appeals/0c1d/messages", "notifications"),
     ("/api/v1/operator/audit", "identity"),
 ]
 
@@ -151,3 +169,8 @@ def test_internal_paths_are_never_routed(path: str) -> None:
 )
 def test_paths_outside_the_table_match_nothing(path: str) -> None:
     assert match(path) is None
+
+
+def test_every_upload_route_is_a_route_with_its_method() -> None:
+    offered = {template: methods.split() for template, _, _, methods in ROUTING_TABLE}
+    assert all(method in offered[template] for method, template in UPLOAD_ROUTES)

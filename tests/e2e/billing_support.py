@@ -63,6 +63,24 @@ async def projected(stack_env: tuple[dict[str, str], str, int], service: str, sq
     await eventually(found, f"{service}: {sql} {args}", timeout=30, interval=0.3)
 
 
+def account_update(
+    number: str, tariff_id: str | None = None, debt_kopecks: int = 0, penalty_kopecks: int = 0
+) -> BillingAccountUpdated:
+    """The account as billing announces it now: its owner, its tariff and what it owes."""
+    return BillingAccountUpdated(
+        region_code=REGION,
+        number=number,
+        owner_surname=SURNAME,
+        owner_initials="Е. В.",
+        address=ADDRESS,
+        debt_kopecks=debt_kopecks,
+        penalty_kopecks=penalty_kopecks,
+        last_payment=None,
+        as_of=datetime.now(UTC),
+        tariff_id=tariff_id,
+    )
+
+
 async def household(
     http: httpx.AsyncClient,
     stack: Stack,
@@ -71,26 +89,19 @@ async def household(
     tariff_id: str | None = None,
 ) -> Household:
     """The account published by billing (on this tariff) and linked to a new subscriber."""
-    account = BillingAccountUpdated(
-        region_code=REGION,
-        number=number,
-        owner_surname=SURNAME,
-        owner_initials="Е. В.",
-        address=ADDRESS,
-        debt_kopecks=0,
-        penalty_kopecks=0,
-        last_payment=None,
-        as_of=datetime.now(UTC),
-        tariff_id=tariff_id,
-    )
-    await publish(stack, account)
+    await publish(stack, account_update(number, tariff_id))
     me = await new_subscriber(http, stack.mail)
+    return Household(me, await link(http, stack_env, me, number), number)
+
+
+async def link(http: httpx.AsyncClient, stack_env: tuple[dict[str, str], str, int], me: Subscriber, number: str) -> str:
+    """Link an account billing published to `me`; its id."""
     # Linked only once the registry has it: before, the right proof would file a request.
     await projected(stack_env, "accounts", "SELECT 1 FROM billing_accounts WHERE number = $1", number)
     body = {"region_code": REGION, "number": number, "surname_prefix": SURNAME[:3]}
     created = await http.post(f"{V1}/accounts", json=body, headers=me.headers)
     assert created.status_code == 201, created.text
-    return Household(me, str(created.json()["account"]["id"]), number)
+    return str(created.json()["account"]["id"])
 
 
 def meter(number: str, serial: str, digits: int, **last: str) -> BillingMeterUpdated:

@@ -1,5 +1,6 @@
 """What the payments end-to-end tests share: a subscriber with a billing demo account linked,
-amounts that tell payments apart, and polling with a deadline fit for a whole stack."""
+amounts that tell payments apart, polling with a deadline fit for a whole stack, and a card
+saved on the bank's page as a payer saves one."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import secrets
 import uuid
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
+import jwt
 
+from lka_acquirer_emulator.testing import Browser, card_form
 from lka_common.testing import events
 from lka_common.testing.portal import Subscriber, new_subscriber
 from lka_common.testing.stack import Stack
@@ -56,3 +60,33 @@ async def start_payment(
     assert started["amount"] == amount
     assert "card_id" in way or started["status"] == "pending", started
     return started
+
+
+def user_id_of(me: Subscriber) -> str:
+    """The subscriber's id, the bank's `clientId` of their cards (the token's subject)."""
+    token = me.headers["Authorization"].removeprefix("Bearer ")
+    return str(jwt.decode(token, options={"verify_signature": False})["sub"])
+
+
+async def settled(http: httpx.AsyncClient, me: Subscriber, payment_id: str) -> dict[str, Any]:
+    async def done() -> dict[str, Any] | None:
+        response = await http.get(f"{V1}/payments/{payment_id}", headers=me.headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body if body["status"] != "pending" else None
+
+    return await eventually(done, f"payment {payment_id} settled")
+
+
+async def save_card(
+    http: httpx.AsyncClient, browser: Browser, me: Subscriber, account_id: str, pan: str, *steps: dict[str, str]
+) -> dict[str, Any]:
+    """Pay on the bank's card page asking to keep the card; the card as `GET /cards` lists it."""
+    started = await start_payment(http, me, account_id, random_amount(), save_card=True)
+    visit = await browser.pay(started["confirmation_url"], card_form(pan), *steps)
+    assert urlsplit(visit.final_url).path == f"/payments/{started['id']}/result"
+    assert (await settled(http, me, started["id"]))["status"] == "succeeded"
+    digits = pan.replace(" ", "")
+    cards = (await http.get(f"{V1}/cards", headers=me.headers)).json()
+    (card,) = [c for c in cards if c["pan_masked"] == f"{digits[:6]}******{digits[-4:]}"]
+    return dict(card)

@@ -33,7 +33,7 @@ VISA = "4111 1111 1111 1111"
 # Demo accounts of the billing simulator (tools/billing_simulator/README.md): region, number, letters.
 BASKET_ACCOUNTS = [("simferopol", "91000101", "ИВА"), ("yalta", "91000202", "ЁЛК"), ("kerch", "91000303", "ПЕТ")]
 PROBE = "e2e.basket_autopay.probe"
-PROBE_KEYS = [PaymentSucceeded.event_type, PaymentFailed.event_type, "payments.autopay.*"]
+PROBE_KEYS = [PaymentSucceeded.event_type, PaymentFailed.event_type, "payments.autopay.#"]
 
 
 @pytest.fixture(scope="module")

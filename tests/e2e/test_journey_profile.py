@@ -307,7 +307,7 @@ async def test_9_a_private_page_opened_signed_out_opens_after_sign_in_and_no_oth
         assert next_of(page) == "/operator/feedback", page.url
         await sign_in_here(page, staff)
         await enter_code(page, member)
-        await heading(page, "Обращения абонентов")
+        await heading(page, "Сообщения обратной связи")
         watch.assert_clean("the staff's deep links")
     finally:
         await context.close()

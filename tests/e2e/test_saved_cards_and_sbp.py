@@ -14,13 +14,11 @@ from urllib.parse import urlsplit
 import aiohttp
 import asyncpg
 import httpx
-import jwt
 import pytest
-from payments_support import V1, eventually, payer, random_amount, start_payment
+from payments_support import V1, eventually, payer, random_amount, save_card, settled, start_payment, user_id_of
 
-from lka_acquirer_emulator.testing import Browser, card_form
+from lka_acquirer_emulator.testing import Browser
 from lka_common.testing.databases import plain_url
-from lka_common.testing.portal import Subscriber
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -62,36 +60,6 @@ async def bank(stack: Stack, path: str, **data: Any) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
     return answer
-
-
-def user_id_of(me: Subscriber) -> str:
-    """The subscriber's id, the bank's `clientId` of their cards (the token's subject)."""
-    token = me.headers["Authorization"].removeprefix("Bearer ")
-    return str(jwt.decode(token, options={"verify_signature": False})["sub"])
-
-
-async def settled(http: httpx.AsyncClient, me: Subscriber, payment_id: str) -> dict[str, Any]:
-    async def done() -> dict[str, Any] | None:
-        response = await http.get(f"{V1}/payments/{payment_id}", headers=me.headers)
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body if body["status"] != "pending" else None
-
-    return await eventually(done, f"payment {payment_id} settled")
-
-
-async def save_card(
-    http: httpx.AsyncClient, browser: Browser, me: Subscriber, account_id: str, pan: str, *steps: dict[str, str]
-) -> dict[str, Any]:
-    """Pay on the bank's card page asking to keep the card; the card as `GET /cards` lists it."""
-    started = await start_payment(http, me, account_id, random_amount(), save_card=True)
-    visit = await browser.pay(started["confirmation_url"], card_form(pan), *steps)
-    assert urlsplit(visit.final_url).path == f"/payments/{started['id']}/result"
-    assert (await settled(http, me, started["id"]))["status"] == "succeeded"
-    digits = pan.replace(" ", "")
-    cards = (await http.get(f"{V1}/cards", headers=me.headers)).json()
-    (card,) = [c for c in cards if c["pan_masked"] == f"{digits[:6]}******{digits[-4:]}"]
-    return dict(card)
 
 
 async def registered_by_billing(db: asyncpg.Pool, payment_id: str) -> None:

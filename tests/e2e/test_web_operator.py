@@ -3,7 +3,7 @@ checked as the two people involved would: a subscriber files two link requests t
 verify (wrong letters of the owner's surname, an account number billing does not know) and a
 message through «Обратная связь»; an operator of the supplier signs in, finds the requests in
 «Заявки» (each card says who asked by a masked e-mail, never a user id), rejects one with a
-comment and approves the other, each after a confirmation, reads the message in «Обращения» and
+comment and approves the other, each after a confirmation, reads the message in «Обратная связь» and
 looks the account up in «Реестр счетов»; the subscriber then sees the outcome on «Мои счета»:
 the approved account listed (its request no longer), the rejected request with the reason and
 «Редактировать». A subscriber who opens an operator's address is shown no operator data.
@@ -38,9 +38,9 @@ SUDAK = "Городской округ Судак"
 REQUEST_CREATED = "Создана заявка на добавление счета к учетной записи"
 FEEDBACK_SENT = "Ваше обращение отправлено в ГУП РК «Крымэнерго». Спасибо за отзыв!"
 FEEDBACK_TOPIC = "Лицевые счета"
-OPERATOR_LINKS = ["Заявки", "Обращения", "Реестр счетов"]
+OPERATOR_LINKS = ["Заявки", "Обращения", "Обратная связь", "Реестр счетов"]
 MENU = [*OPERATOR_LINKS, "Профиль"]
-SUBSCRIBER_MENU = ["Мои счета", "Платежи", "Показания", "Квитанции", "Профиль", "Обратная связь"]
+SUBSCRIBER_MENU = ["Мои счета", "Платежи", "Показания", "Квитанции", "Обращения", "Профиль", "Обратная связь"]
 NOT_ALLOWED = "Этот раздел доступен только операторам ГУП РК «Крымэнерго»."
 
 
@@ -162,7 +162,8 @@ async def subscriber_sees_no_operator_data(page: Page, gateway: str, message: st
     page.on("request", note)
     for path, title in (
         ("/operator/link-requests", "Заявки на добавление счетов"),
-        ("/operator/feedback", "Обращения абонентов"),
+        ("/operator/feedback", "Сообщения обратной связи"),
+        ("/operator/appeals", "Обращения абонентов"),
         ("/operator/billing-accounts", "Реестр лицевых счетов"),
     ):
         await page.goto(f"{gateway}{path}")
@@ -184,7 +185,7 @@ async def subscriber_sees_no_operator_data(page: Page, gateway: str, message: st
 
 
 async def operator_menu_fits(page: Page) -> None:
-    """Four links: one row with the brand and the exit at 1280 px; behind «Меню» at 360 px, no
+    """Five links: one row with the brand and the exit at 1280 px; behind «Меню» at 360 px, no
     sideways scroll."""
     links = menu(page).get_by_role("link")
     await expect(links).to_have_text(MENU)
@@ -267,8 +268,8 @@ async def operator_reviews_requests(page: Page, unknown: str, comment: str) -> N
 
 
 async def operator_reads_feedback(page: Page, subscriber_email: str, message: str) -> None:
-    await menu(page).get_by_role("link", name="Обращения").click()
-    await heading(page, "Обращения абонентов")
+    await menu(page).get_by_role("link", name="Обратная связь").click()
+    await heading(page, "Сообщения обратной связи")
     item = page.get_by_role("listitem").filter(has_text=message)
     await expect(item).to_have_count(1)
     await expect(item).to_contain_text(FEEDBACK_TOPIC)

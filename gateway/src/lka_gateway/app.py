@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lka_common import readiness, tracing
+from lka_common.body_limits import UploadRoute
 from lka_common.client_address import Network, from_scope, parse_networks
 from lka_common.problems import Problem, install_problem_handlers
 from lka_common.web import RequestContextMiddleware
@@ -33,7 +34,7 @@ from lka_gateway.limits import RateLimits
 from lka_gateway.metrics_listener import MetricsListener
 from lka_gateway.openapi import OPENAPI_PATH, ServiceDocs
 from lka_gateway.proxy import UpstreamProxy
-from lka_gateway.routes import match
+from lka_gateway.routes import API_PREFIX, UPLOAD_ROUTES, match
 from lka_gateway.sessions import SessionCookies
 from lka_gateway.settings import GatewaySettings
 from lka_gateway.web_app import WebApp
@@ -172,5 +173,7 @@ def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     # The edge headers wrap everything, the request middleware's own 413 and 500 included; the
     # server span wraps them too, so every log line of the call carries its trace id and the
     # proxy's client span (lka_common.tracing) passes its `traceparent` on to the service.
-    outermost = EdgeHeaders(RequestContextMiddleware(gateway, max_body_bytes=settings.max_body_bytes), settings)
+    uploads = [UploadRoute(method, API_PREFIX + path, settings.upload_max_body_bytes) for method, path in UPLOAD_ROUTES]
+    limited = RequestContextMiddleware(gateway, max_body_bytes=settings.max_body_bytes, uploads=uploads)
+    outermost = EdgeHeaders(limited, settings)
     return tracing.traced_asgi(outermost)

@@ -84,7 +84,34 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
     ("/cards/{id}", "payments", SIGNED_IN, "DELETE"),
     ("/feedback", "notifications", OPTIONAL, "POST"),
     ("/operator/feedback", "notifications", SIGNED_IN, "GET"),
+    ("/appeals/topics", "notifications", SIGNED_IN, "GET"),
+    ("/appeals", "notifications", SIGNED_IN, "GET POST"),
+    ("/appeals/{id}", "notifications", SIGNED_IN, "GET"),
+    ("/appeals/{id}/messages", "notifications", SIGNED_IN, "POST"),
+    ("/appeals/{id}/close", "notifications", SIGNED_IN, "POST"),
+    ("/appeals/{id}/attachments/{att_id}", "notifications", SIGNED_IN, "GET"),
+    ("/operator/appeals", "notifications", SIGNED_IN, "GET"),
+    ("/operator/appeals/{id}/assign", "notifications", SIGNED_IN, "POST"),
+    ("/operator/appeals/{id}/messages", "notifications", SIGNED_IN, "POST"),
     ("/operator/audit", "identity", SIGNED_IN, "GET"),
+    ("/operator/payments", "payments", SIGNED_IN, "GET"),
+    ("/operator/payments/{id}", "payments", SIGNED_IN, "GET"),
+    ("/operator/payments/{id}/refunds", "payments", SIGNED_IN, "POST"),
+    ("/operator/refunds", "payments", SIGNED_IN, "GET"),
+    ("/operator/refunds/{id}/approve", "payments", SIGNED_IN, "POST"),
+    ("/operator/refunds/{id}/reject", "payments", SIGNED_IN, "POST"),
+    ("/operator/reconciliations", "payments", SIGNED_IN, "POST"),
+    ("/operator/reconciliations/{date}.csv", "payments", SIGNED_IN, "GET"),
+    ("/operator/reconciliations/{date}", "payments", SIGNED_IN, "GET"),
+)
+
+# The routes whose bodies may pass the ordinary limit (`max_body_bytes`): multipart uploads of
+# files, up to `upload_max_body_bytes` (lka_common.body_limits). Each file's own limit is the
+# service's (an appeal's attachment: 5 MiB, refused while it streams).
+UPLOAD_ROUTES: tuple[tuple[str, str], ...] = (
+    ("POST", "/appeals"),
+    ("POST", "/appeals/{id}/messages"),
+    ("POST", "/operator/appeals/{id}/messages"),
 )
 
 _PARAM = re.compile(r"\{[a-z_]+\}")

@@ -61,6 +61,9 @@ class GatewaySettings(BaseSettings):
     upstream_keepalive_s: float = 4.0
 
     max_body_bytes: int = 1024 * 1024
+    # The upload routes' bodies (routes.UPLOAD_ROUTES): an appeal's three files of 5 MiB, its
+    # text and the multipart framing; the service refuses a single file over 5 MiB itself.
+    upload_max_body_bytes: int = 16 * 1024 * 1024
 
     # Rate limits by group of callers (JSON in the environment); a group left out is not limited.
     rate_limits: dict[str, RateRule] = Field(default_factory=_default_rate_limits)

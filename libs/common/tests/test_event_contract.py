@@ -84,11 +84,25 @@ SAMPLES: dict[str, str] = {
     "payments.autopay.disabled.v1": """{"account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b",
         "region_code": "simferopol", "account_number": "1234567", "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
         "reason": "payment_failed"}""",
+    "payments.payment.refunded.v1": """{"payment_id": "7d6c5b4a-3928-4716-a5f4-e3d2c1b0a998",
+        "refund_id": "2b3c4d5e-6f70-4819-8a2b-3c4d5e6f7081", "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
+        "account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b", "region_code": "simferopol",
+        "account_number": "1234567", "amount_kopecks": 50000, "refunded_at": "2026-12-16T11:20:00Z"}""",
+    "payments.reconciliation.completed.v1": """{"date": "2026-12-15", "matched": 412, "discrepancies": 3}""",
     "accounts.paperless.changed.v1": """{"account_id": "9e8d7c6b-5a49-4838-a726-150f4e3d2c1b",
         "region_code": "simferopol", "account_number": "1234567", "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
         "enabled": true}""",
     "notifications.feedback.received.v1": """{"feedback_id": "3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f",
         "topic": "readings", "received_at": "2026-11-20T10:15:00Z"}""",
+    "notifications.appeal.registered.v1": """{"appeal_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+        "number": "2026-000123", "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "topic": "readings",
+        "status": "registered", "at": "2026-12-07T10:15:00Z"}""",
+    "notifications.appeal.answered.v1": """{"appeal_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+        "number": "2026-000123", "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "topic": "readings",
+        "status": "answered", "at": "2026-12-07T10:15:00Z"}""",
+    "notifications.appeal.closed.v1": """{"appeal_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+        "number": "2026-000123", "user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "topic": "readings",
+        "status": "closed", "at": "2026-12-07T10:15:00Z"}""",
     # The same record in every service's chain (docs/contract.md §4 "Audit"): one type per service.
     **{
         f"{service}.audit.recorded.v1": """{"id": 42, "at": "2026-12-07T09:30:00.123456Z",
@@ -143,7 +157,7 @@ MOMENT_CASES = [
 
 def test_every_contract_event_type_has_a_model_and_a_sample() -> None:
     assert set(EVENT_MODELS) == set(SAMPLES)
-    assert len(EVENT_MODELS) == 28
+    assert len(EVENT_MODELS) == 33
     assert set(INBOUND) == {t for t in SAMPLES if t.startswith("billing.")}
 
 

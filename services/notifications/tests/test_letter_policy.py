@@ -24,6 +24,15 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 # Parameters as the senders pass them (identity, accounts, readings' events, payments,
 # the feedback form); a topic with quotes of its own, as a subscriber may type it.
 PARAMS: dict[str, dict[str, Any]] = {
+    "payment_refunded": {
+        "account_number": "91000101",
+        "amount": "500.00",
+        "paid_amount": "1523.40",
+        "refunded_total": "500.00",
+        "refunded_at": "16.12.2026 11:20",
+        "order_id": "ord-5f1c",
+        "in_full": False,
+    },
     "email_confirmation": {"link": "https://lk.example.test/confirm-email?token=Abc", "valid_hours": 24},
     "registration_repeated": {},
     "password_reset": {"link": "https://lk.example.test/password/reset?token=Abc", "valid_hours": 1},
@@ -67,6 +76,11 @@ PARAMS: dict[str, dict[str, Any]] = {
         "reason": "Недостаточно средств на карте",
         "retry_date": "",
         "turned_off": True,
+    },
+    "appeal_answered": {
+        "appeal_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+        "number": "2026-000123",
+        "topic": "Показания приборов учета",
     },
 }
 REJECTED = {**PARAMS["link_request_resolved"], "status": "rejected", "comment": "Фамилия «Иванов» не совпадает"}
@@ -116,6 +130,7 @@ def test_letters_a_person_needs_are_never_capped_and_letters_a_stranger_can_caus
         "reading_accepted",
         "reading_rejected",
         "payment_receipt",
+        "payment_refunded",
         "password_changed",
         "profiles_merged",
         "email_changed",
@@ -124,6 +139,7 @@ def test_letters_a_person_needs_are_never_capped_and_letters_a_stranger_can_caus
         "bill_issued",
         "autopay_reminder",
         "autopay_result",
+        "appeal_answered",
     }
     assert capped == {
         "email_confirmation",

@@ -168,3 +168,24 @@ async def test_a_binding_told_to_decline_declines_and_an_order_is_found_by_its_n
     status = await rbs("getOrderStatusExtended.do", orderNumber=number)
     assert (status["orderStatus"], status["actionCode"]) == (6, 116)
     assert status["attributes"] == [{"name": "mdOrder", "value": order["orderId"]}]
+
+
+async def test_a_clients_orders_are_listed_oldest_first_and_nobody_elses(
+    register: Any, browser: Browser, rbs: Any, emulator: RunningEmulator, http: aiohttp.ClientSession
+) -> None:
+    client = uuid.uuid4().hex
+    binding_id = await saved(register, browser, rbs, client, VISA)
+    again = await register(amount=777, clientId=client)
+    await rbs("paymentOrderBinding.do", mdOrder=again["orderId"], bindingId=binding_id)
+    await register(clientId=uuid.uuid4().hex)  # another client's
+
+    async with http.get(f"{emulator.url}/emulator/orders", params={"clientId": client}) as response:
+        listed = await response.json()
+    async with http.get(f"{emulator.url}/emulator/orders") as unnamed:
+        assert unnamed.status == 400
+
+    assert [(o["amount"], o["status"], o["payment_way"]) for o in listed] == [
+        (150000, 2, "CARD"),
+        (777, 2, "CARD_BINDING"),
+    ]
+    assert listed[1]["md_order"] == again["orderId"]

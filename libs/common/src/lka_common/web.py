@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lka_common import context, metrics, tracing
 from lka_common.auth import TokenVerifier
+from lka_common.body_limits import BodyLimits, UploadRoute
 from lka_common.client_address import parse_networks
 from lka_common.db import make_engine, make_sessionmaker
 from lka_common.health import health_router
@@ -52,9 +53,12 @@ class BodyTooLarge(Exception):
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    """`uploads`: the routes whose bodies may be larger than `max_body_bytes` (lka_common.body_limits)."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int, uploads: Iterable[UploadRoute] = ()) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.limits = BodyLimits(max_body_bytes, uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,7 +80,7 @@ class RequestContextMiddleware:
                 too_large = self._declared_too_large(scope)
                 if too_large:
                     raise BodyTooLarge
-                await self.app(scope, self._limited(receive), send_with_id)
+                await self.app(scope, self._limited(scope, receive), send_with_id)
             except Exception as exc:  # noqa: BLE001 - the last line of defence: never a stack trace out
                 if not status["sent"]:
                     problem = (
@@ -89,18 +93,23 @@ class RequestContextMiddleware:
     def _declared_too_large(self, scope: Scope) -> bool:
         for name, value in scope["headers"]:
             if name == b"content-length":
-                return value.isdigit() and int(value) > self.max_body_bytes
+                return value.isdigit() and int(value) > self.max_body_bytes and int(value) > self.limits.of(scope)
         return False
 
-    def _limited(self, receive: Receive) -> Receive:
+    def _limited(self, scope: Scope, receive: Receive) -> Receive:
         seen = 0
+        # The ordinary limit until a body passes it; only then is the route asked for a larger one.
+        limit = self.max_body_bytes
+        looked_up = False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, limit, looked_up
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body_bytes:
+                if seen > limit and not looked_up:
+                    limit, looked_up = self.limits.of(scope), True
+                if seen > limit:
                     raise BodyTooLarge
             return message
 
@@ -124,13 +133,15 @@ def create_app(
     on_startup: Callable[[FastAPI], Any] | None = None,
     on_shutdown: Callable[[FastAPI], Any] | None = None,
     revocation_feed: bool = True,
+    uploads: Iterable[UploadRoute] = (),
 ) -> FastAPI:
     """A service's API: its routers under `/api/v1`, probes at the root, problem+json errors.
 
     The principal dependency (lka_common.auth) refuses tokens identity revoked, from a list
     the revocation feed keeps current while the app runs (`revocation_feed`; off only where
     the dependency is not what decides, identity's own API, which checks its database). The
-    feed is no part of readiness: an API stays ready while only the broker is down.
+    feed is no part of readiness: an API stays ready while only the broker is down. `uploads`:
+    the routes (full paths, `/api/v1/…`) that take bodies above `max_body_bytes`.
     """
 
     @asynccontextmanager
@@ -174,7 +185,7 @@ def create_app(
 
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
     install_problem_handlers(app)
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, uploads=tuple(uploads))
     # Outermost: the request's log lines and the events it raises carry its trace.
     tracing.trace_fastapi(app)
     app.include_router(health_router())

@@ -6,6 +6,7 @@ from functools import partial
 
 from fastapi import FastAPI
 
+from lka_common.body_limits import UploadRoute
 from lka_common.commands.notifications import SendLetter, UpdateAddressBook
 from lka_common.events.accounts import AccountLinked, AccountUnlinked, LinkRequestResolved
 from lka_common.events.identity import ProfilesMerged
@@ -16,14 +17,23 @@ from lka_common.web import create_app
 from lka_notifications.adapters.mailer import SmtpMailer
 from lka_notifications.adapters.templates import LetterRenderer
 from lka_notifications.entrypoints.errors import install_error_handlers
-from lka_notifications.entrypoints.routers import feedback
+from lka_notifications.entrypoints.routers import appeals, appeals_desk, feedback
 from lka_notifications.service_layer import handlers
 from lka_notifications.service_layer.letters import LetterDispatcher
 from lka_notifications.settings import NotificationsSettings
 
+# The forms that carry files: up to 3 files of 5 MiB and the text (entrypoints/uploads.py).
+UPLOAD_PATHS = ("/api/v1/appeals", "/api/v1/appeals/{id}/messages", "/api/v1/operator/appeals/{id}/messages")
+
 
 def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
-    app = create_app(settings or NotificationsSettings(), title="ЛКА: уведомления", routers=[feedback.router])
+    settings = settings or NotificationsSettings()
+    app = create_app(
+        settings,
+        title="ЛКА: уведомления",
+        routers=[feedback.router, appeals.router, appeals_desk.router],
+        uploads=[UploadRoute("POST", path, settings.upload_max_body_bytes) for path in UPLOAD_PATHS],
+    )
     install_error_handlers(app)
     return app
 

@@ -32,3 +32,6 @@ class NotificationsSettings(ServiceSettings):
     letter_max_attempts: int = 25
     # Feedback messages per client address per hour (docs/contract.md §2 limits).
     feedback_per_client_per_hour: int = 5
+    # The body of a form with files (an appeal, a message): 3 files of 5 MiB, the text and the
+    # multipart framing. Each file's own 5 MiB is checked as it streams (entrypoints/uploads.py).
+    upload_max_body_bytes: int = 16 * 1024 * 1024

@@ -15,8 +15,17 @@ from lka_common.web import create_app
 from lka_payments.adapters.acquirer import Acquirer
 from lka_payments.adapters.rbs import RbsAcquirer
 from lka_payments.entrypoints.errors import install_error_handlers
-from lka_payments.entrypoints.routers import autopay, baskets, callback, cards, history, payments
-from lka_payments.service_layer import access, autopay_run, balances, billing
+from lka_payments.entrypoints.routers import (
+    autopay,
+    baskets,
+    callback,
+    cards,
+    history,
+    operator,
+    payments,
+    reconciliations,
+)
+from lka_payments.service_layer import access, autopay_run, balances, billing, reconciling
 from lka_payments.settings import PaymentsSettings
 
 
@@ -30,7 +39,16 @@ def build_app(settings: PaymentsSettings | None = None, acquirer: Acquirer | Non
     app = create_app(
         settings,
         title="ЛКА: платежи",
-        routers=[payments.router, baskets.router, cards.router, history.router, autopay.router, callback.router],
+        routers=[
+            payments.router,
+            baskets.router,
+            cards.router,
+            history.router,
+            autopay.router,
+            callback.router,
+            operator.router,
+            reconciliations.router,
+        ],
         on_shutdown=close_acquirer,
     )
     app.state.acquirer = acquirer or RbsAcquirer(settings)
@@ -57,4 +75,7 @@ def subscriptions(settings: PaymentsSettings) -> list[Subscription]:
 
 def jobs(settings: PaymentsSettings, uow_factory: Callable[[], UnitOfWork], acquirer: Acquirer) -> list[Job]:
     """The scheduled work the consumer process runs (lka_common.scheduler)."""
-    return [autopay_run.autopay_job(settings, uow_factory, acquirer)]
+    return [
+        autopay_run.autopay_job(settings, uow_factory, acquirer),
+        reconciling.reconciliation_job(settings, uow_factory, acquirer),
+    ]

@@ -50,6 +50,17 @@ class PaymentsSettings(ServiceSettings):
     scheduler_lease_s: float = Field(120.0, gt=0)
     autopay_schedule: str = "*/10 * * * *"
     autopay_batch: int = Field(20, ge=1)
+    # Refunds (docs/contract.md §4 "Refunds"): above this a second person, a supervisor, approves.
+    refund_approval_threshold_kopecks: int = Field(1_000_000, ge=0)
+    # A pending refund whose bank answer never came (the process died, the bank did not answer) is
+    # looked at again by the poller after this long: the bank's refunded amount says whether it went.
+    refund_resume_after_s: float = Field(60.0, gt=0)
+    # The day's reconciliation with the bank's registry, for the day before, every night.
+    reconciliation_schedule: str = "30 3 * * *"
+    # Where the bank's registry of a day is read: `{date}` is YYYY-MM-DD; an HTTP URL or `file://`.
+    # Empty: the emulator's, beside the gateway it plays (`RBS_BASE_URL`/emulator/registry/{date});
+    # a real bank's arrives by its own channel, set here where it lands.
+    registry_url: str = ""
     # Moves the jobs' clock (what "today" is) on a development or test stack; refused in production.
     clock_offset_s: float = 0.0
 
@@ -58,6 +69,10 @@ class PaymentsSettings(ServiceSettings):
         if self.environment == "production" and self.clock_offset_s:
             raise ValueError("LKA_PAYMENTS_CLOCK_OFFSET_S is refused in production")
         return self
+
+    @property
+    def registry_source(self) -> str:
+        return self.registry_url or f"{self.rbs_base_url.rstrip('/')}/emulator/registry/{{date}}"
 
     @property
     def page_lifetime(self) -> timedelta:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from lka_acquirer_emulator import control, pages, rest, rest_bindings, sbp
+from lka_acquirer_emulator import control, pages, registry, rest, rest_bindings, sbp
 from lka_acquirer_emulator.settings import EmulatorSettings
 from lka_acquirer_emulator.state import GATEWAY, Gateway
 
@@ -25,5 +25,7 @@ def build_app(settings: EmulatorSettings | None = None) -> web.Application:
 
     app.cleanup_ctx.append(stop_callbacks)
     app.router.add_get("/healthz", healthz)
-    app.add_routes(rest.routes() + rest_bindings.routes() + sbp.routes() + pages.routes() + control.routes())
+    app.add_routes(
+        rest.routes() + rest_bindings.routes() + sbp.routes() + pages.routes() + control.routes() + registry.routes()
+    )
     return app

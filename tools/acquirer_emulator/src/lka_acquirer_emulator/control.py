@@ -8,7 +8,8 @@ from typing import Any, get_args
 from aiohttp import web
 
 from lka_acquirer_emulator.callbacks import CallbackMode
-from lka_acquirer_emulator.orders import REGISTERED, Order
+from lka_acquirer_emulator.cards import brand_of, mask
+from lka_acquirer_emulator.orders import PAID, REGISTERED, Order
 from lka_acquirer_emulator.pages import conclude
 from lka_acquirer_emulator.state import gateway_of
 
@@ -32,6 +33,15 @@ async def _json(request: web.Request) -> dict[str, Any]:
 
 async def show_order(request: web.Request) -> web.Response:
     return web.json_response(_order(request).record())
+
+
+async def client_orders(request: web.Request) -> web.Response:
+    """Every order registered for one client (`?clientId=`), oldest first, whatever its number:
+    what the bank holds for a merchant's customer, so a test can count what it was charged."""
+    client = request.query.get("clientId", "")
+    if not client:
+        raise web.HTTPBadRequest(text="clientId expected")
+    return web.json_response([order.record() for order in gateway_of(request).store.of_client(client)])
 
 
 async def resend_callback(request: web.Request) -> web.Response:
@@ -89,12 +99,67 @@ async def put_binding(request: web.Request) -> web.Response:
     return web.json_response({"bindingId": binding.binding_id, "action_code": binding.action_code})
 
 
+# Making the bank and the merchant disagree, for reconciliation's tests (docs/acquiring.md).
+TEST_CARD = "4111111111111111"
+
+
+def _paid_by_card(gateway_order: Order) -> None:
+    gateway_order.masked_pan, gateway_order.brand = mask(TEST_CARD), brand_of(TEST_CARD)
+    gateway_order.expiration, gateway_order.payment_way = "203012", "CARD"
+
+
+async def pay_order(request: web.Request) -> web.Response:
+    """The order paid at the bank (a Visa test card) with no callback unless `{"callback": true}`:
+    the merchant learns it only by asking, as when every callback was lost."""
+    body, gateway, order = await _json(request), gateway_of(request), _order(request)
+    if not order.awaiting_payer:
+        raise web.HTTPConflict(text="the order is not waiting for payment (paid, declined or expired)")
+    _paid_by_card(order)
+    order.finish(0, gateway.clock.now())
+    if body.get("callback") is True:
+        gateway.callbacks.send(order)
+    return web.json_response({"mdOrder": order.md_order, "orderStatus": order.status})
+
+
+async def put_amount(request: web.Request) -> web.Response:
+    """`{"amount": N}`: what the bank recorded as the order's amount (approved, and what its registry says)."""
+    body, order = await _json(request), _order(request)
+    amount = body.get("amount")
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0 or amount < order.refunded_amount:
+        raise web.HTTPBadRequest(text="amount: kopecks, > 0 and not below what was refunded")
+    order.amount = amount
+    return web.json_response({"mdOrder": order.md_order, "amount": order.amount})
+
+
+async def add_bank_only_order(request: web.Request) -> web.Response:
+    """`{"order_number": "…", "amount": N}`: an order paid at the bank that the merchant never
+    registered (someone else's, or a registration whose answer was lost); 201 `{mdOrder}`."""
+    body, gateway = await _json(request), gateway_of(request)
+    number, amount = body.get("order_number"), body.get("amount")
+    if not isinstance(number, str) or not 0 < len(number) <= 32:
+        raise web.HTTPBadRequest(text="order_number: 1-32 characters")
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise web.HTTPBadRequest(text="amount: kopecks, > 0")
+    now = gateway.clock.now()
+    order = Order(number, amount, "", "", "", "", 1200, None, now)
+    if not gateway.store.add(order):
+        raise web.HTTPConflict(text="that order number is taken")
+    _paid_by_card(order)
+    order.finish(0, now)
+    assert order.status == PAID
+    return web.json_response({"mdOrder": order.md_order, "orderStatus": order.status}, status=201)
+
+
 def routes() -> list[web.RouteDef]:
     return [
+        web.get("/emulator/orders", client_orders),
         web.get("/emulator/orders/{md_order}", show_order),
         web.post("/emulator/orders/{md_order}/callback", resend_callback),
         web.put("/emulator/settings", put_settings),
         web.post("/emulator/clock", advance_clock),
         web.post("/emulator/sbp/{qr_id}/pay", pay_by_sbp),
         web.put("/emulator/bindings/{binding_id}", put_binding),
+        web.post("/emulator/orders", add_bank_only_order),
+        web.post("/emulator/orders/{md_order}/pay", pay_order),
+        web.put("/emulator/orders/{md_order}/amount", put_amount),
     ]

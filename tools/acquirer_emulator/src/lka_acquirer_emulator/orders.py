@@ -57,6 +57,10 @@ class Order:
     brand: str | None = None
     approval_code: str | None = None
     refunded_amount: int = 0
+    # When money moved (the day's registry lists each: registry.py): paid, each refund, reversed.
+    paid_at: datetime | None = None
+    refunds: list[tuple[int, datetime]] = field(default_factory=list)
+    reversed_at: datetime | None = None
     # What the test card decided, waiting for the challenge's code (never the card itself).
     pending_action_code: int | None = None
     # Bindings (docs/acquiring.md, "Bindings"): the merchant's client the order was registered
@@ -78,12 +82,13 @@ class Order:
     def expires_at(self) -> datetime:
         return self.created_at + timedelta(seconds=self.session_timeout_s)
 
-    def finish(self, action_code: int) -> None:
-        """The card's outcome: paid on action code 0, declined with the code otherwise."""
+    def finish(self, action_code: int, at: datetime | None = None) -> None:
+        """The card's outcome: paid on action code 0 (at `at`), declined with the code otherwise."""
         self.pending_action_code = None
         self.action_code = action_code
         if action_code == 0:
             self.status = PAID
+            self.paid_at = at or datetime.now(UTC)
             self.approval_code = f"{uuid.uuid4().int % 10**6:06d}"
         else:
             self.status = DECLINED
@@ -92,6 +97,9 @@ class Order:
         """The order as `GET /emulator/orders/{mdOrder}` shows it."""
         data = asdict(self)
         data["created_at"] = self.created_at.isoformat()
+        data["paid_at"] = self.paid_at.isoformat() if self.paid_at else None
+        data["reversed_at"] = self.reversed_at.isoformat() if self.reversed_at else None
+        data["refunds"] = [{"amount": amount, "at": at.isoformat()} for amount, at in self.refunds]
         data["orderBundle"] = data.pop("bundle")
         return data
 
@@ -116,8 +124,18 @@ class OrderStore:
             self.expire(order)
         return order
 
+    def all(self) -> list[Order]:
+        return list(self._orders.values())
+
     def by_number(self, order_number: str) -> Order | None:
         return next((o for o in self._orders.values() if o.order_number == order_number), None)
+
+    def of_client(self, client_id: str) -> list[Order]:
+        """The orders registered for a client (`clientId`), oldest first."""
+        orders = [o for o in self._orders.values() if o.client_id == client_id]
+        for order in orders:
+            self.expire(order)
+        return orders
 
     def by_qr(self, qr_id: str) -> Order | None:
         order = next((o for o in self._orders.values() if o.qr_id == qr_id), None)

@@ -52,7 +52,7 @@ def back_to_merchant(order: Order) -> web.HTTPSeeOther:
 def conclude(gateway: Gateway, order: Order, action_code: int) -> None:
     """The payer's part is over: the order is paid or declined, a paid order for a client keeps
     its card's binding (a payment with a binding already has one), and the merchant is told."""
-    order.finish(action_code)
+    order.finish(action_code, gateway.clock.now())
     if order.status == PAID and order.client_id and order.binding_id is None and order.masked_pan:
         order.binding_id = gateway.bindings.bind(order, gateway.clock.now()).binding_id
     gateway.callbacks.send(order)

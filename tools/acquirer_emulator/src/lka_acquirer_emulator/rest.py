@@ -126,6 +126,7 @@ async def reverse(request: web.Request) -> web.Response:
     if found.status not in (HELD, PAID) or found.refunded_amount:
         return refusal(7, "Операция невозможна для текущего состояния заказа")
     found.status = REVERSED
+    found.reversed_at = gateway.clock.now()
     gateway.callbacks.send(found)
     return web.json_response({"errorCode": "0", "errorMessage": "Успешно"})
 
@@ -135,12 +136,18 @@ async def refund(request: web.Request) -> web.Response:
     found = order_or_refusal(form, gateway)
     if isinstance(found, web.Response):
         return found
-    amount = int(form["amount"]) if form.get("amount", "").isdigit() else -1
+    # RBS's refusals of refund.do: 5 for an amount that is not one, 7 for an order that is not
+    # paid (or refunded in full already) and for more than is left of what was paid.
+    if not form.get("amount", "0").isdigit():
+        return refusal(5, "Неверная сумма")
+    if found.status != PAID:
+        return refusal(7, "Платёж должен быть в корректном состоянии")
     left = found.amount - found.refunded_amount
-    amount = left if amount == 0 else amount
-    if found.status != PAID or not 0 < amount <= left:
-        return refusal(7, "Операция невозможна для текущего состояния заказа")
+    amount = int(form.get("amount") or 0) or left  # 0: what is left
+    if amount > left:
+        return refusal(7, "Сумма возврата превышает сумму списания")
     found.refunded_amount += amount
+    found.refunds.append((amount, gateway.clock.now()))
     if found.refunded_amount == found.amount:
         found.status = REFUNDED
     gateway.callbacks.send(found)

@@ -7,12 +7,14 @@ twice gets the same events, ids included.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from lka_billing_simulator.demo import DemoAccount
 from lka_billing_simulator.events import account_state, envelope, local_date, meter_state, subject_of
 from lka_billing_simulator.ledger import Registration
 from lka_common.events.billing import BillingPaymentRegistered, BillingReadingProcessed, LastPayment, LastReading
 from lka_common.events.envelope import CloudEvent
-from lka_common.events.payments import PaymentSucceeded
+from lka_common.events.payments import PaymentRefunded, PaymentSucceeded
 from lka_common.events.readings import ReadingSubmitted
 
 UNKNOWN_METER = "Прибор учета с таким заводским номером не числится на лицевом счете"
@@ -50,3 +52,22 @@ def answer_payment(
     debt = account.debt_kopecks - paid_kopecks
     balance = account_state(account, debt, last_payment, registered_at, f"payment:{data.payment_id}", cause)
     return [envelope(registered, str(data.payment_id), subject_of(account), registered_at, cause), balance]
+
+
+def answer_refund(
+    data: PaymentRefunded,
+    account: DemoAccount,
+    entry: Registration,
+    paid_kopecks: int,
+    last_in: Registration | None,
+    cause: CloudEvent,
+) -> list[CloudEvent]:
+    """A refund booked against the account (the ledger's negative entry): its balance again, the
+    money given back owed once more. The last payment shown stays the last one that came in."""
+    debt = account.debt_kopecks - paid_kopecks
+    last = None
+    if last_in is not None:
+        last = LastPayment(
+            amount_kopecks=last_in.amount_kopecks, date=local_date(datetime.fromisoformat(last_in.paid_at))
+        )
+    return [account_state(account, debt, last, entry.registered_moment, f"refund:{data.refund_id}", cause)]

@@ -16,13 +16,13 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobus
 from pydantic import ValidationError
 
 from lka_billing_simulator import bills, demo
-from lka_billing_simulator.answers import answer_payment, answer_reading
+from lka_billing_simulator.answers import answer_payment, answer_reading, answer_refund
 from lka_billing_simulator.bus import Publisher
 from lka_billing_simulator.ledger import Ledger
 from lka_billing_simulator.settings import SimulatorSettings
 from lka_common import tracing
 from lka_common.events.envelope import CloudEvent
-from lka_common.events.payments import PaymentSucceeded
+from lka_common.events.payments import PaymentRefunded, PaymentSucceeded
 from lka_common.events.readings import ReadingSubmitted
 from lka_common.messaging.connection import connect
 from lka_common.messaging.topology import EVENTS_EXCHANGE, declare_consumer_queue, declare_exchanges
@@ -58,7 +58,7 @@ class BillingSimulator:
             self._channels = [consuming, publishing]
             self._publisher = Publisher((await declare_exchanges(publishing)).events)
             events = (await declare_exchanges(consuming)).events
-            keys = [ReadingSubmitted.event_type, PaymentSucceeded.event_type]
+            keys = [ReadingSubmitted.event_type, PaymentSucceeded.event_type, PaymentRefunded.event_type]
             queue = await declare_consumer_queue(
                 consuming, events, self._settings.queue, keys, self._settings.delivery_limit
             )
@@ -131,4 +131,27 @@ class BillingSimulator:
                 )
                 paid = self._ledger.paid_through(entry)
             return answer_payment(payment, account, entry, paid, event)
+        if event.type == PaymentRefunded.event_type:
+            refund = PaymentRefunded.model_validate(event.data)
+            account = demo.find(refund.region_code, refund.account_number)
+            if account is None:
+                return []
+            await asyncio.sleep(self._settings.answer_delay_s)
+            async with self._ledger_lock:
+                # Booked as a negative registration, keyed by the refund: the same event again is a no-op.
+                entry = self._ledger.register(
+                    f"refund:{refund.refund_id}",
+                    refund.region_code,
+                    refund.account_number,
+                    -refund.amount_kopecks,
+                    refund.refunded_at,
+                    datetime.now(UTC),
+                )
+                paid = self._ledger.paid_through(entry)
+                came_in = [
+                    e
+                    for e in self._ledger.of_account(refund.region_code, refund.account_number)
+                    if e.amount_kopecks > 0
+                ]
+            return answer_refund(refund, account, entry, paid, came_in[-1] if came_in else None, event)
         return []

@@ -26,6 +26,7 @@ LetterTemplate = Literal[
     "reading_accepted",
     "reading_rejected",
     "payment_receipt",
+    "payment_refunded",
     "feedback_forward",
     "feedback_received",
     "staff_invitation",
@@ -36,6 +37,7 @@ LetterTemplate = Literal[
     "bill_issued",
     "autopay_reminder",
     "autopay_result",
+    "appeal_answered",
 ]
 
 # Attachments travel inside the command (base64), so a letter is whole when it leaves its

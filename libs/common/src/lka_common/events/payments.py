@@ -1,11 +1,12 @@
-"""Events published by the payments service: online payments (by card or by SBP) that succeeded
-or failed, and autopay set or ended.
+"""Events published by the payments service: online payments (by card or by SBP) that succeeded,
+failed or were refunded, autopay set or ended, and the day's reconciliation with the bank done.
 
 No card data travels here but the brand: the card page is the acquirer's (docs/acquiring.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 from uuid import UUID
 
@@ -84,6 +85,32 @@ class AutopayDisabled(EventData):
     reason: Literal["cancelled", "payment_failed", "account_unlinked"] = Field(
         description="`cancelled` by the subscriber, `payment_failed` twice in a month, or `account_unlinked`."
     )
+
+
+class PaymentRefunded(EventData):
+    """The acquirer gave (part of) a succeeded payment back to the payer's card; billing books it
+    against the account. Several refunds of one payment are one event each."""
+
+    event_type = "payments.payment.refunded.v1"
+
+    payment_id: UUID
+    refund_id: UUID
+    user_id: UUID
+    account_id: UUID
+    region_code: RegionCode
+    account_number: AccountNumber
+    amount_kopecks: PositiveKopecks = Field(description="What this refund gave back (not the payment's whole amount).")
+    refunded_at: Moment
+
+
+class ReconciliationCompleted(EventData):
+    """A day's payments were compared with the acquirer's registry (a run again replaces the day's)."""
+
+    event_type = "payments.reconciliation.completed.v1"
+
+    date: dt.date = Field(description="The day compared, in Europe/Simferopol.")
+    matched: int = Field(ge=0, description="Bank orders whose payments and refunds agree with ours.")
+    discrepancies: int = Field(ge=0, description="Findings, those resolved by a status poll included.")
 
 
 class PaymentsAuditRecorded(AuditRecorded):

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Integer, MetaData, Table, Text, func, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import UUID
 
 from lka_common.access import access_table
@@ -60,3 +75,65 @@ address_book = Table(
 # Who follows which account (gets its letters): a projection of accounts' link events and of
 # identity's merges (lka_common.access).
 account_subscribers = access_table("account_subscribers", metadata)
+
+# Appeals (обращения): one row per appeal, its conversation, its files (in the database, so a
+# backup holds them), a counter per year for the numbers, and the staff members seen at the
+# appeals desk (whom an appeal can be assigned to).
+appeals = Table(
+    "appeals",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("number", Text, nullable=False, unique=True),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("account_id", UUID(as_uuid=True)),
+    Column("topic", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("assignee_id", UUID(as_uuid=True)),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("appeals_user_idx", appeals.c.user_id, appeals.c.registered_at)
+Index("appeals_status_due_idx", appeals.c.status, appeals.c.due_date)
+
+appeal_messages = Table(
+    "appeal_messages",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("appeal_id", UUID(as_uuid=True), ForeignKey("appeals.id"), nullable=False),
+    Column("author", Text, nullable=False),
+    Column("author_user_id", UUID(as_uuid=True), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+Index("appeal_messages_appeal_idx", appeal_messages.c.appeal_id, appeal_messages.c.at)
+
+appeal_attachments = Table(
+    "appeal_attachments",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("appeal_id", UUID(as_uuid=True), ForeignKey("appeals.id"), nullable=False),
+    Column("message_id", UUID(as_uuid=True), ForeignKey("appeal_messages.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+Index("appeal_attachments_message_idx", appeal_attachments.c.message_id)
+
+# One row per year, locked by the insert that takes the next number until its transaction
+# ends: numbers follow commit order without gaps (a rolled-back appeal gives its number back).
+appeal_counters = Table(
+    "appeal_counters",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last_number", Integer, nullable=False),
+)
+
+appeal_staff = Table(
+    "appeal_staff",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("role", Text, nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)

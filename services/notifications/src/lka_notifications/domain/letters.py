@@ -83,6 +83,11 @@ LETTER_POLICY: Mapping[str, LetterPolicy] = {
         "the person, paying by card",
         "the receipt for their money",
     ),
+    "payment_refunded": LetterPolicy(
+        "needed",
+        "the supplier's staff, refunding the person's payment (above a threshold with a supervisor's approval)",
+        "their money going back to the card; only staff can cause it",
+    ),
     "password_changed": LetterPolicy(
         "needed",
         "whoever has the password, or a recovery link sent to that address",
@@ -132,6 +137,11 @@ LETTER_POLICY: Mapping[str, LetterPolicy] = {
         "needed",
         "the payments service's scheduled autopay, after each attempt it made with the subscriber's saved card",
         "the outcome for their money, and whether autopay was turned off",
+    ),
+    "appeal_answered": LetterPolicy(
+        "needed",
+        "the supplier's staff, answering the person's own appeal (обращение)",
+        "the answer the person is waiting for; only staff can cause it",
     ),
     "feedback_forward": LetterPolicy(
         "supplier",

@@ -44,6 +44,7 @@ def _order(answer: dict[str, Any]) -> AcquirerOrder:
     """getOrderStatusExtended's answer as the service reads it."""
     card = answer.get("cardAuthInfo") or {}
     binding = answer.get("bindingInfo") or {}
+    amounts = answer.get("paymentAmountInfo") or {}
     return AcquirerOrder(
         order_status=int(answer.get("orderStatus", -1)),
         action_code=int(answer.get("actionCode", 0)),
@@ -53,6 +54,7 @@ def _order(answer: dict[str, Any]) -> AcquirerOrder:
         payment_system=card.get("paymentSystem") or None,
         expiration=str(card.get("expiration") or "") or None,
         binding_id=binding.get("bindingId") or None,
+        refunded_amount=int(amounts.get("refundedAmount") or 0),
     )
 
 

@@ -7,7 +7,9 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     MetaData,
@@ -15,7 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from lka_common.access import access_table
 from lka_common.scheduler.tables import include_in as include_scheduler_tables
@@ -64,6 +66,8 @@ payments = Table(
     Column("paid_at", TS),
     Column("next_check_at", TS, nullable=False),
     Column("check_attempts", Integer, nullable=False),
+    # What the bank gave back of it so far: its refunds that succeeded (refunds below).
+    Column("refunded_kopecks", BigInteger, nullable=False, server_default="0"),
     # A repeated Idempotency-Key of the same user is the same payment.
     UniqueConstraint("user_id", "idempotency_key"),
 )
@@ -72,6 +76,9 @@ Index("payments_order_number_alone", payments.c.order_number, unique=True, postg
 Index("payments_acquirer_order_alone", payments.c.acquirer_order_id, unique=True, postgresql_where=_ALONE)
 Index("payments_by_order", payments.c.acquirer_order_id)
 Index("payments_of_basket", payments.c.basket_id, postgresql_where=payments.c.basket_id.is_not(None))
+# The staff's lookup (by account, newest first) and the day's reconciliation (paid in the day).
+Index("payments_by_number", payments.c.region_code, payments.c.account_number, payments.c.created_at)
+Index("payments_paid_at", payments.c.paid_at)
 
 # Several of the payer's accounts paid by one bank order (docs/contract.md §2 "payments"): the
 # order and how it is paid; each account's part is a payment of its own with this basket_id.
@@ -177,4 +184,73 @@ autopay_notices = Table(
     Column("period", Text, primary_key=True),
     Column("kind", Text, primary_key=True),
     Column("sent_at", TS, nullable=False),
+)
+
+# Refunds the supplier's staff ask for (domain/refunds.py): a request's amount is reserved from
+# the moment it is made, under the payment row's lock, so refunds never sum to more than was paid.
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("payment_id", UUID(as_uuid=True), ForeignKey("payments.id"), nullable=False),
+    Column("amount_kopecks", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", Text, nullable=False),  # awaiting_approval, pending, succeeded, failed, rejected
+    Column("requested_by", UUID(as_uuid=True), nullable=False),
+    Column("idempotency_key", Text, nullable=False),
+    Column("request_fingerprint", Text, nullable=False),
+    Column("decided_by", UUID(as_uuid=True)),  # the supervisor who approved or rejected it
+    Column("decision_comment", Text),
+    Column("failure_reason", Text),  # the bank's refusal
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("decided_at", TS),
+    Column("refunded_at", TS),
+    UniqueConstraint("requested_by", "idempotency_key"),
+)
+Index("refunds_of_payment", refunds.c.payment_id)
+Index("refunds_unsettled", refunds.c.updated_at, postgresql_where=refunds.c.status == "pending")
+Index("refunds_refunded_at", refunds.c.refunded_at)
+
+# A payment's story beyond its columns: callbacks received, statuses polled, events sent, refunds'
+# steps; each written in the transaction of what it tells (adapters/story.py).
+payment_events = Table(
+    "payment_events",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("payment_id", UUID(as_uuid=True), nullable=False),
+    Column("at", TS, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("detail", JSONB, nullable=False),
+)
+Index("payment_events_of_payment", payment_events.c.payment_id, payment_events.c.id)
+
+# A day's reconciliation with the bank's registry (service_layer/reconciling.py): one row a day,
+# its findings replaced whole by each run.
+reconciliations = Table(
+    "reconciliations",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("status", Text, nullable=False),  # running, completed, failed
+    Column("bank_total_kopecks", BigInteger),
+    Column("our_total_kopecks", BigInteger),
+    Column("matched", Integer),
+    Column("runs", Integer, nullable=False),
+    Column("requested_by", UUID(as_uuid=True)),  # None: the nightly job
+    Column("error", Text),
+    Column("started_at", TS, nullable=False),
+    Column("finished_at", TS),
+)
+
+reconciliation_discrepancies = Table(
+    "reconciliation_discrepancies",
+    metadata,
+    Column("day", Date, ForeignKey("reconciliations.day"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("acquirer_order_id", Text),
+    Column("payment_id", UUID(as_uuid=True)),
+    Column("bank_amount_kopecks", BigInteger),
+    Column("our_amount_kopecks", BigInteger),
+    Column("resolution", Text, nullable=False),
 )

@@ -31,6 +31,14 @@ class IdempotencyKeyReused(PaymentsError):
     pass
 
 
+class RefundKeyReused(PaymentsError):
+    """An Idempotency-Key of a refund the same person asked for with another body."""
+
+
+class ReconciliationNotFound(NotFound):
+    """No reconciliation of that day was run."""
+
+
 class AmountAboveCeiling(PaymentsError):
     def __init__(self, ceiling_kopecks: int) -> None:
         super().__init__(ceiling_kopecks)

@@ -72,6 +72,7 @@ class Payment:
     qr_id: str | None = None  # SBP: the QR code's id and text
     qr_payload: str | None = None
     basket_id: UUID | None = None  # one account's part of a basket, whose bank order it shares
+    refunded_kopecks: int = 0  # given back to the card so far (its refunds that succeeded)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class AcquirerOrder:
     payment_system: str | None = None
     expiration: str | None = None  # YYYYMM
     binding_id: str | None = None  # the card's binding, for an order registered with clientId
+    refunded_amount: int = 0  # paymentAmountInfo.refundedAmount: given back so far
 
 
 @dataclass(frozen=True)

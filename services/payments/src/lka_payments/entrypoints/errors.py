@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from lka_common.auth import same_actor
 from lka_common.money import format_kopecks
 from lka_common.problems import Problem, install_domain_errors, validation_problem
-from lka_payments.domain import errors, messages
+from lka_payments.domain import errors, messages, refunds
 
 
 def problem_for(exc: errors.PaymentsError) -> Problem:
@@ -18,6 +19,19 @@ def problem_for(exc: errors.PaymentsError) -> Problem:
         return Problem(404, "card_not_found", messages.CARD_NOT_FOUND)
     if isinstance(exc, errors.AutopayTaken):
         return Problem(409, "autopay_taken", messages.AUTOPAY_TAKEN)
+    if isinstance(exc, refunds.RefundAboveRest):
+        text = messages.REFUND_ABOVE_REST.format(left=format_kopecks(exc.left_kopecks))
+        return validation_problem([{"field": "amount", "message": text}], code="refund_above_paid", detail=text)
+    if isinstance(exc, refunds.NotRefundable):
+        return Problem(409, "payment_not_refundable", messages.NOT_REFUNDABLE)
+    if isinstance(exc, refunds.SameActor):
+        return same_actor()
+    if isinstance(exc, refunds.NotAwaiting):
+        return Problem(409, "refund_not_awaiting", messages.REFUND_NOT_AWAITING)
+    if isinstance(exc, errors.RefundKeyReused):
+        return Problem(422, "idempotency_key_reused", messages.REFUND_KEY_REUSED)
+    if isinstance(exc, errors.ReconciliationNotFound):
+        return Problem(404, "not_found", messages.RECONCILIATION_NOT_FOUND)
     if isinstance(exc, errors.IdempotencyKeyReused):
         return Problem(422, "idempotency_key_reused", messages.KEY_REUSED)
     if isinstance(exc, errors.AmountAboveCeiling):

@@ -9,10 +9,13 @@ from lka_common.problem_docs import problem_responses
 _DESCRIPTIONS = {
     400: "idempotency_key_required (POST /payments), or invalid_checksum (the acquirer's callback)",
     401: "unauthorized: no valid access token",
-    403: "staff_not_allowed: staff cannot pay nor keep cards (a subscriber's own action)",
+    403: "staff_not_allowed: staff cannot pay nor keep cards (a subscriber's own action); forbidden: a staff "
+    "route called by a subscriber, or a supervisor's by an operator; same_actor: deciding one's own refund",
     404: "not_found: unknown, or not the caller's; card_not_found: a saved card that is not the caller's, or deleted",
-    409: "autopay_taken: the account's autopay is another subscriber's",
-    422: "validation_error, amount_above_limit or idempotency_key_reused",
+    409: "autopay_taken: the account's autopay is another subscriber's; payment_not_refundable: not paid, or "
+    "refunded in full; refund_not_awaiting: a refund decided already",
+    422: "validation_error, amount_above_limit, refund_above_paid (more than is left to give back) or "
+    "idempotency_key_reused",
     502: "acquirer_refused: the bank refused to register the order",
     503: "acquirer_unavailable or service_unavailable",
 }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StrictInt, StrictStr, model_validator
 
@@ -16,6 +17,7 @@ from lka_payments.domain.autopay import next_payment_date, valid_day
 from lka_payments.domain.basket import MAX_ITEMS, MIN_ITEMS, BasketLine
 from lka_payments.domain.cards import SavedCard
 from lka_payments.domain.model import HistoryItem, Method, Payment, page_lapses_at
+from lka_payments.domain.refunds import Refund, RefundStatus
 from lka_payments.service_layer.autopay_setup import AutopayView
 from lka_payments.service_layer.basket_checkout import BasketView
 from lka_payments.service_layer.starting import Started
@@ -144,6 +146,7 @@ class PaymentOut(ResponseModel):
     created_at: datetime
     paid_at: datetime | None
     expires_at: datetime | None = EXPIRES_AT
+    refunded_amount: str = Field("0.00", description="Given back to the card so far by the supplier's refunds.")
 
     @classmethod
     def of(cls, payment: Payment, page_lifetime: timedelta) -> PaymentOut:
@@ -160,6 +163,7 @@ class PaymentOut(ResponseModel):
             created_at=payment.created_at,
             paid_at=payment.paid_at,
             expires_at=page_lapses_at(payment.status, payment.created_at, page_lifetime),
+            refunded_amount=format_kopecks(payment.refunded_kopecks),
         )
 
 
@@ -377,3 +381,161 @@ class AutopayOut(ResponseModel):
             created_at=autopay.created_at,
             updated_at=autopay.updated_at,
         )
+
+
+# ----------------------------------------------------------------------------- staff: refunds, lookup, story
+
+
+def refund_kopecks(text: str) -> int:
+    kopecks = parse_kopecks(text)
+    if kopecks <= 0:
+        raise ValueError(messages.REFUND_POSITIVE)
+    return kopecks
+
+
+def reason_text(text: str) -> str:
+    if not text.strip():
+        raise ValueError(messages.REFUND_REASON)
+    return text.strip()
+
+
+class RefundIn(RequestModel):
+    amount: Annotated[StrictStr, Field(max_length=20, examples=["500.00"]), AfterValidator(refund_kopecks)] = Field(
+        description="Roubles to give back, > 0; with the refunds before, at most what was paid."
+    )
+    reason: Annotated[StrictStr, Field(min_length=1, max_length=1000), AfterValidator(reason_text)] = Field(
+        description="Why, for the audit and the approving supervisor."
+    )
+
+    @property
+    def kopecks(self) -> int:
+        return int(self.amount)  # the validator turned the text into kopecks already
+
+
+class RefundDecisionIn(RequestModel):
+    comment: Annotated[StrictStr, Field(min_length=1, max_length=1000), AfterValidator(reason_text)]
+
+
+class RefundOut(ResponseModel):
+    id: uuid.UUID
+    payment_id: uuid.UUID
+    amount: str
+    reason: str
+    status: RefundStatus = Field(
+        description="`awaiting_approval` (above the threshold, for a supervisor other than the requester), "
+        "`pending` (at the bank), `succeeded`, `failed` (the bank refused: `failure_reason`), `rejected`."
+    )
+    requested_by: uuid.UUID
+    decided_by: uuid.UUID | None
+    decision_comment: str | None
+    failure_reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    refunded_at: datetime | None
+
+    @classmethod
+    def of(cls, refund: Refund) -> RefundOut:
+        return cls(
+            id=refund.id,
+            payment_id=refund.payment_id,
+            amount=format_kopecks(refund.amount_kopecks),
+            reason=refund.reason,
+            status=refund.status,
+            requested_by=refund.requested_by,
+            decided_by=refund.decided_by,
+            decision_comment=refund.decision_comment,
+            failure_reason=refund.failure_reason,
+            created_at=refund.created_at,
+            decided_at=refund.decided_at,
+            refunded_at=refund.refunded_at,
+        )
+
+
+class OperatorPaymentOut(ResponseModel):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    account_id: uuid.UUID
+    region_code: str
+    account_number: str
+    amount: str
+    refunded_amount: str = Field(description="Given back to the card so far.")
+    status: Status
+    method: Method
+    card: CardOut | None
+    failure_reason: str | None
+    acquirer_order_id: str
+    order_number: str
+    basket_id: uuid.UUID | None
+    created_at: datetime
+    paid_at: datetime | None
+
+    @classmethod
+    def of(cls, payment: Payment) -> OperatorPaymentOut:
+        return cls(
+            id=payment.id,
+            user_id=payment.user_id,
+            account_id=payment.account_id,
+            region_code=payment.region_code,
+            account_number=payment.account_number,
+            amount=format_kopecks(payment.amount_kopecks),
+            refunded_amount=format_kopecks(payment.refunded_kopecks),
+            status=payment.status,
+            method=payment.method,
+            card=card_of(payment),
+            failure_reason=payment.failure_reason,
+            acquirer_order_id=payment.acquirer_order_id,
+            order_number=payment.order_number,
+            basket_id=payment.basket_id,
+            created_at=payment.created_at,
+            paid_at=payment.paid_at,
+        )
+
+
+class StoryLineOut(ResponseModel):
+    at: datetime
+    kind: str = Field(
+        description="order_registered, callback_received, status_polled, event_published, refund_requested, "
+        "refund_approved, refund_rejected, refund_succeeded, refund_failed, reconciliation_resolved"
+    )
+    detail: dict[str, Any]
+
+
+class PaymentStoryOut(ResponseModel):
+    payment: OperatorPaymentOut
+    events: list[StoryLineOut] = Field(description="Oldest first; the order's registration is the first.")
+    refunds: list[RefundOut]
+
+
+# ----------------------------------------------------------------------------- reconciliation
+
+
+class ReconciliationIn(RequestModel):
+    date: dt.date = Field(description="The day to compare (Europe/Simferopol), not after today.")
+
+
+class DiscrepancyOut(ResponseModel):
+    kind: Literal["missing_here", "missing_at_bank", "amount_mismatch", "status_mismatch"]
+    acquirer_order_id: str | None
+    payment_id: uuid.UUID | None
+    bank_amount: str | None
+    our_amount: str | None
+    resolution: str = Field(
+        description="`needs_review` (for a person), or `resolved_by_status_poll` (the bank's status, asked, "
+        "settled the payment here)."
+    )
+
+
+class ReconciliationOut(ResponseModel):
+    date: dt.date
+    status: Literal["running", "completed", "failed"]
+    bank_total: str | None = Field(description="The registry's day: payments less refunds and reversals.")
+    our_total: str | None = Field(description="Ours for the same orders: paid less refunded.")
+    matched: int | None
+    discrepancies: list[DiscrepancyOut]
+    runs: int
+    started_at: datetime
+    finished_at: datetime | None
+
+
+def money(kopecks: int | None) -> str | None:
+    return None if kopecks is None else format_kopecks(kopecks)

@@ -10,9 +10,10 @@ from collections.abc import Callable
 import structlog
 
 from lka_common.uow import UnitOfWork
-from lka_payments.adapters import repository
+from lka_payments.adapters import refunds, repository
 from lka_payments.adapters.acquirer import Acquirer
 from lka_payments.domain.errors import AcquirerRefused, AcquirerUnavailable
+from lka_payments.service_layer import refunding
 from lka_payments.service_layer.settlement import settle
 from lka_payments.settings import PaymentsSettings
 
@@ -31,6 +32,20 @@ async def poll_once(uow_factory: Callable[[], UnitOfWork], acquirer: Acquirer, s
         except (AcquirerUnavailable, AcquirerRefused) as exc:
             # Its next check is already pushed back: the back-off is the retry.
             log.warning("payment_check_failed", payment_id=str(payment_id), error=str(exc))
+    return len(due) + await resume_refunds(uow_factory, acquirer, settings)
+
+
+async def resume_refunds(uow_factory: Callable[[], UnitOfWork], acquirer: Acquirer, settings: PaymentsSettings) -> int:
+    """Refunds whose bank answer was never recorded (service_layer/refunding.py, `resume`)."""
+    uow = uow_factory()
+    async with uow:
+        due = await refunds.claim_unsettled(uow.session, settings.refund_resume_after_s, settings.poll_batch)
+        await uow.commit()
+    for refund_id in due:
+        try:
+            await refunding.resume(uow_factory(), acquirer, refund_id, refunding.system_actor(settings))
+        except (AcquirerUnavailable, AcquirerRefused) as exc:
+            log.warning("refund_check_failed", refund_id=str(refund_id), error=str(exc))
     return len(due)
 
 

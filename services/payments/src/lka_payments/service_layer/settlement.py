@@ -16,7 +16,7 @@ from lka_common.commands.notifications import SendLetter
 from lka_common.events.payments import PaymentFailed, PaymentSucceeded
 from lka_common.money import format_kopecks
 from lka_common.uow import UnitOfWork, UnitOfWorkProtocol
-from lka_payments.adapters import baskets, cards, metrics, repository
+from lka_payments.adapters import baskets, cards, metrics, repository, story
 from lka_payments.adapters.acquirer import Acquirer
 from lka_payments.domain.cards import card_to_keep
 from lka_payments.domain.errors import AcquirerRefused, AcquirerUnavailable, NotFound
@@ -29,9 +29,13 @@ BRAND_NAMES = {"mir": "Мир", "visa": "Visa", "mastercard": "Mastercard"}
 SBP_NAME = "СБП"  # what the receipt letter names as paid with, for an SBP transfer
 
 
-async def settle(uow: UnitOfWork, acquirer: Acquirer, settings: PaymentsSettings, payment_id: uuid.UUID) -> None:
+async def settle(
+    uow: UnitOfWork, acquirer: Acquirer, settings: PaymentsSettings, payment_id: uuid.UUID, source: str = "poll"
+) -> None:
     """Ask the acquirer about a pending payment and record the outcome, if there is one yet. A
-    basket's part settles the whole basket: its order is the basket's, for the basket's amount."""
+    basket's part settles the whole basket: its order is the basket's, for the basket's amount.
+    What the bank said goes into the payment's story (`source`: poll, read, callback,
+    reconciliation…), in the transaction of the outcome when there is one."""
     async with uow:
         payment = await repository.get(uow.session, payment_id)
         if payment is None or payment.status != "pending":
@@ -39,14 +43,20 @@ async def settle(uow: UnitOfWork, acquirer: Acquirer, settings: PaymentsSettings
         expected = await _order_amount(uow, payment)
     # Outside any transaction: no connection is held while the bank answers.
     order = await acquirer.status(payment.acquirer_order_id)
+    observed: dict[str, Any] = dict(
+        source=source, order_status=order.order_status, action_code=order.action_code, amount_kopecks=order.amount
+    )
     lifetime = timedelta(seconds=settings.rbs_session_timeout_s + settings.expiry_grace_s)
     try:
         outcome = decide(expected, payment.created_at, order, datetime.now(UTC), lifetime)
     except AmountMismatch as exc:
         log.error("acquirer_amount_mismatch", payment_id=str(payment_id), detail=str(exc))
+        outcome, observed["amount_mismatch"] = None, True
+    if outcome is not None and await record(uow, payment_id, outcome, observed):
         return
-    if outcome is not None:
-        await record(uow, payment_id, outcome)
+    async with uow:
+        await story.note(uow.session, payment_id, story.POLLED, **observed)
+        await uow.commit()
 
 
 async def _order_amount(uow: UnitOfWork, payment: Payment) -> int:
@@ -69,7 +79,7 @@ async def payment_for(
     if payment.status != "pending":
         return payment
     try:
-        await settle(uow, acquirer, settings, payment_id)
+        await settle(uow, acquirer, settings, payment_id, "read")
     except (AcquirerUnavailable, AcquirerRefused) as exc:
         # The payer still sees "pending"; the poller asks again later.
         log.warning("payment_check_on_read_failed", payment_id=str(payment_id), error=str(exc))
@@ -85,25 +95,34 @@ async def settle_order(
     order_id: str,
     order_number: str | None,
     amount: str | None,
+    told: dict[str, str] | None = None,
 ) -> None:
     """After a verified callback: settle the payment of this acquirer order. An order that is not
-    ours (or whose number differs) is logged and left, since the bank's retries could not help."""
+    ours (or whose number differs) is logged and left, since the bank's retries could not help.
+    The callback (`told`: its operation, status and amount) goes into the payment's story."""
     async with uow:
         payment = await repository.by_order(uow.session, order_id)
         expected = None if payment is None else await _order_amount(uow, payment)
+        if payment is not None and payment.order_number == order_number:
+            await story.note(uow.session, payment.id, story.CALLBACK, **(told or {}))
+            await uow.commit()
     if payment is None or payment.order_number != order_number:
         log.error("acquirer_callback_unknown_order", md_order=order_id[:64])
         return
     if amount not in (None, str(expected)):
         log.error("acquirer_callback_amount_differs", payment_id=str(payment.id), amount=amount)
     try:
-        await settle(uow, acquirer, settings, payment.id)
+        await settle(uow, acquirer, settings, payment.id, "callback")
     except (AcquirerUnavailable, AcquirerRefused) as exc:
         log.warning("acquirer_status_unavailable", payment_id=str(payment.id), error=str(exc))
         raise
 
 
-async def record(uow: UnitOfWork, payment_id: uuid.UUID, outcome: Outcome) -> bool:
+async def record(
+    uow: UnitOfWork, payment_id: uuid.UUID, outcome: Outcome, observed: dict[str, Any] | None = None
+) -> bool:
+    """Move the pending payment (a basket's every part) to `outcome`, with its events, letter and
+    story (`observed`: what the bank said), in one transaction; False if it was moved already."""
     async with uow:
         payment = await repository.get(uow.session, payment_id)
         if payment is None:
@@ -120,6 +139,9 @@ async def record(uow: UnitOfWork, payment_id: uuid.UUID, outcome: Outcome) -> bo
             if card is not None:
                 await cards.keep(uow.session, part.user_id, card)
             announce(uow, part, receipt=payment.basket_id is None)
+            await story.note(uow.session, part.id, story.POLLED, **(observed or {}), outcome=outcome.status)
+            event = PaymentSucceeded if part.status == "succeeded" else PaymentFailed
+            await story.note(uow.session, part.id, story.EVENT, type=event.event_type)
         if payment.basket_id is not None:
             send_receipt(uow, moved)  # one letter for the basket's one bank order
         await uow.commit()

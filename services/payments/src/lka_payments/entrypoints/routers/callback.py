@@ -51,7 +51,8 @@ async def rbs_callback(request: Request, uow: UowDep, acquirer: AcquirerDep, set
         raise Problem(400, "invalid_checksum", messages.BAD_CHECKSUM)
     order_id, order_number, amount = params.get("mdOrder", ""), params.get("orderNumber"), params.get("amount")
     try:
-        await settle_order(uow, acquirer, settings, order_id, order_number, amount)
+        told: dict[str, str] = {n: params[n][:64] for n in ("operation", "status", "amount") if n in params}
+        await settle_order(uow, acquirer, settings, order_id, order_number, amount, told)
     except (AcquirerUnavailable, AcquirerRefused) as exc:
         raise Problem(503, "acquirer_unavailable", messages.ACQUIRER_UNAVAILABLE) from exc
     return "OK"

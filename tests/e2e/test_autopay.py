@@ -1,0 +1,479 @@
+"""Autopay end to end (issue 21, "must hold" 2), on the whole stack with the emulated bank: with
+the clock moved (each payments worker's `LKA_PAYMENTS_CLOCK_OFFSET_S`, and the bank's by
+`POST /emulator/clock`), the day's run pays exactly once per account across a SIGKILL mid-run and
+two schedulers racing; the letters arrive, once each; two failures turn it off.
+
+The stack's own payments consumer schedules nothing here (`LKA_PAYMENTS_SCHEDULER_ENABLED=false`):
+the day's runs are made by payments consumers the test starts itself, in the stack's consumer's
+environment, each with its clock moved to the day it plays, a 1 s lease and a schedule that never
+fires while the test runs, so each worker makes exactly one run (the one at its start).
+
+One subscriber, one card saved on the bank's page, three accounts published as billing would
+(one of them owing more than its autopay's cap), each month's debts announced afresh; every
+account pays on the 10th. What is counted is what a person or an auditor would look at: the
+bank's orders of the subscriber per account and month, the accounts' payment history, the
+letters in the mail catcher, `GET /accounts/{id}/autopay`, and `payments.autopay.disabled.v1`
+on `lka.events` (a queue of the test's own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import httpx
+import pytest
+from billing_support import account_update, link, new_number, projected, publish
+from drill_support import PROBE_QUEUE, Probe, fetch, unpublished
+from payments_support import V1, eventually, save_card, user_id_of
+
+from lka_acquirer_emulator.testing import Browser
+from lka_common.events.payments import AutopayDisabled
+from lka_common.messaging.topology import EVENTS_EXCHANGE
+from lka_common.money import format_kopecks
+from lka_common.scheduler.clock import LOCAL_TIME, Clock
+from lka_common.testing.amqp import declare_test_queue, queue_depth
+from lka_common.testing.portal import Subscriber, new_subscriber
+from lka_common.testing.processes import ServiceProcess, free_port
+from lka_common.testing.stack import Stack
+
+pytestmark = [pytest.mark.slow, pytest.mark.drill]
+
+CONSUMER = "lka_payments.entrypoints.consumer"
+JOB = "payments.autopay"
+PAUSE_POINT = "autopay_before_commit"  # between the bank's answer and the commit
+VISA = "4111 1111 1111 1111"
+DAY = 10  # every account's autopay day
+PAID, DECLINED, INSUFFICIENT_FUNDS = 2, 6, 116  # RBS order statuses, action code
+# Each account's debt, penalty and autopay cap (kopecks): the second owes more than its cap.
+OWES = [(153_540, 1_230, 500_000), (84_515, 0, 50_000), (9_999, 0, 500_000)]
+CHARGES = [min(debt + penalty, cap) for debt, penalty, cap in OWES]  # min(due, cap): 1547.70, 500.00, 99.99
+LETTERS_QUEUE = "notifications.commands"
+PAID_LETTER, FAILED_LETTER, OFF_LETTER = "Автоплатеж прошел", "Автоплатеж не прошел", "Автоплатеж не прошел и отключен"
+
+
+@pytest.fixture(scope="module")
+def stack_env(stack_env: tuple[dict[str, str], str, int]) -> tuple[dict[str, str], str, int]:
+    """The e2e conftest's stack, its payments consumer scheduling nothing: the test's workers do."""
+    env, marker, offset = stack_env
+    return env | {"LKA_PAYMENTS_SCHEDULER_ENABLED": "false"}, marker, offset
+
+
+# ----------------------------------------------------------------------------- the clocks
+
+
+def tenth(months_ahead: int) -> date:
+    """The autopay day `months_ahead` months from now: each scenario has a month of its own."""
+    today = Clock().today()
+    month = today.month - 1 + months_ahead
+    return date(today.year + month // 12, month % 12 + 1, DAY)
+
+
+def noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), LOCAL_TIME)
+
+
+async def move_bank_clock(stack: Stack, day: date) -> None:
+    """The emulated bank's clock on to noon of `day` in Crimea: its orders are dated that day."""
+    async with httpx.AsyncClient(base_url=stack.url(8090), timeout=20) as bank:
+        now = datetime.fromisoformat((await bank.post("/emulator/clock", json={"advance_seconds": 0})).json()["now"])
+        moved = await bank.post("/emulator/clock", json={"advance_seconds": (noon(day) - now).total_seconds()})
+    assert moved.status_code == 200, moved.text
+
+
+# ----------------------------------------------------------------------------- the workers
+
+
+@dataclass
+class Workers:
+    """Payments consumers of the test's own, in the environment the stack gave its own, with the
+    scheduler on and the jobs' clock at noon of a day. Each makes one run, at its start."""
+
+    stack: Stack
+    started: list[ServiceProcess] = field(default_factory=list)
+
+    def start(self, day: date, pause_s: float | None = None) -> ServiceProcess:
+        pid = self.stack.pid(CONSUMER)
+        assert pid is not None, "the stack's payments consumer is not running"
+        raw = Path(f"/proc/{pid}/environ").read_bytes().decode()
+        env = dict(item.split("=", 1) for item in raw.split("\0") if "=" in item)
+        env |= {
+            "LKA_E2E_MARKER": uuid.uuid4().hex,  # not the stack's: stack.pid() keeps finding its own
+            "LKA_LOG_FORMAT": "json",
+            "LKA_PAYMENTS_CONSUMER_HEALTH_PORT": str(free_port()),
+            "LKA_PAYMENTS_SCHEDULER_ENABLED": "true",
+            "LKA_PAYMENTS_SCHEDULER_LEASE_S": "1",
+            "LKA_PAYMENTS_AUTOPAY_SCHEDULE": "0 3 1 1 *",  # never while the test runs: only the run at start
+            "LKA_PAYMENTS_CLOCK_OFFSET_S": str((noon(day) - datetime.now(UTC)).total_seconds()),
+        }
+        if pause_s is not None:
+            env["LKA_FAULT_PAUSE"] = f"{PAUSE_POINT}:{pause_s}"
+        worker = ServiceProcess.module(f"payments-worker-{len(self.started) + 1}", CONSUMER, env).start()
+        self.started.append(worker)
+        return worker
+
+    def close(self) -> None:
+        for worker in self.started:
+            worker.cleanup()
+
+
+@pytest.fixture(scope="module")
+def workers(stack: Stack) -> Iterator[Workers]:
+    found = Workers(stack)
+    yield found
+    found.close()
+
+
+async def run_ended(worker: ServiceProcess) -> dict[str, Any]:
+    """The worker's run to its end (or refused, another runner holding the lease); then stopped."""
+    ended = {"job_run_ended", "job_lease_held_elsewhere"}
+    record = await worker.wait_for_log(lambda r: r.get("event") in ended and r.get("job") == JOB, timeout=60)
+    await asyncio.to_thread(worker.stop)
+    return record
+
+
+def logged(worker: ServiceProcess, event: str) -> list[dict[str, Any]]:
+    return [r for r in worker.records() if r.get("event") == event]
+
+
+# ----------------------------------------------------------------------------- the subscriber
+
+
+@dataclass
+class Autopayer:
+    me: Subscriber
+    client_id: str  # the bank's clientId of the subscriber's card
+    accounts: dict[str, str]  # account number -> our account id, in the order of OWES
+
+
+@pytest.fixture(scope="module")
+async def http(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=stack.gateway, timeout=20) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+async def probe(stack: Stack) -> Probe:
+    """A queue of the test's own on `lka.events`, as an enterprise system would bind one."""
+    await declare_test_queue(stack.amqp_url, PROBE_QUEUE, [(EVENTS_EXCHANGE, AutopayDisabled.event_type)])
+    return Probe(stack.amqp_url)
+
+
+@pytest.fixture(scope="module")
+async def autopayer(
+    http: httpx.AsyncClient, stack: Stack, stack_env: tuple[dict[str, str], str, int], probe: Probe
+) -> Autopayer:
+    """A subscriber with three accounts billing published, a card saved on the bank's page, and
+    autopay on the 10th for each account through the gateway."""
+    me = await new_subscriber(http, stack.mail)
+    numbers = [new_number() for _ in OWES]
+    for number in numbers:
+        await publish(stack, account_update(number))
+    ids = [await link(http, stack_env, me, number) for number in numbers]
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as session:
+        card = await save_card(http, Browser(session), me, ids[0], VISA)
+    for account_id, (_, _, cap) in zip(ids, OWES, strict=True):
+        body = {"card_id": card["id"], "day_of_month": DAY, "max_amount": format_kopecks(cap)}
+
+        async def enabled(account_id: str = account_id, body: dict[str, Any] = body) -> dict[str, Any] | None:
+            response = await http.put(f"{V1}/accounts/{account_id}/autopay", json=body, headers=me.headers)
+            if response.status_code == 404 and response.json()["code"] == "not_found":
+                return None  # the link event has not reached payments yet
+            assert response.status_code == 200, response.text
+            return dict(response.json())
+
+        autopay = await eventually(enabled, f"autopay of {account_id} set")
+        assert (autopay["status"], autopay["day_of_month"], autopay["card"]["id"]) == ("active", DAY, card["id"])
+    return Autopayer(me, user_id_of(me), dict(zip(numbers, ids, strict=True)))
+
+
+async def bill(stack: Stack, stack_env: tuple[dict[str, str], str, int], payer: Autopayer) -> None:
+    """Billing announces this month's debts (OWES) afresh, and payments has them."""
+    for number, (debt, penalty, _) in zip(payer.accounts, OWES, strict=True):
+        update = account_update(number, debt_kopecks=debt, penalty_kopecks=penalty)
+        await publish(stack, update)
+        sql = "SELECT 1 FROM account_balances WHERE account_number = $1 AND as_of >= $2"
+        await projected(stack_env, "payments", sql, number, update.as_of)
+
+
+# ----------------------------------------------------------------------------- what is counted
+
+
+async def client_orders(stack: Stack, payer: Autopayer) -> list[dict[str, Any]]:
+    """Every order the bank holds for the subscriber (their card's clientId), oldest first."""
+    async with httpx.AsyncClient(base_url=stack.url(8090), timeout=20) as bank:
+        response = await bank.get("/emulator/orders", params={"clientId": payer.client_id})
+    assert response.status_code == 200, response.text
+    return list(response.json())
+
+
+async def binding_of(stack: Stack, payer: Autopayer) -> str:
+    """The saved card's binding at the bank, as the orders it paid name it."""
+    (binding,) = {o["binding_id"] for o in await client_orders(stack, payer) if o["binding_id"]}
+    return str(binding)
+
+
+async def bank_orders(stack: Stack, payer: Autopayer, day: date) -> dict[str, list[tuple[str, int, int, int]]]:
+    """The subscriber's orders at the bank dated in `day`'s month (by the bank's clock), per
+    account number: (order number, amount, status, action code), oldest first."""
+    found: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
+    for order in await client_orders(stack, payer):
+        if order["created_at"].startswith(f"{day:%Y-%m}"):
+            number = order["description"].rsplit(" ", 1)[1]  # "Автоплатеж за электроэнергию, л/с № …"
+            found[number].append((order["order_number"], order["amount"], order["status"], order["action_code"]))
+    return dict(found)
+
+
+async def payments_of(http: httpx.AsyncClient, payer: Autopayer, number: str, orders: list[Any]) -> list[Any]:
+    """The account's payment history lines made by these bank orders: (amount, status)."""
+    numbers = {order[0] for order in orders}
+    response = await http.get(f"{V1}/accounts/{payer.accounts[number]}/payments", headers=payer.me.headers)
+    assert response.status_code == 200, response.text
+    return [(h["amount"], h["status"]) for h in response.json() if uuid.UUID(h["id"]).hex in numbers]
+
+
+async def autopay_of(http: httpx.AsyncClient, payer: Autopayer, number: str) -> dict[str, Any]:
+    response = await http.get(f"{V1}/accounts/{payer.accounts[number]}/autopay", headers=payer.me.headers)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+async def letters(http: httpx.AsyncClient, stack: Stack, payer: Autopayer, day: date) -> list[dict[str, Any]]:
+    """The autopay letters to the subscriber that speak of `day`'s month."""
+    month = f".{day:%m.%Y}"
+    caught = (await http.get(f"{stack.mail}/api/messages")).json()
+    return [
+        m
+        for m in caught
+        if payer.me.email in m["to"] and m["subject"].startswith("Автоплатеж") and month in (m["text"] or "")
+    ]
+
+
+def kinds(found: list[dict[str, Any]]) -> Counter[tuple[str, str]]:
+    """(subject, the account number the letter names) of each letter."""
+    return Counter((m["subject"], re.findall(r"№ (\d+)", m["text"])[0]) for m in found)
+
+
+async def letters_settle(
+    http: httpx.AsyncClient,
+    stack: Stack,
+    stack_env: tuple[dict[str, str], str, int],
+    payer: Autopayer,
+    day: date,
+    expected: Counter[tuple[str, str]],
+) -> list[dict[str, Any]]:
+    """Wait for the letters expected, then until nothing more is on its way (payments' outbox
+    published, the letters' queue empty), and compare: each exactly once, none besides."""
+
+    async def arrived() -> bool:
+        return sum(kinds(await letters(http, stack, payer, day)).values()) >= expected.total()
+
+    await eventually(arrived, f"{expected.total()} letters of {day:%m.%Y}")
+
+    async def quiet() -> bool:
+        published = await unpublished(stack_env[0]["LKA_PAYMENTS_DATABASE_URL"]) == 0
+        return published and await queue_depth(stack.amqp_url, LETTERS_QUEUE) == 0
+
+    await eventually(quiet, "no letter on its way")
+    found = await letters(http, stack, payer, day)
+    assert kinds(found) == expected
+    return found
+
+
+async def lease_lapsed(stack_env: tuple[dict[str, str], str, int]) -> None:
+    """The autopay job's lease is free, or its holder's time ran out."""
+    sql = "SELECT lease_until IS NULL OR lease_until < now() AS free FROM scheduled_jobs WHERE name = $1"
+
+    async def free() -> bool:
+        rows = await fetch(stack_env[0]["LKA_PAYMENTS_DATABASE_URL"], sql, JOB)
+        return bool(rows and rows[0]["free"])
+
+    await eventually(free, "the autopay lease lapsed")
+
+
+def paid_once_each(payer: Autopayer) -> dict[str, list[tuple[int, int, int]]]:
+    """What the bank must hold for a month each account paid: one paid order of its charge."""
+    return {n: [(charge, PAID, 0)] for n, charge in zip(payer.accounts, CHARGES, strict=True)}
+
+
+def without_numbers(orders: dict[str, list[tuple[str, int, int, int]]]) -> dict[str, list[tuple[int, int, int]]]:
+    return {n: [o[1:] for o in each] for n, each in orders.items()}
+
+
+async def paid_exactly_once(http: httpx.AsyncClient, stack: Stack, payer: Autopayer, day: date) -> None:
+    """The bank holds one paid order per account this month, and payments one succeeded payment
+    made by it, of min(due, cap); autopay shows it as the last attempt."""
+    orders = await bank_orders(stack, payer, day)
+    assert without_numbers(orders) == paid_once_each(payer)
+    for number, charge in zip(payer.accounts, CHARGES, strict=True):
+        assert await payments_of(http, payer, number, orders[number]) == [(format_kopecks(charge), "succeeded")]
+        last = (await autopay_of(http, payer, number))["last_attempt"]
+        assert (last["period"], last["attempt"], last["status"], last["amount"]) == (
+            f"{day:%Y-%m}",
+            1,
+            "succeeded",
+            format_kopecks(charge),
+        )
+
+
+def paid_letters(payer: Autopayer) -> Counter[tuple[str, str]]:
+    return Counter({(PAID_LETTER, number): 1 for number in payer.accounts})
+
+
+# ----------------------------------------------------------------------------- the drills
+
+
+async def test_1_three_days_before_the_day_each_account_is_reminded_once_with_amount_and_date(
+    http: httpx.AsyncClient,
+    stack: Stack,
+    stack_env: tuple[dict[str, str], str, int],
+    autopayer: Autopayer,
+    workers: Workers,
+) -> None:
+    payday = tenth(1)
+    await bill(stack, stack_env, autopayer)
+    await move_bank_clock(stack, payday - timedelta(days=3))
+
+    # Two schedulers started together on the reminder day: one runs, or both in turn.
+    both = [workers.start(payday - timedelta(days=3)) for _ in range(2)]
+    outcomes = [(await run_ended(worker))["event"] for worker in both]
+
+    stamp = f"{payday:%d.%m.%Y}"
+    expected = Counter({(f"Автоплатеж {stamp}: счет № {number}", number): 1 for number in autopayer.accounts})
+    found = await letters_settle(http, stack, stack_env, autopayer, payday, expected)
+    for number, charge in zip(autopayer.accounts, CHARGES, strict=True):
+        (text,) = [m["text"] for m in found if number in m["subject"]]
+        assert f"{stamp} с сохраненной карты будет оплачено {format_kopecks(charge)} руб." in text
+    assert await bank_orders(stack, autopayer, payday) == {}, "charged before the day"
+    print(f"reminder day, two schedulers: {outcomes}")
+
+
+async def test_2_a_worker_killed_between_the_banks_answer_and_the_commit_pays_nothing_twice(
+    http: httpx.AsyncClient,
+    stack: Stack,
+    stack_env: tuple[dict[str, str], str, int],
+    autopayer: Autopayer,
+    workers: Workers,
+) -> None:
+    payday = tenth(2)
+    await bill(stack, stack_env, autopayer)
+    await move_bank_clock(stack, payday)
+
+    victim = workers.start(payday, pause_s=30)
+    await victim.wait_for_event("fault_pause", point=PAUSE_POINT, timeout=60)
+    (claimed,) = logged(victim, "autopay_claimed")
+    number = next(n for n, account_id in autopayer.accounts.items() if account_id == claimed["account_id"])
+    orders = await bank_orders(stack, autopayer, payday)
+    # The window that matters: the bank has charged the card, payments has not recorded it.
+    assert without_numbers(orders) == {number: paid_once_each(autopayer)[number]}
+    assert await payments_of(http, autopayer, number, orders[number]) == []
+    victim.kill()
+
+    await lease_lapsed(stack_env)
+    fresh = workers.start(payday)
+    assert (await run_ended(fresh))["status"] == "finished"
+
+    await paid_exactly_once(http, stack, autopayer, payday)
+    await letters_settle(http, stack, stack_env, autopayer, payday, paid_letters(autopayer))
+    assert [r["account_id"] for r in logged(fresh, "autopay_settled")].count(claimed["account_id"]) == 1
+
+
+async def test_3_two_schedulers_racing_on_one_attempt_pay_it_once(
+    http: httpx.AsyncClient,
+    stack: Stack,
+    stack_env: tuple[dict[str, str], str, int],
+    autopayer: Autopayer,
+    workers: Workers,
+) -> None:
+    payday = tenth(3)
+    await bill(stack, stack_env, autopayer)
+    await move_bank_clock(stack, payday)
+
+    # The first holds its first attempt (the bank's answer in hand, not committed) past its lease;
+    # the second, started beside it, takes the lapsed lease and resumes that very attempt.
+    first = workers.start(payday, pause_s=10)
+    await first.wait_for_event("fault_pause", point=PAUSE_POINT, timeout=60)
+    (claimed,) = logged(first, "autopay_claimed")
+    await lease_lapsed(stack_env)
+    second = workers.start(payday)
+    assert (await run_ended(second))["status"] == "finished"
+    await run_ended(first)
+
+    # Both acted on that attempt: the second settled it, the first found it settled.
+    assert claimed["account_id"] in [r["account_id"] for r in logged(second, "autopay_settled")]
+    assert claimed["account_id"] in [r["account_id"] for r in logged(first, "autopay_settled_elsewhere")]
+    await paid_exactly_once(http, stack, autopayer, payday)
+    await letters_settle(http, stack, stack_env, autopayer, payday, paid_letters(autopayer))
+
+
+async def test_4_two_failures_in_a_month_turn_autopay_off_and_say_why(
+    http: httpx.AsyncClient,
+    stack: Stack,
+    stack_env: tuple[dict[str, str], str, int],
+    autopayer: Autopayer,
+    workers: Workers,
+    probe: Probe,
+) -> None:
+    payday, retry_day = tenth(4), tenth(4) + timedelta(days=1)
+    await bill(stack, stack_env, autopayer)
+    binding = await binding_of(stack, autopayer)
+    async with httpx.AsyncClient(base_url=stack.url(8090), timeout=20) as bank:
+        told = await bank.put(f"/emulator/bindings/{binding}", json={"action_code": INSUFFICIENT_FUNDS})
+    assert told.status_code == 200, told.text
+
+    await move_bank_clock(stack, payday)
+    assert (await run_ended(workers.start(payday)))["status"] == "finished"
+
+    failed = Counter({(FAILED_LETTER, number): 1 for number in autopayer.accounts})
+    found = await letters_settle(http, stack, stack_env, autopayer, payday, failed)
+    for message in found:
+        assert "Причина: Недостаточно средств на карте" in message["text"]
+        assert f"Мы попробуем еще раз {retry_day:%d.%m.%Y}" in message["text"]
+    for number in autopayer.accounts:
+        autopay = await autopay_of(http, autopayer, number)
+        assert (autopay["status"], autopay["last_attempt"]["status"]) == ("active", "failed")
+        assert autopay["last_attempt"]["failure_reason"] == "insufficient_funds"
+
+    await move_bank_clock(stack, retry_day)
+    assert (await run_ended(workers.start(retry_day)))["status"] == "finished"
+
+    off = Counter({(OFF_LETTER, number): 1 for number in autopayer.accounts})
+    found = await letters_settle(http, stack, stack_env, autopayer, payday, failed + off)
+    for message in found:
+        if message["subject"] == OFF_LETTER:
+            assert "Причина: Недостаточно средств на карте" in message["text"]
+            assert "вторая неудачная попытка в этом месяце, поэтому автоплатеж отключен" in message["text"]
+    declined_twice = {
+        n: [(c, DECLINED, INSUFFICIENT_FUNDS)] * 2 for n, c in zip(autopayer.accounts, CHARGES, strict=True)
+    }
+    orders = await bank_orders(stack, autopayer, payday)
+    assert without_numbers(orders) == declined_twice
+    for number, charge in zip(autopayer.accounts, CHARGES, strict=True):
+        assert await payments_of(http, autopayer, number, orders[number]) == [(format_kopecks(charge), "failed")] * 2
+        autopay = await autopay_of(http, autopayer, number)
+        assert (autopay["status"], autopay["disabled_reason"], autopay["next_payment_date"]) == (
+            "disabled",
+            "payment_failed",
+            None,
+        )
+        assert autopay["message"]
+
+    async def announced() -> dict[str, Counter[str]] | None:
+        await probe.collect()
+        seen = probe.ids_by(AutopayDisabled.event_type, "account_id")
+        return seen if len(seen) >= len(autopayer.accounts) else None
+
+    seen = await eventually(announced, "payments.autopay.disabled.v1 for each account")
+    assert {account: sum(ids.values()) for account, ids in seen.items()} == dict.fromkeys(
+        autopayer.accounts.values(), 1
+    )
+    reasons = {e["data"]["reason"] for e in probe.events if e["type"] == AutopayDisabled.event_type}
+    assert reasons == {"payment_failed"}
