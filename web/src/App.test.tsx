@@ -106,9 +106,10 @@ describe("routes and the session", () => {
     renderApp("/operator/link-requests");
     expect(await screen.findByRole("heading", { level: 1, name: "Заявки на добавление счетов" })).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Обращения" })).toBeInTheDocument();
-    // Staff are not subscribers: no accounts, payments or readings of their own to offer.
+    // Staff are not subscribers: no accounts, payments or readings of their own to offer; their
+    // «Платежи» is the lookup of subscribers' payments.
     expect(screen.queryByRole("link", { name: "Мои счета" })).toBeNull();
-    expect(screen.queryByRole("link", { name: "Платежи" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Платежи" })).toHaveAttribute("href", "/operator/payments");
   });
 
   it("loads the queue anew when «Заявки» is followed again", async () => {

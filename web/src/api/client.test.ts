@@ -64,6 +64,18 @@ describe("requests", () => {
     expect(calls.map((c) => c.method)).toEqual(["GET", "POST", "PUT", "DELETE"]);
   });
 
+  it("sends a multipart form as it is, with the CSRF header and no Content-Type of its own", async () => {
+    const calls = fakeFetch(json(201, { id: "a" }));
+    const form = new FormData();
+    form.append("text", "Вопрос");
+    form.append("attachments", new File(["%PDF-1.4"], "акт.pdf", { type: "application/pdf" }));
+    await api.postForm("/appeals", form);
+    expect(calls[0].method).toBe("POST");
+    expect(calls[0].headers["X-CSRF-Token"]).toBe("csrf-one");
+    expect(calls[0].headers["Content-Type"]).toBeUndefined();
+    expect(calls[0].body).toBe(form);
+  });
+
   it("reads a cookie by its exact name", () => {
     expect(readCookie("__Host-lka_csrf", "a=1; __Host-lka_csrf=x%3Dy; b=2")).toBe("x=y");
     expect(readCookie("__Host-lka_csrf", "x__Host-lka_csrf=no")).toBe("");

@@ -2,7 +2,8 @@
  * The one way the front end talks to the portal: `fetch` to `/api/v1/…` on the same origin,
  * JSON both ways, the gateway's cookie session (docs/contract.md §2).
  *
- * - Unsafe methods echo the readable `__Host-lka_csrf` cookie in `X-CSRF-Token` (double submit).
+ * - Unsafe methods echo the readable `__Host-lka_csrf` cookie in `X-CSRF-Token` (double submit),
+ *   multipart forms (`api.postForm`, a `FormData` body) as well as JSON.
  * - A 401 from a call outside `/auth/` means the 15-minute access cookie ran out: the client
  *   refreshes once (`POST /auth/refresh`, the gateway takes the refresh token from its cookie)
  *   and repeats the call once; when the refresh fails the session is over and the app is told
@@ -183,8 +184,11 @@ function isAuthPath(path: string): boolean {
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const method = options.method ?? "GET";
   const headers: Record<string, string> = { Accept: "application/json, application/problem+json", ...options.headers };
-  let body: string | undefined;
-  if (options.body !== undefined) {
+  let body: string | FormData | undefined;
+  if (options.body instanceof FormData) {
+    // multipart/form-data: the browser writes the Content-Type with its boundary itself.
+    body = options.body;
+  } else if (options.body !== undefined) {
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(options.body);
   }
@@ -302,6 +306,10 @@ export const api = {
   put: <T>(path: string, body?: unknown, options: Omit<RequestOptions, "method" | "body"> = {}) =>
     request<T>(path, { ...options, method: "PUT", body: body ?? {} }),
   delete: <T>(path: string, options: Omit<RequestOptions, "method" | "body"> = {}) => request<T>(path, { ...options, method: "DELETE" }),
+  /** A multipart form (an appeal with its files): the same CSRF header and refresh-once as JSON calls;
+   * the form is sent again as it is if the session had to be renewed. */
+  postForm: <T>(path: string, form: FormData, options: Omit<RequestOptions, "method" | "body"> = {}) =>
+    request<T>(path, { ...options, method: "POST", body: form }),
 };
 
 /** Any thrown value as Russian text for a person. */

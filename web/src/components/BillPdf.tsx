@@ -9,7 +9,7 @@ import type { Bill } from "../api/types";
 import { apiPath, billFilename, billTitle, dispositionFilename } from "../lib/bills";
 
 /** Hands the bytes to the browser as a download (a `blob:` address, let go of a moment later). */
-function save(blob: Blob, name: string): void {
+export function save(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;

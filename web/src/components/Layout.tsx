@@ -17,6 +17,7 @@ const SUBSCRIBER: Item[] = [
   { to: "/payments", label: "Платежи" },
   { to: "/readings", label: "Показания" },
   { to: "/bills", label: "Квитанции" },
+  { to: "/appeals", label: "Обращения" },
   { to: "/profile", label: "Профиль" },
   { to: "/feedback", label: "Обратная связь" },
 ];
@@ -24,8 +25,10 @@ const SUBSCRIBER: Item[] = [
 // Staff are not subscribers: their menu is their work and their own profile.
 const STAFF: Item[] = [
   { to: "/operator/link-requests", label: "Заявки" },
-  { to: "/operator/feedback", label: "Обращения" },
+  { to: "/operator/appeals", label: "Обращения" },
+  { to: "/operator/feedback", label: "Обратная связь" },
   { to: "/operator/billing-accounts", label: "Реестр счетов" },
+  { to: "/operator/payments", label: "Платежи" },
   { to: "/profile", label: "Профиль" },
 ];
 
@@ -97,7 +100,7 @@ export function Layout() {
                 <ul className="nav-list">
                   {items.map((item) => (
                     <li key={item.to}>
-                      <NavLink to={item.to} end className={({ isActive }) => `nav-link${isActive ? " nav-link-active" : ""}`}>
+                      <NavLink to={item.to} end={item.to === "/"} className={({ isActive }) => `nav-link${isActive ? " nav-link-active" : ""}`}>
                         {item.label}
                       </NavLink>
                     </li>

@@ -1,11 +1,13 @@
 /** «Обратная связь»: topic and message; e-mail and name when not signed in. */
 
 import { useState, type FormEvent } from "react";
+import { Link } from "react-router";
 
 import { api } from "../api/client";
 import type { MessageOut } from "../api/types";
 import { LiveMessage, Page, SelectField, SubmitButton, TextArea, TextField } from "../components/ui";
 import { useSubmit } from "../lib/hooks";
+import { isStaff } from "../session/roles";
 import { useSession } from "../session/session";
 
 const TOPICS = ["Лицевые счета", "Оплата", "Показания приборов учета", "Регистрация и вход", "Работа личного кабинета", "Предложение", "Другое"];
@@ -49,6 +51,12 @@ export function FeedbackPage() {
       className="page-narrow"
       lead="ГУП РК «Крымэнерго» принимает отзывы и предложения по работе «Личного кабинета абонента». Заполните форму — мы ответим на указанный адрес."
     >
+      {!anonymous && !isStaff(session.profile) ? (
+        <p className="note">
+          Вопрос по лицевому счету, оплате или показаниям? <Link to="/appeals/new">Подайте обращение</Link>: его зарегистрируют, ответ придет в
+          личный кабинет в установленный срок.
+        </p>
+      ) : null}
       <LiveMessage error={submission.error} success={submission.success} />
       <form className="card form" onSubmit={submit} noValidate>
         <SelectField

@@ -258,10 +258,10 @@ export function OperatorFeedbackPage() {
   const feedback = useLoad(() => api.get<Feedback[]>("/operator/feedback"), [key]);
   const list = feedback.data ?? [];
   return (
-    <Page title="Обращения абонентов">
+    <Page title="Сообщения обратной связи" lead="Отзывы и предложения через форму «Обратная связь», в том числе от посетителей без учетной записи. Обращения абонентов — в разделе «Обращения».">
       {feedback.loading && !feedback.data ? <Loading /> : null}
       {feedback.error ? <Alert kind="error">{feedback.error}</Alert> : null}
-      {!feedback.loading && !feedback.error && list.length === 0 ? <p className="card empty">Обращений нет.</p> : null}
+      {!feedback.loading && !feedback.error && list.length === 0 ? <p className="card empty">Сообщений нет.</p> : null}
       <ul className="request-list">
         {list.map((item) => (
           <li key={item.id} className="card">

@@ -40,6 +40,11 @@ describe("the page to return to after sign-in", () => {
     expect(afterSignIn("/confirm-email-change?token=Abc-1_x", SUBSCRIBER)).toBe("/confirm-email-change?token=Abc-1_x");
     expect(afterSignIn("/confirm-email-change?token=Abc", OPERATOR)).toBe("/operator/link-requests");
     expect(afterSignIn("/operator/feedback", SUBSCRIBER)).toBe("/accounts");
+    // The link of the letter with an appeal's answer (issue 25); «Обращения» and a new one.
+    expect(afterSignIn("/appeals/5f0c1a4e-0000-4000-8000-000000000004", SUBSCRIBER)).toBe("/appeals/5f0c1a4e-0000-4000-8000-000000000004");
+    expect(afterSignIn("/appeals", SUBSCRIBER)).toBe("/appeals");
+    expect(afterSignIn("/appeals/new", SUBSCRIBER)).toBe("/appeals/new");
+    expect(afterSignIn("/appeals/a/b", SUBSCRIBER)).toBe("/accounts");
     expect(afterSignIn("/register", SUBSCRIBER)).toBe("/accounts");
     expect(afterSignIn("/%2F%2Fevil.example", SUBSCRIBER)).toBe("/accounts");
     expect(afterSignIn(null, SUBSCRIBER)).toBe("/accounts");
@@ -47,6 +52,8 @@ describe("the page to return to after sign-in", () => {
 
   it("opens only the staff's pages for staff", () => {
     expect(afterSignIn("/operator/feedback", OPERATOR)).toBe("/operator/feedback");
+    expect(afterSignIn("/operator/appeals", OPERATOR)).toBe("/operator/appeals");
+    expect(afterSignIn("/operator/appeals/a1", OPERATOR)).toBe("/operator/appeals/a1");
     expect(afterSignIn("/profile", OPERATOR)).toBe("/profile");
     expect(afterSignIn("/payments", OPERATOR)).toBe("/operator/link-requests");
     expect(afterSignIn("/operator", OPERATOR)).toBe("/operator/link-requests");

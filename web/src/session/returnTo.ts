@@ -17,10 +17,11 @@ const SUBSCRIBER_PAGES = [
   /^\/payments$/,
   /^\/payments\/[^/]+\/result$/,
   /^\/readings$/,
+  /^\/appeals(?:\/[^/]+)?$/, // «Обращения», a new one, and one appeal (the link of the answer's letter)
   /^\/profile$/,
   /^\/confirm-email-change$/, // the link of the letter to a new address
 ];
-const STAFF_PAGES = [/^\/operator\/(?:link-requests|feedback|billing-accounts)$/, /^\/operator\/staff$/, /^\/profile$/];
+const STAFF_PAGES = [/^\/operator\/(?:link-requests|feedback|billing-accounts|appeals)$/, /^\/operator\/appeals\/[^/]+$/, /^\/operator\/payments(?:\/[^/]+)?$/, /^\/operator\/staff$/, /^\/profile$/];
 const ORIGIN = "https://lka.invalid";
 
 /** `/?next=/payments`: the sign-in page that remembers `target` (a path with its query). */

@@ -1,0 +1,106 @@
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import { fakeApi, PROFILE, renderApp, signedInCookie } from "../test/helpers";
+
+afterEach(() => vi.unstubAllGlobals());
+
+const PAYMENT = {
+  id: "p1",
+  user_id: "u9",
+  account_id: "a1",
+  region_code: "yalta",
+  account_number: "91000202",
+  amount: "12500.00",
+  refunded_amount: "500.00",
+  status: "succeeded",
+  method: "card",
+  card: { brand: "visa", pan_masked: "411111******1111" },
+  failure_reason: null,
+  acquirer_order_id: "md-1",
+  order_number: "n-1",
+  basket_id: null,
+  created_at: "2026-12-15T08:00:00Z",
+  paid_at: "2026-12-15T08:01:00Z",
+};
+const REFUND = {
+  id: "r1",
+  payment_id: "p1",
+  amount: "500.00",
+  reason: "Двойная оплата",
+  status: "succeeded",
+  requested_by: "u2",
+  decided_by: null,
+  decision_comment: null,
+  failure_reason: null,
+  created_at: "2026-12-15T09:00:00Z",
+  decided_at: null,
+  refunded_at: "2026-12-15T09:00:01Z",
+};
+
+function as(role: string) {
+  signedInCookie();
+  return { "GET /api/v1/profile": { status: 200, body: { ...PROFILE, role } }, "GET /api/v1/regions": { status: 200, body: [] } };
+}
+
+describe("a payment's story", () => {
+  it("offers what is left to refund and sends the refund with an Idempotency-Key", async () => {
+    const waiting = { ...REFUND, id: "r2", amount: "11000.00", reason: "Переплата", status: "awaiting_approval", refunded_at: null };
+    const seen = fakeApi({
+      ...as("operator"),
+      "GET /api/v1/operator/payments/p1": [
+        { status: 200, body: { payment: PAYMENT, events: [{ at: PAYMENT.created_at, kind: "order_registered", detail: {} }], refunds: [REFUND] } },
+        { status: 200, body: { payment: PAYMENT, events: [], refunds: [REFUND, waiting] } },
+      ],
+      "POST /api/v1/operator/payments/p1/refunds": { status: 201, body: waiting },
+    });
+    const user = userEvent.setup();
+    renderApp("/operator/payments/p1");
+
+    const amount = await screen.findByLabelText("Сумма возврата, ₽");
+    expect(amount).toHaveValue("12000,00");
+    expect(screen.getByText("Заказ зарегистрирован в банке")).toBeInTheDocument();
+    await user.clear(amount);
+    await user.type(amount, "11000");
+    await user.type(screen.getByLabelText("Причина возврата"), "Переплата");
+    await user.click(screen.getByRole("button", { name: "Вернуть деньги" }));
+
+    const said = await screen.findByText(/^Возврат 11.000,00.₽ создан/);
+    expect(said).toHaveTextContent("Ожидает подтверждения второго сотрудника");
+    expect(said.closest("[role=status]")).not.toBeNull();
+    const sent = seen.find((call) => call.method === "POST");
+    expect(sent?.body).toEqual({ amount: "11000.00", reason: "Переплата" });
+    expect(sent?.headers["Idempotency-Key"]).toMatch(/.+/);
+    expect(await screen.findByLabelText("Сумма возврата, ₽")).toHaveValue("1000,00");
+  });
+});
+
+describe("«Возвраты на подтверждение»", () => {
+  it("says clearly that one's own refund is for another person to approve", async () => {
+    const mine = { ...REFUND, status: "awaiting_approval", amount: "11000.00", requested_by: PROFILE.user_id, refunded_at: null };
+    fakeApi({
+      ...as("supervisor"),
+      "GET /api/v1/operator/refunds?status=awaiting_approval&limit=200": { status: 200, body: [mine] },
+      "POST /api/v1/operator/refunds/r1/approve": {
+        status: 403,
+        body: { code: "same_actor", detail: "Нельзя рассматривать собственную заявку: ее рассмотрит другой сотрудник" },
+      },
+    });
+    const user = userEvent.setup();
+    renderApp("/operator/payments/refunds");
+
+    const card = (await screen.findByText(/запросили Вы/)).closest("li") as HTMLElement;
+    await user.click(within(card).getByRole("button", { name: "Подтвердить" }));
+    const dialog = screen.getByRole("dialog", { name: "Подтвердить возврат?" });
+    await user.click(within(dialog).getByRole("button", { name: "Подтвердить" }));
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent("Подтвердить возврат должен другой сотрудник: Вы сами запросили этот возврат");
+  });
+
+  it("is the supervisors' alone", async () => {
+    fakeApi(as("operator"));
+    renderApp("/operator/payments/refunds");
+    expect(await screen.findByText("Подтверждать возвраты могут только старшие операторы.")).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: "Возвраты на подтверждение" })).toBeNull();
+  });
+});
