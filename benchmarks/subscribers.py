@@ -51,6 +51,9 @@ def bench_account(index: int) -> DemoAccount:
         REGIONS[index % len(REGIONS)], f"93{index:06d}", SURNAME, "Н. Н.", f"г. Симферополь, ул. Тестовая, д. {index}",
         debt_kopecks=100_000 + index, penalty_kopecks=0, last_payment_kopecks=None, last_payment_date=None,
         last_payment_channel=None, meters=(meter,),
+        # The demo tariff of as many zones, which the stack's billing simulator published: each
+        # reading's answer carries its estimate, as a real subscriber's does.
+        tariff_id=f"CRIMEA-{zones}Z",
     )  # fmt: skip
 
 

@@ -50,6 +50,7 @@ CONTRACT_PATHS = [
     ("/api/v1/staff/5c0e/enable", "identity"),
     ("/api/v1/staff/5c0e/reset-mfa", "identity"),
     ("/api/v1/.well-known/jwks.json", "identity"),
+    ("/api/v1/public/unsubscribe", "identity"),
     ("/api/v1/public/readings", "readings"),
     ("/api/v1/public/readings/meter", "readings"),
     ("/api/v1/payments", "payments"),
@@ -105,6 +106,7 @@ CONTRACT_PUBLIC = {
     "/regions",
     "/public/readings",
     "/public/readings/meter",
+    "/public/unsubscribe",
     "/payments/acquirer/rbs/callback",
     "/staff/invitations/accept",
 }

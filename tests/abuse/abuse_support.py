@@ -6,8 +6,11 @@ the suite sends is written down in `Secrets` when it is made, so the leak scan
 
 `seed_world` walks the real flows through the gateway — register, confirm from the letter,
 sign in, refresh, link demo accounts, ask for a link request, submit a reading, pay with a
-test card on the emulated bank's page, recover and change a password, merge two profiles —
-and returns the ids those flows made, so the fuzzer and the BOLA matrix hit real objects.
+test card on the emulated bank's page asking it to keep the card, start a basket, set an
+autopay, switch paperless on, receive a bill published as billing would, file an appeal with
+a file, recover and change a password, merge two profiles; as the operator, refund part of a
+payment and reconcile a day — and returns the ids those flows made, so the fuzzer and the
+BOLA matrix hit real objects.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -28,7 +32,10 @@ import aiohttp
 import httpx
 
 from lka_acquirer_emulator.testing import Browser, card_form
+from lka_common.events.billing import BillingBillIssued, BillLine
+from lka_common.scheduler.clock import LOCAL_TIME
 from lka_common.testing import events
+from lka_common.testing.files import small_pdf
 from lka_common.testing.portal import CONFIRMATION_SUBJECT, StaffMember, letter, token_from, totp_code
 from lka_common.testing.stack import Stack
 from lka_gateway.openapi_merge import merge
@@ -47,6 +54,7 @@ PAID = "Оплата прошла успешно"
 ALICE_ACCOUNT = ("simferopol", "91000101", "ИВА")
 BOB_ACCOUNT = ("yalta", "91000202", "ЁЛК")
 DAVE_ACCOUNT = ("feodosiya", "91000505", "КИМ")
+ALICE_SECOND = ("bakhchisaraysky_district", "91000404", "ФЕД")  # her basket's second account
 SAM_ACCOUNT = ("kerch", "91000303", "ПЕТ")  # the stateful run's: it unlinks and links it again
 # Asked for with wrong letters: a link request for an operator (the deliberate 202).
 ALICE_WRONG = ("kerch", "91000303", "ЖЖЖ")
@@ -61,6 +69,18 @@ OPERATOR_ROUTES = {
     "POST /operator/link-requests/{request_id}/reject",
     "GET /operator/billing-accounts/{region_code}/{number}",
     "GET /operator/feedback",
+    "GET /operator/appeals",
+    "POST /operator/appeals/{appeal_id}/assign",
+    "POST /operator/appeals/{appeal_id}/messages",
+    "GET /operator/payments",
+    "GET /operator/payments/{payment_id}",
+    "POST /operator/payments/{payment_id}/refunds",
+    "GET /operator/refunds",
+    "POST /operator/refunds/{refund_id}/approve",
+    "POST /operator/refunds/{refund_id}/reject",
+    "POST /operator/reconciliations",
+    "GET /operator/reconciliations/{day}",
+    "GET /operator/reconciliations/{day}.csv",
     "GET /operator/audit",
     "GET /staff",
     "POST /staff/invitations",
@@ -70,6 +90,8 @@ OPERATOR_ROUTES = {
 }
 # Of those, the supervisors' only (docs/contract.md §4): the seeded operator is refused them too.
 SUPERVISOR_ROUTES = {
+    "POST /operator/refunds/{refund_id}/approve",
+    "POST /operator/refunds/{refund_id}/reject",
     "GET /operator/audit",
     "GET /staff",
     "POST /staff/invitations",
@@ -94,6 +116,7 @@ PUBLIC_ROUTES = {
     "GET /payments/acquirer/rbs/callback",
     "POST /payments/acquirer/rbs/callback",
     "POST /staff/invitations/accept",
+    "POST /public/unsubscribe",
 }
 TOKEN_OPTIONAL = {"POST /feedback"}
 
@@ -115,8 +138,9 @@ def masked(pan: str) -> str:
     return f"{pan[:6]}******{pan[-4:]}"
 
 
-VISA = run_card("411111")
+VISA = run_card("411111")  # alice's, kept by the bank (her saved card)
 MASTERCARD = run_card("555555")
+DAVE_CARD = run_card("510510")  # dave's saved card, for the fuzzer's DELETE /cards/{card_id}
 
 
 def service_document(name: str) -> dict[str, Any]:
@@ -194,11 +218,23 @@ class World:
     alice_meter: str
     alice_reading: str
     alice_payment: str
+    alice_card: str
+    alice_second_account: str
+    alice_basket: str
+    alice_bill: str
+    alice_appeal: str
+    alice_attachment: str
     bob_account: str
     bob_request: str
     bob_payment: str
+    bob_appeal: str
+    bob_attachment: str
     dave_account: str
     dave_request: str
+    dave_card: str
+    dave_appeal: str
+    refund: str  # the operator's, of part of bob's payment
+    reconciled_day: str  # a day the operator reconciled (YYYY-MM-DD)
 
 
 def new_password() -> str:
@@ -274,12 +310,16 @@ async def link(http: httpx.AsyncClient, actor: Actor, account: tuple[str, str, s
     return answer
 
 
-async def start_payment(http: httpx.AsyncClient, actor: Actor, account_id: str, amount: str) -> dict[str, Any]:
-    """`POST /payments`, again with the same key until payments has heard of the link."""
+async def start_payment(
+    http: httpx.AsyncClient, actor: Actor, account_id: str, amount: str, **way: Any
+) -> dict[str, Any]:
+    """`POST /payments` (`way`: method, save_card, card_id), again with the same key until
+    payments has heard of the link."""
     headers = {**actor.headers, "Idempotency-Key": str(uuid.uuid4())}
+    body = {"account_id": account_id, "amount": amount, **way}
 
     async def probe() -> dict[str, Any] | None:
-        response = await http.post(f"{V1}/payments", json={"account_id": account_id, "amount": amount}, headers=headers)
+        response = await http.post(f"{V1}/payments", json=body, headers=headers)
         if response.status_code == 404:
             return None
         started: dict[str, Any] = checked(response, 201)
@@ -301,6 +341,97 @@ async def pay(http: httpx.AsyncClient, vault: Secrets, actor: Actor, started: di
 
     result = await eventually(settled, f"payment {started['id']} settled")
     assert result["status"] == "succeeded", result
+
+
+async def saved_card(http: httpx.AsyncClient, actor: Actor, pan: str) -> str:
+    """The id of the card `GET /cards` lists for this number (kept by the bank on its page)."""
+    cards = checked(await http.get(f"{V1}/cards", headers=actor.headers), 200)
+    (card,) = [c for c in cards if c["pan_masked"] == masked(pan)]
+    return str(card["id"])
+
+
+async def save_card(
+    http: httpx.AsyncClient, vault: Secrets, actor: Actor, account_id: str, amount: str, pan: str
+) -> tuple[str, str]:
+    """(payment id, card id): a payment on the bank's card page asking it to keep the card."""
+    started = await start_payment(http, actor, account_id, amount, save_card=True)
+    await pay(http, vault, actor, started, pan)
+    return str(started["id"]), await saved_card(http, actor, pan)
+
+
+async def set_autopay(http: httpx.AsyncClient, actor: Actor, account_id: str, card_id: str) -> None:
+    """On a day two weeks off, so neither its letter nor its payment comes during the run."""
+    day = (datetime.now(LOCAL_TIME).day + 13) % 28 + 1
+    body = {"card_id": card_id, "day_of_month": day, "max_amount": "1500.00"}
+    checked(await http.put(f"{V1}/accounts/{account_id}/autopay", json=body, headers=actor.headers), 200)
+
+
+async def start_basket(http: httpx.AsyncClient, actor: Actor, account_ids: list[str]) -> str:
+    """A basket of these accounts (left on the bank's card page), again with the same key
+    until payments has heard of every link."""
+    headers = {**actor.headers, "Idempotency-Key": str(uuid.uuid4())}
+    body = {"items": [{"account_id": account, "amount": "10.00"} for account in account_ids], "method": "card"}
+
+    async def probe() -> str | None:
+        response = await http.post(f"{V1}/payments/basket", json=body, headers=headers)
+        return None if response.status_code == 404 else str(checked(response, 201)["id"])
+
+    return await eventually(probe, "payments knows every account of the basket")
+
+
+async def publish_bill(http: httpx.AsyncClient, stack: Stack, actor: Actor, account_id: str) -> str:
+    """A bill for alice's demo account, published on `lka.events` as billing would; its id
+    once accounts lists it."""
+    region, number, _ = ALICE_ACCOUNT
+    bill_id = f"ABUSE-{uuid.uuid4().hex[:12]}"
+    line = BillLine(title="Электроэнергия", zone="T1", quantity_kwh=127, price_kopecks=649, amount_kopecks=82423)
+    bill = BillingBillIssued(
+        bill_id=bill_id,
+        region_code=region,
+        account_number=number,
+        period="2026-11",
+        issued_at=datetime.now(UTC),
+        opening_balance_kopecks=152340,
+        lines=[line],
+        payments_kopecks=120000,
+        penalty_kopecks=0,
+        total_due_kopecks=114763,
+        due_date=date(2026, 12, 10),
+    )
+    await events.publish_event(stack.amqp_url, bill)
+
+    async def listed() -> bool:
+        bills = checked(await http.get(f"{V1}/accounts/{account_id}/bills", headers=actor.headers), 200)
+        return bill_id in [b["id"] for b in bills]
+
+    await eventually(listed, f"bill {bill_id} listed")
+    return bill_id
+
+
+async def file_appeal(http: httpx.AsyncClient, actor: Actor, account_id: str | None = None) -> tuple[str, str]:
+    """(appeal id, attachment id): an appeal with a PDF, multipart as the cabinet's form sends it."""
+    fields = {"topic": "accounts", "text": "Проверка доступа к обращению"}
+    if account_id:
+        fields["account_id"] = account_id
+    files = [("attachments", ("квитанция.pdf", small_pdf(), "application/pdf"))]
+
+    async def probe() -> str | None:
+        response = await http.post(f"{V1}/appeals", data=fields, files=files, headers=actor.headers)
+        return None if response.status_code == 404 else str(checked(response, 201)["id"])
+
+    appeal_id = await eventually(probe, "notifications knows the linked account")
+    detail = checked(await http.get(f"{V1}/appeals/{appeal_id}", headers=actor.headers), 200)
+    return appeal_id, str(detail["messages"][0]["attachments"][0]["id"])
+
+
+async def operator_objects(http: httpx.AsyncClient, operator: Actor, payment_id: str) -> tuple[str, str]:
+    """(refund id, day): the operator refunds one rouble of a payment and reconciles yesterday."""
+    headers = {**operator.headers, "Idempotency-Key": str(uuid.uuid4())}
+    body = {"amount": "1.00", "reason": "Проверка доступа"}
+    refund = checked(await http.post(f"{V1}/operator/payments/{payment_id}/refunds", json=body, headers=headers), 201)
+    day = (datetime.now(LOCAL_TIME).date() - timedelta(days=1)).isoformat()
+    checked(await http.post(f"{V1}/operator/reconciliations", json={"date": day}, headers=operator.headers), 202)
+    return str(refund["id"]), day
 
 
 async def submit_reading(http: httpx.AsyncClient, actor: Actor, account_id: str) -> tuple[str, str]:
@@ -360,11 +491,23 @@ async def seed_world(http: httpx.AsyncClient, stack: Stack, vault: Secrets, env:
     bob_request = str((await link(http, bob, BOB_WRONG, 202))["request"]["id"])
     dave_request = str((await link(http, dave, DAVE_WRONG, 202))["request"]["id"])
 
+    alice_second_account = str((await link(http, alice, ALICE_SECOND, 201))["account"]["id"])
+
     alice_meter, alice_reading = await submit_reading(http, alice, alice_account)
-    alice_payment = await start_payment(http, alice, alice_account, "100.00")
-    await pay(http, vault, alice, alice_payment, VISA)
+    alice_payment, alice_card = await save_card(http, vault, alice, alice_account, "100.00", VISA)
     bob_payment = await start_payment(http, bob, bob_account, "55.50")
     await pay(http, vault, bob, bob_payment, MASTERCARD)
+    _, dave_card = await save_card(http, vault, dave, dave_account, "20.00", DAVE_CARD)
+    await set_autopay(http, alice, alice_account, alice_card)
+    await set_autopay(http, dave, dave_account, dave_card)  # the fuzzer's DELETE …/autopay ends dave's
+    alice_basket = await start_basket(http, alice, [alice_account, alice_second_account])
+    body = {"enabled": True}  # before the bill: it comes as a letter with the PDF too
+    checked(await http.put(f"{V1}/accounts/{alice_account}/paperless", json=body, headers=alice.headers), 200)
+    alice_bill = await publish_bill(http, stack, alice, alice_account)
+    alice_appeal, alice_attachment = await file_appeal(http, alice, alice_account)
+    bob_appeal, bob_attachment = await file_appeal(http, bob)
+    dave_appeal, _ = await file_appeal(http, dave)
+    refund, reconciled_day = await operator_objects(http, operator, str(bob_payment["id"]))
     await recover_change_and_merge(http, stack, vault)
 
     return World(
@@ -377,10 +520,22 @@ async def seed_world(http: httpx.AsyncClient, stack: Stack, vault: Secrets, env:
         alice_request=alice_request,
         alice_meter=alice_meter,
         alice_reading=alice_reading,
-        alice_payment=str(alice_payment["id"]),
+        alice_payment=alice_payment,
+        alice_card=alice_card,
+        alice_second_account=alice_second_account,
+        alice_basket=alice_basket,
+        alice_bill=alice_bill,
+        alice_appeal=alice_appeal,
+        alice_attachment=alice_attachment,
         bob_account=bob_account,
         bob_request=bob_request,
         bob_payment=str(bob_payment["id"]),
+        bob_appeal=bob_appeal,
+        bob_attachment=bob_attachment,
         dave_account=dave_account,
         dave_request=dave_request,
+        dave_card=dave_card,
+        dave_appeal=dave_appeal,
+        refund=refund,
+        reconciled_day=reconciled_day,
     )

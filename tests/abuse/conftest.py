@@ -54,12 +54,19 @@ RAISED_LIMITS = {
 }
 
 
+HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The leak scan reads what every other abuse test left behind: it runs after them."""
-    leaks = [item for item in items if item.path.name == "test_leaks.py" and item.path.parent.name == "abuse"]
+    """The leak scan reads what every other abuse test left behind: it runs after them, and
+    before any other package's tests (after those, the package's stack would have been stopped
+    and a fresh one, which nothing fuzzed, started and seeded just for the scan)."""
+    leaks = [item for item in items if item.path.parent == HERE and item.path.name == "test_leaks.py"]
     for item in leaks:
         items.remove(item)
-    items.extend(leaks)
+    ours = [index for index, item in enumerate(items) if item.path.parent == HERE]
+    at = ours[-1] + 1 if ours else len(items)
+    items[at:at] = leaks
 
 
 @pytest.fixture(scope="package")

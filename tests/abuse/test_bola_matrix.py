@@ -11,14 +11,19 @@ own, called at the service's port), so a new path cannot be forgotten:
 
 A path parameter with no value in `alice_ids`, or a call with a body and no entry in
 `BODIES`, fails `test_every_id_call_has_a_case`: add its case there. Writes carry a valid
-body (for a link request, even alice's right proof), so a 422 cannot stand in for the
-ownership check.
+body (for a link request, even alice's right proof; for an appeal's message a multipart form
+with a file, `Form`), so a 422 cannot stand in for the ownership check.
+
+Where an id sits under another (a bill under its account, a file under its appeal) or names
+another's object in a body (a saved card, an account), `test_a_foreign_child_under_ones_own_parent_is_404`
+sends bob's own parent with alice's child.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
@@ -36,12 +41,24 @@ from abuse_support import (
     World,
 )
 
+from lka_common.testing.files import small_pdf
 from lka_common.testing.stack import Stack
 
 OPERATIONS = {"get", "put", "post", "delete", "patch"}
 
+
+@dataclass(frozen=True)
+class Form:
+    """A multipart body (the appeals' forms): plain fields and files as `requests` sends them."""
+
+    fields: dict[str, str]
+    files: list[tuple[str, tuple[str, bytes, str]]] = field(
+        default_factory=lambda: [("attachments", ("акт.pdf", small_pdf(), "application/pdf"))]
+    )
+
+
 # A valid body for every call with an id that takes one.
-BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+BODIES: dict[str, Callable[[World], dict[str, Any] | Form]] = {
     "PUT /link-requests/{request_id}": lambda w: {
         "region_code": "kerch",
         "number": "91000303",
@@ -49,6 +66,14 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     },
     "POST /accounts/{account_id}/readings": lambda w: {"meter_id": w.alice_meter, "values": {"T1": 12999}},
     "POST /operator/link-requests/{request_id}/reject": lambda w: {"comment": "Проверка доступа"},
+    # Other than alice's own settings, so a hole would show in test_alice_objects_are_unchanged….
+    "PUT /accounts/{account_id}/autopay": lambda w: {"card_id": w.alice_card, "day_of_month": 28, "max_amount": "1.00"},
+    "PUT /accounts/{account_id}/paperless": lambda w: {"enabled": False},
+    "POST /appeals/{appeal_id}/messages": lambda w: Form({"text": "Чужое обращение"}),
+    "POST /operator/appeals/{appeal_id}/assign": lambda w: {"user_id": w.operator.user_id},
+    "POST /operator/appeals/{appeal_id}/messages": lambda w: Form({"text": "Ответ"}),
+    "POST /operator/payments/{payment_id}/refunds": lambda w: {"amount": "1.00", "reason": "Проверка доступа"},
+    "POST /operator/refunds/{refund_id}/reject": lambda w: {"comment": "Проверка доступа"},
 }
 
 
@@ -63,6 +88,13 @@ def alice_ids(world: World) -> dict[str, str]:
         "number": "91000101",
         "session_id": str(jwt.decode(world.alice.access_token, options={"verify_signature": False})["sid"]),
         "user_id": world.alice.user_id,  # staff management's: a subscriber's id is no staff member's
+        "card_id": world.alice_card,
+        "basket_id": world.alice_basket,
+        "bill_id": world.alice_bill,
+        "appeal_id": world.alice_appeal,
+        "attachment_id": world.alice_attachment,
+        "refund_id": world.refund,  # the operator's calls only
+        "day": world.reconciled_day,
     }
 
 
@@ -105,8 +137,9 @@ def send(
     stack: Stack, target: str, method: str, path: str, ids: dict[str, str], headers: dict[str, str], body: Any
 ) -> requests.Response:
     url = base_url(stack, target) + V1 + path.format(**ids)
+    payload = {"data": body.fields, "files": body.files} if isinstance(body, Form) else {"json": body}
     return requests.request(
-        method, url, json=body, headers={**headers, "X-Request-ID": f"abuse-{uuid.uuid4()}"}, timeout=15
+        method, url, headers={**headers, "X-Request-ID": f"abuse-{uuid.uuid4()}"}, timeout=15, **payload
     )
 
 
@@ -205,11 +238,59 @@ def test_a_call_that_needs_a_token_is_401_without_one(
     problem(send(abuse_stack, target, method, path, alice_ids(world), forged, body), 401, f"{op}, forged token")
 
 
+@pytest.mark.parametrize("target", ["gateway", "service"])
+def test_a_foreign_child_under_ones_own_parent_is_404(abuse_stack: Stack, world: World, target: str) -> None:
+    """Bob's own account or appeal with alice's bill or file; bob's account paid or set up with
+    alice's saved card; alice's account in bob's basket or appeal: each 404, as for an unknown id."""
+    bob, alice = world.bob.headers, world.alice.headers
+
+    def url(service: str, path: str) -> str:
+        return (abuse_stack.gateway if target == "gateway" else abuse_stack.url(SERVICE_PORTS[service])) + V1 + path
+
+    def refused(response: requests.Response, code: str, what: str) -> None:
+        assert problem(response, 404, what)["code"] == code
+
+    for tail in (f"/bills/{world.alice_bill}", f"/bills/{world.alice_bill}.pdf"):
+        answer = requests.get(url("accounts", f"/accounts/{world.bob_account}{tail}"), headers=bob, timeout=15)
+        refused(answer, "not_found", f"bob's account, alice's bill{tail}")
+    for appeal, attachment, headers in [
+        (world.bob_appeal, world.alice_attachment, bob),
+        (world.alice_appeal, world.bob_attachment, alice),
+    ]:
+        path = f"/appeals/{appeal}/attachments/{attachment}"
+        refused(requests.get(url("notifications", path), headers=headers, timeout=15), "not_found", path)
+    autopay = {"card_id": world.alice_card, "day_of_month": 5, "max_amount": "10.00"}
+    address = url("payments", f"/accounts/{world.bob_account}/autopay")
+    answer = requests.put(address, json=autopay, headers=bob, timeout=15)
+    refused(answer, "card_not_found", "bob's autopay with alice's card")
+    body = {"account_id": world.bob_account, "amount": "10.00", "card_id": world.alice_card}
+    keyed = {**bob, "Idempotency-Key": str(uuid.uuid4())}
+    answer = requests.post(url("payments", "/payments"), json=body, headers=keyed, timeout=15)
+    refused(answer, "card_not_found", "bob paying with alice's card")
+    items = [{"account_id": world.bob_account, "amount": "1.00"}, {"account_id": world.alice_account, "amount": "1.00"}]
+    keyed = {**bob, "Idempotency-Key": str(uuid.uuid4())}
+    answer = requests.post(url("payments", "/payments/basket"), json={"items": items}, headers=keyed, timeout=15)
+    refused(answer, "not_found", "alice's account in bob's basket")
+    form = {"topic": "accounts", "text": "Чужой счет", "account_id": world.alice_account}
+    answer = requests.post(url("notifications", "/appeals"), data=form, files=Form({}).files, headers=bob, timeout=15)
+    refused(answer, "account_not_found", "alice's account in bob's appeal")
+
+
 def test_alice_objects_are_unchanged_by_the_refused_calls(abuse_stack: Stack, world: World) -> None:
     gateway, headers = abuse_stack.gateway + V1, world.alice.headers
-    accounts = requests.get(f"{gateway}/accounts", headers=headers, timeout=15).json()
-    assert world.alice_account in [a["id"] for a in accounts]
-    mine = [r for r in requests.get(f"{gateway}/link-requests", headers=headers, timeout=15).json()]
+
+    def read(path: str, who: dict[str, str] = headers) -> Any:
+        response = requests.get(f"{gateway}{path}", headers=who, timeout=15)
+        assert response.status_code == 200, f"{path}: {response.text}"
+        return response.json()
+
+    assert world.alice_account in [a["id"] for a in read("/accounts")]
+    mine = read("/link-requests")
     assert [r["status"] for r in mine if r["id"] == world.alice_request] == ["pending"]
-    bob_accounts = requests.get(f"{gateway}/accounts", headers=world.bob.headers, timeout=15).json()
-    assert [a["id"] for a in bob_accounts] == [world.bob_account]
+    assert [a["id"] for a in read("/accounts", world.bob.headers)] == [world.bob_account]
+    assert world.alice_card in [c["id"] for c in read("/cards")]
+    autopay = read(f"/accounts/{world.alice_account}/autopay")
+    assert (autopay["status"], autopay["card"]["id"], autopay["max_amount"]) == ("active", world.alice_card, "1500.00")
+    assert read(f"/accounts/{world.alice_account}/paperless")["enabled"] is True
+    appeal = read(f"/appeals/{world.alice_appeal}")
+    assert appeal["status"] == "registered" and len(appeal["messages"]) == 1, appeal

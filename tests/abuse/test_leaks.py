@@ -4,12 +4,13 @@ no secret the tests used is in any process's log or in any service's database.
 The secrets are the actual ones of this run (`Secrets`, filled as each was made): every
 password (registration, reset, change, the merged profile's, the operator's), every access
 and refresh token of every sign-in and refresh, the confirmation and reset tokens read from
-the letters, and the full numbers of the test cards paid with on the emulated bank's page.
+the letters, and the full numbers of the test cards paid with on the emulated bank's page
+(two of them kept by the bank as saved cards, which payments lists and pays with again).
 The logs are the whole stack's output (`lka-dev run` prints every child's lines: the
 gateway, each service's API, consumer and relay, the simulator, the emulator, the mail
 catcher), at DEBUG with one line per gateway call; the databases are read with `pg_dump`
 (plain SQL, data included). A masked card number (`411111******1234`) is allowed and is
-looked for, to prove the payments dump holds the paid cards at all.
+looked for, to prove the payments dump holds the paid and the saved cards at all.
 
 This module runs last (conftest.py moves it to the end).
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from abuse_support import VISA, Secrets, World, masked
+from abuse_support import DAVE_CARD, VISA, Secrets, World, masked
 from sqlalchemy.engine import make_url
 
 from lka_common.testing.servers import Servers
@@ -92,4 +93,6 @@ def test_no_database_holds_a_secret(servers: Servers, abuse_env: dict[str, str],
     assert world.alice.email in dumps["identity"] and world.alice_account in dumps["accounts"]
     assert world.alice_reading in dumps["readings"]
     assert world.alice_payment in dumps["payments"] and masked(VISA) in dumps["payments"]
+    assert world.alice_card in dumps["payments"] and masked(DAVE_CARD) in dumps["payments"]
+    assert world.alice_bill in dumps["accounts"] and world.alice_appeal in dumps["notifications"]
     assert found == []

@@ -39,9 +39,9 @@ from lka_gateway.settings import GatewaySettings
 from lka_mailcatcher.settings import MailCatcherSettings
 
 # Read without the prefix as well (lka_common.settings: ServiceSettings' fallbacks, and the
-# `shared_env` default factories of the gateway and tools), so LKA_<NAME> provides them;
+# `shared_env` default factories of the gateway, the tools and `unsubscribe_secret`), so LKA_<NAME> provides them;
 # `trusted_proxies` only so (lka_common.settings.trusted_proxies_field).
-SHARED = {"environment", "amqp_url", "public_base_url", "redis_url", "trusted_proxies"}
+SHARED = {"environment", "amqp_url", "public_base_url", "redis_url", "trusted_proxies", "unsubscribe_secret"}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Values meant for a browser on the developer's machine, not for a container.
 BROWSER_FACING = {"public_base_url", "public_url"}

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import (
+    ARRAY,
     JSON,
     Boolean,
     Column,
@@ -61,6 +62,8 @@ FAMILIES: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
 
 
 def family(type_: TypeEngine[Any]) -> str:
+    if isinstance(type_, ARRAY):
+        return f"array of {family(type_.item_type)}"
     for kind, name in FAMILIES:
         if isinstance(type_, kind):
             if isinstance(type_, DateTime):

@@ -73,6 +73,7 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
     ("/staff/{user_id}/enable", "identity", SIGNED_IN, "POST"),
     ("/staff/{user_id}/reset-mfa", "identity", SIGNED_IN, "POST"),
     ("/.well-known/jwks.json", "identity", PUBLIC, "GET"),
+    ("/public/unsubscribe", "identity", PUBLIC, "POST"),
     ("/public/readings", "readings", PUBLIC, "POST"),
     ("/public/readings/meter", "readings", PUBLIC, "POST"),
     ("/payments", "payments", SIGNED_IN, "POST"),

@@ -42,6 +42,9 @@ SAMPLES: dict[str, str] = {
         "registered_at": "2026-11-20T10:15:00Z"}""",
     "identity.profiles.merged.v1": """{"target_user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
         "source_user_id": "6b1d7a1f-3a5c-4c9f-8d2e-4f3a2b1c0d9e", "merged_at": "2026-11-20T10:15:00Z"}""",
+    "identity.letter_preferences.changed.v1": """{"user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
+        "reading_window": false, "verification_due": true, "debt": true, "bill_issued": true,
+        "payment_receipts": true, "new_sign_in": true, "changed_at": "2026-11-20T10:15:00Z"}""",
     "identity.session.revoked.v1": """{"user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d", "session_id": null,
         "revoked_at": "2026-11-20T10:15:00Z"}""",
     "accounts.account.linked.v1": """{"user_id": "5a0c6f0e-2f4b-4b8e-9c1d-3e2f1a0b9c8d",
@@ -157,7 +160,7 @@ MOMENT_CASES = [
 
 def test_every_contract_event_type_has_a_model_and_a_sample() -> None:
     assert set(EVENT_MODELS) == set(SAMPLES)
-    assert len(EVENT_MODELS) == 33
+    assert len(EVENT_MODELS) == 34
     assert set(INBOUND) == {t for t in SAMPLES if t.startswith("billing.")}
 
 

@@ -14,9 +14,10 @@ import pytest
 from aiosmtplib.email import flatten_message
 
 from lka_common.commands.notifications import LetterTemplate
+from lka_common.unsubscribe import KINDS
 from lka_notifications.adapters.mailer import Letter, SmtpMailer
 from lka_notifications.adapters.templates import TEMPLATES_DIR, LetterRenderer
-from lka_notifications.domain.letters import LETTER_POLICY, LetterPolicy, policy_of
+from lka_notifications.domain.letters import LETTER_POLICY, REMINDER_PREFERENCE, LetterPolicy, policy_of
 from lka_notifications.settings import NotificationsSettings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -76,6 +77,12 @@ PARAMS: dict[str, dict[str, Any]] = {
         "reason": "Недостаточно средств на карте",
         "retry_date": "",
         "turned_off": True,
+    },
+    "reading_window_reminder": {
+        "account_number": "91000101",
+        "period_title": "декабрь 2026 года",
+        "closing_date": "25.12.2026",
+        "unsubscribe_link": "https://lk.example.test/api/v1/public/unsubscribe?token=Abc",
     },
     "appeal_answered": {
         "appeal_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
@@ -243,3 +250,20 @@ def test_every_subject_arrives_as_written(renderer: LetterRenderer, template: st
     letter = Letter(to="ivanov@example.ru", subject=subject, text="Текст")
     raw = flatten_message(SmtpMailer(NotificationsSettings()).compose(letter))
     assert str(BytesParser(policy=default).parsebytes(raw)["subject"]) == subject
+
+
+def test_every_reminder_names_the_preference_that_turns_it_off() -> None:
+    reminders = {template for template, policy in LETTER_POLICY.items() if policy.kind == "reminder"}
+    assert reminders == set(REMINDER_PREFERENCE)
+    assert set(REMINDER_PREFERENCE.values()) <= set(KINDS)
+    assert not any(policy_of(template).capped or policy_of(template).needed for template in reminders)
+
+
+def test_a_reminder_carries_the_one_click_unsubscribe_headers() -> None:
+    mailer = SmtpMailer(NotificationsSettings(environment="test"))
+    link = "https://lk.example.test/api/v1/public/unsubscribe?token=Abc"
+    message = mailer.compose(Letter(to="a@example.ru", subject="s", text="t", unsubscribe_url=link))
+    assert message["List-Unsubscribe"] == f"<{link}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    plain = mailer.compose(Letter(to="a@example.ru", subject="s", text="t"))
+    assert plain["List-Unsubscribe"] is None and plain["List-Unsubscribe-Post"] is None

@@ -24,6 +24,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from lka_common.problems import Problem, validation_problem
+from lka_common.validation_ru import russian_message
 
 if TYPE_CHECKING:  # a type python-multipart defines for type checkers only
     from python_multipart.multipart import MultipartCallbacks
@@ -32,6 +33,7 @@ FIELD_MAX_BYTES = 64 * 1024
 MAX_FIELDS = 10
 MULTIPART_EXPECTED = "Ожидается форма multipart/form-data"
 FORM_UNREADABLE = "Не удалось прочитать форму: отправьте ее еще раз"
+UNKNOWN_FIELD = russian_message({"type": "extra_forbidden"})
 
 
 class FileTooLarge(Exception):
@@ -137,8 +139,10 @@ class _FormReader:
             if part.filename or part.data:
                 self.files.append(FormFile(part.filename, bytes(part.data)))
         elif part.is_file:
-            # A file under another name: a field the form does not have, refused as one.
-            self.fields[part.name] = ""
+            # A file under another name: a field the form does not have, refused as one (an empty
+            # value here would be dropped by `validated` as a field left empty, and the caller's
+            # file lost without a word).
+            raise validation_problem([{"field": part.name or "body", "message": UNKNOWN_FIELD}])
         else:
             self.fields[part.name] = part.data.decode("utf-8", "replace")
         self._part = _Part()

@@ -21,7 +21,7 @@ from lka_common.web import create_app
 from lka_identity.adapters.password_hasher import PasswordHasher
 from lka_identity.entrypoints.dependencies import BrowserMiddleware
 from lka_identity.entrypoints.errors import install_error_handlers
-from lka_identity.entrypoints.routers import audit, auth, internal, jwks, profile, staff
+from lka_identity.entrypoints.routers import audit, auth, internal, jwks, profile, public, staff
 from lka_identity.service_layer import audit_search
 from lka_identity.service_layer.context import IdentityContext, utcnow
 from lka_identity.service_layer.keys import KeyRing
@@ -61,7 +61,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
     app = create_app(
         chosen,
         title="ЛКА: учётные записи и вход",
-        routers=[auth.router, profile.router, jwks.router, internal.router, audit.router, staff.router],
+        routers=[auth.router, profile.router, public.router, jwks.router, internal.router, audit.router, staff.router],
         on_startup=on_startup,
         # Identity checks each caller's session in its own database (dependencies.live_principal),
         # which a revocation reaches first: no feed of its own revocations needed here.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 
 from lka_common.settings import ServiceSettings
+from lka_common.unsubscribe import unsubscribe_secret_field
 
 HOUR_S = 3600
 
@@ -23,6 +24,9 @@ class IdentitySettings(ServiceSettings):
     # Encrypts the signing keys' private halves at rest; `ServiceSettings` refuses the
     # placeholder in production.
     key_encryption_secret: SecretStr = SecretStr("change-me-identity-key-encryption-secret")
+    # Checks the one-click unsubscribe links the notifications service signs with the same secret
+    # (`LKA_UNSUBSCRIBE_SECRET` for both); the placeholder is refused in production.
+    unsubscribe_secret: SecretStr = unsubscribe_secret_field()
     access_token_ttl_s: int = Field(900, ge=60, le=900)
     refresh_token_ttl_s: int = Field(30 * 24 * HOUR_S, ge=HOUR_S)
     # How long an API process trusts its cached view of the signing keys (a rotation made by

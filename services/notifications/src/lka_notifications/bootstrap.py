@@ -7,9 +7,9 @@ from functools import partial
 from fastapi import FastAPI
 
 from lka_common.body_limits import UploadRoute
-from lka_common.commands.notifications import SendLetter, UpdateAddressBook
+from lka_common.commands.notifications import SendLetter, SendReminder, UpdateAddressBook
 from lka_common.events.accounts import AccountLinked, AccountUnlinked, LinkRequestResolved
-from lka_common.events.identity import ProfilesMerged
+from lka_common.events.identity import LetterPreferencesChanged, ProfilesMerged
 from lka_common.events.readings import ReadingAccepted, ReadingRejected
 from lka_common.messaging.consumer import Subscription
 from lka_common.messaging.topology import COMMANDS_EXCHANGE
@@ -44,6 +44,7 @@ def subscriptions(settings: NotificationsSettings) -> list[Subscription]:
         LetterRenderer(settings.supplier_name, settings.public_base_url),
         per_recipient_per_hour=settings.letters_per_recipient_per_hour,
         max_attempts=settings.letter_max_attempts,
+        unsubscribe=(settings.public_base_url, settings.unsubscribe_secret),
     )
     return [
         Subscription(
@@ -54,12 +55,20 @@ def subscriptions(settings: NotificationsSettings) -> list[Subscription]:
                 UpdateAddressBook: handlers.update_address_book,
             },
         ),
+        # Reminders on a queue of their own: a scheduled run of thousands never stands in front
+        # of a transactional letter (each queue gets its share of the consumer's handlers).
+        Subscription(
+            queue="notifications.reminders",
+            exchange=COMMANDS_EXCHANGE,
+            handlers={SendReminder: partial(handlers.send_letter, dispatcher)},
+        ),
         Subscription(
             queue="notifications.events",
             handlers={
                 AccountLinked: handlers.account_linked,
                 AccountUnlinked: handlers.account_unlinked,
                 ProfilesMerged: handlers.profiles_merged,
+                LetterPreferencesChanged: handlers.letter_preferences_changed,
                 LinkRequestResolved: handlers.link_request_resolved,
                 ReadingAccepted: handlers.reading_accepted,
                 ReadingRejected: handlers.reading_rejected,

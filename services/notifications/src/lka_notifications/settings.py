@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import SecretStr
 
 from lka_common.settings import ServiceSettings
+from lka_common.unsubscribe import unsubscribe_secret_field
 
 
 class NotificationsSettings(ServiceSettings):
@@ -30,6 +31,8 @@ class NotificationsSettings(ServiceSettings):
     # A letter whose SMTP sends keep failing goes to the dead-letter queue after this many
     # attempts (the consumer backs off up to 30 s between attempts: about ten minutes in all).
     letter_max_attempts: int = 25
+    # Signs the one-click unsubscribe links of reminders; identity checks them with the same secret.
+    unsubscribe_secret: SecretStr = unsubscribe_secret_field()
     # Feedback messages per client address per hour (docs/contract.md §2 limits).
     feedback_per_client_per_hour: int = 5
     # The body of a form with files (an appeal, a message): 3 files of 5 MiB, the text and the

@@ -1,6 +1,8 @@
-"""Wiring of the readings service: its API, and the subscriptions of its consumer."""
+"""Wiring of the readings service: its API, the subscriptions of its consumer, and its scheduled jobs."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from fastapi import FastAPI
 
@@ -12,10 +14,13 @@ from lka_common.events.billing import (
     BillingTariffUpdated,
 )
 from lka_common.messaging.consumer import Subscription
+from lka_common.scheduler.runner import Job
+from lka_common.uow import UnitOfWork
 from lka_common.web import create_app
 from lka_readings.entrypoints.errors import install_error_handlers
 from lka_readings.entrypoints.routers import accounts, public
 from lka_readings.service_layer import projections, verdicts
+from lka_readings.service_layer.reading_window import reading_window_job
 from lka_readings.settings import ReadingsSettings
 
 
@@ -42,3 +47,8 @@ def subscriptions(settings: ReadingsSettings) -> list[Subscription]:
             },
         ),
     ]
+
+
+def jobs(settings: ReadingsSettings, uow_factory: Callable[[], UnitOfWork]) -> list[Job]:
+    """What the consumer process schedules (lka_common.scheduler): the reading-window reminder."""
+    return [reading_window_job(settings, uow_factory)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from lka_common.settings import ServiceSettings
 
@@ -27,3 +27,22 @@ class ReadingsSettings(ServiceSettings):
     # Per account and day in Crimea, from any address: an address is cheap to change, and each
     # answer of the public form tells a stranger something about the household's last reading.
     anonymous_readings_per_account_per_day: int = Field(10, ge=1)
+
+    # Scheduled work (lka_common.scheduler; docs/operations.md "Scheduled work"), run by the consumer
+    # process: the reading-window reminder, daily on its cron schedule (Europe/Simferopol) and once
+    # at start, in batches, one runner at a time across replicas.
+    scheduler_enabled: bool = True
+    scheduler_lease_s: float = Field(120.0, gt=0)
+    reminder_schedule: str = "0 10 * * *"
+    reminder_batch: int = Field(100, ge=1)
+    # The reminder goes this many days before the closing day (and, if a run was missed, on any
+    # day up to the closing day itself).
+    reading_window_days: int = Field(3, ge=0, le=27)
+    # Moves the jobs' clock on a development or test stack; refused in production.
+    clock_offset_s: float = 0.0
+
+    @model_validator(mode="after")
+    def _clock_is_real_in_production(self) -> ReadingsSettings:
+        if self.environment == "production" and self.clock_offset_s:
+            raise ValueError("LKA_READINGS_CLOCK_OFFSET_S is refused in production")
+        return self

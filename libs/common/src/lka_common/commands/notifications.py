@@ -38,6 +38,7 @@ LetterTemplate = Literal[
     "autopay_reminder",
     "autopay_result",
     "appeal_answered",
+    "reading_window_reminder",
 ]
 
 # Attachments travel inside the command (base64), so a letter is whole when it leaves its
@@ -90,6 +91,22 @@ class SendLetter(EventData):
         # base64 is 4 characters per 3 bytes: bounding the text bounds the files.
         if sum(len(a.content_base64) for a in self.attachments) * 3 // 4 > MAX_ATTACHMENTS_BYTES:
             raise ValueError(f"attachments above {MAX_ATTACHMENTS_BYTES} bytes")
+        return self
+
+
+class SendReminder(SendLetter):
+    """A reminder letter (scheduled, many at once, and one the person may turn off): the same
+    command on a routing key of its own, so it waits in its own queue, `notifications.reminders`,
+    and a run of thousands never stands in front of a transactional letter."""
+
+    event_type = "notifications.reminder.send.v1"
+    sensitive = False  # no link with a secret: the unsubscribe link is signed where the letter is sent
+
+    @model_validator(mode="after")
+    def _to_a_subscriber(self) -> SendReminder:
+        # Its preference and its unsubscribe link are the user's: an address alone has neither.
+        if self.user_id is None:
+            raise ValueError("a reminder needs `user_id`")
         return self
 
 

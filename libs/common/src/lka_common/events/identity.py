@@ -40,6 +40,22 @@ class SessionRevoked(EventData):
     revoked_at: Moment
 
 
+class LetterPreferencesChanged(EventData):
+    """A subscriber's letter preferences (`/profile/notifications`) as they are now, after a change
+    in the profile or a one-click unsubscribe; the notifications service keeps them to honour."""
+
+    event_type = "identity.letter_preferences.changed.v1"
+
+    user_id: UUID
+    reading_window: bool
+    verification_due: bool
+    debt: bool
+    bill_issued: bool
+    payment_receipts: bool
+    new_sign_in: bool
+    changed_at: Moment
+
+
 class IdentityAuditRecorded(AuditRecorded):
     """A staff action or read identity recorded in its audit chain (lka_common.audit)."""
 

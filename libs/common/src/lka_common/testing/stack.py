@@ -56,6 +56,10 @@ def stack_environment(
         "LKA_POSTGRES_URL": postgres_url,
         "LKA_AMQP_URL": amqp_url,
         "LKA_ROOT": str(Path(__file__).resolve().parents[5]),  # libs/common/src/lka_common/testing
+        # No scheduled work unless a test starts it itself (the autopay drill): a day's reminders
+        # or autopayments would write letters and payments other tests count.
+        "LKA_PAYMENTS_SCHEDULER_ENABLED": "false",
+        "LKA_READINGS_SCHEDULER_ENABLED": "false",
     }
     env.update({f"LKA_{svc.upper()}_DATABASE_URL": url for svc, url in database_urls.items()})
     return env

@@ -59,6 +59,10 @@ class InvalidToken(IdentityError):
     """A confirmation or reset token that is unknown, used or expired."""
 
 
+class InvalidUnsubscribeLink(IdentityError):
+    """A one-click unsubscribe token we did not sign, or for a profile that no longer exists."""
+
+
 class SessionExpired(IdentityError):
     """A refresh token that is unknown, expired, revoked, or reused (its family is revoked)."""
 

@@ -33,6 +33,8 @@ def problem_for(exc: errors.IdentityError) -> Problem:
         return Problem(429, code, detail, headers={"Retry-After": str(exc.retry_after_s)})
     if isinstance(exc, errors.InvalidToken):
         return Problem(400, "invalid_token", messages.INVALID_TOKEN)
+    if isinstance(exc, errors.InvalidUnsubscribeLink):
+        return Problem(400, "invalid_unsubscribe_link", messages.INVALID_UNSUBSCRIBE_LINK)
     if isinstance(exc, errors.SessionExpired):
         return Problem(401, "session_expired", messages.SESSION_EXPIRED, headers=_BEARER)
     if isinstance(exc, errors.StaffNotAllowed):

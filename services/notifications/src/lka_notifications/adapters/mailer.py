@@ -27,6 +27,8 @@ class Letter:
     # A stable Message-ID lets the receiving side drop a letter resent after a crash.
     idempotency_key: str | None = None
     attachments: tuple[LetterAttachment, ...] = ()
+    # A reminder's one-click unsubscribe address (RFC 8058): `List-Unsubscribe` and `-Post`.
+    unsubscribe_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class SmtpMailer:
         message["Message-ID"] = (
             f"<{letter.idempotency_key}@{domain}>" if letter.idempotency_key else make_msgid(domain=domain)
         )
+        if letter.unsubscribe_url:
+            # RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click` to this address, no page
+            # and no sign-in; the relay's DKIM signature must cover both headers.
+            message["List-Unsubscribe"] = f"<{letter.unsubscribe_url}>"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(letter.text)
         if letter.html:
             message.add_alternative(letter.html, subtype="html")

@@ -18,7 +18,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
 from lka_common.access import access_table
 
@@ -70,6 +70,16 @@ address_book = Table(
     Column("email", Text, nullable=False),
     Column("confirmed", Boolean, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Each subscriber's letter preferences as identity last announced them (the newest `changed_at`
+# wins); no row: every letter wanted, as identity's own default.
+letter_preferences = Table(
+    "letter_preferences",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("turned_off", ARRAY(Text), nullable=False),  # the preferences that are off
+    Column("changed_at", DateTime(timezone=True), nullable=False),
 )
 
 # Who follows which account (gets its letters): a projection of accounts' link events and of

@@ -15,14 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-LetterKind = Literal["capped", "needed", "supplier"]
+LetterKind = Literal["capped", "needed", "reminder", "supplier"]
 
 
 @dataclass(frozen=True)
 class LetterPolicy:
     """`capped`: counted against the recipient's hourly cap, and suppressed past it;
-    `needed`: a letter the person needs, always sent; `supplier`: to the supplier's own
-    mailbox, always sent (bounded where it is caused)."""
+    `needed`: a letter the person needs, always sent; `reminder`: scheduled, sent unless the
+    person turned its kind off (`REMINDER_PREFERENCE`), with a one-click unsubscribe link, never
+    capped (at most one per account and period where it is raised); `supplier`: to the
+    supplier's own mailbox, always sent (bounded where it is caused)."""
 
     kind: LetterKind
     who: str  # who can make the portal send it
@@ -143,6 +145,11 @@ LETTER_POLICY: Mapping[str, LetterPolicy] = {
         "the supplier's staff, answering the person's own appeal (обращение)",
         "the answer the person is waiting for; only staff can cause it",
     ),
+    "reading_window_reminder": LetterPolicy(
+        "reminder",
+        "the readings service's schedule, days before the closing day, for an account without a reading this period",
+        "the period closes soon: a reading sent now counts for it (the person can turn it off)",
+    ),
     "feedback_forward": LetterPolicy(
         "supplier",
         "anyone, through the feedback form (`FEEDBACK_PER_CLIENT_PER_HOUR` per client address)",
@@ -150,6 +157,10 @@ LETTER_POLICY: Mapping[str, LetterPolicy] = {
     ),
 }
 
+
+# The preference of `/profile/notifications` (identity's) that turns each reminder off; its
+# one-click unsubscribe link (lka_common.unsubscribe) turns off that same preference.
+REMINDER_PREFERENCE: Mapping[str, str] = {"reading_window_reminder": "reading_window"}
 
 # A template missing from the table (a test forbids it) would be treated as a stranger's letter.
 UNKNOWN = LetterPolicy("capped", "unknown", "not in the table")

@@ -23,7 +23,8 @@ class Feedback:
     created_at: datetime
 
 
-LetterStatus = Literal["sent", "suppressed", "retrying", "failed"]
+# `turned_off`: a reminder the person turned off in `/profile/notifications`, not sent.
+LetterStatus = Literal["sent", "suppressed", "turned_off", "retrying", "failed"]
 
 
 @dataclass(frozen=True)
@@ -35,5 +36,5 @@ class LetterState:
 
     @property
     def delivered(self) -> bool:
-        """Sent, or deliberately not sent (over the recipient's cap): never to be tried again."""
-        return self.status in ("sent", "suppressed")
+        """Sent, or deliberately not sent (over the recipient's cap, turned off): never to be tried again."""
+        return self.status in ("sent", "suppressed", "turned_off")

@@ -16,10 +16,10 @@ import structlog
 from lka_common.commands.notifications import LetterTemplate, SendLetter, UpdateAddressBook
 from lka_common.events.accounts import AccountLinked, AccountUnlinked, LinkRequestResolved
 from lka_common.events.envelope import CloudEvent
-from lka_common.events.identity import ProfilesMerged
+from lka_common.events.identity import LetterPreferencesChanged, ProfilesMerged
 from lka_common.events.readings import ReadingAccepted, ReadingRejected
 from lka_common.uow import UnitOfWork
-from lka_notifications.adapters import access, address_book
+from lka_notifications.adapters import access, address_book, letter_preferences
 from lka_notifications.adapters.mailer import LetterAttachment
 from lka_notifications.service_layer.letters import LetterDispatcher
 
@@ -48,6 +48,12 @@ async def send_letter(dispatcher: LetterDispatcher, uow: UnitOfWork, command: Se
 
 async def update_address_book(uow: UnitOfWork, command: UpdateAddressBook, event: CloudEvent) -> None:
     await address_book.save_address(uow.session, command.user_id, command.email, command.confirmed)
+
+
+async def letter_preferences_changed(uow: UnitOfWork, data: LetterPreferencesChanged, event: CloudEvent) -> None:
+    chosen = data.model_dump(exclude={"user_id", "changed_at"})
+    turned_off = sorted(name for name, wanted in chosen.items() if not wanted)
+    await letter_preferences.save(uow.session, data.user_id, turned_off, data.changed_at)
 
 
 async def account_linked(uow: UnitOfWork, data: AccountLinked, event: CloudEvent) -> None:

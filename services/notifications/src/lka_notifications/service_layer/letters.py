@@ -9,7 +9,9 @@ retry. Letters to one address are serialised by an advisory lock, so the hourly 
 even when several arrive at once.
 
 The cap applies only to the letters a stranger can cause, and counts only those
-(domain/letters.py, the letter policy): a letter the person needs is never suppressed.
+(domain/letters.py, the letter policy): a letter the person needs is never suppressed. A
+reminder is not sent when the person turned its kind off (identity's preferences, kept here),
+and otherwise carries a signed one-click link that turns that kind off (lka_common.unsubscribe).
 """
 
 from __future__ import annotations
@@ -19,26 +21,35 @@ from typing import Any
 from uuid import UUID
 
 import structlog
+from pydantic import SecretStr
 
 from lka_common.after_commit import after_commit
 from lka_common.messaging.errors import PermanentError, TransientError
+from lka_common.unsubscribe import sign
 from lka_common.uow import UnitOfWork
-from lka_notifications.adapters import letters_repository, metrics
+from lka_notifications.adapters import letter_preferences, letters_repository, metrics
 from lka_notifications.adapters.mailer import Letter, LetterAttachment, SmtpMailer
 from lka_notifications.adapters.templates import LetterRenderer
-from lka_notifications.domain.letters import CAPPED_TEMPLATES, policy_of
+from lka_notifications.domain.letters import CAPPED_TEMPLATES, REMINDER_PREFERENCE, policy_of
 
 log = structlog.get_logger(__name__)
 
 
 class LetterDispatcher:
     def __init__(
-        self, mailer: SmtpMailer, renderer: LetterRenderer, per_recipient_per_hour: int, max_attempts: int
+        self,
+        mailer: SmtpMailer,
+        renderer: LetterRenderer,
+        per_recipient_per_hour: int,
+        max_attempts: int,
+        unsubscribe: tuple[str, SecretStr] = ("", SecretStr("")),
     ) -> None:
+        """`unsubscribe`: the public base URL and the secret the reminders' links are made with."""
         self._mailer = mailer
         self._renderer = renderer
         self._cap = per_recipient_per_hour
         self._max_attempts = max_attempts
+        self._unsubscribe_base, self._unsubscribe_secret = unsubscribe
 
     async def deliver(
         self,
@@ -65,6 +76,16 @@ class LetterDispatcher:
             await letters_repository.record(uow.session, **entry, user_id=user_id, status="suppressed", attempts=0)
             _count_on_commit(uow, template, "suppressed")
             return
+        unsubscribe_url = None
+        preference = REMINDER_PREFERENCE.get(template)
+        if preference is not None and user_id is not None:
+            if await letter_preferences.turned_off(uow.session, user_id, preference):
+                log.info("letter_turned_off", template=template, preference=preference)
+                await letters_repository.record(uow.session, **entry, user_id=user_id, status="turned_off", attempts=0)
+                _count_on_commit(uow, template, "turned_off")
+                return
+            unsubscribe_url = self._unsubscribe_url(user_id, preference)
+            params = {**params, "unsubscribe_link": unsubscribe_url}
         rendered = self._renderer.render(template, params)
         letter = Letter(
             to=recipient,
@@ -74,6 +95,7 @@ class LetterDispatcher:
             reply_to=reply_to,
             idempotency_key=key,
             attachments=attachments,
+            unsubscribe_url=unsubscribe_url,
         )
         try:
             await self._mailer.send(letter)
@@ -86,6 +108,10 @@ class LetterDispatcher:
         await letters_repository.record(uow.session, **entry, user_id=user_id, status="sent", attempts=attempts)
         _count_on_commit(uow, template, "sent")
         log.info("letter_sent", template=template, attempts=attempts)
+
+    def _unsubscribe_url(self, user_id: UUID, preference: str) -> str:
+        token = sign(self._unsubscribe_secret, user_id, preference)
+        return f"{self._unsubscribe_base.rstrip('/')}/api/v1/public/unsubscribe?token={token}"
 
     async def _over_cap(self, uow: UnitOfWork, recipient: str) -> bool:
         since = datetime.now(UTC) - timedelta(hours=1)

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from lka_common.access import access_table
+from lka_common.scheduler.tables import include_in as include_scheduler_tables
 
 metadata = MetaData()
 
@@ -153,3 +154,18 @@ Index(
     anonymous_account_attempts.c.account_number,
     anonymous_account_attempts.c.created_at.desc(),
 )
+
+# Reminders sent, one row per kind, subject (an account, or a meter) and period: claimed in the
+# same transaction as the letters, so a run that crashed, or a second runner, never sends twice.
+reminders_sent = Table(
+    "reminders_sent",
+    metadata,
+    Column("kind", Text, primary_key=True),  # reading_window
+    Column("subject_id", UUID(as_uuid=True), primary_key=True),  # the account (or the meter)
+    Column("period", Text, primary_key=True),  # "YYYY-MM", the billing period
+    Column("recipients", SmallInteger, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+)
+
+# The shared scheduler's jobs and runs (lka_common.scheduler), which runs the reminders here.
+include_scheduler_tables(metadata)

@@ -47,7 +47,7 @@ TEXT_FIELD = {"type": "string", "minLength": 1, "maxLength": TEXT_MAX_LENGTH}
 FILES_DOC = "JPEG, PNG or PDF by content, at most 5 MiB each"
 APPEAL_FORM = form_body(
     {
-        "topic": {"type": "string", "description": "A code of GET /appeals/topics"},
+        "topic": {"type": "string", "minLength": 1, "maxLength": 50, "description": "A code of GET /appeals/topics"},
         "text": TEXT_FIELD,
         "account_id": {"type": "string", "format": "uuid", "description": "One of the caller's linked accounts"},
     },
@@ -81,14 +81,14 @@ async def file_appeal(request: Request, user: Subscriber, uow: UowDep) -> Appeal
     return AppealRegisteredOut(id=appeal.id, number=appeal.number, status=appeal.status, message=sentence)
 
 
-@router.get("/appeals", response_model=list[AppealOut], responses=appeal_problems(401, 403))
+@router.get("/appeals", response_model=list[AppealOut], responses=appeal_problems(401, 403, 422))
 async def my_appeals(user: Subscriber, uow: UowDep, page: PageDep) -> list[AppealOut]:
     day = working_days.today()
     items = await queries.appeals_of(uow, user.user_id, page.limit, page.offset)
     return [AppealOut(**appeal_out(appeal, day)) for appeal in items]
 
 
-@router.get("/appeals/{appeal_id}", response_model=AppealDetailOut, responses=appeal_problems(401, 404))
+@router.get("/appeals/{appeal_id}", response_model=AppealDetailOut, responses=appeal_problems(401, 404, 422))
 async def one_appeal(appeal_id: UUID, user: CurrentUser, audit: ReaderAudit, uow: UowDep) -> AppealDetailOut:
     if user.is_staff:
         async with audit.action(uow, "appeal.read", "appeal", appeal_id):
@@ -115,7 +115,7 @@ async def reply(appeal_id: UUID, request: Request, user: Subscriber, uow: UowDep
     return message_out(await appeal_handling.reply(uow, appeal_id, user.user_id, body.text, files))
 
 
-@router.post("/appeals/{appeal_id}/close", response_model=AppealOut, responses=appeal_problems(401, 403, 404, 409))
+@router.post("/appeals/{appeal_id}/close", response_model=AppealOut, responses=appeal_problems(401, 403, 404, 409, 422))
 async def close(appeal_id: UUID, user: Subscriber, uow: UowDep) -> AppealOut:
     appeal = await appeal_handling.close(uow, appeal_id, user.user_id)
     return AppealOut(**appeal_out(appeal, working_days.today()))
@@ -126,7 +126,7 @@ async def close(appeal_id: UUID, user: Subscriber, uow: UowDep) -> AppealOut:
     response_class=Response,
     responses={
         200: {"description": "The file", "content": {ct: {} for ct in ("image/jpeg", "image/png", "application/pdf")}},
-        **appeal_problems(401, 404),
+        **appeal_problems(401, 404, 422),
     },
 )
 async def attachment(

@@ -1,0 +1,139 @@
+"""Reminders (docs/contract.md §4 "Reminders"): on a queue of their own, not sent to a person who
+turned their kind off (identity's preferences, kept here from its events), and otherwise with a
+one-click unsubscribe link (RFC 8058) that identity can check."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import aio_pika
+import asyncpg
+import pytest
+from aio_pika.abc import AbstractChannel
+
+from lka_common.commands.notifications import SendReminder, UpdateAddressBook
+from lka_common.events.base import EventData
+from lka_common.events.envelope import CloudEvent, new_event
+from lka_common.events.identity import LetterPreferencesChanged
+from lka_common.messaging.topology import declare_exchanges
+from lka_common.testing.databases import plain_url
+from lka_common.testing.events import eventually
+from lka_common.unsubscribe import verify
+from lka_common.uow import UnitOfWork
+from lka_mailcatcher.catcher import MailCatcher
+from lka_notifications.adapters.mailer import Letter
+from lka_notifications.adapters.templates import LetterRenderer
+from lka_notifications.service_layer.letters import LetterDispatcher
+from lka_notifications.settings import NotificationsSettings
+
+PARAMS = {"account_number": "91000101", "period_title": "декабрь 2026 года", "closing_date": "25.12.2026"}
+
+
+@pytest.fixture
+async def channel(amqp_url: str) -> AsyncIterator[AbstractChannel]:
+    connection = await aio_pika.connect(amqp_url)
+    channel = await connection.channel()
+    await declare_exchanges(channel)
+    yield channel
+    await connection.close()
+
+
+async def send(channel: AbstractChannel, data: EventData, exchange: str) -> None:
+    event: CloudEvent = new_event(data, "/lka/tests", subject="s")
+    target = await channel.get_exchange(exchange)
+    message = aio_pika.Message(event.to_json(), message_id=event.id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
+    await target.publish(message, routing_key=event.type)
+
+
+def preferences(user_id: uuid.UUID, at: datetime, **off: bool) -> LetterPreferencesChanged:
+    chosen = dict.fromkeys(["reading_window", "verification_due", "debt", "bill_issued", "payment_receipts"], True)
+    return LetterPreferencesChanged(user_id=user_id, new_sign_in=True, changed_at=at, **{**chosen, **off})
+
+
+async def rows_if(settings: NotificationsSettings, sql: str, count: int, *args: Any) -> list[asyncpg.Record] | None:
+    conn = await asyncpg.connect(plain_url(settings.database_url))
+    try:
+        rows = await conn.fetch(sql, *args)
+    finally:
+        await conn.close()
+    return rows if len(rows) == count else None
+
+
+async def statuses(settings: NotificationsSettings, user_id: uuid.UUID) -> list[str]:
+    conn = await asyncpg.connect(plain_url(settings.database_url))
+    try:
+        rows = await conn.fetch("SELECT status FROM letters WHERE user_id = $1 ORDER BY id", user_id)
+    finally:
+        await conn.close()
+    return [row["status"] for row in rows]
+
+
+async def test_a_reminder_is_not_sent_to_whoever_turned_its_kind_off(
+    consumer: Callable[..., Awaitable[None]],
+    channel: AbstractChannel,
+    catcher: MailCatcher,
+    settings: NotificationsSettings,
+) -> None:
+    wants, declined = uuid.uuid4(), uuid.uuid4()
+    mail = {user: f"abonent-{user.hex[:10]}@example.ru" for user in (wants, declined)}
+    now = datetime.now(UTC)
+    await consumer()
+    for user, to in mail.items():
+        await send(channel, UpdateAddressBook(user_id=user, email=to, confirmed=True), "lka.commands")
+    await send(channel, preferences(declined, now, reading_window=False), "lka.events")
+    # An older change arriving late (turned on before it was turned off) changes nothing.
+    await send(channel, preferences(declined, now - timedelta(minutes=5)), "lka.events")
+    await send(channel, preferences(wants, now, debt=False), "lka.events")  # another kind off
+    kept = "SELECT user_id, turned_off FROM letter_preferences WHERE user_id = ANY($1::uuid[])"
+    rows = await eventually(lambda: rows_if(settings, kept, 2, list(mail)), "both preferences kept")
+    assert {row["user_id"]: row["turned_off"] for row in rows} == {declined: ["reading_window"], wants: ["debt"]}
+
+    for user in mail:
+        reminder = SendReminder(template="reading_window_reminder", user_id=user, params=PARAMS)
+        await send(channel, reminder, "lka.commands")
+
+    (letter,) = await eventually(lambda: [x for x in catcher.store if mail[wants] in x.to])
+    assert letter.subject == "Показания до 25.12.2026: счет № 91000101"
+    assert f"{settings.public_base_url}/readings" in (letter.text or "")
+    assert await eventually(lambda: statuses(settings, declined)) == ["turned_off"]
+    assert not [x for x in catcher.store if mail[declined] in x.to]
+
+
+class RecordingMailer:
+    def __init__(self) -> None:
+        self.sent: list[Letter] = []
+
+    async def send(self, letter: Letter) -> None:
+        self.sent.append(letter)
+
+
+async def test_a_reminder_carries_a_one_click_link_identity_can_check(
+    settings: NotificationsSettings, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    mailer = RecordingMailer()
+    renderer = LetterRenderer(settings.supplier_name, settings.public_base_url)
+    unsubscribe = (settings.public_base_url, settings.unsubscribe_secret)
+    dispatcher = LetterDispatcher(mailer, renderer, 10, 3, unsubscribe=unsubscribe)  # type: ignore[arg-type]
+    user = uuid.uuid4()
+
+    async with uow_factory() as uow:
+        await dispatcher.deliver(
+            uow,
+            message_id=str(uuid.uuid4()),
+            template="reading_window_reminder",
+            recipient=f"abonent-{user.hex[:10]}@example.ru",
+            params=PARAMS,
+            user_id=user,
+        )
+        await uow.commit()
+
+    (letter,) = mailer.sent
+    assert letter.unsubscribe_url is not None
+    link = urlsplit(letter.unsubscribe_url)
+    assert f"{link.scheme}://{link.netloc}{link.path}" == f"{settings.public_base_url}/api/v1/public/unsubscribe"
+    named = verify(settings.unsubscribe_secret, parse_qs(link.query)["token"][0])
+    assert named is not None and (named.user_id, named.kind) == (user, "reading_window")
