@@ -505,6 +505,10 @@ def test_stateful(abuse_stack: Stack, world: World, vault: Secrets) -> None:
                 settle_link(gateway, sam, str(case.path_parameters["account_id"]), linked=False)
 
         def validate_response(self, response: Any, case: Case, additional_checks: Any = None, **kwargs: Any) -> None:
+            if any(value in (None, "None") for value in (case.path_parameters or {}).values()):
+                # A link carried a null id (an appeal filed without an account has `account_id:
+                # null`): `/accounts/None/…` is no call a client makes, and its 422 judges nothing.
+                return
             case.validate_response(
                 response,
                 headers=kwargs.get("headers"),
