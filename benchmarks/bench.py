@@ -5,6 +5,8 @@
     .venv/bin/python benchmarks/bench.py --profile      # py-spy on readings-api and gateway
     .venv/bin/python benchmarks/bench.py --think-ms 500 # the paced mix's pause after each call
     .venv/bin/python benchmarks/bench.py --trace        # every process exporting its spans (OTLP)
+    .venv/bin/python benchmarks/bench.py --duration 240 \
+        --alongside ".venv/bin/python benchmarks/reminders.py --run-only"  # paced mix beside that command
 
 It starts the whole stack itself (`lka-dev run` on ports, databases and a vhost of its own, as
 the e2e tests do), with the rate limits lifted (printed below), and removes all of it at the
@@ -33,6 +35,11 @@ run's output and what the profile showed.
 With `--trace` the stack exports its traces (`OTEL_EXPORTER_OTLP_ENDPOINT`) to a local stand-in
 for a collector (lka_common.testing.otlp), which counts the spans it received: the cost of
 tracing, against a run without it.
+
+With `--alongside CMD` the command starts as the paced mix's warm-up begins and the phase
+reports how long it ran and whether it ended inside the measured time (a background job's cost to
+the subscribers: benchmarks/reminders.py's million-account reminder run, docs/performance.md
+"Reminders"). Its output goes to a file whose last lines are printed.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -108,6 +116,31 @@ class Options:
     pooler: bool = False
     pooler_pool: int = 5
     trace: bool = False
+    alongside: str = ""
+
+
+@contextmanager
+def alongside(command: str, label: str) -> Iterator[None]:
+    """Run `command` (split as a shell would, not run by one) for the duration of the block, and say how it went."""
+    if not command:
+        yield
+        return
+    handle, name = tempfile.mkstemp(prefix=f"lka-bench-alongside-{label}-", suffix=".log")
+    os.close(handle)
+    output = Path(name)
+    started = time.monotonic()
+    with output.open("wb") as sink:
+        process = subprocess.Popen(shlex.split(command), stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+    say(f"alongside the {label} phase: `{command}` (pid {process.pid}, output {output})")
+    try:
+        yield
+    finally:
+        ended = process.poll()
+        if ended is None:
+            say(f"alongside: still running when the {label} phase ended ({time.monotonic() - started:.0f} s); waiting")
+            process.wait()
+        say(f"alongside: exit {process.returncode} after {time.monotonic() - started:.0f} s (started with the warm-up)")
+        print("\n".join(output.read_text(errors="replace").splitlines()[-25:]), flush=True)
 
 
 async def run_phase(
@@ -226,9 +259,10 @@ async def measure(options: Options, bench: BenchStack, floor: Floor) -> tuple[li
             (paced, MIX, mix_loop, options.duration, options.think_ms),
         ]
         for title, expected, loop, seconds, think_ms in gateway_phases:
-            result = await run_phase(
-                title, expected, loop, gateway, virtuals, seconds, options, cpu(), profile_pids, think_ms / 1000
-            )
+            with alongside(options.alongside if title == paced else "", title.split(":")[0]):
+                result = await run_phase(
+                    title, expected, loop, gateway, virtuals, seconds, options, cpu(), profile_pids, think_ms / 1000
+                )
             result.watched_events = True
             result.event_delays_ms, result.events_missing = await events.delays(result.recorder.submitted)
             results.append(result)
@@ -300,6 +334,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
         action="store_true",
         help="the stack exports its spans over OTLP to a local stand-in for a collector, which counts them",
     )
+    parser.add_argument(
+        "--alongside",
+        default="",
+        help="a command run during the paced mix (from its warm-up), e.g. benchmarks/reminders.py",
+    )
     args = parser.parse_args(argv)
     profile = [name for name in args.profile.split(",") if name]
     profile_dir = args.profile_dir or Path(tempfile.gettempdir())
@@ -318,6 +357,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         args.pooler,
         args.pooler_pool,
         args.trace,
+        args.alongside,
     )
 
 

@@ -1,4 +1,5 @@
-"""`/api/openapi.json`: every public path of every service, as the services document them."""
+"""`/api/openapi.json`: every public path of every service, as the services document them, and
+the calls the gateway answers itself, as it documents them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from lka_gateway.composed import own_document
 from lka_gateway.openapi_merge import merge
+from lka_gateway.routes import GATEWAY, match
 
 SERVICES = ("identity", "accounts", "readings", "payments", "notifications")
 OPERATIONS = {"get", "put", "post", "delete", "patch"}
@@ -73,7 +76,14 @@ async def test_the_merged_document_lists_every_public_path_of_every_service(
     expected: dict[tuple[str, str], str] = {}
     for doc in service_docs.values():
         expected.update({k: v for k, v in _documented(doc).items() if "/internal/" not in k[0]})
+    # A composed call is the gateway's: its own document, not the services' answers it merges.
+    composed = {k for k in expected if (route := match(k[0])) is not None and route.service == GATEWAY}
+    assert composed == {("/api/v1/operator/jobs", "get")}
+    expected = {k: v for k, v in expected.items() if k not in composed} | _documented(own_document())
     assert _documented(merged) == expected
+    jobs = merged["paths"]["/api/v1/operator/jobs"]["get"]
+    assert jobs["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/JobsOverviewOut")
+    assert {p["name"]: p["schema"]["maximum"] for p in jobs["parameters"]} == {"limit": 200, "offset": 1000}
     assert len({path for path, _ in expected}) >= 30
     # The page for people shows every operation and every schema, by the same ids.
     for operation_id in expected.values():

@@ -39,6 +39,7 @@ async def site(gateway_with: Any, web_dir: Path) -> AsyncIterator[str]:
         "/register",
         "/confirm-email?token=abc",
         "/confirm-email-change?token=abc",
+        "/unsubscribe?token=abc",
         "/password/forgot",
         "/password/reset?token=abc",
         "/accounts",

@@ -38,7 +38,7 @@ from lka_common.testing import events
 from lka_common.testing.files import small_pdf
 from lka_common.testing.portal import CONFIRMATION_SUBJECT, StaffMember, letter, token_from, totp_code
 from lka_common.testing.stack import Stack
-from lka_gateway.openapi_merge import merge
+from lka_gateway.openapi_merge import gateway_document
 
 # Polled every 0.3 s with a deadline for a whole stack on a shared machine.
 eventually = partial(events.eventually, timeout=30, interval=0.3)
@@ -82,6 +82,7 @@ OPERATOR_ROUTES = {
     "GET /operator/reconciliations/{day}",
     "GET /operator/reconciliations/{day}.csv",
     "GET /operator/audit",
+    "GET /operator/jobs",
     "GET /staff",
     "POST /staff/invitations",
     "POST /staff/{user_id}/disable",
@@ -93,6 +94,7 @@ SUPERVISOR_ROUTES = {
     "POST /operator/refunds/{refund_id}/approve",
     "POST /operator/refunds/{refund_id}/reject",
     "GET /operator/audit",
+    "GET /operator/jobs",
     "GET /staff",
     "POST /staff/invitations",
     "POST /staff/{user_id}/disable",
@@ -116,6 +118,7 @@ PUBLIC_ROUTES = {
     "GET /payments/acquirer/rbs/callback",
     "POST /payments/acquirer/rbs/callback",
     "POST /staff/invitations/accept",
+    "GET /public/unsubscribe",
     "POST /public/unsubscribe",
 }
 TOKEN_OPTIONAL = {"POST /feedback"}
@@ -153,10 +156,10 @@ def service_document(name: str) -> dict[str, Any]:
 
 
 # Built once, when the test modules are collected: each service's document, and the gateway's
-# (`/api/openapi.json`) made by the gateway's own `merge`. test_fuzz.py proves they equal
-# what the stack serves.
+# (`/api/openapi.json`) made by the gateway's own `gateway_document` (the services' merged, and
+# the calls it answers itself). test_fuzz.py proves they equal what the stack serves.
 DOCUMENTS = {name: service_document(name) for name in SERVICE_PORTS}
-MERGED = merge(DOCUMENTS)
+MERGED = gateway_document(DOCUMENTS)
 
 
 @dataclass

@@ -39,11 +39,10 @@ allow_header_conformance, ignored_auth (the documents declare the bearer token; 
 is probed without it and with a forged one), and in `test_stateful` use_after_free and
 ensure_resource_availability, which judge chains of calls (schemathesis follows the links it
 infers: GET /accounts → account_id → DELETE /accounts/{account_id} → its meters…).
-`TURNED_OFF` is where a check is turned off for an operation, with its reason: the 405 and its
-Allow header of payments' own `/payments/basket` (a path `/payments/{payment_id}` matches too), and
-negative_data_rejection where payments' staff calls take a day (a number passes as Unix time),
-and the content type of `/public/unsubscribe`'s undocumented 422. Each is reported; each entry
-goes once its cause is fixed.
+`TURNED_OFF` is where a check is turned off for an operation, with its reason; it is empty: each
+entry went once its cause was fixed (payments' `/payments/{payment_id:uuid}` no longer takes
+`/payments/basket`, its days are ISO text only, and `/public/unsubscribe` answers every bad link
+with the documented 400, never an undocumented 422).
 Two checks are not used: max_response_time (latency is
 `make bench`'s, under load, not a fuzzer's on a shared machine) and
 object_level_authorization (it reads users from a Web Fuzzing Commons document and picks the
@@ -141,8 +140,12 @@ RULES_BEYOND_SCHEMA: dict[str, tuple[set[int], str]] = {
     "POST /auth/password/reset/check": ({400}, "a token that is not one of ours is 400 invalid_token, as at reset"),
     "POST /profile/password": ({422}, "password_mismatch and weak_password, as at register"),
     "GET /operator/audit": ({403}, "supervisors only (docs/contract.md §4 Audit): the seeded operator is refused"),
+    "GET /operator/jobs": ({403}, "supervisors only (docs/contract.md §4 Reminders): the seeded operator is refused"),
     "POST /auth/login/mfa": ({401}, "an mfa_token that is not one of ours is 401 invalid_mfa_token by contract"),
-    "POST /public/unsubscribe": ({400}, "a token that is not one of ours is 400 by contract (§4 Reminders)"),
+    **dict.fromkeys(
+        ("GET /public/unsubscribe", "POST /public/unsubscribe"),
+        ({400}, "a token that is not one of ours is 400 invalid_unsubscribe_link by contract (§4 Reminders)"),
+    ),
     "POST /staff/invitations/accept": (
         {400, 422},
         "a token that is not one of ours is 400 invalid_token; password_mismatch and weak_password as at register",
@@ -186,13 +189,12 @@ RULES_BEYOND_SCHEMA: dict[str, tuple[set[int], str]] = {
     ),
     "POST /payments/basket": (
         {422},
-        "the amounts as POST /payments' (amount_above_limit for the sum), each account once, and 2 to 10"
-        " items (the document does not give minItems/maxItems: reported)",
+        "the amounts as POST /payments' (amount_above_limit for the sum) and each account once (2 to 10"
+        " items the document states)",
     ),
     "PUT /accounts/{account_id}/autopay": (
         {422},
-        "max_amount as POST /payments' amount; day_of_month 1-28 (the document does not give"
-        " minimum/maximum: reported)",
+        "max_amount as POST /payments' amount (day_of_month's 1-28 the document states)",
     ),
     "POST /appeals": (
         {422},
@@ -222,34 +224,7 @@ RULES_BEYOND_SCHEMA: dict[str, tuple[set[int], str]] = {
 }
 
 # Checks turned off for an operation, and why. Everything not listed here runs everywhere.
-UNIX_TIME_DAYS = (
-    'a `date` (format: date) also takes a number or a numeric string as Unix time (`{"date": 0}`,'
-    " `/operator/reconciliations/0`, `?to=0` are 1970-01-01, 2xx): pydantic's lax date. Reported to"
-    " payments; the check comes back once its day fields take ISO dates only"
-)
-TURNED_OFF: dict[str, dict[str, str]] = {
-    **{
-        op: {"negative_data_rejection": UNIX_TIME_DAYS}
-        for op in (
-            "GET /operator/payments",
-            "POST /operator/reconciliations",
-            "GET /operator/reconciliations/{day}",
-            "GET /operator/reconciliations/{day}.csv",
-        )
-    },
-    "POST /public/unsubscribe": {
-        "content_type_conformance": "identity's new route (being built) documents only 400, so the 422 of a"
-        " missing or too long `token` is FastAPI's default, application/json, while the answer is"
-        " problem+json. Reported; the fix is `problems(400, 422)` on the route.",
-    },
-    "POST /payments/basket": dict.fromkeys(
-        ("allow_header_conformance", "unsupported_method"),
-        "payments' own /payments/basket also matches GET /payments/{payment_id} (a str path"
-        " parameter): GET there is that route's 422 for a non-UUID, not 405, and the 405 of another"
-        " method says `Allow: GET, POST`. Reported; the fix is `{payment_id:uuid}` in payments' route."
-        " Through the gateway both are right (its table has /payments/basket as POST only).",
-    ),
-}
+TURNED_OFF: dict[str, dict[str, str]] = {}
 
 
 def load(document: dict[str, Any], target: str) -> Any:

@@ -140,3 +140,60 @@ def test_every_call_that_needs_a_token_says_so_in_the_document() -> None:
     assert MERGED["paths"][f"{V1}/feedback"]["post"]["security"] == [{"HTTPBearer": []}, {}]
     assert MERGED["paths"][f"{V1}/profile"]["get"]["security"] == [{"HTTPBearer": []}]
     assert "security" not in MERGED["paths"][f"{V1}/auth/login"]["post"]
+
+
+DAY_AS_ISO = [{"field": "date", "message": "Ожидается дата в формате ГГГГ-ММ-ДД"}]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_day_is_iso_text_and_never_a_unix_time(abuse_stack: Stack, world: World, target: str) -> None:
+    # payments' IsoDay: pydantic's lax date read 0 (or "0", "1700000000") as Unix time, so
+    # `{"date": 0}` started a reconciliation of 1970-01-01 (202) and `?to=0` was a filter.
+    staff = world.operator.headers
+    start = url(abuse_stack, target, "payments", "/operator/reconciliations")
+    for day in (0, "0", 1700000000, "1700000000", "2026-12-15T00:00:00"):
+        assert validation_errors(call("POST", start, json={"date": day}, headers=staff)) == DAY_AS_ISO, day
+    for path in ("/operator/reconciliations/0", "/operator/reconciliations/1700000000.csv"):
+        errors = validation_errors(call("GET", url(abuse_stack, target, "payments", path), headers=staff))
+        assert errors == [{"field": "day", "message": DAY_AS_ISO[0]["message"]}], path
+    lookup = url(abuse_stack, target, "payments", "/operator/payments")
+    errors = validation_errors(call("GET", lookup, params={"to": "0"}, headers=staff))
+    assert errors == [{"field": "to", "message": DAY_AS_ISO[0]["message"]}]
+    assert call("GET", lookup, params={"from": "2026-01-01", "limit": 1}, headers=staff).status_code == 200
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_the_basket_is_no_payment_id(abuse_stack: Stack, world: World, target: str) -> None:
+    # payments' `/payments/{payment_id:uuid}`: on its own port a GET of /payments/basket was that
+    # route's 422 for a malformed id, and a PUT's 405 said `Allow: GET, POST`.
+    basket = url(abuse_stack, target, "payments", "/payments/basket")
+    for method in ("GET", "PUT"):
+        response = call(method, basket, headers=world.alice.headers)
+        assert (response.status_code, response.headers.get("allow")) == (405, "POST"), (method, response.text)
+    payment = url(abuse_stack, target, "payments", f"/payments/{world.alice_payment}")
+    assert call("GET", payment, headers=world.alice.headers).status_code == 200
+
+
+def test_the_basket_and_autopay_limits_are_in_the_documents() -> None:
+    # payments refused them by code with its own sentences; the documents now state them too.
+    for document in (MERGED, DOCUMENTS["payments"]):
+        schemas = document["components"]["schemas"]
+        items = schemas["BasketIn"]["properties"]["items"]
+        assert (items["minItems"], items["maxItems"]) == (2, 10)
+        day = schemas["AutopayIn"]["properties"]["day_of_month"]
+        assert (day["minimum"], day["maximum"]) == (1, 28)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_an_unsubscribe_link_without_a_token_is_the_documented_400(abuse_stack: Stack, target: str) -> None:
+    # identity's /public/unsubscribe: a missing or overlong token was FastAPI's 422, which the
+    # document gave as application/json; now it is the 400 of any link that is not ours.
+    address = url(abuse_stack, target, "identity", "/public/unsubscribe")
+    for method in ("GET", "POST"):
+        for params in ({}, {"token": ""}, {"token": "x" * 201}):
+            response = call(method, address, params=params)
+            assert response.status_code == 400, (method, params, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+            assert response.json()["code"] == "invalid_unsubscribe_link"
+        documented = MERGED["paths"][f"{V1}/public/unsubscribe"][method.lower()]["responses"]
+        assert "422" not in documented and "400" in documented

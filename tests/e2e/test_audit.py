@@ -1,7 +1,9 @@
 """The audit end to end (docs/contract.md §4 "Audit", issue 19): an operator's reads and decisions
 through the gateway land in the acting services' chains and reach the supervisors' search
 (`GET /operator/audit`), which operators and subscribers cannot open; `make audit-verify` passes
-on the stack and names the record an owner of a service's database changed behind its back."""
+on the stack and names the record an owner of a service's database changed behind its back.
+The supervisors' other view across services, the scheduler's runs (`GET /operator/jobs`, §4
+"Reminders"), is checked on the same stack."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import asyncio
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -18,6 +21,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from lka_common.testing import events
+from lka_common.testing.jobs import record_run
 from lka_common.testing.portal import STAFF_PASSWORD, StaffMember, Subscriber, new_address, new_subscriber
 from lka_common.testing.stack import SERVICES, Stack
 
@@ -131,6 +135,34 @@ async def test_an_operators_reads_and_decisions_reach_the_supervisors_search(
         return kinds if wanted <= kinds and any(k[1] == "billing_account.lookup" for k in kinds) else None
 
     await eventually(everything_the_operator_did)
+
+
+async def test_the_runs_of_every_scheduling_service_reach_the_supervisors_list(
+    http: httpx.AsyncClient, people: dict[str, Any], stack_env: tuple[dict[str, str], str, int]
+) -> None:
+    """The stack schedules nothing itself (lka_common.testing.stack): a run is recorded in each
+    service's database by the shared runner, and the gateway merges what the three APIs list."""
+    env = stack_env[0]
+    recorded = {
+        service: await record_run(env[f"LKA_{service.upper()}_DATABASE_URL"], f"e2e.{service}_probe")
+        for service in ("payments", "readings", "accounts")
+    }
+    answer = await http.get("/api/v1/operator/jobs", headers=people["supervisor"])
+    refused = [
+        await http.get("/api/v1/operator/jobs", headers=people["operator"]),
+        await http.get("/api/v1/operator/jobs", headers=people["subscriber"].headers),
+    ]
+
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["unavailable"] == []
+    listed = {(run["service"], run["job"]): run for run in body["runs"]}
+    for service, record in recorded.items():
+        run = listed[(service, f"e2e.{service}_probe")]
+        assert (run["id"], run["status"], run["items"]) == (record.run_id, "finished", 3)
+    started = [datetime.fromisoformat(run["started_at"]) for run in body["runs"]]
+    assert started == sorted(started, reverse=True)
+    assert [r.status_code for r in refused] == [403, 403]
 
 
 def audit_verify(env: dict[str, str]) -> tuple[int, list[str]]:

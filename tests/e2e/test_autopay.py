@@ -18,22 +18,22 @@ on `lka.events` (a queue of the test's own).
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import aiohttp
 import httpx
 import pytest
+import scheduler_support
 from billing_support import account_update, link, new_number, projected, publish
 from drill_support import PROBE_QUEUE, Probe, fetch, unpublished
 from payments_support import V1, eventually, save_card, user_id_of
+from scheduler_support import Workers, logged
 
 from lka_acquirer_emulator.testing import Browser
 from lka_common.events.payments import AutopayDisabled
@@ -42,12 +42,11 @@ from lka_common.money import format_kopecks
 from lka_common.scheduler.clock import LOCAL_TIME, Clock
 from lka_common.testing.amqp import declare_test_queue, queue_depth
 from lka_common.testing.portal import Subscriber, new_subscriber
-from lka_common.testing.processes import ServiceProcess, free_port
+from lka_common.testing.processes import ServiceProcess
 from lka_common.testing.stack import Stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.drill]
 
-CONSUMER = "lka_payments.entrypoints.consumer"
 JOB = "payments.autopay"
 PAUSE_POINT = "autopay_before_commit"  # between the bank's answer and the commit
 VISA = "4111 1111 1111 1111"
@@ -92,56 +91,15 @@ async def move_bank_clock(stack: Stack, day: date) -> None:
 # ----------------------------------------------------------------------------- the workers
 
 
-@dataclass
-class Workers:
-    """Payments consumers of the test's own, in the environment the stack gave its own, with the
-    scheduler on and the jobs' clock at noon of a day. Each makes one run, at its start."""
-
-    stack: Stack
-    started: list[ServiceProcess] = field(default_factory=list)
-
-    def start(self, day: date, pause_s: float | None = None) -> ServiceProcess:
-        pid = self.stack.pid(CONSUMER)
-        assert pid is not None, "the stack's payments consumer is not running"
-        raw = Path(f"/proc/{pid}/environ").read_bytes().decode()
-        env = dict(item.split("=", 1) for item in raw.split("\0") if "=" in item)
-        env |= {
-            "LKA_E2E_MARKER": uuid.uuid4().hex,  # not the stack's: stack.pid() keeps finding its own
-            "LKA_LOG_FORMAT": "json",
-            "LKA_PAYMENTS_CONSUMER_HEALTH_PORT": str(free_port()),
-            "LKA_PAYMENTS_SCHEDULER_ENABLED": "true",
-            "LKA_PAYMENTS_SCHEDULER_LEASE_S": "1",
-            "LKA_PAYMENTS_AUTOPAY_SCHEDULE": "0 3 1 1 *",  # never while the test runs: only the run at start
-            "LKA_PAYMENTS_CLOCK_OFFSET_S": str((noon(day) - datetime.now(UTC)).total_seconds()),
-        }
-        if pause_s is not None:
-            env["LKA_FAULT_PAUSE"] = f"{PAUSE_POINT}:{pause_s}"
-        worker = ServiceProcess.module(f"payments-worker-{len(self.started) + 1}", CONSUMER, env).start()
-        self.started.append(worker)
-        return worker
-
-    def close(self) -> None:
-        for worker in self.started:
-            worker.cleanup()
-
-
 @pytest.fixture(scope="module")
 def workers(stack: Stack) -> Iterator[Workers]:
-    found = Workers(stack)
+    found = Workers(stack, "payments", "autopay_schedule", PAUSE_POINT)
     yield found
     found.close()
 
 
 async def run_ended(worker: ServiceProcess) -> dict[str, Any]:
-    """The worker's run to its end (or refused, another runner holding the lease); then stopped."""
-    ended = {"job_run_ended", "job_lease_held_elsewhere"}
-    record = await worker.wait_for_log(lambda r: r.get("event") in ended and r.get("job") == JOB, timeout=60)
-    await asyncio.to_thread(worker.stop)
-    return record
-
-
-def logged(worker: ServiceProcess, event: str) -> list[dict[str, Any]]:
-    return [r for r in worker.records() if r.get("event") == event]
+    return await scheduler_support.run_ended(worker, JOB)
 
 
 # ----------------------------------------------------------------------------- the subscriber

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from operator_support import enter_code, make_operator
-from playwright.async_api import Browser, Locator, Page, expect
-from web_support import Watch, chromium, fits, heading, plain, visitor
+from operator_support import make_operator
+from playwright.async_api import Locator, Page, expect
+from web_support import chromium, fits, heading, menu, plain, signed_in
 
 from lka_common.testing.files import executable, photo_with_gps, small_pdf
-from lka_common.testing.portal import PASSWORD, StaffMember, letter, new_address, register_and_confirm, sign_in
+from lka_common.testing.portal import letter, new_address, register_and_confirm, sign_in
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -96,28 +96,6 @@ def write_files(where: Path) -> dict[str, Path]:
         files[name] = where / name
         files[name].write_bytes(data)
     return files
-
-
-async def signed_in(
-    browser: Browser, gateway: str, email: str, home: str, staff: StaffMember | None = None
-) -> tuple[Page, Watch]:
-    """A page of a context of its own, signed in through «Авторизация» (staff with their code)."""
-    page = await (await visitor(browser)).new_page()
-    watch = Watch(gateway)
-    watch.attach(page)
-    await page.goto(f"{gateway}/")
-    await heading(page, "Авторизация")
-    await page.get_by_label("Адрес электронной почты").fill(email)
-    await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Войти").click()
-    if staff is not None:
-        await enter_code(page, staff)
-    await heading(page, home)
-    return page, watch
-
-
-def menu(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Основное меню")
 
 
 def fact(page: Page, term: str) -> Locator:

@@ -37,14 +37,14 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import httpx
 import pytest
-from operator_support import enter_code, make_operator
+from operator_support import make_operator
 from payments_support import V1, eventually, payer, start_payment
 from playwright.async_api import Browser, Locator, Page, expect
-from web_support import Watch, chromium, fits, heading, plain, visitor
+from web_support import Watch, chromium, fits, heading, menu, plain, signed_in
 
 from lka_acquirer_emulator.testing import Browser as CardPayer
 from lka_acquirer_emulator.testing import card_form
-from lka_common.testing.portal import PASSWORD, StaffMember, Subscriber, new_address
+from lka_common.testing.portal import Subscriber, new_address
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -52,7 +52,7 @@ pytestmark = pytest.mark.slow
 VISA = "4111 1111 1111 1111"
 STAFF_HOME = "Заявки на добавление счетов"
 OPERATOR_MENU = ["Заявки", "Обращения", "Обратная связь", "Реестр счетов", "Платежи", "Профиль"]
-SUPERVISOR_MENU = [*OPERATOR_MENU[:-1], "Журнал действий", "Сотрудники", "Профиль"]
+SUPERVISOR_MENU = [*OPERATOR_MENU[:-1], "Журнал действий", "Задания", "Сотрудники", "Профиль"]
 OPERATOR_TABS = ["Поиск платежей", "Сверка с банком"]
 SUPERVISOR_TABS = ["Поиск платежей", "Возвраты на подтверждение", "Сверка с банком"]
 AWAITING = "Ожидает подтверждения второго сотрудника"
@@ -87,25 +87,6 @@ async def paid(http: httpx.AsyncClient, me: Subscriber, account_id: str, amount:
 
     done = await eventually(succeeded, f"payment {started['id']} succeeded")
     return {**done, "md_order": md_order(started)}
-
-
-async def staff_page(browser: Browser, stack: Stack, member: StaffMember) -> tuple[Page, Watch]:
-    """A context of its own, signed in through «Авторизация» with the code from the app."""
-    page = await (await visitor(browser)).new_page()
-    watch = Watch(stack.gateway)
-    watch.attach(page)
-    await page.goto(f"{stack.gateway}/")
-    await heading(page, "Авторизация")
-    await page.get_by_label("Адрес электронной почты").fill(member.email)
-    await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Войти").click()
-    await enter_code(page, member)
-    await heading(page, STAFF_HOME)
-    return page, watch
-
-
-def menu(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Основное меню")
 
 
 async def menu_row(page: Page, labels: list[str]) -> None:
@@ -157,17 +138,17 @@ async def test_staff_find_refund_approve_and_reconcile_in_the_browser(
     first = await make_operator(env, new_address(), role="supervisor")
     second = await make_operator(env, new_address(), role="supervisor")
 
-    page, watch = await staff_page(browser, stack, operator)
+    page, watch = await signed_in(browser, stack.gateway, operator.email, STAFF_HOME, operator)
     await menu_row(page, OPERATOR_MENU)
     await operator_refunds_part(page, big)
     watch.assert_clean("the operator's pages")
 
-    page, watch = await staff_page(browser, stack, first)
+    page, watch = await signed_in(browser, stack.gateway, first.email, STAFF_HOME, first)
     await menu_row(page, SUPERVISOR_MENU)
     await supervisor_cannot_approve_their_own(page, watch, big)
     watch.assert_clean("the first supervisor's pages")
 
-    page, watch = await staff_page(browser, stack, second)
+    page, watch = await signed_in(browser, stack.gateway, second.email, STAFF_HOME, second)
     await second_supervisor_approves(page, big)
 
     mismatched, bank_only = await prepare_the_day(http, stack, me, account_id)

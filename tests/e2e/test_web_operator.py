@@ -23,11 +23,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from operator_support import enter_code, make_operator, registry_entry
-from playwright.async_api import Browser, Locator, Page, Request, expect
-from web_support import DESKTOP, PHONE, SHOTS, Watch, chromium, heading, shoot, visitor
+from operator_support import make_operator, registry_entry
+from playwright.async_api import Locator, Page, Request, expect
+from web_support import DESKTOP, PHONE, SHOTS, chromium, heading, menu, shoot, signed_in
 
-from lka_common.testing.portal import PASSWORD, StaffMember, new_address, register_and_confirm
+from lka_common.testing.portal import new_address, register_and_confirm
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -78,29 +78,6 @@ async def test_an_operator_reviews_link_requests_and_reads_feedback_in_the_brows
         finally:
             await subscriber.context.close()
             await operator.context.close()
-
-
-async def signed_in(
-    browser: Browser, gateway: str, email: str, home: str, staff: StaffMember | None = None
-) -> tuple[Page, Watch]:
-    """A page of a context of its own, signed in through «Авторизация» (staff with their code), on
-    the page titled `home`."""
-    page = await (await visitor(browser)).new_page()
-    watch = Watch(gateway)
-    watch.attach(page)
-    await page.goto(f"{gateway}/")
-    await heading(page, "Авторизация")
-    await page.get_by_label("Адрес электронной почты").fill(email)
-    await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Войти").click()
-    if staff is not None:
-        await enter_code(page, staff)
-    await heading(page, home)
-    return page, watch
-
-
-def menu(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Основное меню")
 
 
 def request_card(where: Locator, number: str) -> Locator:

@@ -1,7 +1,8 @@
-"""What the browser tests (test_web_flow.py, test_web_operator.py) share: Debian's headless
-Chromium driven by Playwright, a browser context as a visitor from Crimea has it, the watch for
-console errors and Content-Security-Policy violations, and screenshots at 1280 and 360 px wide
-in `var/screenshots/` (git-ignored) for a person to look at."""
+"""What the browser tests (test_web_flow.py, test_web_operator.py, the journeys) share: Debian's
+headless Chromium driven by Playwright, a browser context as a visitor from Crimea has it, the
+watch for console errors and Content-Security-Policy violations, signing in through
+«Авторизация» (staff with their code), and screenshots at 1280 and 360 px wide in
+`var/screenshots/` (git-ignored) for a person to look at."""
 
 from __future__ import annotations
 
@@ -12,16 +13,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from operator_support import enter_code
 from playwright.async_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
+    Locator,
     Page,
     Response,
     ViewportSize,
     async_playwright,
     expect,
 )
+
+from lka_common.testing.portal import PASSWORD, StaffMember
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling Google's hosts, which this
@@ -144,3 +149,27 @@ def plain(text: str) -> str:
 async def heading(page: Page, text: str) -> None:
     await expect(page.get_by_role("heading", level=1, name=text)).to_be_visible()
     await expect(page).to_have_title(re.compile(re.escape(text)))
+
+
+async def signed_in(
+    browser: Browser, gateway: str, email: str, home: str, staff: StaffMember | None = None
+) -> tuple[Page, Watch]:
+    """A page of a context of its own, signed in through «Авторизация» (staff with their code), on
+    the page titled `home`."""
+    page = await (await visitor(browser)).new_page()
+    watch = Watch(gateway)
+    watch.attach(page)
+    await page.goto(f"{gateway}/")
+    await heading(page, "Авторизация")
+    await page.get_by_label("Адрес электронной почты").fill(email)
+    await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="Войти").click()
+    if staff is not None:
+        await enter_code(page, staff)
+    await heading(page, home)
+    return page, watch
+
+
+def menu(page: Page) -> Locator:
+    """The portal's main menu (subscribers' or staff's)."""
+    return page.get_by_role("navigation", name="Основное меню")

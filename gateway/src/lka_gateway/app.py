@@ -28,6 +28,7 @@ from lka_common.problems import Problem, install_problem_handlers
 from lka_common.web import RequestContextMiddleware
 from lka_gateway import api_docs
 from lka_gateway.authentication import EdgeAuth
+from lka_gateway.composed import ComposedCalls, own_api
 from lka_gateway.edge_headers import EdgeHeaders
 from lka_gateway.headers import CLIENT_SCOPE_KEY
 from lka_gateway.limits import RateLimits
@@ -90,6 +91,7 @@ def api_chain(
     edge: EdgeAuth | None = None,
     limits: RateLimits | None = None,
     sessions: SessionCookies | None = None,
+    own: ASGIApp | None = None,
 ) -> ASGIApp:
     """What a routed call passes through on its way to the service.
 
@@ -97,11 +99,13 @@ def api_chain(
     browser session's cookies made into a Bearer header (`sessions`), the token check with
     the revocation list (`edge`), then the rate limits (per user, so after the check).
     They run after routing, so they can read `scope["route"]` (which template, which
-    service, who may call). The optional steps are None only in the
+    service, who may call). At the end, the calls the gateway answers itself (`own`,
+    composed.py) leave the proxy's way. The optional steps are None only in the
     benchmark's what-if variants (benchmarks/gateway_variants.py), which compare shapes of
     the proxy path.
     """
-    app: ASGIApp = limits.guard(proxy) if limits is not None else proxy
+    app: ASGIApp = ComposedCalls(own, proxy) if own is not None else proxy
+    app = limits.guard(app) if limits is not None else app
     app = edge.guard(app) if edge is not None else app
     return sessions.guard(app) if sessions is not None else app
 
@@ -166,7 +170,7 @@ def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
     edge = EdgeAuth(settings)
     limits = RateLimits(settings)
     docs = ServiceDocs(settings)
-    api = api_chain(proxy, edge, limits, SessionCookies(settings))
+    api = api_chain(proxy, edge, limits, SessionCookies(settings), own=own_api(proxy, settings))
     web = WebApp(Path(settings.web_dir))
     site = site_app(proxy, edge, limits, docs, MetricsListener(settings), docs=docs, web=web)
     gateway = Gateway(api=api, site=site, trusted=parse_networks(settings.trusted_proxies))

@@ -14,7 +14,7 @@ import contextlib
 import aiohttp
 import structlog
 
-from lka_gateway.openapi_merge import Document, merge
+from lka_gateway.openapi_merge import Document, gateway_document
 from lka_gateway.settings import GatewaySettings
 
 log = structlog.get_logger(__name__)
@@ -57,7 +57,7 @@ class ServiceDocs:
         if self._merged is not None:
             return self._merged
         await self.fetch_missing()
-        merged = merge({name: self._docs[name] for name in self._urls if name in self._docs})
+        merged = gateway_document({name: self._docs[name] for name in self._urls if name in self._docs})
         if self.complete:
             self._merged = merged
         return merged

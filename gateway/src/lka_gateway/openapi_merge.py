@@ -1,4 +1,5 @@
-"""One OpenAPI document from the five services' own (issue 8, "One API description").
+"""One OpenAPI document from the five services' own (issue 8, "One API description"), and the
+gateway's for the calls it answers itself (composed.py: `gateway_document`).
 
 The services already document their calls under the same `/api/v1/...` paths the gateway
 serves, so merging is a union, filtered by the routing table: a path goes in only when the
@@ -10,9 +11,11 @@ its own `Problem`, say) are told apart by the service's name, and references fol
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
-from lka_gateway.routes import match
+from lka_gateway.composed import own_document
+from lka_gateway.routes import GATEWAY, match
 
 Document = dict[str, Any]
 _OPERATIONS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
@@ -75,3 +78,9 @@ def merge(docs: dict[str, Document], title: str = "LKA API") -> Document:
     if tags:
         merged["tags"] = list(tags.values())
     return merged
+
+
+def gateway_document(docs: dict[str, Document]) -> Document:
+    """What `/api/openapi.json` serves: the services' documents (by name) merged with the
+    gateway's own, whose paths the routing table gives to the gateway."""
+    return merge({**docs, GATEWAY: copy.deepcopy(own_document())})

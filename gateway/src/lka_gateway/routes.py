@@ -26,6 +26,10 @@ class Access(Enum):
 
 SIGNED_IN, PUBLIC, OPTIONAL = Access.SIGNED_IN, Access.PUBLIC, Access.OPTIONAL
 
+# The "service" of a call the gateway answers itself, from several services' answers
+# (composed.py): `/operator/jobs` merges the scheduler's runs of payments, readings and accounts.
+GATEWAY = "gateway"
+
 # Most specific first: the `/accounts/{id}/...` sub-resources belong to other services than
 # `/accounts/{id}` itself. A `{param}` is one non-empty path segment. Methods are
 # space-separated; HEAD is not implied by GET, as the services' FastAPI routes do not.
@@ -73,7 +77,7 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
     ("/staff/{user_id}/enable", "identity", SIGNED_IN, "POST"),
     ("/staff/{user_id}/reset-mfa", "identity", SIGNED_IN, "POST"),
     ("/.well-known/jwks.json", "identity", PUBLIC, "GET"),
-    ("/public/unsubscribe", "identity", PUBLIC, "POST"),
+    ("/public/unsubscribe", "identity", PUBLIC, "GET POST"),
     ("/public/readings", "readings", PUBLIC, "POST"),
     ("/public/readings/meter", "readings", PUBLIC, "POST"),
     ("/payments", "payments", SIGNED_IN, "POST"),
@@ -104,6 +108,7 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
     ("/operator/reconciliations", "payments", SIGNED_IN, "POST"),
     ("/operator/reconciliations/{date}.csv", "payments", SIGNED_IN, "GET"),
     ("/operator/reconciliations/{date}", "payments", SIGNED_IN, "GET"),
+    ("/operator/jobs", GATEWAY, SIGNED_IN, "GET"),
 )
 
 # The routes whose bodies may pass the ordinary limit (`max_body_bytes`): multipart uploads of

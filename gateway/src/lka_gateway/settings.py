@@ -90,6 +90,9 @@ class GatewaySettings(BaseSettings):
     # service that had not answered again.
     openapi_timeout_s: float = 5.0
     openapi_retry_s: float = 5.0
+    # `GET /operator/jobs` asks several services (jobs.py): one that has not answered within
+    # this is reported unavailable, and the others' runs are shown without waiting for it.
+    jobs_timeout_s: PositiveFloat = 5.0
     # The built web front end (`npm run build` in web/), served at `/`; relative to the
     # working directory, which is the repository's root under `make run`.
     web_dir: str = "web/dist"

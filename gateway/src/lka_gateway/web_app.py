@@ -31,7 +31,7 @@ INDEX = "index.html"
 # The routes of docs/contract.md §2 that the single-page app draws itself.
 APP_ROUTES = re.compile(
     r"^/(?:|register|confirm-email|confirm-email-change|password/forgot|password/reset|accounts|payments|payments/[^/]+/result|payments/baskets/[^/]+/result"
-    r"|readings|readings/public|bills|bills/[^/]+/[^/]+|appeals|appeals/[^/]+|profile|feedback|operator(?:/.*)?|staff/accept)/?$"
+    r"|readings|readings/public|bills|bills/[^/]+/[^/]+|appeals|appeals/[^/]+|profile|feedback|operator(?:/.*)?|staff/accept|unsubscribe)/?$"
 )
 IMMUTABLE = b"public, max-age=31536000, immutable"
 REVALIDATE = b"no-cache"

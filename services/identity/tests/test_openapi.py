@@ -34,3 +34,13 @@ async def test_every_refusal_is_documented_as_problem_json(portal: Any) -> None:
         for status in statuses - {"200", "201", "202", "204"}:
             assert list(responses[status]["content"]) == ["application/problem+json"], (path, status)
     assert "Retry-After" in document["paths"]["/api/v1/auth/login"]["post"]["responses"]["429"]["headers"]
+
+
+async def test_the_unsubscribe_link_documents_only_what_it_answers(portal: Any) -> None:
+    # A missing or overlong token is the same 400 as a forged one: no validation 422 to document.
+    document = (await portal.api.get("/openapi.json")).json()
+
+    for method in ("get", "post"):
+        operation = document["paths"]["/api/v1/public/unsubscribe"][method]
+        assert set(operation["responses"]) == {"200", "400", "413", "429", "503"}, method
+        assert [(p["name"], p["in"], p["required"]) for p in operation["parameters"]] == [("token", "query", True)]

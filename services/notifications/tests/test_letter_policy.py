@@ -17,10 +17,19 @@ from lka_common.commands.notifications import LetterTemplate
 from lka_common.unsubscribe import KINDS
 from lka_notifications.adapters.mailer import Letter, SmtpMailer
 from lka_notifications.adapters.templates import TEMPLATES_DIR, LetterRenderer
-from lka_notifications.domain.letters import LETTER_POLICY, REMINDER_PREFERENCE, LetterPolicy, policy_of
+from lka_notifications.domain.letters import (
+    LETTER_POLICY,
+    LETTER_PREFERENCE,
+    ONE_CLICK_UNSUBSCRIBE,
+    LetterPolicy,
+    policy_of,
+)
 from lka_notifications.settings import NotificationsSettings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+
+# What the dispatcher adds to a reminder's or a bill's parameters: the portal's unsubscribe page.
+UNSUBSCRIBE_PAGE = "https://lk.example.test/unsubscribe?token=Abc"
 
 # Parameters as the senders pass them (identity, accounts, readings' events, payments,
 # the feedback form); a topic with quotes of its own, as a subscriber may type it.
@@ -82,7 +91,28 @@ PARAMS: dict[str, dict[str, Any]] = {
         "account_number": "91000101",
         "period_title": "декабрь 2026 года",
         "closing_date": "25.12.2026",
-        "unsubscribe_link": "https://lk.example.test/api/v1/public/unsubscribe?token=Abc",
+        "unsubscribe_page": UNSUBSCRIBE_PAGE,
+    },
+    "verification_due_reminder": {
+        "account_number": "91000101",
+        "meter_number": "011076135",
+        "verification_date": "15.01.2027",
+        "stage": "month_before",
+        "unsubscribe_page": UNSUBSCRIBE_PAGE,
+    },
+    "debt_reminder": {
+        "account_number": "91000101",
+        "amount": "1 523,40",
+        "period_title": "ноябрь 2026 г.",
+        "due_date": "10.12.2026",
+        "unsubscribe_page": UNSUBSCRIBE_PAGE,
+    },
+    "bill_issued": {
+        "account_number": "91000101",
+        "month": "ноябрь 2026 г.",
+        "total_due": "1 308,01",
+        "due_date": "10.12.2026",
+        "unsubscribe_page": UNSUBSCRIBE_PAGE,
     },
     "appeal_answered": {
         "appeal_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
@@ -254,9 +284,57 @@ def test_every_subject_arrives_as_written(renderer: LetterRenderer, template: st
 
 def test_every_reminder_names_the_preference_that_turns_it_off() -> None:
     reminders = {template for template, policy in LETTER_POLICY.items() if policy.kind == "reminder"}
-    assert reminders == set(REMINDER_PREFERENCE)
-    assert set(REMINDER_PREFERENCE.values()) <= set(KINDS)
+    assert reminders == {"reading_window_reminder", "verification_due_reminder", "debt_reminder"}
+    # docs/contract.md §4: the reminders and the bill can be turned off, in one click too; the
+    # receipt only in the profile's settings.
+    assert reminders | {"bill_issued"} == ONE_CLICK_UNSUBSCRIBE
+    assert set(LETTER_PREFERENCE) == ONE_CLICK_UNSUBSCRIBE | {"payment_receipt"}
+    assert LETTER_PREFERENCE["verification_due_reminder"] == "verification_due"
+    assert LETTER_PREFERENCE["debt_reminder"] == "debt"
+    assert LETTER_PREFERENCE["bill_issued"] == "bill_issued"
+    assert LETTER_PREFERENCE["payment_receipt"] == "payment_receipts"
+    assert set(LETTER_PREFERENCE.values()) <= set(KINDS)
     assert not any(policy_of(template).capped or policy_of(template).needed for template in reminders)
+
+
+@pytest.mark.parametrize("template", sorted(ONE_CLICK_UNSUBSCRIBE))
+def test_every_letter_with_one_click_links_its_unsubscribe_page_in_the_body(
+    renderer: LetterRenderer, template: str
+) -> None:
+    letter = renderer.render(template, PARAMS[template])
+    assert UNSUBSCRIBE_PAGE in letter.text
+    assert f'href="{UNSUBSCRIBE_PAGE}"' in letter.html
+    # The API's address is for the mail client's POST (List-Unsubscribe), never for a person's click.
+    assert "/api/v1/public/unsubscribe" not in letter.text + letter.html
+
+
+@pytest.mark.parametrize("stage", ["month_before", "due"])
+def test_the_verification_letter_says_when_what_follows_and_what_to_do(renderer: LetterRenderer, stage: str) -> None:
+    letter = renderer.render("verification_due_reminder", {**PARAMS["verification_due_reminder"], "stage": stage})
+    when = "через месяц" if stage == "month_before" else "сегодня"
+    assert letter.subject == f"{when.capitalize()} истекает срок поверки счетчика № 011076135"
+    for part in (letter.text, re.sub(r"<[^>]+>", "", letter.html)):
+        assert f"по лицевому счету № 91000101 истекает {when}, 15.01.2027" in part
+        assert "не принимаются к расчетам" in part and "по нормативу потребления" in part
+        assert "свидетельства о поверке" in part
+    assert "https://lk.example.test/appeals/new" in letter.text
+    assert "https://lk.example.test/readings" in letter.text
+
+
+def test_the_debt_letter_says_how_much_for_which_bill_and_where_to_pay(renderer: LetterRenderer) -> None:
+    letter = renderer.render("debt_reminder", PARAMS["debt_reminder"])
+    assert letter.subject == "Задолженность 1 523,40 руб.: счет № 91000101"
+    for part in (letter.text, re.sub(r"<[^>]+>", "", letter.html)):
+        assert "не оплачено 1 523,40 руб." in part
+        assert "Квитанцию за ноябрь 2026 г. нужно было оплатить до 10.12.2026" in part
+    assert "https://lk.example.test/accounts" in letter.text
+    assert 'href="https://lk.example.test/accounts"' in letter.html
+
+
+def test_a_bill_sent_to_a_bare_address_has_no_unsubscribe_line(renderer: LetterRenderer) -> None:
+    letter = renderer.render("bill_issued", {**PARAMS["bill_issued"], "unsubscribe_page": None})
+    assert "Отказаться" not in letter.text + letter.html
+    assert "None" not in letter.text + letter.html
 
 
 def test_a_reminder_carries_the_one_click_unsubscribe_headers() -> None:

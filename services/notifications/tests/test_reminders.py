@@ -1,6 +1,7 @@
 """Reminders (docs/contract.md §4 "Reminders"): on a queue of their own, not sent to a person who
 turned their kind off (identity's preferences, kept here from its events), and otherwise with a
-one-click unsubscribe link (RFC 8058) that identity can check."""
+one-click unsubscribe link (RFC 8058) that identity can check; the bill and the receipt honour
+their preferences too, the bill with the one-click link, the receipt without."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import asyncpg
 import pytest
 from aio_pika.abc import AbstractChannel
 
-from lka_common.commands.notifications import SendReminder, UpdateAddressBook
+from lka_common.commands.notifications import SendLetter, SendReminder, UpdateAddressBook
 from lka_common.events.base import EventData
 from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.events.identity import LetterPreferencesChanged
@@ -25,12 +26,43 @@ from lka_common.testing.events import eventually
 from lka_common.unsubscribe import verify
 from lka_common.uow import UnitOfWork
 from lka_mailcatcher.catcher import MailCatcher
-from lka_notifications.adapters.mailer import Letter
+from lka_notifications.adapters.mailer import Letter, SmtpMailer
 from lka_notifications.adapters.templates import LetterRenderer
 from lka_notifications.service_layer.letters import LetterDispatcher
 from lka_notifications.settings import NotificationsSettings
 
 PARAMS = {"account_number": "91000101", "period_title": "декабрь 2026 года", "closing_date": "25.12.2026"}
+# Each letter a person may turn off, as its sender passes it, and the preference that does.
+OPTIONAL: dict[str, tuple[dict[str, str], str]] = {
+    "reading_window_reminder": (PARAMS, "reading_window"),
+    "verification_due_reminder": (
+        {"account_number": "91000101", "meter_number": "011076135", "verification_date": "15.01.2027", "stage": "due"},
+        "verification_due",
+    ),
+    "debt_reminder": (
+        {
+            "account_number": "91000101",
+            "amount": "1 523,40",
+            "period_title": "ноябрь 2026 г.",
+            "due_date": "10.12.2026",
+        },
+        "debt",
+    ),
+    "bill_issued": (
+        {"account_number": "91000101", "month": "ноябрь 2026 г.", "total_due": "1 308,01", "due_date": "10.12.2026"},
+        "bill_issued",
+    ),
+    "payment_receipt": (
+        {
+            "account_number": "91000101",
+            "amount": "1 523,40",
+            "card": "Visa •••• 1111",
+            "paid_at": "06.12.2026 10:00",
+            "order_id": "ord-5f1c",
+        },
+        "payment_receipts",
+    ),
+}
 
 
 @pytest.fixture
@@ -137,3 +169,92 @@ async def test_a_reminder_carries_a_one_click_link_identity_can_check(
     assert f"{link.scheme}://{link.netloc}{link.path}" == f"{settings.public_base_url}/api/v1/public/unsubscribe"
     named = verify(settings.unsubscribe_secret, parse_qs(link.query)["token"][0])
     assert named is not None and (named.user_id, named.kind) == (user, "reading_window")
+
+
+def command(template: str, user: uuid.UUID, to: str) -> SendLetter:
+    """The letter as its sender makes it: a reminder to the user, the bill to the user, the
+    receipt to the payer's address and (so the preference can be asked) their user."""
+    params = OPTIONAL[template][0]
+    if template.endswith("_reminder"):
+        return SendReminder(template=template, user_id=user, params=params)  # type: ignore[arg-type]
+    if template == "payment_receipt":
+        return SendLetter(template="payment_receipt", to=to, user_id=user, params=params)
+    return SendLetter(template=template, user_id=user, params=params)  # type: ignore[arg-type]
+
+
+async def test_no_letter_of_a_kind_the_person_turned_off_is_sent(
+    consumer: Callable[..., Awaitable[None]],
+    channel: AbstractChannel,
+    catcher: MailCatcher,
+    settings: NotificationsSettings,
+) -> None:
+    wants, declined = uuid.uuid4(), uuid.uuid4()
+    mail = {user: f"abonent-{user.hex[:10]}@example.ru" for user in (wants, declined)}
+    await consumer()
+    for user, to in mail.items():
+        await send(channel, UpdateAddressBook(user_id=user, email=to, confirmed=True), "lka.commands")
+    everything_off = dict.fromkeys((preference for _, preference in OPTIONAL.values()), False)
+    await send(channel, preferences(declined, datetime.now(UTC), **everything_off), "lka.events")
+    kept = "SELECT user_id FROM letter_preferences WHERE user_id = $1"
+    await eventually(lambda: rows_if(settings, kept, 1, declined), "the preferences kept")
+
+    for template in OPTIONAL:
+        for user, to in mail.items():
+            letter = command(template, user, to)
+            await send(channel, letter, "lka.commands")
+
+    received = await eventually(lambda: rows_if(settings, SENT, len(OPTIONAL), wants), "every letter sent")
+    assert sorted(row["template"] for row in received) == sorted(OPTIONAL)
+    assert await eventually(lambda: rows_if(settings, TURNED_OFF, len(OPTIONAL), declined)) is not None
+    assert len([x for x in catcher.store if mail[wants] in x.to]) == len(OPTIONAL)
+    assert not [x for x in catcher.store if mail[declined] in x.to]
+
+
+SENT = "SELECT template FROM letters WHERE user_id = $1 AND status = 'sent'"
+TURNED_OFF = "SELECT template FROM letters WHERE user_id = $1 AND status = 'turned_off'"
+
+
+@pytest.mark.parametrize("template", sorted(OPTIONAL))
+async def test_each_letter_a_person_may_turn_off_says_how(
+    settings: NotificationsSettings, uow_factory: Callable[[], UnitOfWork], template: str
+) -> None:
+    """Reminders and the bill: `List-Unsubscribe` (identity's API, for the mail client's POST)
+    and, in the body, the portal's unsubscribe page with the same token. The receipt: neither,
+    only the way to the profile's settings."""
+    mailer = RecordingMailer()
+    renderer = LetterRenderer(settings.supplier_name, settings.public_base_url)
+    unsubscribe = (settings.public_base_url, settings.unsubscribe_secret)
+    dispatcher = LetterDispatcher(mailer, renderer, 10, 3, unsubscribe=unsubscribe)  # type: ignore[arg-type]
+    user = uuid.uuid4()
+    params, preference = OPTIONAL[template]
+
+    async with uow_factory() as uow:
+        await dispatcher.deliver(
+            uow,
+            message_id=str(uuid.uuid4()),
+            template=template,
+            recipient=f"abonent-{user.hex[:10]}@example.ru",
+            params=params,
+            user_id=user,
+        )
+        await uow.commit()
+
+    (letter,) = mailer.sent
+    headers = SmtpMailer(settings).compose(letter)
+    if template == "payment_receipt":
+        assert letter.unsubscribe_url is None
+        assert headers["List-Unsubscribe"] is None and headers["List-Unsubscribe-Post"] is None
+        assert f"{settings.public_base_url}/profile" in letter.text
+        assert "unsubscribe" not in letter.text + (letter.html or "")
+        return
+    assert letter.unsubscribe_url is not None
+    api = urlsplit(letter.unsubscribe_url)
+    assert f"{api.scheme}://{api.netloc}{api.path}" == f"{settings.public_base_url}/api/v1/public/unsubscribe"
+    assert headers["List-Unsubscribe"] == f"<{letter.unsubscribe_url}>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    token = parse_qs(api.query)["token"][0]
+    page = f"{settings.public_base_url}/unsubscribe?token={token}"
+    assert page in letter.text
+    assert f'href="{page}"' in (letter.html or "")
+    named = verify(settings.unsubscribe_secret, token)
+    assert named is not None and (named.user_id, named.kind) == (user, preference)

@@ -1,7 +1,8 @@
 """The reading-window reminder (docs/contract.md §4 "Reminders"): days before the closing day, one
 `SendReminder` to each subscriber linked to an account with a meter and no reading this period,
-and to no one else; once per account and period, however often it runs and however many
-runners race (the key is claimed with the commands, service_layer/reading_window.py)."""
+and to no one else; once per account and period, however often it runs, in however many batches,
+cut short wherever, and however many runners race (the key is claimed with the commands in one
+transaction per batch, service_layer/reading_window.py)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ import httpx
 import pytest
 
 from lka_common.db import make_engine, make_sessionmaker
-from lka_common.events.billing import LastReading
+from lka_common.events.accounts import AccountUnlinked
+from lka_common.events.billing import BillingReadingProcessed, LastReading
 from lka_common.scheduler.clock import LOCAL_TIME, Clock
 from lka_common.scheduler.runner import JobRunner, RunContext
 from lka_common.uow import UnitOfWork
+from lka_readings.domain.messages import month_name
 from lka_readings.domain.periods import period_of_day
 from lka_readings.domain.reminders import reminder_due, window_of
+from lka_readings.service_layer import projections, reading_window, verdicts
 from lka_readings.service_layer.reading_window import ReadingWindowRun, reading_window_job
 from lka_readings.settings import ReadingsSettings
 
@@ -64,42 +68,139 @@ async def test_a_run_writes_to_the_subscribers_of_accounts_without_a_reading_and
     api: httpx.AsyncClient,
     settings: ReadingsSettings,
     job_parts: Any,
+    handlers: Any,
     meter: Callable[..., Awaitable[Any]],
     link: Any,
     person: Any,
     outbox: Any,
 ) -> None:
     clock, period = reminder_day(settings.closing_day)
-    first, second, submitter, billed = person(), person(), person(), person()
+    first, second, submitter, billed, refused, left, gone = (person() for _ in range(7))
     quiet = await meter()  # no reading this period: both its subscribers are reminded
     await link(first.user_id, quiet.region_code, quiet.account_number)
     await link(second.user_id, quiet.region_code, quiet.account_number)
     sent = await meter()  # a reading submitted this period
-    sent_account = await link(submitter.user_id, sent.region_code, sent.account_number)
-    (shown,) = (await api.get(f"/accounts/{sent_account.account_id}/meters", headers=submitter.headers)).json()
-    body = {"meter_id": shown["id"], "values": {"T1": 8200, "T2": 3500}}
-    posted = await api.post(f"/accounts/{sent_account.account_id}/readings", json=body, headers=submitter.headers)
-    assert posted.status_code == 201, posted.text
+    await submit(api, submitter, await link(submitter.user_id, sent.region_code, sent.account_number))
     day_in_period = clock.today() - timedelta(days=1)
-    reading = LastReading(values={"T1": Decimal(8300), "T2": Decimal(3600)}, date=day_in_period)
+    reading = LastReading(values={"T1": Decimal(8300), "T2": Decimal("3600")}, date=day_in_period)
     taken = await meter(last_reading=reading)  # billing took a reading this period
     await link(billed.user_id, taken.region_code, taken.account_number)
+    rejected = await meter()  # its only reading this period billing rejected: still reminded
+    reading_id = await submit(api, refused, await link(refused.user_id, rejected.region_code, rejected.account_number))
+    verdict = BillingReadingProcessed(reading_id=reading_id, status="rejected", reason="Показания меньше предыдущих")
+    await handlers(verdicts.reading_processed, verdict)
+    unlinked = await meter()  # its only subscriber unlinked it
+    was = await link(left.user_id, unlinked.region_code, unlinked.account_number)
+    await handlers(projections.account_unlinked, AccountUnlinked(user_id=left.user_id, **was_account(was)))
+    removed = await meter(removed=True)  # its only meter taken off the account
+    await link(gone.user_id, removed.region_code, removed.account_number)
     nobodys = await meter()  # nobody linked
-    numbers = (quiet.account_number, sent.account_number, taken.account_number, nobodys.account_number)
+    numbers = tuple(m.account_number for m in (quiet, sent, taken, rejected, unlinked, removed, nobodys))
 
     engine, uow_factory = job_parts
     record = await JobRunner(engine, clock).run(reading_window_job(settings, uow_factory))
 
-    assert record is not None and record.status == "finished" and record.items >= 1
-    expected = sorted([(quiet.account_number, str(first.user_id)), (quiet.account_number, str(second.user_id))])
+    assert record is not None and record.status == "finished" and record.items >= 2
+    expected = sorted(
+        [
+            (quiet.account_number, str(first.user_id)),
+            (quiet.account_number, str(second.user_id)),
+            (rejected.account_number, str(refused.user_id)),
+        ]
+    )
     assert await reminded(outbox, *numbers) == expected
     (letter,) = [r for r in await outbox(REMINDER, user_id=first.user_id) if r["params"]["account_number"] in numbers]
-    assert letter["params"]["closing_date"] == window_of(period, settings.closing_day).closing.strftime("%d.%m.%Y")
+    closing = window_of(period, settings.closing_day).closing
+    assert letter["template"] == "reading_window_reminder"
+    assert letter["params"] == {
+        "account_number": quiet.account_number,
+        "period_title": month_name(period),
+        "closing_date": closing.strftime("%d.%m.%Y"),
+    }
 
     again = await JobRunner(engine, clock).run(reading_window_job(settings, uow_factory))
 
     assert again is not None and again.status == "finished"
     assert await reminded(outbox, *numbers) == expected
+
+
+async def submit(api: httpx.AsyncClient, who: Any, account: Any) -> uuid.UUID:
+    """A reading of the account's meter submitted by `who` in the cabinet; its id."""
+    (shown,) = (await api.get(f"/accounts/{account.account_id}/meters", headers=who.headers)).json()
+    body = {"meter_id": shown["id"], "values": {"T1": 8200, "T2": 3500}}
+    posted = await api.post(f"/accounts/{account.account_id}/readings", json=body, headers=who.headers)
+    assert posted.status_code == 201, posted.text
+    return uuid.UUID(posted.json()["id"])
+
+
+def was_account(linked: Any) -> dict[str, Any]:
+    return {"account_id": linked.account_id, "region_code": linked.region_code, "account_number": linked.number}
+
+
+async def test_a_run_in_small_batches_reminds_every_due_account_once(
+    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, outbox: Any
+) -> None:
+    clock, _ = reminder_day(settings.closing_day)
+    small = settings.model_copy(update={"reminder_batch": 2, "reminder_pause_ms": 0})
+    subscribers = [person() for _ in range(5)]
+    accounts = [await meter() for _ in subscribers]
+    for who, account in zip(subscribers, accounts, strict=True):
+        await link(who.user_id, account.region_code, account.account_number)
+    engine, uow_factory = job_parts
+
+    record = await JobRunner(engine, clock).run(reading_window_job(small, uow_factory))
+
+    assert record is not None and record.status == "finished"
+    assert record.batches >= 3  # five accounts (and the other tests') two at a time
+    numbers = [a.account_number for a in accounts]
+    expected = sorted((a.account_number, str(w.user_id)) for w, a in zip(subscribers, accounts, strict=True))
+    assert await reminded(outbox, *numbers) == expected
+
+
+async def test_a_batch_cut_short_before_its_commit_leaves_nothing_and_the_next_run_sends_once(
+    settings: ReadingsSettings,
+    job_parts: Any,
+    db: Any,
+    meter: Any,
+    link: Any,
+    person: Any,
+    outbox: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock, period = reminder_day(settings.closing_day)
+    someone = person()
+    quiet = await meter()
+    account = await link(someone.user_id, quiet.region_code, quiet.account_number)
+    engine, uow_factory = job_parts
+    reached: list[str] = []
+    paused = asyncio.Event()
+
+    async def crash_here(point: str) -> None:  # the drills kill the worker at this point
+        reached.append(point)
+        paused.set()
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(reading_window, "pause_point", crash_here)
+    run = asyncio.create_task(JobRunner(engine, clock).run(reading_window_job(settings, uow_factory)))
+    await asyncio.wait_for(paused.wait(), 30)
+
+    # Claimed and written inside the batch's transaction, none of it visible before the commit.
+    assert reached == ["reminder_before_commit"]
+    claimed = "SELECT count(*) FROM reminders_sent WHERE subject_id = $1 AND period = $2"
+    assert await db.fetchval(claimed, account.account_id, period) == 0
+    assert await reminded(outbox, quiet.account_number) == []
+
+    run.cancel()  # the worker dies: its transaction rolls back
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    assert await db.fetchval(claimed, account.account_id, period) == 0
+    monkeypatch.undo()
+
+    resumed = await JobRunner(engine, clock).run(reading_window_job(settings, uow_factory))
+
+    assert resumed is not None and resumed.status == "finished"
+    assert await reminded(outbox, quiet.account_number) == [(quiet.account_number, str(someone.user_id))]
+    assert await db.fetchval(claimed, account.account_id, period) == 1
 
 
 async def test_two_runners_at_once_remind_an_account_once(

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from lka_billing_simulator.demo import AS_OF, DEMO_ACCOUNTS
+from lka_billing_simulator.events import SUPPLIER_TIME_ZONE
 from lka_common.events.payments import PaymentSucceeded
 from lka_common.events.readings import ReadingSubmitted
 from lka_common.tracing import trace_id_of
@@ -64,6 +65,10 @@ async def test_a_reading_of_a_demo_account_is_accepted_after_the_delay(simulator
     assert trace_id_of(verdict["traceparent"]) == trace_id_of(question["traceparent"])  # the trace goes on
     assert meter["type"] == "billing.meter.updated.v1"
     assert meter["data"]["last_reading"]["values"] == {"T1": 12600.5}
+    # The meter as billing describes it whole: its verification date kept, counted from the reading's day.
+    reading_day = datetime.fromisoformat(question["data"]["submitted_at"]).astimezone(SUPPLIER_TIME_ZONE).date()
+    due = reading_day + timedelta(days=IVANOV.meters[0].verification_in_days)
+    assert meter["data"]["verification_due"] == due.isoformat()
 
 
 async def test_a_reading_of_a_meter_not_on_the_account_is_rejected_with_a_reason(simulator: Any, billing: Any) -> None:

@@ -4,6 +4,7 @@ CloudEvents from `/billing` on `lka.events`, persistent, confirmed, valid for th
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, timedelta
 from typing import Any
 
 from lka_billing_simulator.demo import DEMO_ACCOUNTS
@@ -51,3 +52,22 @@ async def test_loading_again_publishes_the_same_events_so_consumers_change_nothi
 
     assert sorted(h.event["id"] for h in first) == sorted(h.event["id"] for h in second)
     assert sorted(str(h.event["data"]) for h in first) == sorted(str(h.event["data"]) for h in second)
+
+
+async def test_demo_meters_fall_due_for_verification_a_month_after_the_load_on_its_day_and_years_ahead(
+    billing: Any, sim_amqp_url: str
+) -> None:
+    today = date(2027, 2, 14)
+
+    heard = await billing.hear(await load_demo_data(sim_amqp_url, today))
+
+    meters = [h.event["data"] for h in heard if h.event["type"] == "billing.meter.updated.v1"]
+    due = {m["serial_number"]: date.fromisoformat(m["verification_due"]) for m in meters}
+    assert due.pop("CE102-0101") == today + timedelta(days=30)  # the reminder "a month before"
+    assert due.pop("M230-0202") == today  # and the one "on the day"
+    assert due and all(day >= today + timedelta(days=365) for day in due.values())
+
+    # Another day's load says the dates anew: new events, which consumers take.
+    later = await billing.hear(await load_demo_data(sim_amqp_url, today + timedelta(days=1)))
+    ids = {h.event["id"] for h in heard}
+    assert {h.event["id"] for h in later if h.event["type"] == "billing.meter.updated.v1"}.isdisjoint(ids)

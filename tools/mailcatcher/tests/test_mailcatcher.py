@@ -112,6 +112,20 @@ async def test_plain_letter_has_null_html(catcher: MailCatcher) -> None:
     assert caught["html"] is None
 
 
+async def test_the_headers_are_listed_as_sent_for_a_test_to_act_on(catcher: MailCatcher) -> None:
+    message = letter("abonent@example.ru", "Показания до 25.12.2026", "Передайте показания.")
+    message["List-Unsubscribe"] = "<https://lka.example/api/v1/public/unsubscribe?token=abc>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    await send(catcher, message)
+
+    [caught] = await listed(catcher)
+
+    headers = dict(caught["headers"])
+    assert headers["List-Unsubscribe"] == "<https://lka.example/api/v1/public/unsubscribe?token=abc>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["Subject"] == "Показания до 25.12.2026"  # decoded, as `subject` is
+
+
 async def test_an_attachment_is_listed_with_its_name_type_and_content(catcher: MailCatcher) -> None:
     message = letter("abonent@example.ru", "Квитанция за ноябрь", "Квитанция во вложении.", "<p>Квитанция</p>")
     pdf = b"%PDF-1.4 a bill"

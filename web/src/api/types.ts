@@ -353,6 +353,37 @@ export interface AuditRecord {
   outcome: string;
 }
 
+/** One run of a scheduled job in one service (GET /operator/jobs, supervisors). */
+export interface JobRun {
+  service: string;
+  id: number;
+  job: string;
+  /** The day the run worked for (YYYY-MM-DD, Crimea's calendar). */
+  business_date: string;
+  status: "running" | "finished" | "failed" | "interrupted";
+  started_at: string;
+  finished_at: string | null;
+  batches: number;
+  items: number;
+  failures: number;
+  error: string | null;
+}
+
+/** A scheduled job and who runs it now (null: nobody). */
+export interface JobLease {
+  service: string;
+  job: string;
+  runner: string | null;
+  lease_until: string | null;
+}
+
+/** GET /operator/jobs: `unavailable` names the services that did not answer. */
+export interface JobsOverview {
+  runs: JobRun[];
+  jobs: JobLease[];
+  unavailable: string[];
+}
+
 /** One of the signed-in person's live sessions (GET /profile/sessions). */
 export interface SessionInfo {
   id: string;
@@ -374,6 +405,13 @@ export interface LetterPreferences {
   payment_receipts: boolean;
   /** A letter on a sign-in from a browser not seen before (beside the contract's five). */
   new_sign_in: boolean;
+}
+
+/** What a letter's unsubscribe link turns off (`GET /public/unsubscribe?token=`, nothing changed). */
+export interface UnsubscribeLink {
+  kind: keyof LetterPreferences;
+  /** Those letters in Russian: «напоминания о передаче показаний». */
+  letters: string;
 }
 
 /** Staff sign-in's first step (docs/contract.md §4): no tokens yet, a code is asked for. */

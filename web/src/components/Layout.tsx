@@ -32,9 +32,11 @@ const STAFF: Item[] = [
   { to: "/profile", label: "Профиль" },
 ];
 
-// What a supervisor has besides (the audit of every service): operators never see it.
+// What a supervisor has besides (the audit and the scheduled jobs, «Плановые задания», of every service):
+// operators never see it.
 const SUPERVISOR: Item[] = [
   { to: "/operator/audit", label: "Журнал действий" },
+  { to: "/operator/jobs", label: "Задания" },
   { to: "/operator/staff", label: "Сотрудники" },
 ];
 

@@ -7,23 +7,23 @@
  * dialog, or kept by this tab), with «Открыть приложение банка» on a phone.
  */
 
-import { useEffect, useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 
-import { api, ApiError, messageOf } from "../api/client";
 import type { Basket } from "../api/types";
 import { SbpPanel } from "../components/PayMethods";
+import {
+  MissingPanel,
+  MoneyNote,
+  NoAnswerPanel,
+  PaidFacts,
+  PaidMark,
+  useOutcome,
+  WaitingPanel,
+} from "../components/PaymentOutcome";
 import { Page, ProcessingNote } from "../components/ui";
-import { CARD_BRAND, formatDateTime, formatPan, plural } from "../lib/format";
+import { plural } from "../lib/format";
 import { formatMoney } from "../lib/money";
 import { sbpOf } from "../lib/pending";
-import { AWAITING_SBP, moneyReturned, NOT_CHARGED, NOT_CHARGED_SBP, RETURNED, resultPolling } from "./PaymentResultPage";
-
-type View =
-  | { kind: "waiting"; basket: Basket | null; trouble: string | null }
-  | { kind: "settled"; basket: Basket }
-  | { kind: "timeout"; basket: Basket | null }
-  | { kind: "missing" };
 
 export function BasketResultPage() {
   const { id = "" } = useParams();
@@ -33,53 +33,9 @@ export function BasketResultPage() {
 function BasketResult({ id }: { id: string }) {
   const location = useLocation();
   const qr = sbpOf(location.state, id);
-  const [view, setView] = useState<View>({ kind: "waiting", basket: null, trouble: null });
+  const view = useOutcome<Basket>(`/payments/baskets/${encodeURIComponent(id)}`, qr);
 
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const started = Date.now();
-
-    async function ask() {
-      let last: Basket | null = null;
-      let sbp = qr !== null;
-      try {
-        const basket = await api.get<Basket>(`/payments/baskets/${encodeURIComponent(id)}`);
-        if (stopped) return;
-        if (basket.status !== "pending") {
-          setView({ kind: "settled", basket });
-          return;
-        }
-        last = basket;
-        sbp = sbp || basket.method === "sbp";
-        setView({ kind: "waiting", basket, trouble: null });
-      } catch (caught) {
-        if (stopped) return;
-        if (caught instanceof ApiError && (caught.status === 404 || caught.status === 422)) {
-          setView({ kind: "missing" });
-          return;
-        }
-        if (caught instanceof ApiError && caught.status === 401) return;
-        const trouble = messageOf(caught);
-        setView((v) => (v.kind === "waiting" ? { ...v, trouble } : v));
-      }
-      if (Date.now() - started >= (sbp ? resultPolling.sbpLimitMs : resultPolling.limitMs)) {
-        setView((v) => ({ kind: "timeout", basket: v.kind === "waiting" ? (v.basket ?? last) : last }));
-        return;
-      }
-      timer = setTimeout(ask, sbp ? resultPolling.sbpIntervalMs : resultPolling.intervalMs);
-    }
-
-    void ask();
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    };
-    // The QR code is read once; it does not change while the page polls.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id]);
-
-  const known = view.kind === "missing" ? null : view.basket;
+  const known = view.kind === "missing" ? null : view.item;
   const bySbp = qr !== null || known?.method === "sbp";
   const count = known?.items.length ?? 0;
   return (
@@ -89,37 +45,17 @@ function BasketResult({ id }: { id: string }) {
           Оплата {count} {plural(count, "лицевого счета", "лицевых счетов", "лицевых счетов")} одним платежом на {formatMoney(known.amount)}.
         </p>
       ) : null}
-      {view.kind === "waiting" && qr ? <SbpPanel qr={qr} expiresAt={view.basket?.expires_at ?? null} /> : null}
+      {view.kind === "waiting" && qr ? <SbpPanel qr={qr} expiresAt={view.item?.expires_at ?? null} /> : null}
       <div className="live-slot" role="status" aria-live="polite" aria-busy={view.kind === "waiting"}>
-        {view.kind === "waiting" ? (
-          <div className="card result result-waiting">
-            <div className="spinner" aria-hidden="true" />
-            <div>
-              <p className="result-title">{bySbp ? AWAITING_SBP : "Проверяем результат оплаты…"}</p>
-              <p className="muted">
-                {bySbp
-                  ? "Подтвердите платеж в приложении банка. Результат появится на этой странице, не закрывайте ее."
-                  : "Банк обрабатывает платеж. Обычно это занимает несколько секунд, не закрывайте страницу."}
-              </p>
-              {view.trouble ? <p className="small">{view.trouble}. Продолжаем проверку.</p> : null}
-            </div>
-          </div>
-        ) : null}
-        {view.kind === "settled" && view.basket.status === "succeeded" ? <BasketPaid basket={view.basket} /> : null}
+        {view.kind === "waiting" ? <WaitingPanel bySbp={bySbp} trouble={view.trouble} /> : null}
+        {view.kind === "settled" && view.item.status === "succeeded" ? <BasketPaid basket={view.item} /> : null}
         {view.kind === "timeout" ? (
-          <div className="card result result-info">
-            <p className="result-title">Банк еще не сообщил результат оплаты</p>
-            <p>Статус платежей появится в разделе «Платежи» каждого счета, как только банк их подтвердит.</p>
-          </div>
+          <NoAnswerPanel where="Статус платежей появится в разделе «Платежи» каждого счета, как только банк их подтвердит." />
         ) : null}
       </div>
       <div className="live-slot" role="alert">
-        {view.kind === "settled" && view.basket.status !== "succeeded" ? <BasketNotPaid basket={view.basket} /> : null}
-        {view.kind === "missing" ? (
-          <div className="card result result-failed">
-            <p className="result-title">Платеж не найден. Проверьте его статус в разделе «Платежи».</p>
-          </div>
-        ) : null}
+        {view.kind === "settled" && view.item.status !== "succeeded" ? <BasketNotPaid basket={view.item} /> : null}
+        {view.kind === "missing" ? <MissingPanel /> : null}
       </div>
       {view.kind !== "waiting" ? (
         <div className="form-actions">
@@ -170,33 +106,11 @@ function Lines({ basket }: { basket: Basket }) {
 function BasketPaid({ basket }: { basket: Basket }) {
   return (
     <div className="card result result-success">
-      <svg className="result-icon" viewBox="0 0 48 48" width="48" height="48" aria-hidden="true" focusable="false">
-        <circle cx="24" cy="24" r="22" fill="#e6f4ea" />
-        <path d="M14 25l7 7 13-15" fill="none" stroke="#1e7b34" strokeWidth="4" strokeLinecap="round" strokeLinejoin="round" />
-      </svg>
+      <PaidMark />
       <p className="result-title">{basket.message}</p>
       <Lines basket={basket} />
       <dl className="facts facts-compact">
-        {basket.method === "sbp" ? (
-          <div>
-            <dt>Способ оплаты</dt>
-            <dd>СБП</dd>
-          </div>
-        ) : null}
-        {basket.card ? (
-          <div>
-            <dt>Карта</dt>
-            <dd>
-              {CARD_BRAND[basket.card.brand] ?? basket.card.brand} {formatPan(basket.card.pan_masked)}
-            </dd>
-          </div>
-        ) : null}
-        {basket.paid_at ? (
-          <div>
-            <dt>Дата</dt>
-            <dd>{formatDateTime(basket.paid_at)}</dd>
-          </div>
-        ) : null}
+        <PaidFacts outcome={basket} />
       </dl>
       <ProcessingNote />
     </div>
@@ -204,7 +118,6 @@ function BasketPaid({ basket }: { basket: Basket }) {
 }
 
 function BasketNotPaid({ basket }: { basket: Basket }) {
-  const returned = moneyReturned(basket);
   return (
     <div className="card result result-failed">
       {basket.status === "refunded" ? (
@@ -216,7 +129,7 @@ function BasketNotPaid({ basket }: { basket: Basket }) {
         </>
       )}
       <Lines basket={basket} />
-      <p className="muted small">{returned ? RETURNED : basket.method === "sbp" ? NOT_CHARGED_SBP : NOT_CHARGED}</p>
+      <MoneyNote outcome={basket} />
     </div>
   );
 }

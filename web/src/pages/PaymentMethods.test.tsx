@@ -13,7 +13,8 @@ import { qrImageSource } from "../lib/qr";
 import { ACCOUNT, fakeApi, renderRoute } from "../test/helpers";
 import { BasketResultPage } from "./BasketResultPage";
 import { NO_CARDS, SavedCardsSection } from "./ProfileCards";
-import { PaymentResultPage, resultPolling } from "./PaymentResultPage";
+import { resultPolling } from "../components/PaymentOutcome";
+import { PaymentResultPage } from "./PaymentResultPage";
 
 const CARD = { id: "c1", brand: "visa" as const, pan_masked: "411111******1111", expiry: "12/30", created_at: "2026-12-01T10:00:00Z" };
 const SBP = { qr_id: "AD1", payload: "https://qr.nspk.ru/AD1?type=02&sum=152340", qr_svg: "<svg xmlns='http://www.w3.org/2000/svg'></svg>" };

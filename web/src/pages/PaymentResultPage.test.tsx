@@ -3,7 +3,8 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { ACCOUNT, fakeApi, renderRoute } from "../test/helpers";
-import { PaymentResultPage, resultPolling } from "./PaymentResultPage";
+import { resultPolling } from "../components/PaymentOutcome";
+import { PaymentResultPage } from "./PaymentResultPage";
 
 const base = {
   id: "p1",

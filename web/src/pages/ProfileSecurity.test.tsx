@@ -136,14 +136,23 @@ describe("«Уведомления»", () => {
     const boxes = await within(section).findAllByRole("checkbox");
     expect(boxes).toHaveLength(6);
     boxes.forEach((box) => expect(box).toBeChecked());
-    await user.click(within(section).getByRole("checkbox", { name: "Уведомление о задолженности" }));
+    expect(boxes.map((box) => (box as HTMLInputElement).labels?.[0]?.textContent)).toEqual([
+      "Напоминания о передаче показаний",
+      "Напоминания о поверке прибора учета",
+      "Напоминания о задолженности",
+      "Уведомления о новых квитанциях",
+      "Квитанции об оплате",
+      "Вход с нового браузера или устройства",
+    ]);
+    expect(within(section).getByText(/без этих писем квитанции будут только в личном кабинете/)).toBeInTheDocument();
+    await user.click(within(section).getByRole("checkbox", { name: "Напоминания о задолженности" }));
     await user.click(within(section).getByRole("checkbox", { name: "Вход с нового браузера или устройства" }));
     await user.click(within(section).getByRole("button", { name: "Сохранить" }));
 
     expect(await within(section).findByText("Настройки уведомлений сохранены")).toBeInTheDocument();
     expect(seen.find((c) => c.method === "PUT")?.body).toEqual({ ...LETTERS, debt: false, new_sign_in: false });
-    expect(within(section).getByRole("checkbox", { name: "Уведомление о задолженности" })).not.toBeChecked();
-    expect(within(section).getByRole("checkbox", { name: "Напоминание о сроке передачи показаний" })).toBeChecked();
+    expect(within(section).getByRole("checkbox", { name: "Напоминания о задолженности" })).not.toBeChecked();
+    expect(within(section).getByRole("checkbox", { name: "Напоминания о передаче показаний" })).toBeChecked();
   });
 });
 

@@ -9,7 +9,7 @@
  *   «Завершить все другие» asks first. An ended session is refused everywhere within a second.
  * - «Уведомления»: the letters beyond the transactional ones, all on until turned off. */
 
-import { useId, useState, type FormEvent } from "react";
+import { Fragment, useId, useState, type FormEvent } from "react";
 
 import { api, messageOf } from "../api/client";
 import type { LetterPreferences, MessageOut, SessionInfo } from "../api/types";
@@ -163,13 +163,17 @@ function SessionItem({ session, busy, onEnd }: { session: SessionInfo; busy: boo
   );
 }
 
+// The same words as the letters' unsubscribe page (identity's names for each kind).
 const SUBSCRIBER_LETTERS: [keyof LetterPreferences, string][] = [
-  ["reading_window", "Напоминание о сроке передачи показаний"],
-  ["verification_due", "Напоминание о сроке поверки счетчика"],
-  ["debt", "Уведомление о задолженности"],
-  ["bill_issued", "Уведомление о новом счете"],
-  ["payment_receipts", "Письма об оплате"],
+  ["reading_window", "Напоминания о передаче показаний"],
+  ["verification_due", "Напоминания о поверке прибора учета"],
+  ["debt", "Напоминания о задолженности"],
+  ["bill_issued", "Уведомления о новых квитанциях"],
+  ["payment_receipts", "Квитанции об оплате"],
 ];
+// Paperless means the bill comes by letter instead of on paper: without these letters it is only on «Квитанции».
+const BILLS_NOTE =
+  "Если для лицевого счета включена электронная квитанция вместо бумажной, без этих писем квитанции будут только в личном кабинете, на странице «Квитанции».";
 const SIGN_IN_LETTER: [keyof LetterPreferences, string] = ["new_sign_in", "Вход с нового браузера или устройства"];
 
 export function NotificationsSection({ staff }: { staff: boolean }) {
@@ -202,7 +206,10 @@ export function NotificationsSection({ staff }: { staff: boolean }) {
       {saved ? (
         <form className="form" onSubmit={submit} noValidate>
           {shown.map(([key, label]) => (
-            <Checkbox key={key} label={label} checked={changes[key] ?? saved[key]} onChange={(value) => setChanges((was) => ({ ...was, [key]: value }))} />
+            <Fragment key={key}>
+              <Checkbox label={label} checked={changes[key] ?? saved[key]} onChange={(value) => setChanges((was) => ({ ...was, [key]: value }))} />
+              {key === "bill_issued" ? <p className="field-hint">{BILLS_NOTE}</p> : null}
+            </Fragment>
           ))}
           <SubmitButton busy={submission.busy}>Сохранить</SubmitButton>
         </form>

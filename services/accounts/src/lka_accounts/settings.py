@@ -7,7 +7,7 @@ attempt becomes a request for an operator; service_layer/limits.py) (docs/qualit
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from lka_accounts.domain.payment_qr import Payee
 from lka_common.settings import ServiceSettings
@@ -38,6 +38,26 @@ class AccountsSettings(ServiceSettings):
     supplier_settlement_account: str = Field("40602810741000000001", pattern=r"^\d{20}$")
     supplier_address: str = "295034, Республика Крым, г. Симферополь, ул. Киевская, д. 74/6"
     supplier_phone: str = "+7 (3652) 59-91-00"
+
+    # Scheduled work (lka_common.scheduler; docs/operations.md "Scheduled work"), run by the consumer
+    # process: the debt reminder, daily on its cron schedule (Europe/Simferopol) and once at start,
+    # in batches, one runner at a time across replicas.
+    scheduler_enabled: bool = True
+    scheduler_lease_s: float = Field(120.0, gt=0)
+    reminder_schedule: str = "0 11 * * *"
+    reminder_batch: int = Field(100, ge=1)
+    # docs/contract.md §4 "Reminders": an account owing more than this (kopecks: 1,000.00) this
+    # many days after its latest bill's due date gets one reminder for that bill.
+    debt_threshold_kopecks: int = Field(100_000, ge=0)
+    debt_days_after_due: int = Field(10, ge=0, le=60)
+    # Moves the jobs' clock on a development or test stack; refused in production.
+    clock_offset_s: float = 0.0
+
+    @model_validator(mode="after")
+    def _clock_is_real_in_production(self) -> AccountsSettings:
+        if self.environment == "production" and self.clock_offset_s:
+            raise ValueError("LKA_ACCOUNTS_CLOCK_OFFSET_S is refused in production")
+        return self
 
     @property
     def payee(self) -> Payee:

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from lka_common.events.accounts import AccountLinked, AccountUnlinked
 from lka_common.events.billing import BillingAccountUpdated, BillingPaymentRegistered
 from lka_common.messaging.consumer import Subscription
+from lka_common.scheduler.api import jobs_router
 from lka_common.scheduler.runner import Job
 from lka_common.uow import UnitOfWork
 from lka_common.web import create_app
@@ -48,6 +49,7 @@ def build_app(settings: PaymentsSettings | None = None, acquirer: Acquirer | Non
             callback.router,
             operator.router,
             reconciliations.router,
+            jobs_router(),
         ],
         on_shutdown=close_acquirer,
     )

@@ -14,6 +14,7 @@ from lka_common.events.billing import (
     BillingTariffUpdated,
 )
 from lka_common.messaging.consumer import Subscription
+from lka_common.scheduler.api import jobs_router
 from lka_common.scheduler.runner import Job
 from lka_common.uow import UnitOfWork
 from lka_common.web import create_app
@@ -21,11 +22,14 @@ from lka_readings.entrypoints.errors import install_error_handlers
 from lka_readings.entrypoints.routers import accounts, public
 from lka_readings.service_layer import projections, verdicts
 from lka_readings.service_layer.reading_window import reading_window_job
+from lka_readings.service_layer.verification_due import verification_due_job
 from lka_readings.settings import ReadingsSettings
 
 
 def build_app(settings: ReadingsSettings | None = None) -> FastAPI:
-    app = create_app(settings or ReadingsSettings(), title="ЛКА: показания", routers=[accounts.router, public.router])
+    app = create_app(
+        settings or ReadingsSettings(), title="ЛКА: показания", routers=[accounts.router, public.router, jobs_router()]
+    )
     install_error_handlers(app)
     return app
 
@@ -50,5 +54,5 @@ def subscriptions(settings: ReadingsSettings) -> list[Subscription]:
 
 
 def jobs(settings: ReadingsSettings, uow_factory: Callable[[], UnitOfWork]) -> list[Job]:
-    """What the consumer process schedules (lka_common.scheduler): the reading-window reminder."""
-    return [reading_window_job(settings, uow_factory)]
+    """What the consumer process schedules (lka_common.scheduler): the reminders."""
+    return [reading_window_job(settings, uow_factory), verification_due_job(settings, uow_factory)]

@@ -29,12 +29,20 @@ class ReadingsSettings(ServiceSettings):
     anonymous_readings_per_account_per_day: int = Field(10, ge=1)
 
     # Scheduled work (lka_common.scheduler; docs/operations.md "Scheduled work"), run by the consumer
-    # process: the reading-window reminder, daily on its cron schedule (Europe/Simferopol) and once
-    # at start, in batches, one runner at a time across replicas.
+    # process: the reading-window and verification-due reminders, each on its cron schedule
+    # (Europe/Simferopol) and once at start, in batches, one runner at a time across replicas.
     scheduler_enabled: bool = True
     scheduler_lease_s: float = Field(120.0, gt=0)
     reminder_schedule: str = "0 10 * * *"
-    reminder_batch: int = Field(100, ge=1)
+    # The verification-due reminder looks every hour of the day (it reads only the meters due in
+    # its days): a subscriber who links an account gets its meters' reminder the same day.
+    verification_schedule: str = "0 9-20 * * *"
+    # Accounts (or meters) per batch, each batch one short transaction: a thousand take about a
+    # tenth of a second (benchmarks/reminders.py, docs/performance.md "Reminders").
+    reminder_batch: int = Field(1000, ge=1, le=5000)
+    # The pause after each batch: the subscribers' requests get the database, and the consumer's
+    # pool its handlers, in between.
+    reminder_pause_ms: int = Field(100, ge=0, le=10000)
     # The reminder goes this many days before the closing day (and, if a run was missed, on any
     # day up to the closing day itself).
     reading_window_days: int = Field(3, ge=0, le=27)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from lka_billing_simulator.demo import DemoAccount
-from lka_billing_simulator.events import account_state, envelope, local_date, meter_state, subject_of
+from lka_billing_simulator.events import account_state, envelope, local_date, local_day, meter_state, subject_of
 from lka_billing_simulator.ledger import Registration
 from lka_common.events.billing import BillingPaymentRegistered, BillingReadingProcessed, LastPayment, LastReading
 from lka_common.events.envelope import CloudEvent
@@ -30,7 +30,8 @@ def answer_reading(data: ReadingSubmitted, account: DemoAccount, cause: CloudEve
     answers = [envelope(verdict, key, subject_of(account), data.submitted_at, cause)]
     if meter is not None:
         reading = LastReading(values=data.values, date=local_date(data.submitted_at))
-        answers.append(meter_state(account, meter, reading, f"reading:{key}", data.submitted_at, cause))
+        today = local_day(data.submitted_at)  # the meter's verification date counts from the reading's day
+        answers.append(meter_state(account, meter, reading, f"reading:{key}", data.submitted_at, cause, today=today))
     return answers
 
 

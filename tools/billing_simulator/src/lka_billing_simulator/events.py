@@ -4,7 +4,7 @@ derived from what they are about, so sending one again is a no-op for every cons
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from lka_billing_simulator.demo import AS_OF, DEMO_VERSION, DemoAccount, DemoMeter
@@ -56,6 +56,10 @@ def local_date(moment: datetime) -> str:
     return moment.astimezone(SUPPLIER_TIME_ZONE).date().isoformat()
 
 
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(SUPPLIER_TIME_ZONE).date()
+
+
 def account_state(
     account: DemoAccount,
     debt_kopecks: int,
@@ -87,8 +91,14 @@ def meter_state(
     key: str,
     time: datetime = AS_OF,
     cause: CloudEvent | None = None,
+    *,
+    today: date | None = None,
 ) -> CloudEvent:
-    """`billing.meter.updated.v1` for a demo meter with this last reading; `key` names the state."""
+    """`billing.meter.updated.v1` for a demo meter with this last reading, said on `today` (its
+    verification date counts from it; none without `today`); `key` names the state."""
+    verification_due = None
+    if today is not None and meter.verification_in_days is not None:
+        verification_due = today + timedelta(days=meter.verification_in_days)
     data = BillingMeterUpdated(
         region_code=account.region_code,
         account_number=account.number,
@@ -97,12 +107,14 @@ def meter_state(
         digits=meter.digits,
         last_reading=reading,
         removed=False,
+        verification_due=verification_due,
     )
     return envelope(data, f"{subject_of(account)}:{meter.serial_number}:{key}", subject_of(account), time, cause)
 
 
-def demo_events(account: DemoAccount) -> list[CloudEvent]:
-    """Everything billing says about a demo account: its state, its meters, its last payment."""
+def demo_events(account: DemoAccount, today: date) -> list[CloudEvent]:
+    """Everything billing says about a demo account on `today`: its state, its meters (their
+    verification dates counted from `today`, so loading on another day is news), its last payment."""
     last_payment = None
     if account.last_payment_kopecks is not None and account.last_payment_date is not None:
         last_payment = LastPayment(amount_kopecks=account.last_payment_kopecks, date=account.last_payment_date)
@@ -110,7 +122,7 @@ def demo_events(account: DemoAccount) -> list[CloudEvent]:
     events = [account_state(account, account.debt_kopecks, last_payment, AS_OF, demo)]
     for meter in account.meters:
         reading = LastReading.model_validate({"values": meter.last_values, "date": meter.last_date})
-        events.append(meter_state(account, meter, reading, demo))
+        events.append(meter_state(account, meter, reading, f"{demo}:{today.isoformat()}", today=today))
     if last_payment is not None:
         paid_at = datetime.combine(last_payment.date, datetime.min.time(), SUPPLIER_TIME_ZONE).replace(hour=12)
         registered = BillingPaymentRegistered(

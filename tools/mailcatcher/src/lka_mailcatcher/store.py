@@ -29,6 +29,9 @@ class CaughtLetter:
     html: str | None
     reply_to: str | None = None
     attachments: tuple[CaughtAttachment, ...] = ()
+    # Every header as sent, in order, repeats kept: what a mail client acts on beyond the body
+    # (`List-Unsubscribe`, `List-Unsubscribe-Post`, `Message-ID`).
+    headers: tuple[tuple[str, str], ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,7 @@ class CaughtLetter:
             "html": self.html,
             "reply_to": self.reply_to,
             "attachments": [attachment.as_json() for attachment in self.attachments],
+            "headers": [[name, value] for name, value in self.headers],
         }
 
 
@@ -77,6 +81,7 @@ def parse_letter(raw: bytes, mail_from: str | None, rcpt_tos: list[str]) -> Caug
         html=_body(message, "html"),
         reply_to=str(message["reply-to"]) if message["reply-to"] else None,
         attachments=tuple(_attachments(message)),
+        headers=tuple((name, str(value)) for name, value in message.items()),
     )
 
 

@@ -39,6 +39,8 @@ LetterTemplate = Literal[
     "autopay_result",
     "appeal_answered",
     "reading_window_reminder",
+    "verification_due_reminder",
+    "debt_reminder",
 ]
 
 # Attachments travel inside the command (base64), so a letter is whole when it leaves its

@@ -7,7 +7,9 @@
 - `runner.py`: one runner at a time across replicas (a lease row, no session-level lock, so it
   works behind a transaction pooler), the run recorded (started, batches, items, failures,
   finished), the work done in batches, each in short transactions of the job's own;
-- `timing.py`: when each job runs (APScheduler's cron triggers), inside an existing worker process.
+- `timing.py`: when each job runs (APScheduler's cron triggers), inside an existing worker process;
+- `api.py`: `GET /operator/jobs`, the runs and the leases for supervisors, in each service that
+  schedules work (the gateway merges them).
 
 Exactly-once is the job's: each item it acts on is keyed in its own tables, in the same
 transaction as the command the item causes, so a run that crashed resumes without acting twice.

@@ -60,6 +60,7 @@ def stack_environment(
         # or autopayments would write letters and payments other tests count.
         "LKA_PAYMENTS_SCHEDULER_ENABLED": "false",
         "LKA_READINGS_SCHEDULER_ENABLED": "false",
+        "LKA_ACCOUNTS_SCHEDULER_ENABLED": "false",
     }
     env.update({f"LKA_{svc.upper()}_DATABASE_URL": url for svc, url in database_urls.items()})
     return env

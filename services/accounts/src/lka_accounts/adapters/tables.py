@@ -11,12 +11,15 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     Table,
     Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from lka_common.scheduler.tables import include_in as include_scheduler_tables
 
 metadata = MetaData()
 
@@ -134,3 +137,18 @@ paperless = Table(
     Column("enabled", Boolean, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
 )
+
+# Each reminder sent (docs/contract.md §4 "Reminders"), claimed with its letters in one
+# transaction: at most one per kind, account and bill period, however often the job runs.
+reminders_sent = Table(
+    "reminders_sent",
+    metadata,
+    Column("kind", Text, primary_key=True),  # debt
+    Column("account_id", UUID(as_uuid=True), primary_key=True),  # billing_accounts.id
+    Column("period", Text, primary_key=True),  # "YYYY-MM", the bill's period
+    Column("recipients", SmallInteger, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+)
+
+# The shared scheduler's jobs and runs (lka_common.scheduler), which runs the reminder here.
+include_scheduler_tables(metadata)

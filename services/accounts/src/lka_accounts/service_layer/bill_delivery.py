@@ -8,8 +8,8 @@ subscriber gets is the one made when the bill came. The command body is blanked 
 once the broker has it, so the outbox does not keep the files.
 
 Whether a subscriber wants `bill_issued` letters at all (identity's `/profile/notifications`)
-is not known here yet: turning paperless on is the wish to get bills by e-mail, and it is
-honoured; the preferences are read when the reminders land (services/accounts/README.md).
+is not asked here: the notifications service honours that preference when it sends, and gives
+the letter its one-click unsubscribe (services/accounts/README.md, "Bills").
 """
 
 from __future__ import annotations

@@ -40,20 +40,20 @@ TOO_MANY_REQUESTS = "Слишком много запросов с вашего 
 INVALID_UNSUBSCRIBE_LINK = (
     "Ссылка для отказа от писем недействительна. Выбрать письма можно в настройках уведомлений личного кабинета"
 )
-# What each kind of letter is called where a one-click unsubscribe says it is turned off.
+# What each kind of letter is called where an unsubscribe link says what it turns off (the page
+# `/unsubscribe` shows it before the person confirms) and that it is turned off.
 LETTER_KINDS = {
     "reading_window": "напоминания о передаче показаний",
-    "verification_due": "напоминания о поверке счетчика",
+    "verification_due": "напоминания о поверке прибора учета",
     "debt": "напоминания о задолженности",
-    "bill_issued": "письма со счетом",
-    "payment_receipts": "чеки об оплате",
+    "bill_issued": "уведомления о новых квитанциях",
+    "payment_receipts": "квитанции об оплате",
     "new_sign_in": "письма о входе с нового устройства",
 }
 
 
 def unsubscribed(kind: str) -> str:
-    again = "Включить их снова можно в настройках уведомлений личного кабинета"
-    return f"Готово: {LETTER_KINDS[kind]} больше не будут приходить. {again}"
+    return f"Готово: {LETTER_KINDS[kind]} больше не будут приходить. Включить снова можно в Профиле → Уведомления"
 
 
 INVALID_TOKEN = "Ссылка недействительна или устарела. Запросите новую"

@@ -7,7 +7,8 @@ from typing import Any
 from lka_common.problem_docs import problem_responses
 
 _DESCRIPTIONS = {
-    400: "invalid_token: unknown, used or expired; invalid_unsubscribe_link (a one-click unsubscribe we did not sign)",
+    400: "invalid_token: unknown, used or expired; invalid_unsubscribe_link (an unsubscribe link we did not sign,"
+    " altered, missing, or for no profile)",
     401: "unauthorized, invalid_credentials, profile_merged (sign-in: the right password of a merged profile),"
     " session_expired, invalid_mfa_code or invalid_mfa_token (staff sign-in's second step)",
     403: "email_not_confirmed (sign-in), staff_not_allowed (merge: a subscriber's action), account_disabled or"

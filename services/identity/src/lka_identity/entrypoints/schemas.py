@@ -129,6 +129,15 @@ class LetterPreferencesOut(ResponseModel):
     new_sign_in: bool = Field(description="A letter on a sign-in from a browser not seen before (additive).")
 
 
+class UnsubscribeLinkOut(ResponseModel):
+    """What an unsubscribe link turns off, for the page that asks before it does."""
+
+    kind: Literal["reading_window", "verification_due", "debt", "bill_issued", "payment_receipts", "new_sign_in"] = (
+        Field(description="The field of `/profile/notifications` the link sets to false.")
+    )
+    letters: str = Field(description="Those letters in Russian, as the page says them.")
+
+
 class LetterPreferencesIn(RequestModel):
     """JSON `true`/`false` only: a 0 or "yes" is not a choice anyone made."""
 

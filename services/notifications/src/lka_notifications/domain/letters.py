@@ -21,10 +21,11 @@ LetterKind = Literal["capped", "needed", "reminder", "supplier"]
 @dataclass(frozen=True)
 class LetterPolicy:
     """`capped`: counted against the recipient's hourly cap, and suppressed past it;
-    `needed`: a letter the person needs, always sent; `reminder`: scheduled, sent unless the
-    person turned its kind off (`REMINDER_PREFERENCE`), with a one-click unsubscribe link, never
-    capped (at most one per account and period where it is raised); `supplier`: to the
-    supplier's own mailbox, always sent (bounded where it is caused)."""
+    `needed`: a letter the person needs, never capped, sent unless it is one the person may turn
+    off (`LETTER_PREFERENCE`) and did; `reminder`: scheduled, sent unless the person turned its
+    kind off (`LETTER_PREFERENCE`), with a one-click unsubscribe link, never capped (at most one
+    per account and period where it is raised); `supplier`: to the supplier's own mailbox,
+    always sent (bounded where it is caused)."""
 
     kind: LetterKind
     who: str  # who can make the portal send it
@@ -82,8 +83,8 @@ LETTER_POLICY: Mapping[str, LetterPolicy] = {
     ),
     "payment_receipt": LetterPolicy(
         "needed",
-        "the person, paying by card",
-        "the receipt for their money",
+        "the person, paying by card or СБП",
+        "the receipt for their money (the person can turn it off; no one-click link in a receipt)",
     ),
     "payment_refunded": LetterPolicy(
         "needed",
@@ -128,7 +129,7 @@ LETTER_POLICY: Mapping[str, LetterPolicy] = {
     "bill_issued": LetterPolicy(
         "needed",
         "billing, issuing a bill for an account the person linked and asked to get bills by e-mail (once a month)",
-        "the bill the person chose to get instead of paper",
+        "the bill the person chose to get instead of paper (the person can turn it off, in one click too)",
     ),
     "autopay_reminder": LetterPolicy(
         "needed",
@@ -150,6 +151,18 @@ LETTER_POLICY: Mapping[str, LetterPolicy] = {
         "the readings service's schedule, days before the closing day, for an account without a reading this period",
         "the period closes soon: a reading sent now counts for it (the person can turn it off)",
     ),
+    "verification_due_reminder": LetterPolicy(
+        "reminder",
+        "the readings service's schedule, 30 days before a meter's verification date and on the day"
+        " (once each per meter)",
+        "an unverified meter's readings stop counting: time to arrange the verification (the person can turn it off)",
+    ),
+    "debt_reminder": LetterPolicy(
+        "reminder",
+        "the accounts service's schedule, days after a bill's due date, for an account that still owes"
+        " above a threshold (once per bill)",
+        "the debt and how to pay it before penalties grow (the person can turn it off)",
+    ),
     "feedback_forward": LetterPolicy(
         "supplier",
         "anyone, through the feedback form (`FEEDBACK_PER_CLIENT_PER_HOUR` per client address)",
@@ -158,9 +171,23 @@ LETTER_POLICY: Mapping[str, LetterPolicy] = {
 }
 
 
-# The preference of `/profile/notifications` (identity's) that turns each reminder off; its
-# one-click unsubscribe link (lka_common.unsubscribe) turns off that same preference.
-REMINDER_PREFERENCE: Mapping[str, str] = {"reading_window_reminder": "reading_window"}
+# The preference of `/profile/notifications` (identity's) that turns a letter off: every
+# reminder's, and the bill's and the receipt's (docs/contract.md §4 "Reminders").
+LETTER_PREFERENCE: Mapping[str, str] = {
+    "reading_window_reminder": "reading_window",
+    "verification_due_reminder": "verification_due",
+    "debt_reminder": "debt",
+    "bill_issued": "bill_issued",
+    "payment_receipt": "payment_receipts",
+}
+
+# The letters that also carry the one-click unsubscribe (RFC 8058 `List-Unsubscribe`, and a
+# link to the portal's unsubscribe page in the body), turning off that same preference
+# (lka_common.unsubscribe): the reminders and the monthly bill, letters the person receives
+# without having just done anything. Not the receipt: it answers the person's own payment a
+# moment ago, and a mail client's prominent "unsubscribe" button on it would invite stopping
+# receipts by mistake; it is turned off in `/profile/notifications` only.
+ONE_CLICK_UNSUBSCRIBE = frozenset(LETTER_PREFERENCE) - {"payment_receipt"}
 
 # A template missing from the table (a test forbids it) would be treated as a stranger's letter.
 UNKNOWN = LetterPolicy("capped", "unknown", "not in the table")

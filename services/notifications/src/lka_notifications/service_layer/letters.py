@@ -10,8 +10,10 @@ even when several arrive at once.
 
 The cap applies only to the letters a stranger can cause, and counts only those
 (domain/letters.py, the letter policy): a letter the person needs is never suppressed. A
-reminder is not sent when the person turned its kind off (identity's preferences, kept here),
-and otherwise carries a signed one-click link that turns that kind off (lka_common.unsubscribe).
+reminder, a bill or a receipt is not sent when the person turned its kind off (identity's
+preferences, kept here); a reminder or a bill otherwise carries a signed one-click link that
+turns that kind off (lka_common.unsubscribe): the `List-Unsubscribe` header names identity's API
+(a mail client POSTs to it, RFC 8058), and the body's `unsubscribe_page` the portal's page.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from lka_common.uow import UnitOfWork
 from lka_notifications.adapters import letter_preferences, letters_repository, metrics
 from lka_notifications.adapters.mailer import Letter, LetterAttachment, SmtpMailer
 from lka_notifications.adapters.templates import LetterRenderer
-from lka_notifications.domain.letters import CAPPED_TEMPLATES, REMINDER_PREFERENCE, policy_of
+from lka_notifications.domain.letters import CAPPED_TEMPLATES, LETTER_PREFERENCE, ONE_CLICK_UNSUBSCRIBE, policy_of
 
 log = structlog.get_logger(__name__)
 
@@ -44,12 +46,13 @@ class LetterDispatcher:
         max_attempts: int,
         unsubscribe: tuple[str, SecretStr] = ("", SecretStr("")),
     ) -> None:
-        """`unsubscribe`: the public base URL and the secret the reminders' links are made with."""
+        """`unsubscribe`: the public base URL and the secret the one-click links are made with."""
         self._mailer = mailer
         self._renderer = renderer
         self._cap = per_recipient_per_hour
         self._max_attempts = max_attempts
-        self._unsubscribe_base, self._unsubscribe_secret = unsubscribe
+        base, self._unsubscribe_secret = unsubscribe
+        self._base = base.rstrip("/")
 
     async def deliver(
         self,
@@ -76,16 +79,20 @@ class LetterDispatcher:
             await letters_repository.record(uow.session, **entry, user_id=user_id, status="suppressed", attempts=0)
             _count_on_commit(uow, template, "suppressed")
             return
-        unsubscribe_url = None
-        preference = REMINDER_PREFERENCE.get(template)
-        if preference is not None and user_id is not None:
-            if await letter_preferences.turned_off(uow.session, user_id, preference):
-                log.info("letter_turned_off", template=template, preference=preference)
-                await letters_repository.record(uow.session, **entry, user_id=user_id, status="turned_off", attempts=0)
-                _count_on_commit(uow, template, "turned_off")
-                return
-            unsubscribe_url = self._unsubscribe_url(user_id, preference)
-            params = {**params, "unsubscribe_link": unsubscribe_url}
+        preference = LETTER_PREFERENCE.get(template)
+        # A letter to a bare address (no user) has no one whose preference to ask.
+        if (
+            preference is not None
+            and user_id is not None
+            and await letter_preferences.turned_off(uow.session, user_id, preference)
+        ):
+            log.info("letter_turned_off", template=template, preference=preference)
+            await letters_repository.record(uow.session, **entry, user_id=user_id, status="turned_off", attempts=0)
+            _count_on_commit(uow, template, "turned_off")
+            return
+        unsubscribe_url, unsubscribe_page = self._one_click(template, user_id)
+        if template in ONE_CLICK_UNSUBSCRIBE:
+            params = {**params, "unsubscribe_page": unsubscribe_page}
         rendered = self._renderer.render(template, params)
         letter = Letter(
             to=recipient,
@@ -109,9 +116,16 @@ class LetterDispatcher:
         _count_on_commit(uow, template, "sent")
         log.info("letter_sent", template=template, attempts=attempts)
 
-    def _unsubscribe_url(self, user_id: UUID, preference: str) -> str:
+    def _one_click(self, template: str, user_id: UUID | None) -> tuple[str | None, str | None]:
+        """A reminder's or a bill's one-click links, one token: identity's API for
+        `List-Unsubscribe` (the mail client POSTs to it), the portal's page for the body (a
+        person clicking lands on a page that says what was turned off). None for other letters,
+        and for one to a bare address (no user to name)."""
+        preference = LETTER_PREFERENCE.get(template)
+        if template not in ONE_CLICK_UNSUBSCRIBE or preference is None or user_id is None:
+            return None, None
         token = sign(self._unsubscribe_secret, user_id, preference)
-        return f"{self._unsubscribe_base.rstrip('/')}/api/v1/public/unsubscribe?token={token}"
+        return f"{self._base}/api/v1/public/unsubscribe?token={token}", f"{self._base}/unsubscribe?token={token}"
 
     async def _over_cap(self, uow: UnitOfWork, recipient: str) -> bool:
         since = datetime.now(UTC) - timedelta(hours=1)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StrictInt, StrictStr, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, StrictStr, model_validator
+from pydantic_core import PydanticCustomError
 
 from lka_common.money import format_kopecks, parse_kopecks
 from lka_common.qr_code import qr_svg
 from lka_common.schemas import RequestModel, ResponseModel
 from lka_payments.domain import messages
-from lka_payments.domain.autopay import next_payment_date, valid_day
+from lka_payments.domain.autopay import FIRST_DAY, LAST_DAY, next_payment_date, valid_day
 from lka_payments.domain.basket import MAX_ITEMS, MIN_ITEMS, BasketLine
 from lka_payments.domain.cards import SavedCard
 from lka_payments.domain.model import HistoryItem, Method, Payment, page_lapses_at
@@ -214,8 +216,11 @@ def basket_lines(lines: list[BasketLineIn]) -> list[BasketLineIn]:
 
 
 class BasketIn(RequestModel):
+    # The size is checked by `basket_lines`, with its own sentence; the schema only states it
+    # (pydantic's min_length would answer its generic «Слишком мало элементов» first).
     items: Annotated[list[BasketLineIn], AfterValidator(basket_lines)] = Field(
-        description=f"The accounts to pay and each one's amount: {MIN_ITEMS} to {MAX_ITEMS}, each account once."
+        description=f"The accounts to pay and each one's amount: {MIN_ITEMS} to {MAX_ITEMS}, each account once.",
+        json_schema_extra={"minItems": MIN_ITEMS, "maxItems": MAX_ITEMS},
     )
     method: Method = Field("card", description="`card` (the bank's card page) or `sbp` (a QR code).")
 
@@ -309,8 +314,11 @@ def checked_day_of_month(day: int) -> int:
 
 class AutopayIn(RequestModel):
     card_id: uuid.UUID = Field(description="The saved card to pay with (`GET /cards`): the caller's, not deleted.")
+    # Checked by `checked_day_of_month` with its own sentence; the schema only states the range.
     day_of_month: Annotated[StrictInt, AfterValidator(checked_day_of_month)] = Field(
-        description="The day of each month it pays, 1–28 (Europe/Simferopol).", examples=[10]
+        description="The day of each month it pays, 1–28 (Europe/Simferopol).",
+        examples=[10],
+        json_schema_extra={"minimum": FIRST_DAY, "maximum": LAST_DAY},
     )
     max_amount: AmountText = Field(description="At most this much a month (roubles, > 0): it pays min(due, this).")
 
@@ -506,11 +514,31 @@ class PaymentStoryOut(ResponseModel):
     refunds: list[RefundOut]
 
 
+# ----------------------------------------------------------------------------- days
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day_text(value: object) -> object:
+    """A day only as the text YYYY-MM-DD. pydantic alone also takes a number, or a string of
+    digits, as Unix time (`{"date": 0}`, `?to=0` would be 1970-01-01): no client means that."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value  # already a day (a caller in Python)
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+        # The type validation_ru words as «Ожидается дата в формате ГГГГ-ММ-ДД».
+        raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[dt.date, BeforeValidator(iso_day_text)]
+"""A calendar day in a body, a query or a path: ISO text only."""
+
+
 # ----------------------------------------------------------------------------- reconciliation
 
 
 class ReconciliationIn(RequestModel):
-    date: dt.date = Field(description="The day to compare (Europe/Simferopol), not after today.")
+    date: IsoDay = Field(description="The day to compare (Europe/Simferopol), not after today.")
 
 
 class DiscrepancyOut(ResponseModel):

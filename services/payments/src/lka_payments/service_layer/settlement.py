@@ -185,7 +185,8 @@ def brand_of(payment: Payment) -> Brand | None:
 
 def send_receipt(uow: UnitOfWorkProtocol, paid: list[Payment]) -> None:
     """The receipt letter of one bank order: a payment, or every part of a basket (its accounts
-    and their sum), to the payer's address if the token that started it had one."""
+    and their sum), to the payer's address if the token that started it had one; `user_id` lets
+    notifications honour the payer's `payment_receipts` preference."""
     first = paid[0]
     if first.status != "succeeded" or not first.payer_email:
         return
@@ -199,4 +200,5 @@ def send_receipt(uow: UnitOfWorkProtocol, paid: list[Payment]) -> None:
         "paid_at": first.paid_at.astimezone(LOCAL_TIME).strftime("%d.%m.%Y %H:%M"),
         "order_id": first.acquirer_order_id,
     }
-    uow.publish(SendLetter(template="payment_receipt", to=first.payer_email, params=params), str(first.user_id))
+    receipt = SendLetter(template="payment_receipt", to=first.payer_email, user_id=first.user_id, params=params)
+    uow.publish(receipt, str(first.user_id))

@@ -1,13 +1,37 @@
-"""The accounts a reminder is for, and the claim that it was sent (`reminders_sent`)."""
+"""The reminders' claims in `reminders_sent`, set-based: a batch is the ids of the next
+subjects (accounts, or meters) after a cursor; one statement claims the due ones among them and
+returns the letters to write, one row per (claimed subject, user linked to it now).
+
+The batch goes to the claim as an array (`id = ANY(…)`), not as a range of ids: PostgreSQL then
+knows it is a thousand rows, looks each one's links, meters and readings up by index, and the
+plan's cost stays below the threshold where it would spend longer compiling it (JIT) than running
+it. And each claim is planned for its own values (`plan_cache_mode`): the prepared statement's
+generic plan, which PostgreSQL switches to after five runs, knows neither the batch nor the
+period and scans every claim of the table, a batch slower with each one (benchmarks/reminders.py,
+docs/performance.md "Reminders").
+
+Each claim is `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`: a subject already claimed
+(an earlier run, or another runner's batch committed first) returns nothing, so its letters are
+never written twice. That is the only test of "reminded already": each row's conflict is one probe
+of the key, where a `NOT EXISTS` on `reminders_sent` was planned, once the table had grown past
+its statistics, as a scan of every claim of the kind, a batch slower with each claim (140 ms to
+430 ms over a million accounts, benchmarks/reminders.py). Rows are inserted in the subjects' id
+order, so two runners racing over the same batch wait for each other in one order and never
+deadlock. The caller writes the letters in the same transaction (service_layer/reading_window.py,
+verification_due.py).
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 from uuid import UUID
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import and_, any_, bindparam, exists, func, literal, select, text, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from lka_readings.adapters.tables import (
     account_links,
@@ -18,22 +42,84 @@ from lka_readings.adapters.tables import (
     readings,
     reminders_sent,
 )
-from lka_readings.domain.reminders import PeriodWindow
+from lka_readings.domain.reminders import READING_WINDOW, PeriodWindow
+
+CLAIMED_COLUMNS = ["kind", "subject_id", "period", "recipients", "sent_at"]
 
 
-class DueAccount(NamedTuple):
+class AccountLetter(NamedTuple):
+    """A claimed account's reminder to one of its subscribers."""
+
+    account_id: UUID
+    account_number: str
+    user_id: UUID
+
+
+class MeterLetter(NamedTuple):
+    """A claimed meter's reminder to one of the subscribers of its account."""
+
+    meter_id: UUID
+    account_number: str
+    serial_number: str
+    verification_due: date
+    user_id: UUID
+
+
+async def next_accounts(session: AsyncSession, after: UUID, limit: int) -> list[UUID]:
+    """The ids of the next `limit` accounts after `after` (an index range: a batch's cost does not
+    depend on how many of them are due); empty when none is left."""
+    query = select(accounts.c.id).where(accounts.c.id > after).order_by(accounts.c.id).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+class MeterKey(NamedTuple):
+    """Where a meter stands in the verification job's order (meters_verification_due_idx)."""
+
+    verification_due: date
     id: UUID
-    region_code: str
-    number: str
 
 
-async def accounts_without_reading(
-    session: AsyncSession, kind: str, window: PeriodWindow, after: UUID, limit: int
-) -> list[DueAccount]:
-    """Accounts (by id, after `after`) someone is linked to, with a meter in service, no reading
-    for the period (ours not rejected, or one billing took in its days) and not reminded yet."""
+def _meters_due(first_due: date, last_due: date) -> tuple[ColumnElement[bool], ...]:
+    return (meters.c.removed.is_(False), meters.c.verification_due.between(first_due, last_due))
+
+
+async def next_meters(
+    session: AsyncSession, first_due: date, last_due: date, after: MeterKey | None, limit: int
+) -> list[MeterKey]:
+    """The next `limit` meters in service due for verification in [first_due, last_due], by date
+    and id after `after` (from the first when None): a range of meters_verification_due_idx, the
+    few meters due in those days, never a walk through every meter."""
+    key = tuple_(meters.c.verification_due, meters.c.id)
+    query = select(meters.c.verification_due, meters.c.id).where(*_meters_due(first_due, last_due))
+    if after is not None:
+        query = query.where(key > tuple_(literal(after.verification_due), literal(after.id, PG_UUID(as_uuid=True))))
+    rows = await session.execute(query.order_by(meters.c.verification_due, meters.c.id).limit(limit))
+    return [MeterKey(*row) for row in rows.all()]
+
+
+async def _plan_for_these_values(session: AsyncSession) -> None:
+    """For the rest of the transaction: plan each statement for its parameters (above)."""
+    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
+def _among(column: ColumnElement[UUID], ids: list[UUID]) -> ColumnElement[bool]:
+    return column == any_(bindparam("batch", ids, type_=ARRAY(PG_UUID(as_uuid=True))))
+
+
+def _linked_users(account_id: ColumnElement[UUID]) -> ColumnElement[bool]:
+    return and_(account_links.c.account_id == account_id, account_links.c.linked.is_(True))
+
+
+def _recipients(account_id: ColumnElement[UUID]) -> ColumnElement[int]:
+    """How many are linked to the account now (what `reminders_sent.recipients` records)."""
+    return select(func.count()).where(_linked_users(account_id)).scalar_subquery()
+
+
+async def claim_reading_window(session: AsyncSession, window: PeriodWindow, ids: list[UUID]) -> list[AccountLetter]:
+    """Claim the reading-window reminder of every account of `ids` someone is linked to, with a
+    meter in service, no reading for the period (ours not rejected, or one billing took in its
+    days) and not reminded yet; the letters of those claimed now."""
     own_meter = and_(meters.c.region_code == accounts.c.region_code, meters.c.account_number == accounts.c.number)
-    linked = exists().where(account_links.c.account_id == accounts.c.id, account_links.c.linked.is_(True))
     has_meter = exists().where(own_meter, meters.c.removed.is_(False))
     ours = exists().where(
         readings.c.region_code == accounts.c.region_code,
@@ -46,26 +132,75 @@ async def accounts_without_reading(
         .join(meters, meters.c.id == billing_readings.c.meter_id)
         .where(own_meter, billing_readings.c.taken_on.between(window.first_day, window.closing))
     )
-    reminded = exists().where(
-        reminders_sent.c.kind == kind,
-        reminders_sent.c.subject_id == accounts.c.id,
-        reminders_sent.c.period == window.period,
-    )
-    query = (
-        select(accounts.c.id, accounts.c.region_code, accounts.c.number)
-        .where(accounts.c.id > after, linked, has_meter, ~ours, ~billings, ~reminded)
+    due = (
+        select(literal(READING_WINDOW), accounts.c.id, literal(window.period), _recipients(accounts.c.id), func.now())
+        .where(
+            _among(accounts.c.id, ids),
+            exists().where(_linked_users(accounts.c.id)),
+            has_meter,
+            ~ours,
+            ~billings,
+        )
         .order_by(accounts.c.id)
-        .limit(limit)
     )
-    return [DueAccount(*row) for row in (await session.execute(query)).all()]
-
-
-async def claim(session: AsyncSession, kind: str, subject_id: UUID, period: str, recipients: int) -> bool:
-    """Record the reminder as sent; False when it was before (another runner, an earlier run)."""
-    statement = (
+    claimed = (
         insert(reminders_sent)
-        .values(kind=kind, subject_id=subject_id, period=period, recipients=recipients, sent_at=func.now())
+        .from_select(CLAIMED_COLUMNS, due)
         .on_conflict_do_nothing()
-        .returning(reminders_sent.c.kind)
+        .returning(reminders_sent.c.subject_id)
+        .cte("claimed")
     )
-    return (await session.execute(statement)).first() is not None
+    letters = (
+        select(claimed.c.subject_id, accounts.c.number, account_links.c.user_id)
+        .join_from(claimed, accounts, accounts.c.id == claimed.c.subject_id)
+        .join(account_links, _linked_users(claimed.c.subject_id))
+        .order_by(claimed.c.subject_id, account_links.c.user_id)
+    )
+    await _plan_for_these_values(session)
+    return [AccountLetter(*row) for row in (await session.execute(letters)).all()]
+
+
+async def claim_verification(
+    session: AsyncSession, kind: str, first_due: date, last_due: date, ids: list[UUID]
+) -> list[MeterLetter]:
+    """Claim the `kind` reminder, keyed by the meter and its verification date, of every meter of
+    `ids` in service, due for verification in [first_due, last_due] and not reminded of that date
+    yet; the letters of those claimed now, to the subscribers linked to the meter's account. A
+    meter nobody is linked to is passed over unclaimed: someone who links its account later,
+    while the reminder is still due, gets it from a later run."""
+    period = func.to_char(meters.c.verification_due, literal("YYYY-MM-DD"))
+    account_of_meter = and_(
+        accounts.c.region_code == meters.c.region_code, accounts.c.number == meters.c.account_number
+    )
+    due = (
+        select(literal(kind), meters.c.id, period, _recipients(accounts.c.id), func.now())
+        .join_from(meters, accounts, account_of_meter)
+        .where(
+            _among(meters.c.id, ids),
+            *_meters_due(first_due, last_due),
+            exists().where(_linked_users(accounts.c.id)),
+        )
+        .order_by(meters.c.id)
+    )
+    claimed = (
+        insert(reminders_sent)
+        .from_select(CLAIMED_COLUMNS, due)
+        .on_conflict_do_nothing()
+        .returning(reminders_sent.c.subject_id)
+        .cte("claimed")
+    )
+    letters = (
+        select(
+            meters.c.id,
+            meters.c.account_number,
+            meters.c.serial_number,
+            meters.c.verification_due,
+            account_links.c.user_id,
+        )
+        .join_from(claimed, meters, meters.c.id == claimed.c.subject_id)
+        .join(accounts, account_of_meter)
+        .join(account_links, _linked_users(accounts.c.id))
+        .order_by(meters.c.id, account_links.c.user_id)
+    )
+    await _plan_for_these_values(session)
+    return [MeterLetter(*row) for row in (await session.execute(letters)).all()]

@@ -50,7 +50,15 @@ meters = Table(
     Column("removed", Boolean, nullable=False),
     Column("event_time", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("verification_due", Date),  # kept for the reminders to come (docs/contract.md §4)
+    Column("verification_due", Date),  # the verification-due reminder's (docs/contract.md §4)
+)
+# The meters in service by verification date: the verification-due reminder's few each day, in
+# the order its batches take them (date, then id).
+Index(
+    "meters_verification_due_idx",
+    meters.c.verification_due,
+    meters.c.id,
+    postgresql_where=meters.c.removed.is_(False),
 )
 # Billing names a meter by account and serial: its events update the row they name.
 meter_by_serial = UniqueConstraint(
@@ -106,6 +114,14 @@ reading_once = Index(
     postgresql_where=not_rejected,
 )
 Index("readings_account_recent_idx", readings.c.region_code, readings.c.account_number, readings.c.submitted_at.desc())
+# An account's readings of a period billing did not reject: the reading-window reminder's "none yet".
+Index(
+    "readings_account_period_idx",
+    readings.c.region_code,
+    readings.c.account_number,
+    readings.c.billing_period,
+    postgresql_where=not_rejected,
+)
 
 # Every version of every tariff billing announced (`billing.tariff.updated.v1`).
 tariffs = Table(
@@ -160,9 +176,11 @@ Index(
 reminders_sent = Table(
     "reminders_sent",
     metadata,
-    Column("kind", Text, primary_key=True),  # reading_window
-    Column("subject_id", UUID(as_uuid=True), primary_key=True),  # the account (or the meter)
-    Column("period", Text, primary_key=True),  # "YYYY-MM", the billing period
+    # reading_window; verification_month_before, verification_due (domain/reminders.py)
+    Column("kind", Text, primary_key=True),
+    Column("subject_id", UUID(as_uuid=True), primary_key=True),  # the account (reading window) or the meter
+    # "YYYY-MM", the billing period (reading window); "YYYY-MM-DD", the verification date
+    Column("period", Text, primary_key=True),
     Column("recipients", SmallInteger, nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False),
 )

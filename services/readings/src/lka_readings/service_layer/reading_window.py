@@ -3,32 +3,36 @@ run by the readings consumer process.
 
 On the days from `reading_window_days` before the closing day to the closing day itself, every
 account someone is linked to, with a meter in service and no reading for the period yet, gets
-one reminder: a `SendReminder` to each subscriber linked to it now. The account's key
-(`reading_window`, account, period) is claimed in `reminders_sent` in the same transaction as
-those commands, and a batch picks only accounts not reminded yet: a run resumed after a crash,
-or a second replica's, never sends twice. Whether each person wants it is theirs to say
-(`/profile/notifications`): the notifications service honours it when it sends.
+one reminder: a `SendReminder` to each subscriber linked to it now. Whether each person wants it
+is theirs to say (`/profile/notifications`): the notifications service honours it when it sends.
+
+Set-based, for a million accounts in minutes: a batch is the next `reminder_batch` accounts by id
+after the cursor; one short transaction claims the due ones among them in `reminders_sent` (kind
+`reading_window`, account, period) and writes their commands to the outbox (one multi-row
+insert), so a run resumed after a crash, or a second replica's, never sends twice. Between
+batches the job pauses `reminder_pause_ms`, leaving the database to the subscribers' requests.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 import structlog
 
 from lka_common.commands.notifications import SendReminder
+from lka_common.faults import pause_point
 from lka_common.scheduler.runner import BatchResult, Job, RunContext
 from lka_common.uow import UnitOfWork
-from lka_readings.adapters import access, reminders
+from lka_readings.adapters import reminders
 from lka_readings.domain.messages import month_name
-from lka_readings.domain.reminders import READING_WINDOW, PeriodWindow, reminder_due
+from lka_readings.domain.reminders import reminder_due
+from lka_readings.service_layer.reminder_batches import NO_SUBJECT, pause_between_batches
 from lka_readings.settings import ReadingsSettings
 
 log = structlog.get_logger(__name__)
 
 JOB_NAME = "readings.reading_window"
-NO_ACCOUNT = uuid.UUID(int=0)  # the cursor before the first account
+TEMPLATE = "reading_window_reminder"
 
 
 def reading_window_job(settings: ReadingsSettings, uow_factory: Callable[[], UnitOfWork]) -> Job:
@@ -44,33 +48,37 @@ class ReadingWindowRun:
         window = reminder_due(context.today, self.settings.closing_day, self.settings.reading_window_days)
         if window is None:
             return BatchResult()
-        after = context.state.get("cursor", NO_ACCOUNT)
+        after = context.state.get("cursor", NO_SUBJECT)
         size = self.settings.reminder_batch
+        closing_date = window.closing.strftime("%d.%m.%Y")
+        period_title = month_name(window.period)
         async with self.uow_factory() as uow:
-            due = await reminders.accounts_without_reading(uow.session, READING_WINDOW, window, after, size)
-        sent = 0
-        for account in due:
-            context.state["cursor"] = account.id
-            sent += await self._remind(account.id, account.number, window)
-        return BatchResult(items=sent, more=len(due) == size)
-
-    async def _remind(self, account_id: uuid.UUID, number: str, window: PeriodWindow) -> bool:
-        """The account's reminder to everyone linked to it, once: False if it was claimed before."""
-        params = {
-            "account_number": number,
-            "period_title": month_name(window.period),
-            "closing_date": window.closing.strftime("%d.%m.%Y"),
-        }
-        async with self.uow_factory() as uow:
-            users = await access.links.users_of(uow.session, account_id)
-            if not users or not await reminders.claim(
-                uow.session, READING_WINDOW, account_id, window.period, len(users)
-            ):
-                return False
-            for user_id in users:
-                uow.publish(
-                    SendReminder(template="reading_window_reminder", user_id=user_id, params=params), str(user_id)
-                )
-            await uow.commit()
-        log.info("reading_window_reminded", account_id=str(account_id), period=window.period, recipients=len(users))
-        return True
+            batch = await reminders.next_accounts(uow.session, after, size)
+            if not batch:
+                return BatchResult()
+            letters = await reminders.claim_reading_window(uow.session, window, batch)
+            for letter in letters:
+                params = {
+                    "account_number": letter.account_number,
+                    "period_title": period_title,
+                    "closing_date": closing_date,
+                }
+                reminder = SendReminder(template=TEMPLATE, user_id=letter.user_id, params=params)
+                uow.publish(reminder, str(letter.user_id))
+            if letters:
+                # The reminders claimed and their letters raised, nothing committed: the drills kill the worker here.
+                await pause_point("reminder_before_commit")
+                await uow.commit()
+        context.state["cursor"] = batch[-1]
+        accounts = len({letter.account_id for letter in letters})
+        log.info(
+            "reading_window_batch",
+            period=window.period,
+            examined=len(batch),
+            reminded=accounts,
+            letters=len(letters),
+        )
+        more = len(batch) == size
+        if more:
+            await pause_between_batches(self.settings)
+        return BatchResult(items=accounts, more=more)

@@ -10,7 +10,6 @@ request is 403 `same_actor`."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -28,6 +27,7 @@ from lka_payments.entrypoints.errors import problem_for
 from lka_payments.entrypoints.problem_docs import problems
 from lka_payments.entrypoints.routers.payments import KEY_DOC, checked_key
 from lka_payments.entrypoints.schemas import (
+    IsoDay,
     OperatorPaymentOut,
     PaymentStoryOut,
     RefundDecisionIn,
@@ -54,8 +54,8 @@ async def find_payments(
     region_code: RegionQuery = None,
     account_number: NumberQuery = None,
     status: Annotated[PaymentStatus | None, Query()] = None,
-    day_from: Annotated[date | None, Query(alias="from", description="Created on or after this local day.")] = None,
-    day_to: Annotated[date | None, Query(alias="to", description="Created on or before this local day.")] = None,
+    day_from: Annotated[IsoDay | None, Query(alias="from", description="Created on or after this local day.")] = None,
+    day_to: Annotated[IsoDay | None, Query(alias="to", description="Created on or before this local day.")] = None,
 ) -> list[OperatorPaymentOut]:
     found = await staff_queries.find_payments(
         uow, region_code, account_number, status, day_from, day_to, page.limit, page.offset

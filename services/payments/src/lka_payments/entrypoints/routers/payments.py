@@ -7,7 +7,7 @@ import re
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Path
 
 from lka_common.auth import CurrentUser, Subscriber
 from lka_common.problems import Problem
@@ -64,9 +64,11 @@ async def create_payment(
     return StartedOut.of(started)
 
 
-@router.get("/{payment_id}", response_model=PaymentOut, responses=problems(401, 404, 422))
+# `:uuid`: only an id is this route's, so `/payments/basket` is never read as one (a GET there is
+# the 405 of the basket's route, not this one's 422 for a malformed id).
+@router.get("/{payment_id:uuid}", response_model=PaymentOut, responses=problems(401, 404, 422))
 async def read_payment(
-    payment_id: UUID, user: CurrentUser, uow: UowDep, acquirer: AcquirerDep, settings: SettingsDep
+    payment_id: Annotated[UUID, Path()], user: CurrentUser, uow: UowDep, acquirer: AcquirerDep, settings: SettingsDep
 ) -> PaymentOut:
     payment = await payment_for(uow, acquirer, settings, user.user_id, payment_id)
     return PaymentOut.of(payment, settings.page_lifetime)

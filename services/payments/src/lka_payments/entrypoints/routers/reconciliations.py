@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends
@@ -24,7 +24,7 @@ from lka_payments.domain.errors import PaymentsError
 from lka_payments.entrypoints.dependencies import AcquirerDep, SettingsDep
 from lka_payments.entrypoints.errors import problem_for
 from lka_payments.entrypoints.problem_docs import problems
-from lka_payments.entrypoints.schemas import DiscrepancyOut, ReconciliationIn, ReconciliationOut, money
+from lka_payments.entrypoints.schemas import DiscrepancyOut, IsoDay, ReconciliationIn, ReconciliationOut, money
 from lka_payments.service_layer import reconciling
 
 router = APIRouter(prefix="/operator/reconciliations", tags=["operator"])
@@ -87,7 +87,7 @@ async def start_reconciliation(
         **problems(401, 403, 404, 422),
     },
 )
-async def reconciliation_csv(day: date, operator: Operator, audit: AuditDep, uow: UowDep) -> Response:
+async def reconciliation_csv(day: IsoDay, operator: Operator, audit: AuditDep, uow: UowDep) -> Response:
     async with audit.action(uow, "reconciliation.read", "reconciliation", day):
         found = await reconciling.stored(uow, day)
     out = io.StringIO()
@@ -110,6 +110,6 @@ async def reconciliation_csv(day: date, operator: Operator, audit: AuditDep, uow
 
 
 @router.get("/{day}", response_model=ReconciliationOut, responses=problems(401, 403, 404, 422))
-async def reconciliation(day: date, operator: Operator, audit: AuditDep, uow: UowDep) -> ReconciliationOut:
+async def reconciliation(day: IsoDay, operator: Operator, audit: AuditDep, uow: UowDep) -> ReconciliationOut:
     async with audit.action(uow, "reconciliation.read", "reconciliation", day):
         return view(await reconciling.stored(uow, day))
