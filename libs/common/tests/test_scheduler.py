@@ -1,6 +1,7 @@
 """The scheduler (lka_common.scheduler): one runner at a time by the lease row, a run recorded
-batch by batch, a run that died resumed by the next runner without acting twice on an item, and
-a failing batch recorded as a failed run that gives the lease back."""
+batch by batch, a run that died resumed by the next runner without acting twice on an item, a
+failing batch tried again, and one that keeps failing recorded as a failed run that gives the
+lease back."""
 
 from __future__ import annotations
 
@@ -112,13 +113,49 @@ async def test_a_run_whose_runner_died_is_interrupted_and_the_next_resumes_it(db
     assert runs[0]["items"] + runs[1]["items"] <= 25 and tuple(per_item) == (0, 25)
 
 
-async def test_a_failing_batch_fails_the_run_and_frees_the_lease(db: AsyncEngine) -> None:
+async def test_a_batch_that_fails_is_tried_again_and_the_run_goes_on(db: AsyncEngine) -> None:
+    job = keyed_job(db)
+    failures = iter([RuntimeError("statement timeout")])
+
+    async def flaky(context: RunContext) -> BatchResult:
+        if (failure := next(failures, None)) is not None:
+            raise failure
+        return await job.batch(context)
+
+    record = await JobRunner(db, Clock(), retry_delays_s=(0.01,)).run(Job("flaky", "0 3 * * *", flaky))
+
+    assert record is not None and (record.status, record.batches, record.items) == ("finished", 3, 25)
+
+
+async def test_between_batches_the_runner_rests_at_least_as_long_as_the_batch_took(db: AsyncEngine) -> None:
+    rests: list[float] = []
+
+    class Resting(JobRunner):
+        async def _rest(self, seconds: float) -> None:
+            rests.append(seconds)
+
+    slow = keyed_job(db, pause=0.05)  # each batch takes longer than the job's pause
+    await Resting(db, Clock()).run(Job("slow", "0 3 * * *", slow.batch, pause_s=0.01))
+    quick = keyed_job(db, name="quick")
+    async with db.begin() as conn:
+        await conn.execute(text("UPDATE items SET done_by = NULL"))
+    await Resting(db, Clock()).run(Job("quick", "0 3 * * *", quick.batch, pause_s=5))
+
+    assert len(rests) == 4  # two rests a run of three batches: none after the last
+    assert all(rest >= 0.05 for rest in rests[:2]) and rests[2:] == [5, 5]
+
+
+async def test_a_failing_batch_fails_the_run_after_its_tries_and_frees_the_lease(db: AsyncEngine) -> None:
+    tries = 0
+
     async def broken(context: RunContext) -> BatchResult:
+        nonlocal tries
+        tries += 1
         raise RuntimeError("the bank is on fire")
 
-    record = await JobRunner(db, Clock()).run(Job("broken", "0 3 * * *", broken))
+    record = await JobRunner(db, Clock(), retry_delays_s=(0.01, 0.01)).run(Job("broken", "0 3 * * *", broken))
 
-    assert record is not None and record.status == "failed"
+    assert record is not None and record.status == "failed" and tries == 3
     async with db.connect() as conn:
         (run,) = await recent_runs(conn)
         assert await conn.scalar(text("SELECT lease_owner FROM scheduled_jobs")) is None

@@ -46,6 +46,9 @@ class AccountsSettings(ServiceSettings):
     scheduler_lease_s: float = Field(120.0, gt=0)
     reminder_schedule: str = "0 11 * * *"
     reminder_batch: int = Field(100, ge=1)
+    # The rest after each batch, at least as long as the batch took (lka_common.scheduler.Job):
+    # the subscribers' requests get the database in between; 0: batches back to back.
+    reminder_pause_ms: int = Field(100, ge=0, le=10000)
     # docs/contract.md §4 "Reminders": an account owing more than this (kopecks: 1,000.00) this
     # many days after its latest bill's due date gets one reminder for that bill.
     debt_threshold_kopecks: int = Field(100_000, ge=0)

@@ -40,8 +40,8 @@ class ReadingsSettings(ServiceSettings):
     # Accounts (or meters) per batch, each batch one short transaction: a thousand take about a
     # tenth of a second (benchmarks/reminders.py, docs/performance.md "Reminders").
     reminder_batch: int = Field(1000, ge=1, le=5000)
-    # The pause after each batch: the subscribers' requests get the database, and the consumer's
-    # pool its handlers, in between.
+    # The pause after each batch (at least as long as the batch took; 0: none): the subscribers'
+    # requests get the database, and the consumer's pool its handlers, in between.
     reminder_pause_ms: int = Field(100, ge=0, le=10000)
     # The reminder goes this many days before the closing day (and, if a run was missed, on any
     # day up to the closing day itself).

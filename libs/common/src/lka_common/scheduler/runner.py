@@ -12,6 +12,14 @@ its lease gone after a batch (it was too slow, and another took over) stops ther
 transaction as the command the item causes, and the batches pick only items not done yet. So a
 resumed run (or two runners, should a lease ever be lost mid-batch) never acts twice on an item.
 
+**Retries.** A batch that raises (a statement timeout while the disk is busy, a connection
+dropped by a failover) is tried again after `retry_delays_s`, the same batch: its items are
+keyed, so what it did before failing is not done twice. Only when the last try fails does the
+run end `failed`; the next one starts at the job's next time or the worker's next start.
+
+**Pace.** Between batches the runner rests `Job.pause_s`, or as long as the batch took if that
+was longer: the subscribers' requests get the database in between, and more of it when it is slow.
+
 **The record.** `job_runs`: started, the business date (the jobs' clock), batches, items and
 failures as each batch ends, then `finished`, `failed` (the error) or `interrupted`.
 """
@@ -21,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -38,6 +47,10 @@ from lka_common.scheduler.tables import job_runs, scheduled_jobs
 log = structlog.get_logger(__name__)
 
 RunStatus = Literal["running", "finished", "failed", "interrupted"]
+
+
+class LeaseLost(Exception):
+    """The lease lapsed and another runner holds it: this run stops where it is."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,11 @@ class Job:
     name: str
     schedule: str  # a crontab line, in the supplier's time (Europe/Simferopol)
     batch: Batch
+    # The rest after each batch when more follow: `pause_s`, or as long as the batch took if that
+    # was longer, so a job over a million rows works at most half the time, and a slow database
+    # (a checkpoint writing, the subscribers busy) slows the job rather than the subscribers.
+    # 0: batches back to back.
+    pause_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -85,11 +103,22 @@ def runner_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+RETRY_DELAYS_S = (5.0, 30.0)  # before the second and the third try of a failing batch
+
+
 class JobRunner:
-    def __init__(self, engine: AsyncEngine, clock: Clock, lease_s: float = 120.0, name: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock,
+        lease_s: float = 120.0,
+        name: str | None = None,
+        retry_delays_s: tuple[float, ...] = RETRY_DELAYS_S,
+    ) -> None:
         self._engine = engine
         self._clock = clock
         self._lease_s = lease_s
+        self._retry_delays_s = retry_delays_s
         self.name = name or runner_name()
 
     async def run(self, job: Job) -> RunRecord | None:
@@ -104,7 +133,8 @@ class JobRunner:
         log.info("job_run_started", job=job.name, run_id=run_id, business_date=context.today.isoformat())
         try:
             while True:
-                result = await job.batch(context)
+                started = time.monotonic()
+                result = await self._batch(job, context)
                 await self._progress(run_id, result)
                 if not await self._renew(job.name):
                     log.warning("job_lease_lost", job=job.name, run_id=run_id)
@@ -112,6 +142,11 @@ class JobRunner:
                     break
                 if not result.more:
                     break
+                if job.pause_s:
+                    await self._rest(max(job.pause_s, time.monotonic() - started))
+        except LeaseLost:
+            log.warning("job_lease_lost", job=job.name, run_id=run_id)
+            status = "interrupted"
         except asyncio.CancelledError:
             status = "interrupted"
             raise
@@ -122,6 +157,21 @@ class JobRunner:
             # Shielded: a worker stopping mid-run still records how far the run got.
             await asyncio.shield(self._end(job.name, run_id, status, error))
         return await self._record(run_id)
+
+    async def _rest(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    async def _batch(self, job: Job, context: RunContext) -> BatchResult:
+        """The job's next batch, tried again after each of `retry_delays_s` if it raises."""
+        for delay in self._retry_delays_s:
+            try:
+                return await job.batch(context)
+            except Exception as exc:  # noqa: BLE001 - any failure of a keyed batch is safe to retry
+                log.warning("job_batch_retry", job=job.name, run_id=context.run_id, error=repr(exc), in_s=delay)
+            await asyncio.sleep(delay)
+            if not await self._renew(job.name):  # another runner took over while this one waited
+                raise LeaseLost()
+        return await job.batch(context)
 
     async def _start(self, job: str) -> int | None:
         """Take the job's lease and open its run, in one transaction; None if the lease is another's."""

@@ -35,7 +35,8 @@ NO_ACCOUNT = uuid.UUID(int=0)  # the cursor before the first account
 
 
 def debt_reminder_job(settings: AccountsSettings, uow_factory: Callable[[], UnitOfWork]) -> Job:
-    return Job(JOB_NAME, settings.reminder_schedule, DebtReminderRun(settings, uow_factory).batch)
+    run = DebtReminderRun(settings, uow_factory)
+    return Job(JOB_NAME, settings.reminder_schedule, run.batch, pause_s=settings.reminder_pause_ms / 1000)
 
 
 def letter(row: DebtLetter) -> SendReminder:

@@ -10,11 +10,13 @@ Set-based, for a million accounts in minutes: a batch is the next `reminder_batc
 after the cursor; one short transaction claims the due ones among them in `reminders_sent` (kind
 `reading_window`, account, period) and writes their commands to the outbox (one multi-row
 insert), so a run resumed after a crash, or a second replica's, never sends twice. Between
-batches the job pauses `reminder_pause_ms`, leaving the database to the subscribers' requests.
+batches the runner rests `reminder_pause_ms`, or as long as the batch took if that was longer,
+leaving the database to the subscribers' requests.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 import structlog
@@ -26,17 +28,18 @@ from lka_common.uow import UnitOfWork
 from lka_readings.adapters import reminders
 from lka_readings.domain.messages import month_name
 from lka_readings.domain.reminders import reminder_due
-from lka_readings.service_layer.reminder_batches import NO_SUBJECT, pause_between_batches
 from lka_readings.settings import ReadingsSettings
 
 log = structlog.get_logger(__name__)
 
 JOB_NAME = "readings.reading_window"
 TEMPLATE = "reading_window_reminder"
+NO_ACCOUNT = uuid.UUID(int=0)  # the cursor before the first account
 
 
 def reading_window_job(settings: ReadingsSettings, uow_factory: Callable[[], UnitOfWork]) -> Job:
-    return Job(JOB_NAME, settings.reminder_schedule, ReadingWindowRun(settings, uow_factory).batch)
+    run = ReadingWindowRun(settings, uow_factory)
+    return Job(JOB_NAME, settings.reminder_schedule, run.batch, pause_s=settings.reminder_pause_ms / 1000)
 
 
 class ReadingWindowRun:
@@ -48,7 +51,7 @@ class ReadingWindowRun:
         window = reminder_due(context.today, self.settings.closing_day, self.settings.reading_window_days)
         if window is None:
             return BatchResult()
-        after = context.state.get("cursor", NO_SUBJECT)
+        after = context.state.get("cursor", NO_ACCOUNT)
         size = self.settings.reminder_batch
         closing_date = window.closing.strftime("%d.%m.%Y")
         period_title = month_name(window.period)
@@ -78,7 +81,4 @@ class ReadingWindowRun:
             reminded=accounts,
             letters=len(letters),
         )
-        more = len(batch) == size
-        if more:
-            await pause_between_batches(self.settings)
-        return BatchResult(items=accounts, more=more)
+        return BatchResult(items=accounts, more=len(batch) == size)

@@ -23,7 +23,6 @@ from lka_common.scheduler.runner import BatchResult, Job, RunContext
 from lka_common.uow import UnitOfWork
 from lka_readings.adapters import reminders
 from lka_readings.domain.reminders import verification_stages
-from lka_readings.service_layer.reminder_batches import pause_between_batches
 from lka_readings.settings import ReadingsSettings
 
 log = structlog.get_logger(__name__)
@@ -33,7 +32,8 @@ TEMPLATE = "verification_due_reminder"
 
 
 def verification_due_job(settings: ReadingsSettings, uow_factory: Callable[[], UnitOfWork]) -> Job:
-    return Job(JOB_NAME, settings.verification_schedule, VerificationDueRun(settings, uow_factory).batch)
+    run = VerificationDueRun(settings, uow_factory)
+    return Job(JOB_NAME, settings.verification_schedule, run.batch, pause_s=settings.reminder_pause_ms / 1000)
 
 
 class VerificationDueRun:
@@ -78,5 +78,4 @@ class VerificationDueRun:
             context.state.update(stage=index + 1, cursor=None)  # the next stage from its first meter
         else:
             return BatchResult(items=meters)
-        await pause_between_batches(self.settings)
         return BatchResult(items=meters, more=True)
