@@ -28,10 +28,9 @@ import httpx
 import pytest
 from billing_support import V1, bill, household, meter, new_number, projected, publish, tariff
 from playwright.async_api import Browser, Download, Page, expect
-from web_support import PHONE_375, Watch, chromium, fits, heading, plain, visitor
+from web_support import PHONE_375, chromium, fits, heading, plain, signed_in
 
 from lka_common.testing.events import eventually
-from lka_common.testing.portal import Subscriber
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -52,19 +51,6 @@ async def browser() -> AsyncIterator[Browser]:
 async def http(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=20) as client:
         yield client
-
-
-async def signed_in(browser: Browser, stack: Stack, me: Subscriber) -> tuple[Page, Watch]:
-    page = await (await visitor(browser)).new_page()
-    watch = Watch(stack.gateway)
-    watch.attach(page)
-    await page.goto(f"{stack.gateway}/")
-    await heading(page, "Авторизация")
-    await page.get_by_label("Адрес электронной почты").fill(me.email)
-    await page.get_by_label("Пароль", exact=True).fill(me.password)
-    await page.get_by_role("button", name="Войти").click()
-    await heading(page, "Мои счета")
-    return page, watch
 
 
 # ---------- 1. a reading's estimate, after the submission and in the history ----------
@@ -93,7 +79,7 @@ async def test_1_a_reading_says_its_estimate_and_the_history_keeps_it(
 
     await eventually(the_meter, "the meter in readings", timeout=30, interval=0.3)
 
-    page, watch = await signed_in(browser, stack, home.me)
+    page, watch = await signed_in(browser, stack.gateway, home.me.email, password=home.me.password)
     await page.get_by_role("navigation").get_by_role("link", name="Показания").click()
     await heading(page, "Показания")
     card = page.locator("article", has=page.get_by_role("heading", name=f"Счетчик № {SERIAL}"))
@@ -163,7 +149,7 @@ async def test_2_bills_are_listed_their_pdf_downloads_and_paperless_switches(
 
     await eventually(listed, "the bill listed", timeout=30, interval=0.3)
 
-    page, watch = await signed_in(browser, stack, home.me)
+    page, watch = await signed_in(browser, stack.gateway, home.me.email, password=home.me.password)
     await page.get_by_role("link", name=f"Квитанции по лицевому счету № {number}").click()
     await heading(page, "Квитанции")
     await expect(page.get_by_role("heading", name=f"Квитанции по лицевому счету № {number}")).to_be_visible()

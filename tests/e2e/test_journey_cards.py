@@ -31,11 +31,11 @@ import httpx
 import pytest
 from payments_support import V1, eventually, start_payment
 from playwright.async_api import Browser, Page, expect
-from web_support import PHONE_375, Watch, chromium, fits, heading, plain, visitor
+from web_support import PHONE_375, chromium, fits, heading, plain, signed_in
 
 from lka_acquirer_emulator.testing import Browser as CardPayer
 from lka_acquirer_emulator.testing import card_form
-from lka_common.testing.portal import PASSWORD, Subscriber, new_subscriber
+from lka_common.testing.portal import Subscriber, new_subscriber
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -84,19 +84,6 @@ async def person_with(
     return me, ids
 
 
-async def signed_in(browser: Browser, stack: Stack, email: str) -> tuple[Page, Watch]:
-    page = await (await visitor(browser)).new_page()
-    watch = Watch(stack.gateway)
-    watch.attach(page)
-    await page.goto(f"{stack.gateway}/")
-    await heading(page, "Авторизация")
-    await page.get_by_label("Адрес электронной почты").fill(email)
-    await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Войти").click()
-    await heading(page, "Мои счета")
-    return page, watch
-
-
 async def on_the_card_page(page: Page, stack: Stack, pan: str, back: str) -> None:
     """The emulated bank's card page in the browser, then back on our page `back` (a pattern)."""
     await page.wait_for_url(f"{stack.url(8090)}/**")
@@ -126,7 +113,7 @@ async def test_1_a_card_saved_when_paying_is_listed_in_the_profile_offered_next_
 ) -> None:
     me, _ = await person_with(http, stack, SIMFEROPOL)
     number = SIMFEROPOL[1]
-    page, watch = await signed_in(browser, stack, me.email)
+    page, watch = await signed_in(browser, stack.gateway, me.email)
     try:
         await page.get_by_role("button", name=f"Оплатить по лицевому счету № {number}").click()
         dialog = pay_dialog(page, number)
@@ -193,7 +180,7 @@ async def test_2_sbp_shows_the_qr_code_and_a_phone_link_and_the_page_sees_the_pa
 ) -> None:
     me, _ = await person_with(http, stack, YALTA)
     number = YALTA[1]
-    page, watch = await signed_in(browser, stack, me.email)
+    page, watch = await signed_in(browser, stack.gateway, me.email)
     try:
         await page.get_by_role("button", name=f"Оплатить по лицевому счету № {number}").click()
         dialog = pay_dialog(page, number)
@@ -251,7 +238,7 @@ async def test_3_a_basket_of_two_accounts_paid_by_card_lists_both_on_its_result_
 ) -> None:
     me, ids = await person_with(http, stack, SIMFEROPOL, KERCH)
     accounts = {a["id"]: a for a in (await http.get(f"{V1}/accounts", headers=me.headers)).json()}
-    page, watch = await signed_in(browser, stack, me.email)
+    page, watch = await signed_in(browser, stack.gateway, me.email)
     try:
         await page.get_by_role("button", name="Оплатить несколько счетов").click()
         dialog = page.get_by_role("dialog", name="Оплата нескольких счетов")
@@ -305,7 +292,7 @@ async def test_4_autopay_is_set_with_a_saved_card_shown_after_a_reload_and_switc
 
     await eventually(listed, "the card is saved")
 
-    page, watch = await signed_in(browser, stack, me.email)
+    page, watch = await signed_in(browser, stack.gateway, me.email)
     try:
         card = page.get_by_role("article", name=f"Лицевой счет № {number}")
         autopay = card.get_by_role("region", name="Автоплатеж")

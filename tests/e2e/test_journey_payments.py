@@ -31,12 +31,12 @@ import aiohttp
 import httpx
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
-from web_support import Watch, chromium, fits, heading, plain, visitor
+from web_support import chromium, fits, heading, plain, signed_in
 
 from lka_acquirer_emulator.testing import Browser as CardPayer
 from lka_acquirer_emulator.testing import card_form
 from lka_common.testing import events
-from lka_common.testing.portal import PASSWORD, bearer, register_and_confirm, sign_in
+from lka_common.testing.portal import bearer, register_and_confirm, sign_in
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -134,19 +134,6 @@ def md_order(started: dict[str, Any]) -> str:
     return parse_qs(urlsplit(url).query)["mdOrder"][0]
 
 
-async def signed_in(browser: Browser, stack: Stack, email: str) -> tuple[Page, Watch]:
-    page = await (await visitor(browser)).new_page()
-    watch = Watch(stack.gateway)
-    watch.attach(page)
-    await page.goto(f"{stack.gateway}/")
-    await heading(page, "Авторизация")
-    await page.get_by_label("Адрес электронной почты").fill(email)
-    await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Войти").click()
-    await heading(page, "Мои счета")
-    return page, watch
-
-
 def rub(amount: str) -> str:
     """ "1000000.00" -> "1 000 000,00 ₽", as `plain` leaves the page's money."""
     whole, kopecks = amount.split(".")
@@ -193,7 +180,7 @@ async def test_5_a_co_owner_sees_settled_payments_never_anothers_attempts_and_wh
     await pay_on_the_banks_page(paid, card_form(MASTERCARD))
     assert (await settled(stack, other, paid["id"]))["status"] == "succeeded"
 
-    page, watch = await signed_in(browser, stack, email)
+    page, watch = await signed_in(browser, stack.gateway, email)
     try:
         await page.get_by_role("navigation").get_by_role("link", name="Платежи").click()
         await heading(page, "Платежи")
@@ -247,7 +234,7 @@ async def test_6_a_declined_payment_names_the_account_says_the_card_was_not_char
 ) -> None:
     email, _, account_id = await new_person(stack, YALTA)
     number = YALTA[1]
-    page, watch = await signed_in(browser, stack, email)
+    page, watch = await signed_in(browser, stack.gateway, email)
     try:
         await page.goto(f"{stack.gateway}/payments?account={account_id}")
         await heading(page, "Платежи")
@@ -317,7 +304,7 @@ async def test_6_a_payment_the_bank_reversed_says_the_money_went_back_to_the_car
     finally:
         await bank(stack, "PUT", "/emulator/settings", json={"callbacks": "on"})
 
-    page, watch = await signed_in(browser, stack, email)
+    page, watch = await signed_in(browser, stack.gateway, email)
     try:
         await page.goto(f"{stack.gateway}/payments/{started['id']}/result")
         await heading(page, "Результат оплаты")

@@ -26,9 +26,9 @@ from decimal import Decimal
 import httpx
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
-from web_support import Watch, chromium, fits, heading, plain, visitor
+from web_support import Watch, chromium, fits, heading, plain, signed_in, visitor
 
-from lka_common.testing.portal import PASSWORD, bearer, register_and_confirm, sign_in
+from lka_common.testing.portal import bearer, register_and_confirm, sign_in
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -75,19 +75,6 @@ async def person_with(stack: Stack, account: tuple[str, str, str, str]) -> str:
     raise AssertionError("readings never heard of the linked account")
 
 
-async def signed_in(browser: Browser, stack: Stack, email: str) -> tuple[Page, Watch]:
-    page = await (await visitor(browser)).new_page()
-    watch = Watch(stack.gateway)
-    watch.attach(page)
-    await page.goto(f"{stack.gateway}/")
-    await heading(page, "Авторизация")
-    await page.get_by_label("Адрес электронной почты").fill(email)
-    await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Войти").click()
-    await heading(page, "Мои счета")
-    return page, watch
-
-
 async def previous_values(meter: Locator) -> dict[str, Decimal]:
     """What the meter's card says of the last accepted reading, zone by zone («Предыдущее: 8 123 (…)»)."""
     found: dict[str, Decimal] = {}
@@ -115,7 +102,7 @@ async def month_row(page: Page, serial: str, month: str) -> Locator:
 async def test_4_the_consumption_chart_stays_once_billing_accepts_the_reading(stack: Stack, browser: Browser) -> None:
     email = await person_with(stack, YALTA)
     serial = YALTA[3]
-    page, watch = await signed_in(browser, stack, email)
+    page, watch = await signed_in(browser, stack.gateway, email)
     await page.get_by_role("navigation").get_by_role("link", name="Показания").click()
     await heading(page, "Показания")
     meter = page.locator("article", has=page.get_by_role("heading", name=f"Счетчик № {serial}"))

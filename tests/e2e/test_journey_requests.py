@@ -30,11 +30,11 @@ from typing import Any
 
 import httpx
 import pytest
-from operator_support import enter_code, make_operator, registry_entry
+from operator_support import make_operator, registry_entry
 from playwright.async_api import Browser, Locator, Page, expect
-from web_support import Watch, chromium, fits, heading, visitor
+from web_support import chromium, fits, heading, signed_in
 
-from lka_common.testing.portal import PASSWORD, StaffMember, bearer, register_and_confirm, sign_in
+from lka_common.testing.portal import bearer, register_and_confirm, sign_in
 from lka_common.testing.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -98,24 +98,6 @@ async def reject(stack: Stack, operator: dict[str, str], request_id: str, commen
     assert answer.status_code == 200, answer.text
 
 
-async def signed_in(
-    browser: Browser, stack: Stack, email: str, home: str, staff: StaffMember | None = None
-) -> tuple[Page, Watch]:
-    """«Авторизация» in a context of its own (staff with the code from their app), on `home`."""
-    page = await (await visitor(browser)).new_page()
-    watch = Watch(stack.gateway)
-    watch.attach(page)
-    await page.goto(f"{stack.gateway}/")
-    await heading(page, "Авторизация")
-    await page.get_by_label("Адрес электронной почты").fill(email)
-    await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Войти").click()
-    if staff is not None:
-        await enter_code(page, staff)
-    await heading(page, home)
-    return page, watch
-
-
 def masked(email: str) -> str:
     local, domain = email.split("@")
     return f"{local[:2]}***@{domain}"
@@ -155,7 +137,7 @@ async def test_1_a_request_says_why_and_when_shows_what_was_entered_and_can_be_w
     assert [e["field"] for e in refused.json()["errors"]] == ["number"]
     assert BAD_NUMBER in refused.json()["errors"][0]["message"]
 
-    page, watch = await signed_in(browser, stack, email, "Мои счета")
+    page, watch = await signed_in(browser, stack.gateway, email, "Мои счета")
     try:
         # «12ab»: said at the field, nothing filed.
         adding = await open_add_form(page, region, "12ab")
@@ -224,7 +206,7 @@ async def test_2_a_rejected_request_is_corrected_or_withdrawn_and_decided_ones_l
     approved = await api(stack, "POST", f"/operator/link-requests/{feodosiya}/approve", operator)
     assert approved.status_code == 200, approved.text
 
-    page, watch = await signed_in(browser, stack, email, "Мои счета")
+    page, watch = await signed_in(browser, stack.gateway, email, "Мои счета")
     try:
         section = requests_section(page)
         # The approved request is gone (its account is listed); the rejected ones stay, each with its way out.
@@ -308,7 +290,8 @@ async def test_12_an_operator_judges_a_request_from_its_card_and_confirms_each_d
     assert blank.status_code == 422, blank.text
     assert [e["message"] for e in blank.json()["errors"]] == [NO_REASON]
 
-    page, watch = await signed_in(browser, stack, setting["email"], "Заявки на добавление счетов", setting["member"])
+    queue = "Заявки на добавление счетов"
+    page, watch = await signed_in(browser, stack.gateway, setting["email"], queue, setting["member"])
     try:
         # 11: staff land on their queue, with the staff's menu.
         await expect(page.get_by_role("navigation", name="Основное меню").get_by_role("link")).to_have_text(STAFF_MENU)

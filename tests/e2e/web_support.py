@@ -152,7 +152,12 @@ async def heading(page: Page, text: str) -> None:
 
 
 async def signed_in(
-    browser: Browser, gateway: str, email: str, home: str, staff: StaffMember | None = None
+    browser: Browser,
+    gateway: str,
+    email: str,
+    home: str = "Мои счета",
+    staff: StaffMember | None = None,
+    password: str = PASSWORD,
 ) -> tuple[Page, Watch]:
     """A page of a context of its own, signed in through «Авторизация» (staff with their code), on
     the page titled `home`."""
@@ -162,7 +167,7 @@ async def signed_in(
     await page.goto(f"{gateway}/")
     await heading(page, "Авторизация")
     await page.get_by_label("Адрес электронной почты").fill(email)
-    await page.get_by_label("Пароль", exact=True).fill(PASSWORD)
+    await page.get_by_label("Пароль", exact=True).fill(password)
     await page.get_by_role("button", name="Войти").click()
     if staff is not None:
         await enter_code(page, staff)

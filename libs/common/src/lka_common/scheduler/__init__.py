@@ -8,6 +8,8 @@
   works behind a transaction pooler), the run recorded (started, batches, items, failures,
   finished), the work done in batches, each in short transactions of the job's own;
 - `timing.py`: when each job runs (APScheduler's cron triggers), inside an existing worker process;
+- `consumer.py`: a service's consumer process running its jobs beside its subscriptions, on the
+  consumer's own pool;
 - `api.py`: `GET /operator/jobs`, the runs and the leases for supervisors, in each service that
   schedules work (the gateway merges them).
 
