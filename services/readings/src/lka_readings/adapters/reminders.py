@@ -24,10 +24,10 @@ verification_due.py).
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import and_, any_, bindparam, exists, func, literal, select, text, tuple_
+from sqlalchemy import CTE, Select, and_, any_, bindparam, exists, func, literal, select, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -115,6 +115,18 @@ def _recipients(account_id: ColumnElement[UUID]) -> ColumnElement[int]:
     return select(func.count()).where(_linked_users(account_id)).scalar_subquery()
 
 
+def _claimed(due: Select[Any]) -> CTE:
+    """The claims of the subjects `due` selects (its columns: CLAIMED_COLUMNS) not claimed before:
+    the conflict on the key is the only test of "reminded already" (above)."""
+    return (
+        insert(reminders_sent)
+        .from_select(CLAIMED_COLUMNS, due)
+        .on_conflict_do_nothing()
+        .returning(reminders_sent.c.subject_id)
+        .cte("claimed")
+    )
+
+
 async def claim_reading_window(session: AsyncSession, window: PeriodWindow, ids: list[UUID]) -> list[AccountLetter]:
     """Claim the reading-window reminder of every account of `ids` someone is linked to, with a
     meter in service, no reading for the period (ours not rejected, or one billing took in its
@@ -143,13 +155,7 @@ async def claim_reading_window(session: AsyncSession, window: PeriodWindow, ids:
         )
         .order_by(accounts.c.id)
     )
-    claimed = (
-        insert(reminders_sent)
-        .from_select(CLAIMED_COLUMNS, due)
-        .on_conflict_do_nothing()
-        .returning(reminders_sent.c.subject_id)
-        .cte("claimed")
-    )
+    claimed = _claimed(due)
     letters = (
         select(claimed.c.subject_id, accounts.c.number, account_links.c.user_id)
         .join_from(claimed, accounts, accounts.c.id == claimed.c.subject_id)
@@ -182,13 +188,7 @@ async def claim_verification(
         )
         .order_by(meters.c.id)
     )
-    claimed = (
-        insert(reminders_sent)
-        .from_select(CLAIMED_COLUMNS, due)
-        .on_conflict_do_nothing()
-        .returning(reminders_sent.c.subject_id)
-        .cte("claimed")
-    )
+    claimed = _claimed(due)
     letters = (
         select(
             meters.c.id,
