@@ -136,3 +136,89 @@ async def test_a_merge_event_carrying_extra_fields_is_still_taken(
         return len((await api.get("/accounts", headers=a.headers)).json()) == 1
 
     await eventually(a_has_it)
+
+
+async def switch_paperless(api: httpx.AsyncClient, who: Any, account_id: str, enabled: bool) -> None:
+    response = await api.put(f"/accounts/{account_id}/paperless", json={"enabled": enabled}, headers=who.headers)
+    assert response.status_code == 200, response.text
+
+
+async def paperless_of(api: httpx.AsyncClient, who: Any, account_id: str) -> bool:
+    response = await api.get(f"/accounts/{account_id}/paperless", headers=who.headers)
+    assert response.status_code == 200, response.text
+    enabled: bool = response.json()["enabled"]
+    return enabled
+
+
+async def test_the_source_profiles_paperless_account_stays_paperless_for_the_target_once(
+    api: httpx.AsyncClient,
+    person: Any,
+    billing: Any,
+    consumer: Any,
+    publish: Any,
+    outbox: Any,
+    db: asyncpg.Pool,
+    eventually: Any,
+) -> None:
+    await consumer()
+    a, b = person(), person()
+    account = await billing()
+    account_id = await link(api, b, account.number)
+    await switch_paperless(api, b, account_id, True)
+    event = merged(a, b)
+
+    await publish(event, source="/lka/identity")
+
+    async def target_turned_on() -> list[dict[str, Any]]:
+        return await outbox("accounts.paperless.changed.v1", user_id=a.user_id)
+
+    assert await eventually(target_turned_on) == [
+        {
+            "account_id": account_id,
+            "region_code": "simferopol",
+            "account_number": account.number,
+            "user_id": str(a.user_id),
+            "enabled": True,
+        }
+    ]
+    assert await paperless_of(api, a, account_id) is True
+    source_changes = await outbox("accounts.paperless.changed.v1", user_id=b.user_id)
+    assert [change["enabled"] for change in source_changes] == [True, False]  # its own, then lost in the merge
+
+    again_id = await publish(event, source="/lka/identity")  # identity re-raised it under a new id
+
+    async def handled() -> bool:
+        return await db.fetchval("SELECT 1 FROM inbox WHERE message_id = $1", again_id) is not None
+
+    await eventually(handled)
+    assert len(await outbox("accounts.paperless.changed.v1", account_id=account_id)) == 3
+    assert await paperless_of(api, a, account_id) is True
+
+
+async def test_the_targets_own_paper_bills_stand_against_the_sources_paperless(
+    api: httpx.AsyncClient,
+    person: Any,
+    billing: Any,
+    consumer: Any,
+    publish: Any,
+    outbox: Any,
+    eventually: Any,
+) -> None:
+    await consumer()
+    a, b = person(), person()
+    shared = (await billing()).number
+    account_id = await link(api, a, shared)
+    await link(api, b, shared)
+    await switch_paperless(api, a, account_id, True)
+    await switch_paperless(api, a, account_id, False)  # the target chose paper bills
+    await switch_paperless(api, b, account_id, True)
+
+    await publish(merged(a, b), source="/lka/identity")
+
+    async def b_has_none() -> bool:
+        return (await api.get("/accounts", headers=b.headers)).json() == []
+
+    await eventually(b_has_none)
+    assert await paperless_of(api, a, account_id) is False
+    target_changes = await outbox("accounts.paperless.changed.v1", user_id=a.user_id)
+    assert [change["enabled"] for change in target_changes] == [True, False]  # its own two only

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +31,38 @@ async def switch(session: AsyncSession, user_id: UUID, account_id: UUID, enabled
         )
     )
     return True
+
+
+@dataclass(frozen=True)
+class MovedSwitch:
+    """The source's switch for one account in a merge, and whether it became the target's."""
+
+    account_id: UUID
+    enabled: bool
+    taken: bool  # False: the target had its own switch for the account, which stands
+
+
+async def move(
+    session: AsyncSession, source: UUID, target: UUID, account_ids: Collection[UUID], now: datetime
+) -> list[MovedSwitch]:
+    """Merge: the source's switches for these accounts (the ones its links moved) go to the
+    target where the target has none of its own; every switch of the source is removed, those
+    of accounts it had unlinked too (they sent nothing already: letters follow the links)."""
+    removed = await session.execute(
+        delete(paperless).where(paperless.c.user_id == source).returning(paperless.c.account_id, paperless.c.enabled)
+    )
+    moving = sorted((row for row in removed.all() if row.account_id in account_ids), key=lambda row: row.account_id)
+    if not moving:
+        return []
+    values = [dict(user_id=target, account_id=row.account_id, enabled=row.enabled, changed_at=now) for row in moving]
+    inserted = await session.execute(
+        insert(paperless)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[paperless.c.user_id, paperless.c.account_id])
+        .returning(paperless.c.account_id)
+    )
+    taken = set(inserted.scalars())
+    return [MovedSwitch(row.account_id, row.enabled, row.account_id in taken) for row in moving]
 
 
 async def enabled_among(session: AsyncSession, user_id: UUID, account_ids: Sequence[UUID]) -> set[UUID]:
