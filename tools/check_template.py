@@ -45,6 +45,9 @@ TEMPLATE = {
     ),
     "entrypoints/routers": Folder(frozenset({"__init__"}), extras=True),
 }
+# Modules that may be a package of the same name instead, their parts inside, when one file grew
+# too long to read (payments' schemas: a module per part of its API).
+MAY_BE_PACKAGES = {"entrypoints/schemas"}
 # Beside the package, in services/<name>/.
 SERVICE_FILES = ("README.md", "pyproject.toml", "alembic.ini", "migrations/env.py", "tests/conftest.py")
 
@@ -70,6 +73,10 @@ def service_problems(service_dir: Path, name: str) -> list[str]:
             found.append(f"{name}: {shown}/ is missing")
             continue
         modules = {path.stem: path for path in directory.glob("*.py")}
+        for package_path in MAY_BE_PACKAGES:
+            inside = package / package_path / "__init__.py"
+            if Path(package_path).parent.as_posix() == folder and inside.is_file():
+                modules.setdefault(Path(package_path).name, inside)
         required = rule.required
         if folder == "entrypoints" and name in WITHOUT_CONSUMER:
             required = required - {"consumer"}
@@ -87,7 +94,7 @@ def service_problems(service_dir: Path, name: str) -> list[str]:
             found.append(f"{name}: {shown}/{extra}.py is not in the template ({shown}/ holds {allowed})")
     # A package folder the template does not know (data folders such as templates/ are fine).
     folders = {path.parent.relative_to(package).as_posix() for path in package.rglob("*.py")}
-    for folder in sorted(folders - TEMPLATE.keys()):
+    for folder in sorted(folders - TEMPLATE.keys() - MAY_BE_PACKAGES):
         found.append(f"{name}: {where}/{folder}/ is not a folder of the template")
     routers = {path.stem for path in (package / "entrypoints/routers").glob("*.py")} - {"__init__"}
     use_cases = {path.stem for path in (package / "service_layer").glob("*.py")} - {"__init__"}

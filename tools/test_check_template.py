@@ -125,6 +125,25 @@ def test_a_folder_the_template_lacks_is_named(tmp_path: Path) -> None:
     assert run(tmp_path) == (1, ["accounts: src/lka_accounts/utils/ is not a folder of the template"])
 
 
+def test_the_schemas_may_be_a_package_of_their_parts_and_no_other_module_may(tmp_path: Path) -> None:
+    entrypoints = five_services(tmp_path) / "services/payments/src/lka_payments/entrypoints"
+    (entrypoints / "schemas.py").unlink()
+    (entrypoints / "schemas").mkdir()
+    for part in ("__init__", "payments", "autopay"):
+        (entrypoints / f"schemas/{part}.py").write_text("")
+    (entrypoints / "errors.py").unlink()
+    (entrypoints / "errors").mkdir()
+    (entrypoints / "errors/__init__.py").write_text("")
+
+    assert run(tmp_path) == (
+        1,
+        [
+            "payments: src/lka_payments/entrypoints/errors.py is missing",
+            "payments: src/lka_payments/entrypoints/errors/ is not a folder of the template",
+        ],
+    )
+
+
 def test_a_router_and_a_use_case_module_may_not_share_a_name(tmp_path: Path) -> None:
     package = five_services(tmp_path) / "services/payments/src/lka_payments"
     (package / "entrypoints/routers/history.py").write_text("")

@@ -12,7 +12,7 @@ from lka_common.scheduler.clock import Clock
 from lka_common.web import UowDep
 from lka_payments.entrypoints.dependencies import SettingsDep
 from lka_payments.entrypoints.problem_docs import problems
-from lka_payments.entrypoints.schemas import AutopayIn, AutopayOut
+from lka_payments.entrypoints.schemas.autopay import AutopayIn, AutopayOut
 from lka_payments.service_layer import autopay_setup
 
 router = APIRouter(prefix="/accounts/{account_id}/autopay", tags=["autopay"])

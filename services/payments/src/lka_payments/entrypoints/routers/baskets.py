@@ -14,7 +14,7 @@ from lka_common.web import UowDep
 from lka_payments.entrypoints.dependencies import AcquirerDep, SettingsDep
 from lka_payments.entrypoints.problem_docs import problems
 from lka_payments.entrypoints.routers.payments import KEY_DOC, checked_key
-from lka_payments.entrypoints.schemas import BasketIn, BasketOut, BasketStartedOut
+from lka_payments.entrypoints.schemas.baskets import BasketIn, BasketOut, BasketStartedOut
 from lka_payments.service_layer import basket_checkout
 
 router = APIRouter(prefix="/payments", tags=["payments"])

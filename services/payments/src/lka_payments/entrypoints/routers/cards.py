@@ -12,7 +12,7 @@ from lka_common.auth import Subscriber
 from lka_common.web import UowDep
 from lka_payments.entrypoints.dependencies import AcquirerDep
 from lka_payments.entrypoints.problem_docs import problems
-from lka_payments.entrypoints.schemas import SavedCardOut
+from lka_payments.entrypoints.schemas.cards import SavedCardOut
 from lka_payments.service_layer import saved_cards
 
 router = APIRouter(prefix="/cards", tags=["cards"])

@@ -12,7 +12,7 @@ from lka_common.paging import PageDep
 from lka_common.web import UowDep
 from lka_payments.entrypoints.dependencies import SettingsDep
 from lka_payments.entrypoints.problem_docs import problems
-from lka_payments.entrypoints.schemas import HistoryItemOut
+from lka_payments.entrypoints.schemas.payments import HistoryItemOut
 from lka_payments.service_layer import queries
 
 router = APIRouter(tags=["payments"])

@@ -26,8 +26,8 @@ from lka_payments.entrypoints.dependencies import AcquirerDep, SettingsDep
 from lka_payments.entrypoints.errors import problem_for
 from lka_payments.entrypoints.problem_docs import problems
 from lka_payments.entrypoints.routers.payments import KEY_DOC, checked_key
-from lka_payments.entrypoints.schemas import (
-    IsoDay,
+from lka_payments.entrypoints.schemas.days import IsoDay
+from lka_payments.entrypoints.schemas.operator import (
     OperatorPaymentOut,
     PaymentStoryOut,
     RefundDecisionIn,

@@ -15,7 +15,7 @@ from lka_common.web import UowDep
 from lka_payments.domain import messages
 from lka_payments.entrypoints.dependencies import AcquirerDep, SettingsDep
 from lka_payments.entrypoints.problem_docs import problems
-from lka_payments.entrypoints.schemas import PaymentIn, PaymentOut, StartedOut
+from lka_payments.entrypoints.schemas.payments import PaymentIn, PaymentOut, StartedOut
 from lka_payments.service_layer.settlement import payment_for
 from lka_payments.service_layer.starting import PaymentRequest, start_payment
 

@@ -24,7 +24,13 @@ from lka_payments.domain.errors import PaymentsError
 from lka_payments.entrypoints.dependencies import AcquirerDep, SettingsDep
 from lka_payments.entrypoints.errors import problem_for
 from lka_payments.entrypoints.problem_docs import problems
-from lka_payments.entrypoints.schemas import DiscrepancyOut, IsoDay, ReconciliationIn, ReconciliationOut, money
+from lka_payments.entrypoints.schemas.days import IsoDay
+from lka_payments.entrypoints.schemas.reconciliations import (
+    DiscrepancyOut,
+    ReconciliationIn,
+    ReconciliationOut,
+    money,
+)
 from lka_payments.service_layer import reconciling
 
 router = APIRouter(prefix="/operator/reconciliations", tags=["operator"])
