@@ -31,8 +31,8 @@ const OperatorBillingPage = lazy(() => import("./pages/OperatorPages").then((m) 
 const OperatorAppealsPage = lazy(() => import("./pages/OperatorAppeals").then((m) => ({ default: m.OperatorAppealsPage })));
 const OperatorAppealPage = lazy(() => import("./pages/OperatorAppeals").then((m) => ({ default: m.OperatorAppealPage })));
 const OperatorPaymentsPage = lazy(() => import("./pages/OperatorPayments").then((m) => ({ default: m.OperatorPaymentsPage })));
-const OperatorPaymentPage = lazy(() => import("./pages/OperatorPayments").then((m) => ({ default: m.OperatorPaymentPage })));
-const OperatorRefundsPage = lazy(() => import("./pages/OperatorPayments").then((m) => ({ default: m.OperatorRefundsPage })));
+const OperatorPaymentPage = lazy(() => import("./pages/OperatorPaymentPage").then((m) => ({ default: m.OperatorPaymentPage })));
+const OperatorRefundsPage = lazy(() => import("./pages/OperatorRefunds").then((m) => ({ default: m.OperatorRefundsPage })));
 const ReconciliationPage = lazy(() => import("./pages/ReconciliationPage").then((m) => ({ default: m.ReconciliationPage })));
 const AuditPage = lazy(() => import("./pages/AuditPage").then((m) => ({ default: m.AuditPage })));
 const JobsPage = lazy(() => import("./pages/JobsPage").then((m) => ({ default: m.JobsPage })));

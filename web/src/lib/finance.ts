@@ -7,7 +7,7 @@
 import { ApiError } from "../api/client";
 import type { DiscrepancyKind, Reconciliation, Refund, RefundStatus, StaffPayment, StoryLine } from "../api/finance";
 import type { PaymentStatus } from "../api/types";
-import { TIME_ZONE } from "./format";
+import { CARD_BRAND, TIME_ZONE, formatPan } from "./format";
 import { checkAmount, formatMoney, fromKopecks, toKopecks, type AmountCheck } from "./money";
 
 export const REFUND_STATUS: Record<RefundStatus, string> = {
@@ -28,6 +28,12 @@ export const STAFF_PAYMENT_STATUS: Record<PaymentStatus, string> = {
 };
 
 export const METHOD: Record<string, string> = { card: "Банковская карта", sbp: "СБП" };
+
+/** How a payment was paid: the card (brand and masked number) or the method's name. */
+export function wayToPay(payment: Pick<StaffPayment, "card" | "method">): string {
+  if (payment.card) return `${CARD_BRAND[payment.card.brand] ?? payment.card.brand} ${formatPan(payment.card.pan_masked)}`;
+  return METHOD[payment.method] ?? payment.method;
+}
 
 // The statuses whose amount is spoken for (services/payments domain/refunds.py RESERVING).
 const RESERVING: ReadonlySet<RefundStatus> = new Set(["awaiting_approval", "pending", "succeeded"]);

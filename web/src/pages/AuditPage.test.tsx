@@ -56,6 +56,29 @@ describe("«Журнал действий»", () => {
     expect(seen.map((call) => call.url)).toContain(searched.slice("GET ".length));
   });
 
+  it("pages to older records fifty at a time", async () => {
+    const full = Array.from({ length: 50 }, (_, i) => ({ ...RECORD, id: 100 - i }));
+    fakeApi({
+      ...as("supervisor"),
+      [FIRST]: { status: 200, body: full },
+      "GET /api/v1/operator/audit?limit=50&offset=50": { status: 200, body: [{ ...RECORD, id: 1, action: "audit.search" }] },
+    });
+    const user = userEvent.setup();
+    renderApp("/operator/audit");
+
+    const table = await screen.findByRole("table", { name: "Записи журнала" });
+    expect(within(table).getAllByRole("row")).toHaveLength(51);
+    const pages = screen.getByRole("navigation", { name: "Страницы результатов" });
+    expect(pages).toHaveTextContent("1–50");
+    await user.click(within(pages).getByRole("button", { name: "Старше" }));
+
+    expect(await screen.findByRole("cell", { name: "Поиск в журнале действий" })).toBeInTheDocument();
+    expect(screen.getByRole("navigation", { name: "Страницы результатов" })).toHaveTextContent("51–51");
+    expect(screen.getByRole("button", { name: "Старше" })).toBeDisabled();
+    await user.click(screen.getByRole("button", { name: "Новее" }));
+    expect(await screen.findAllByRole("cell", { name: "Одобрение заявки" })).toHaveLength(50);
+  });
+
   it("is not in an operator's menu, and tells an operator who opens it that it is not theirs", async () => {
     const seen = fakeApi({ ...as("operator"), "GET /api/v1/operator/link-requests?status=pending": { status: 200, body: [] } });
     renderApp("/operator/audit");

@@ -8,7 +8,8 @@ import { useState, type FormEvent } from "react";
 
 import { api } from "../api/client";
 import type { AuditRecord } from "../api/types";
-import { Alert, Loading, Page, SelectField, SubmitButton, TextField } from "../components/ui";
+import { CardTable, ListStatus, Pager, type Column } from "../components/Listing";
+import { Page, SelectField, SubmitButton, TextField } from "../components/ui";
 import { formatDateTime } from "../lib/format";
 import { useLoad } from "../lib/hooks";
 import { ROLE_NAMES, isSupervisor } from "../session/roles";
@@ -69,6 +70,31 @@ export function auditQuery(filters: Filters, offset: number): string {
   return `/operator/audit?${query.toString()}`;
 }
 
+/** A value and, under it, the identifier it stands for (when there is one). */
+function withId(value: string, id: string | null) {
+  return (
+    <>
+      {value}
+      {id ? (
+        <>
+          <br />
+          <span className="small muted">{id}</span>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+const COLUMNS: Column<AuditRecord>[] = [
+  { label: "Время", cell: (record) => formatDateTime(record.at) },
+  { label: "Служба", cell: (record) => SERVICES[record.service] ?? record.service },
+  { label: "Сотрудник", cell: (record) => withId(ROLE_NAMES[record.actor_role] ?? record.actor_role, record.actor_user_id) },
+  { label: "Действие", cell: (record) => AUDIT_ACTIONS[record.action] ?? record.action },
+  { label: "Объект", cell: (record) => withId(record.object_type, record.object_id) },
+  { label: "Результат", cell: (record) => outcomeText(record.outcome) },
+  { label: "Адрес, запрос", cell: (record) => withId(record.client_address ?? "—", record.request_id) },
+];
+
 export function AuditPage() {
   const session = useSession();
   if (!isSupervisor(session.profile)) {
@@ -120,70 +146,9 @@ function AuditSearch() {
           Найти
         </SubmitButton>
       </form>
-      {found.loading && !found.data ? <Loading /> : null}
-      {found.error ? <Alert kind="error">{found.error}</Alert> : null}
-      {!found.loading && !found.error && list.length === 0 ? <p className="card empty">Записей не найдено.</p> : null}
-      {list.length > 0 ? (
-        <div className="table-wrap card">
-          <table className="table table-cards">
-            <caption className="table-caption">Записи журнала</caption>
-            <thead>
-              <tr>
-                <th scope="col">Время</th>
-                <th scope="col">Служба</th>
-                <th scope="col">Сотрудник</th>
-                <th scope="col">Действие</th>
-                <th scope="col">Объект</th>
-                <th scope="col">Результат</th>
-                <th scope="col">Адрес, запрос</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((record) => (
-                <tr key={`${record.service}-${record.id}`}>
-                  <td data-label="Время">{formatDateTime(record.at)}</td>
-                  <td data-label="Служба">{SERVICES[record.service] ?? record.service}</td>
-                  <td data-label="Сотрудник">
-                    {ROLE_NAMES[record.actor_role] ?? record.actor_role}
-                    <br />
-                    <span className="small muted">{record.actor_user_id}</span>
-                  </td>
-                  <td data-label="Действие">{AUDIT_ACTIONS[record.action] ?? record.action}</td>
-                  <td data-label="Объект">
-                    {record.object_type}
-                    {record.object_id ? (
-                      <>
-                        <br />
-                        <span className="small muted">{record.object_id}</span>
-                      </>
-                    ) : null}
-                  </td>
-                  <td data-label="Результат">{outcomeText(record.outcome)}</td>
-                  <td data-label="Адрес, запрос">
-                    {record.client_address ?? "—"}
-                    {record.request_id ? (
-                      <>
-                        <br />
-                        <span className="small muted">{record.request_id}</span>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {offset > 0 || list.length === PAGE_SIZE ? (
-        <div className="form-actions">
-          <button type="button" className="button button-ghost" disabled={offset === 0 || found.loading} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-            Новее
-          </button>
-          <button type="button" className="button button-ghost" disabled={list.length < PAGE_SIZE || found.loading} onClick={() => setOffset(offset + PAGE_SIZE)}>
-            Старше
-          </button>
-        </div>
-      ) : null}
+      <ListStatus loaded={found} count={list.length} empty="Записей не найдено." />
+      {list.length > 0 ? <CardTable caption="Записи журнала" framed columns={COLUMNS} rows={list} rowKey={(record) => `${record.service}-${record.id}`} /> : null}
+      <Pager offset={offset} pageSize={PAGE_SIZE} shown={list.length} more={list.length === PAGE_SIZE} busy={found.loading} onPage={setOffset} />
     </Page>
   );
 }

@@ -11,8 +11,9 @@ import { useLocation } from "react-router";
 
 import { api } from "../api/client";
 import type { BillingAccount, Feedback, OperatorLinkRequest } from "../api/types";
-import { Modal } from "../components/Modal";
-import { Alert, LiveMessage, Loading, Page, SelectField, SubmitButton, TextArea, TextField } from "../components/ui";
+import { DecisionButtons, DecisionDialog, type Decision } from "../components/Decision";
+import { ListStatus } from "../components/Listing";
+import { LiveMessage, Page, SelectField, SubmitButton, TextField } from "../components/ui";
 import { formatDate, formatDateTime, REQUEST_STATUS } from "../lib/format";
 import { useLoad, useSubmit } from "../lib/hooks";
 import { formatMoney } from "../lib/money";
@@ -25,7 +26,7 @@ export function OperatorLinkRequestsPage() {
   const requests = useLoad(() => api.get<OperatorLinkRequest[]>(`/operator/link-requests?status=${status}`), [status, key]);
   const { regions } = useRegions();
   const [notice, setNotice] = useState<string | null>(null);
-  const [deciding, setDeciding] = useState<{ request: OperatorLinkRequest; action: "approve" | "reject" } | null>(null);
+  const [deciding, setDeciding] = useState<{ request: OperatorLinkRequest; action: Decision } | null>(null);
 
   const list = requests.data ?? [];
   return (
@@ -39,9 +40,7 @@ export function OperatorLinkRequestsPage() {
         />
       </div>
       <LiveMessage success={notice} />
-      {requests.loading && !requests.data ? <Loading /> : null}
-      {requests.error ? <Alert kind="error">{requests.error}</Alert> : null}
-      {!requests.loading && !requests.error && list.length === 0 ? <p className="card empty">Заявок нет.</p> : null}
+      <ListStatus loaded={requests} count={list.length} empty="Заявок нет." />
       <ul className="request-list">
         {list.map((request) => (
           <li key={request.id} className="card request">
@@ -59,34 +58,19 @@ export function OperatorLinkRequestsPage() {
             <Comparison request={request} />
             <History request={request} />
             {request.status === "pending" ? (
-              <div className="card-actions">
-                <button
-                  type="button"
-                  className="button button-primary"
-                  onClick={() => {
-                    setNotice(null);
-                    setDeciding({ request, action: "approve" });
-                  }}
-                >
-                  Одобрить
-                </button>
-                <button
-                  type="button"
-                  className="button button-ghost"
-                  onClick={() => {
-                    setNotice(null);
-                    setDeciding({ request, action: "reject" });
-                  }}
-                >
-                  Отклонить
-                </button>
-              </div>
+              <DecisionButtons
+                approveLabel="Одобрить"
+                onChoose={(action) => {
+                  setNotice(null);
+                  setDeciding({ request, action });
+                }}
+              />
             ) : null}
           </li>
         ))}
       </ul>
       {deciding ? (
-        <Decision
+        <RequestDecision
           request={deciding.request}
           action={deciding.action}
           regionTitle={regionName(regions, deciding.request.region_code)}
@@ -186,7 +170,7 @@ export function History({ request }: { request: OperatorLinkRequest }) {
 }
 
 /** «Одобрить» and «Отклонить» ask first; a rejection needs its reason, which the subscriber reads. */
-function Decision({
+function RequestDecision({
   request,
   action,
   regionTitle,
@@ -194,62 +178,34 @@ function Decision({
   onDone,
 }: {
   request: OperatorLinkRequest;
-  action: "approve" | "reject";
+  action: Decision;
   regionTitle: string;
   onClose: () => void;
   onDone: (message: string) => Promise<void>;
 }) {
-  const [comment, setComment] = useState("");
-  const submission = useSubmit(["comment"]);
   const who = requester(request.requester_email);
-
-  async function decide(event: FormEvent) {
-    event.preventDefault();
-    if (action === "reject" && !comment.trim()) {
-      submission.fail(null, { comment: "Укажите причину отказа" });
-      return;
-    }
-    const done = await submission.run(() =>
-      action === "approve"
-        ? api.post(`/operator/link-requests/${request.id}/approve`)
-        : api.post(`/operator/link-requests/${request.id}/reject`, { comment: comment.trim() }),
-    );
-    if (done === undefined) return;
-    await onDone(
-      action === "approve" ? `Заявка по счету №\u00a0${request.number} одобрена: счет привязан` : `Заявка по счету №\u00a0${request.number} отклонена`,
-    );
-  }
-
   return (
-    <Modal title={action === "approve" ? "Одобрить заявку?" : "Отклонить заявку?"} onClose={onClose}>
-      <form className="form" onSubmit={decide} noValidate>
-        <p>
-          {action === "approve"
-            ? `Лицевой счет №\u00a0${request.number} (${regionTitle}) будет привязан к учетной записи абонента ${who}. Абонент получит письмо.`
-            : `Заявка абонента ${who} на добавление лицевого счета №\u00a0${request.number} (${regionTitle}) будет отклонена. Абонент получит письмо и увидит причину отказа в личном кабинете.`}
-        </p>
-        <LiveMessage error={submission.error} />
-        {action === "reject" ? (
-          <TextArea
-            label="Причина отказа (ее увидит абонент)"
-            value={comment}
-            onChange={setComment}
-            rows={3}
-            maxLength={1000}
-            error={submission.fields.comment}
-            data-autofocus=""
-          />
-        ) : null}
-        <div className="form-actions">
-          <SubmitButton busy={submission.busy} className={action === "reject" ? "button-danger" : undefined}>
-            {action === "approve" ? "Одобрить" : "Отклонить заявку"}
-          </SubmitButton>
-          <button type="button" className="button button-ghost" onClick={onClose}>
-            Отмена
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <DecisionDialog
+      action={action}
+      title={action === "approve" ? "Одобрить заявку?" : "Отклонить заявку?"}
+      commentLabel="Причина отказа (ее увидит абонент)"
+      confirmLabel={action === "approve" ? "Одобрить" : "Отклонить заявку"}
+      send={(comment) =>
+        action === "approve"
+          ? api.post(`/operator/link-requests/${request.id}/approve`)
+          : api.post(`/operator/link-requests/${request.id}/reject`, { comment })
+      }
+      onClose={onClose}
+      onDone={() =>
+        onDone(action === "approve" ? `Заявка по счету №\u00a0${request.number} одобрена: счет привязан` : `Заявка по счету №\u00a0${request.number} отклонена`)
+      }
+    >
+      <p>
+        {action === "approve"
+          ? `Лицевой счет №\u00a0${request.number} (${regionTitle}) будет привязан к учетной записи абонента ${who}. Абонент получит письмо.`
+          : `Заявка абонента ${who} на добавление лицевого счета №\u00a0${request.number} (${regionTitle}) будет отклонена. Абонент получит письмо и увидит причину отказа в личном кабинете.`}
+      </p>
+    </DecisionDialog>
   );
 }
 
@@ -259,9 +215,7 @@ export function OperatorFeedbackPage() {
   const list = feedback.data ?? [];
   return (
     <Page title="Сообщения обратной связи" lead="Отзывы и предложения через форму «Обратная связь», в том числе от посетителей без учетной записи. Обращения абонентов — в разделе «Обращения».">
-      {feedback.loading && !feedback.data ? <Loading /> : null}
-      {feedback.error ? <Alert kind="error">{feedback.error}</Alert> : null}
-      {!feedback.loading && !feedback.error && list.length === 0 ? <p className="card empty">Сообщений нет.</p> : null}
+      <ListStatus loaded={feedback} count={list.length} empty="Сообщений нет." />
       <ul className="request-list">
         {list.map((item) => (
           <li key={item.id} className="card">

@@ -44,6 +44,42 @@ function as(role: string) {
   return { "GET /api/v1/profile": { status: 200, body: { ...PROFILE, role } }, "GET /api/v1/regions": { status: 200, body: [] } };
 }
 
+describe("«Платежи»: the lookup", () => {
+  it("lists what was found as a table and pages to older payments with the filters kept", async () => {
+    const page = Array.from({ length: 21 }, (_, i) => ({ ...PAYMENT, id: `p${i}`, account_number: `9100${String(i).padStart(4, "0")}` }));
+    const older = { ...PAYMENT, id: "old", account_number: "91009999", refunded_amount: "0.00", card: null, method: "sbp" };
+    fakeApi({
+      ...as("operator"),
+      "GET /api/v1/operator/payments?status=succeeded&limit=21": { status: 200, body: page },
+      "GET /api/v1/operator/payments?status=succeeded&limit=21&offset=20": { status: 200, body: [older] },
+    });
+    const user = userEvent.setup();
+    renderApp("/operator/payments?status=succeeded");
+
+    const table = await screen.findByRole("table", { name: "Найденные платежи" });
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(rows).toHaveLength(20);
+    expect(within(rows[0]).getByRole("link", { name: /по счету № 91000000$/ })).toBeInTheDocument();
+    const cells = within(rows[0]).getAllByRole("cell");
+    expect(cells.map((cell) => cell.dataset.label)).toEqual(["Создан", "Лицевой счет", "Сумма", "Возвращено", "Статус", "Способ"]);
+    expect(cells[2]).toHaveTextContent(/^12\s500,00\s₽$/);
+    expect(cells[3]).toHaveTextContent(/^500,00\s₽$/);
+    expect(cells[4]).toHaveTextContent("Оплачен");
+    expect(cells[5]).toHaveTextContent("Visa 4111 11•• •••• 1111");
+    const pages = screen.getByRole("navigation", { name: "Страницы результатов" });
+    expect(pages).toHaveTextContent("1–20");
+    expect(within(pages).getByRole("button", { name: "Новее" })).toBeDisabled();
+
+    await user.click(within(pages).getByRole("button", { name: "Старше" }));
+    expect(await screen.findByRole("link", { name: /по счету № 91009999$/ })).toBeInTheDocument();
+    const olderCells = within(screen.getByRole("table", { name: "Найденные платежи" })).getAllByRole("cell");
+    expect(olderCells[3]).toHaveTextContent(/^—$/);
+    expect(olderCells[5]).toHaveTextContent(/^СБП$/);
+    expect(screen.getByRole("navigation", { name: "Страницы результатов" })).toHaveTextContent("21–21");
+    expect(screen.getByRole("button", { name: "Старше" })).toBeDisabled();
+  });
+});
+
 describe("a payment's story", () => {
   it("offers what is left to refund and sends the refund with an Idempotency-Key", async () => {
     const waiting = { ...REFUND, id: "r2", amount: "11000.00", reason: "Переплата", status: "awaiting_approval", refunded_at: null };

@@ -16,7 +16,7 @@ import { dispositionFilename } from "../lib/bills";
 import { DISCREPANCY_KIND, RECONCILIATION_STATUS, RESOLUTION, formatDay, localToday, reconciliationFilename } from "../lib/finance";
 import { formatDateTime, plural } from "../lib/format";
 import { formatMoney } from "../lib/money";
-import { FinanceTabs, PAYMENTS_PATH } from "./OperatorPayments";
+import { FinanceTabs, PAYMENTS_PATH } from "./FinanceTabs";
 
 const POLL_MS = 1500;
 
