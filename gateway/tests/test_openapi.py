@@ -13,7 +13,7 @@ from aiohttp import web
 
 from lka_gateway.composed import own_document
 from lka_gateway.openapi_merge import merge
-from lka_gateway.routes import GATEWAY, match
+from lka_gateway.routes import API_PREFIX, GATEWAY, ROUTING_TABLE, match
 
 SERVICES = ("identity", "accounts", "readings", "payments", "notifications")
 OPERATIONS = {"get", "put", "post", "delete", "patch"}
@@ -97,6 +97,18 @@ async def test_the_merged_document_lists_every_public_path_of_every_service(
     for ref in {part.split("'")[0] for part in text.split("'$ref': '")[1:]}:
         section, name = ref.removeprefix("#/components/").split("/")
         assert name in merged["components"][section], ref
+
+
+def test_each_route_of_the_table_is_named_as_its_service_documents_it(service_docs: dict[str, dict[str, Any]]) -> None:
+    """The table's template names the gateway's server span and its metrics' `route` (routes.py):
+    spelled as the owning service's OpenAPI spells the path, parameter names and all, a trace or
+    a dashboard finds one call under one name at the gateway and at the service."""
+    misnamed = [
+        (service, API_PREFIX + template)
+        for template, service, _, _ in ROUTING_TABLE
+        if service != GATEWAY and API_PREFIX + template not in service_docs[service]["paths"]
+    ]
+    assert misnamed == []
 
 
 def test_components_of_one_name_that_differ_are_told_apart_by_service() -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
 from typing import Any
 
 import aiohttp
 import pytest
 
+from lka_common.testing.events import eventually
+from lka_common.testing.otlp import OtlpReceiver, ReceivedSpan
 from lka_common.testing.processes import ServiceProcess, free_port
 
 
@@ -39,7 +42,8 @@ async def test_metrics_are_served_on_their_own_port_and_count_calls_by_route_tem
             assert response.status == 200
             assert response.content_type == "text/plain"
             text = await response.text()
-        assert 'route="/api/v1/accounts/{id}/meters"' in text
+        # Named as the readings service names it (its OpenAPI), not by an id of the call.
+        assert 'route="/api/v1/accounts/{account_id}/meters"' in text
         assert "lka_gateway_rate_limited_total" in text  # the gateway's own counters, same registry
 
 
@@ -79,6 +83,34 @@ async def test_python_m_lka_gateway_serves_on_the_configured_port(process_env: d
     finally:
         process.stop()
         process.cleanup()
+
+
+async def test_with_a_collector_a_calls_server_span_is_named_as_the_service_names_its_route(
+    process_env: dict[str, str], client: aiohttp.ClientSession
+) -> None:
+    """One call reads the same in the gateway's trace as in the service's: `{account_id}`, as
+    readings' OpenAPI (and its own server span) spells the account route."""
+    port = process_env["LKA_GATEWAY_PORT"]
+    trace_id = secrets.token_hex(16)
+    with OtlpReceiver() as receiver:
+        env = {**process_env, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "100"}
+        process = ServiceProcess.module("gateway", "lka_gateway", env).start()
+        try:
+            await process.wait_for_event("revocations_ready")
+            traceparent = f"00-{trace_id}-{secrets.token_hex(8)}-01"  # sampled: the gateway records it
+            url = f"http://127.0.0.1:{port}/api/v1/accounts/{uuid.uuid4()}/meters"
+            async with client.get(url, headers={"traceparent": traceparent}) as response:
+                assert response.status == 200
+
+            def server_spans() -> list[ReceivedSpan]:
+                return [s for s in receiver.trace(trace_id) if (s.service, s.kind) == ("gateway", "SERVER")]
+
+            (span,) = await eventually(server_spans, "the gateway's server span of the call")
+        finally:
+            process.stop()
+            process.cleanup()
+    assert span.name == "GET /api/v1/accounts/{account_id}/meters"
+    assert span.attributes["http.route"] == "/api/v1/accounts/{account_id}/meters"
 
 
 @pytest.mark.parametrize("log_each_call", [False, True])

@@ -133,10 +133,10 @@ def test_a_matched_route_says_who_may_call_it(path: str, access: Access) -> None
 def test_a_route_is_labelled_by_its_template_not_by_the_ids_in_it() -> None:
     route = match("/api/v1/accounts/7f1c/meters")
     assert route is not None
-    assert route.path == "/api/v1/accounts/{id}/meters"
+    assert route.path == "/api/v1/accounts/{account_id}/meters"
     pdf = match("/api/v1/accounts/7f1c/bills/B-1.pdf")
     assert pdf is not None
-    assert pdf.path == "/api/v1/accounts/{id}/bills/{bill_id}.pdf"
+    assert pdf.path == "/api/v1/accounts/{account_id}/bills/{bill_id}.pdf"
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,7 @@ async def test_one_trace_covers_a_reading_from_the_gateway_to_the_letters_consum
 
     # Each process exports on its own schedule: wait for the last of each one's spans.
     expected = {
-        ("gateway", "SERVER", "POST /api/v1/accounts/{id}/readings"),
+        ("gateway", "SERVER", "POST /api/v1/accounts/{account_id}/readings"),
         ("readings-api", "SERVER", "POST /api/v1/accounts/{account_id}/readings"),
         ("readings-relay", "PRODUCER", "publish readings.reading.submitted.v1"),
         ("billing-simulator", "CONSUMER", "process readings.reading.submitted.v1"),

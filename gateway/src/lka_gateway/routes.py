@@ -30,27 +30,30 @@ SIGNED_IN, PUBLIC, OPTIONAL = Access.SIGNED_IN, Access.PUBLIC, Access.OPTIONAL
 # (composed.py): `/operator/jobs` merges the scheduler's runs of payments, readings and accounts.
 GATEWAY = "gateway"
 
-# Most specific first: the `/accounts/{id}/...` sub-resources belong to other services than
-# `/accounts/{id}` itself. A `{param}` is one non-empty path segment. Methods are
-# space-separated; HEAD is not implied by GET, as the services' FastAPI routes do not.
+# Most specific first: the `/accounts/{account_id}/...` sub-resources belong to other services
+# than `/accounts/{account_id}` itself. A `{param}` is one non-empty path segment, named as the
+# owning service's OpenAPI names it: the template names the gateway's server span and its
+# metrics' `route`, so a call reads the same at the gateway and at the service (test_openapi.py
+# holds the two to each other). Methods are space-separated; HEAD is not implied by GET, as the
+# services' FastAPI routes do not.
 ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
-    ("/accounts/{id}/meters", "readings", SIGNED_IN, "GET"),
-    ("/accounts/{id}/readings", "readings", SIGNED_IN, "GET POST"),
-    ("/accounts/{id}/consumption", "readings", SIGNED_IN, "GET"),
-    ("/accounts/{id}/payments", "payments", SIGNED_IN, "GET"),
-    ("/accounts/{id}/autopay", "payments", SIGNED_IN, "GET PUT DELETE"),
-    ("/accounts/{id}/bills", "accounts", SIGNED_IN, "GET"),
-    ("/accounts/{id}/bills/{bill_id}.pdf", "accounts", SIGNED_IN, "GET"),
-    ("/accounts/{id}/bills/{bill_id}", "accounts", SIGNED_IN, "GET"),
-    ("/accounts/{id}/paperless", "accounts", SIGNED_IN, "GET PUT"),
+    ("/accounts/{account_id}/meters", "readings", SIGNED_IN, "GET"),
+    ("/accounts/{account_id}/readings", "readings", SIGNED_IN, "GET POST"),
+    ("/accounts/{account_id}/consumption", "readings", SIGNED_IN, "GET"),
+    ("/accounts/{account_id}/payments", "payments", SIGNED_IN, "GET"),
+    ("/accounts/{account_id}/autopay", "payments", SIGNED_IN, "GET PUT DELETE"),
+    ("/accounts/{account_id}/bills", "accounts", SIGNED_IN, "GET"),
+    ("/accounts/{account_id}/bills/{bill_id}.pdf", "accounts", SIGNED_IN, "GET"),
+    ("/accounts/{account_id}/bills/{bill_id}", "accounts", SIGNED_IN, "GET"),
+    ("/accounts/{account_id}/paperless", "accounts", SIGNED_IN, "GET PUT"),
     ("/accounts", "accounts", SIGNED_IN, "GET POST"),
-    ("/accounts/{id}", "accounts", SIGNED_IN, "DELETE"),
+    ("/accounts/{account_id}", "accounts", SIGNED_IN, "DELETE"),
     ("/regions", "accounts", PUBLIC, "GET"),
     ("/link-requests", "accounts", SIGNED_IN, "GET"),
-    ("/link-requests/{id}", "accounts", SIGNED_IN, "PUT DELETE"),
+    ("/link-requests/{request_id}", "accounts", SIGNED_IN, "PUT DELETE"),
     ("/operator/link-requests", "accounts", SIGNED_IN, "GET"),
-    ("/operator/link-requests/{id}/approve", "accounts", SIGNED_IN, "POST"),
-    ("/operator/link-requests/{id}/reject", "accounts", SIGNED_IN, "POST"),
+    ("/operator/link-requests/{request_id}/approve", "accounts", SIGNED_IN, "POST"),
+    ("/operator/link-requests/{request_id}/reject", "accounts", SIGNED_IN, "POST"),
     ("/operator/billing-accounts/{region_code}/{number}", "accounts", SIGNED_IN, "GET"),
     ("/auth/register", "identity", PUBLIC, "POST"),
     ("/auth/email/confirm", "identity", PUBLIC, "POST"),
@@ -68,7 +71,7 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
     ("/profile/email", "identity", SIGNED_IN, "POST"),
     ("/profile/email/confirm", "identity", SIGNED_IN, "POST"),
     ("/profile/sessions", "identity", SIGNED_IN, "GET DELETE"),
-    ("/profile/sessions/{id}", "identity", SIGNED_IN, "DELETE"),
+    ("/profile/sessions/{session_id}", "identity", SIGNED_IN, "DELETE"),
     ("/profile/notifications", "identity", SIGNED_IN, "GET PUT"),
     ("/staff", "identity", SIGNED_IN, "GET"),
     ("/staff/invitations", "identity", SIGNED_IN, "POST"),
@@ -81,33 +84,33 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
     ("/public/readings", "readings", PUBLIC, "POST"),
     ("/public/readings/meter", "readings", PUBLIC, "POST"),
     ("/payments", "payments", SIGNED_IN, "POST"),
-    ("/payments/{id}", "payments", SIGNED_IN, "GET"),
+    ("/payments/{payment_id}", "payments", SIGNED_IN, "GET"),
     ("/payments/basket", "payments", SIGNED_IN, "POST"),
-    ("/payments/baskets/{id}", "payments", SIGNED_IN, "GET"),
+    ("/payments/baskets/{basket_id}", "payments", SIGNED_IN, "GET"),
     ("/payments/acquirer/rbs/callback", "payments", PUBLIC, "GET POST"),
     ("/cards", "payments", SIGNED_IN, "GET"),
-    ("/cards/{id}", "payments", SIGNED_IN, "DELETE"),
+    ("/cards/{card_id}", "payments", SIGNED_IN, "DELETE"),
     ("/feedback", "notifications", OPTIONAL, "POST"),
     ("/operator/feedback", "notifications", SIGNED_IN, "GET"),
     ("/appeals/topics", "notifications", SIGNED_IN, "GET"),
     ("/appeals", "notifications", SIGNED_IN, "GET POST"),
-    ("/appeals/{id}", "notifications", SIGNED_IN, "GET"),
-    ("/appeals/{id}/messages", "notifications", SIGNED_IN, "POST"),
-    ("/appeals/{id}/close", "notifications", SIGNED_IN, "POST"),
-    ("/appeals/{id}/attachments/{att_id}", "notifications", SIGNED_IN, "GET"),
+    ("/appeals/{appeal_id}", "notifications", SIGNED_IN, "GET"),
+    ("/appeals/{appeal_id}/messages", "notifications", SIGNED_IN, "POST"),
+    ("/appeals/{appeal_id}/close", "notifications", SIGNED_IN, "POST"),
+    ("/appeals/{appeal_id}/attachments/{attachment_id}", "notifications", SIGNED_IN, "GET"),
     ("/operator/appeals", "notifications", SIGNED_IN, "GET"),
-    ("/operator/appeals/{id}/assign", "notifications", SIGNED_IN, "POST"),
-    ("/operator/appeals/{id}/messages", "notifications", SIGNED_IN, "POST"),
+    ("/operator/appeals/{appeal_id}/assign", "notifications", SIGNED_IN, "POST"),
+    ("/operator/appeals/{appeal_id}/messages", "notifications", SIGNED_IN, "POST"),
     ("/operator/audit", "identity", SIGNED_IN, "GET"),
     ("/operator/payments", "payments", SIGNED_IN, "GET"),
-    ("/operator/payments/{id}", "payments", SIGNED_IN, "GET"),
-    ("/operator/payments/{id}/refunds", "payments", SIGNED_IN, "POST"),
+    ("/operator/payments/{payment_id}", "payments", SIGNED_IN, "GET"),
+    ("/operator/payments/{payment_id}/refunds", "payments", SIGNED_IN, "POST"),
     ("/operator/refunds", "payments", SIGNED_IN, "GET"),
-    ("/operator/refunds/{id}/approve", "payments", SIGNED_IN, "POST"),
-    ("/operator/refunds/{id}/reject", "payments", SIGNED_IN, "POST"),
+    ("/operator/refunds/{refund_id}/approve", "payments", SIGNED_IN, "POST"),
+    ("/operator/refunds/{refund_id}/reject", "payments", SIGNED_IN, "POST"),
     ("/operator/reconciliations", "payments", SIGNED_IN, "POST"),
-    ("/operator/reconciliations/{date}.csv", "payments", SIGNED_IN, "GET"),
-    ("/operator/reconciliations/{date}", "payments", SIGNED_IN, "GET"),
+    ("/operator/reconciliations/{day}.csv", "payments", SIGNED_IN, "GET"),
+    ("/operator/reconciliations/{day}", "payments", SIGNED_IN, "GET"),
     ("/operator/jobs", GATEWAY, SIGNED_IN, "GET"),
 )
 
@@ -116,8 +119,8 @@ ROUTING_TABLE: tuple[tuple[str, str, Access, str], ...] = (
 # service's (an appeal's attachment: 5 MiB, refused while it streams).
 UPLOAD_ROUTES: tuple[tuple[str, str], ...] = (
     ("POST", "/appeals"),
-    ("POST", "/appeals/{id}/messages"),
-    ("POST", "/operator/appeals/{id}/messages"),
+    ("POST", "/appeals/{appeal_id}/messages"),
+    ("POST", "/operator/appeals/{appeal_id}/messages"),
 )
 
 _PARAM = re.compile(r"\{[a-z_]+\}")
@@ -125,8 +128,8 @@ _PARAM = re.compile(r"\{[a-z_]+\}")
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """A matched template. `path` is the full template: it labels metrics and log lines
-    (like Starlette's routes, whose `.path` the shared request middleware reads)."""
+    """A matched template. `path` is the full template: it names the server span and labels
+    metrics (like Starlette's routes, whose `.path` the shared request middleware reads)."""
 
     path: str
     service: str

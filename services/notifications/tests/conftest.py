@@ -1,16 +1,22 @@
 """Fixtures of the notifications tests: a migrated database, a mail catcher of their own, the
-API served for real, and the consumer and relay run in-process against this run's vhost."""
+API served for real, the consumer and relay run in-process against this run's vhost, and a
+channel to send them commands and events on (helpers beside it: notifications_support.py)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any
 
+import aio_pika
 import httpx
 import pytest
+from aio_pika.abc import AbstractChannel
 
 from lka_common.db import make_engine, make_sessionmaker
+from lka_common.messaging.topology import declare_exchanges
 from lka_common.testing.http import serve_in_background
 from lka_common.testing.tokens import TokenFactory
 from lka_common.testing.workers import outbox_publisher, running_consumer
@@ -18,6 +24,9 @@ from lka_common.uow import UnitOfWork
 from lka_mailcatcher.catcher import MailCatcher
 from lka_notifications.bootstrap import build_app, subscriptions
 from lka_notifications.settings import NotificationsSettings
+
+# The tests share a support module beside them (pytest imports tests by path, not package).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +73,16 @@ async def consumer(settings: NotificationsSettings) -> AsyncIterator[Callable[..
             await running.enter_async_context(running_consumer(chosen, lambda: subscriptions(chosen)))
 
         yield start
+
+
+@pytest.fixture
+async def channel(amqp_url: str) -> AsyncIterator[AbstractChannel]:
+    """A channel on this run's vhost with the exchanges declared, to send as other services do."""
+    connection = await aio_pika.connect(amqp_url)
+    channel = await connection.channel()
+    await declare_exchanges(channel)
+    yield channel
+    await connection.close()
 
 
 @pytest.fixture

@@ -6,22 +6,18 @@ their preferences too, the bill with the one-click link, the receipt without."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import aio_pika
 import asyncpg
 import pytest
 from aio_pika.abc import AbstractChannel
+from notifications_support import Consumer, address, letters_to, query, send
 
 from lka_common.commands.notifications import SendLetter, SendReminder, UpdateAddressBook
-from lka_common.events.base import EventData
-from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.events.identity import LetterPreferencesChanged
-from lka_common.messaging.topology import declare_exchanges
-from lka_common.testing.databases import plain_url
 from lka_common.testing.events import eventually
 from lka_common.unsubscribe import verify
 from lka_common.uow import UnitOfWork
@@ -65,53 +61,30 @@ OPTIONAL: dict[str, tuple[dict[str, str], str]] = {
 }
 
 
-@pytest.fixture
-async def channel(amqp_url: str) -> AsyncIterator[AbstractChannel]:
-    connection = await aio_pika.connect(amqp_url)
-    channel = await connection.channel()
-    await declare_exchanges(channel)
-    yield channel
-    await connection.close()
-
-
-async def send(channel: AbstractChannel, data: EventData, exchange: str) -> None:
-    event: CloudEvent = new_event(data, "/lka/tests", subject="s")
-    target = await channel.get_exchange(exchange)
-    message = aio_pika.Message(event.to_json(), message_id=event.id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
-    await target.publish(message, routing_key=event.type)
-
-
 def preferences(user_id: uuid.UUID, at: datetime, **off: bool) -> LetterPreferencesChanged:
     chosen = dict.fromkeys(["reading_window", "verification_due", "debt", "bill_issued", "payment_receipts"], True)
     return LetterPreferencesChanged(user_id=user_id, new_sign_in=True, changed_at=at, **{**chosen, **off})
 
 
 async def rows_if(settings: NotificationsSettings, sql: str, count: int, *args: Any) -> list[asyncpg.Record] | None:
-    conn = await asyncpg.connect(plain_url(settings.database_url))
-    try:
-        rows = await conn.fetch(sql, *args)
-    finally:
-        await conn.close()
+    """The rows `sql` finds when there are exactly `count` of them (to poll for), else None."""
+    rows = await query(settings, sql, *args)
     return rows if len(rows) == count else None
 
 
 async def statuses(settings: NotificationsSettings, user_id: uuid.UUID) -> list[str]:
-    conn = await asyncpg.connect(plain_url(settings.database_url))
-    try:
-        rows = await conn.fetch("SELECT status FROM letters WHERE user_id = $1 ORDER BY id", user_id)
-    finally:
-        await conn.close()
+    rows = await query(settings, "SELECT status FROM letters WHERE user_id = $1 ORDER BY id", user_id)
     return [row["status"] for row in rows]
 
 
 async def test_a_reminder_is_not_sent_to_whoever_turned_its_kind_off(
-    consumer: Callable[..., Awaitable[None]],
+    consumer: Consumer,
     channel: AbstractChannel,
     catcher: MailCatcher,
     settings: NotificationsSettings,
 ) -> None:
     wants, declined = uuid.uuid4(), uuid.uuid4()
-    mail = {user: f"abonent-{user.hex[:10]}@example.ru" for user in (wants, declined)}
+    mail = {user: address() for user in (wants, declined)}
     now = datetime.now(UTC)
     await consumer()
     for user, to in mail.items():
@@ -128,11 +101,11 @@ async def test_a_reminder_is_not_sent_to_whoever_turned_its_kind_off(
         reminder = SendReminder(template="reading_window_reminder", user_id=user, params=PARAMS)
         await send(channel, reminder, "lka.commands")
 
-    (letter,) = await eventually(lambda: [x for x in catcher.store if mail[wants] in x.to])
+    (letter,) = await eventually(lambda: letters_to(catcher, mail[wants]))
     assert letter.subject == "Показания до 25.12.2026: счет № 91000101"
     assert f"{settings.public_base_url}/readings" in (letter.text or "")
     assert await eventually(lambda: statuses(settings, declined)) == ["turned_off"]
-    assert not [x for x in catcher.store if mail[declined] in x.to]
+    assert not letters_to(catcher, mail[declined])
 
 
 class RecordingMailer:
@@ -143,27 +116,34 @@ class RecordingMailer:
         self.sent.append(letter)
 
 
-async def test_a_reminder_carries_a_one_click_link_identity_can_check(
-    settings: NotificationsSettings, uow_factory: Callable[[], UnitOfWork]
-) -> None:
+async def dispatched(
+    settings: NotificationsSettings,
+    uow_factory: Callable[[], UnitOfWork],
+    template: str,
+    params: dict[str, str],
+    user: uuid.UUID,
+) -> Letter:
+    """The one letter the dispatcher makes of `template` for `user`, kept instead of mailed."""
     mailer = RecordingMailer()
     renderer = LetterRenderer(settings.supplier_name, settings.public_base_url)
     unsubscribe = (settings.public_base_url, settings.unsubscribe_secret)
     dispatcher = LetterDispatcher(mailer, renderer, 10, 3, unsubscribe=unsubscribe)  # type: ignore[arg-type]
-    user = uuid.uuid4()
-
     async with uow_factory() as uow:
         await dispatcher.deliver(
-            uow,
-            message_id=str(uuid.uuid4()),
-            template="reading_window_reminder",
-            recipient=f"abonent-{user.hex[:10]}@example.ru",
-            params=PARAMS,
-            user_id=user,
+            uow, message_id=str(uuid.uuid4()), template=template, recipient=address(), params=params, user_id=user
         )
         await uow.commit()
-
     (letter,) = mailer.sent
+    return letter
+
+
+async def test_a_reminder_carries_a_one_click_link_identity_can_check(
+    settings: NotificationsSettings, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    user = uuid.uuid4()
+
+    letter = await dispatched(settings, uow_factory, "reading_window_reminder", PARAMS, user)
+
     assert letter.unsubscribe_url is not None
     link = urlsplit(letter.unsubscribe_url)
     assert f"{link.scheme}://{link.netloc}{link.path}" == f"{settings.public_base_url}/api/v1/public/unsubscribe"
@@ -183,13 +163,13 @@ def command(template: str, user: uuid.UUID, to: str) -> SendLetter:
 
 
 async def test_no_letter_of_a_kind_the_person_turned_off_is_sent(
-    consumer: Callable[..., Awaitable[None]],
+    consumer: Consumer,
     channel: AbstractChannel,
     catcher: MailCatcher,
     settings: NotificationsSettings,
 ) -> None:
     wants, declined = uuid.uuid4(), uuid.uuid4()
-    mail = {user: f"abonent-{user.hex[:10]}@example.ru" for user in (wants, declined)}
+    mail = {user: address() for user in (wants, declined)}
     await consumer()
     for user, to in mail.items():
         await send(channel, UpdateAddressBook(user_id=user, email=to, confirmed=True), "lka.commands")
@@ -206,8 +186,8 @@ async def test_no_letter_of_a_kind_the_person_turned_off_is_sent(
     received = await eventually(lambda: rows_if(settings, SENT, len(OPTIONAL), wants), "every letter sent")
     assert sorted(row["template"] for row in received) == sorted(OPTIONAL)
     assert await eventually(lambda: rows_if(settings, TURNED_OFF, len(OPTIONAL), declined)) is not None
-    assert len([x for x in catcher.store if mail[wants] in x.to]) == len(OPTIONAL)
-    assert not [x for x in catcher.store if mail[declined] in x.to]
+    assert len(letters_to(catcher, mail[wants])) == len(OPTIONAL)
+    assert not letters_to(catcher, mail[declined])
 
 
 SENT = "SELECT template FROM letters WHERE user_id = $1 AND status = 'sent'"
@@ -221,25 +201,10 @@ async def test_each_letter_a_person_may_turn_off_says_how(
     """Reminders and the bill: `List-Unsubscribe` (identity's API, for the mail client's POST)
     and, in the body, the portal's unsubscribe page with the same token. The receipt: neither,
     only the way to the profile's settings."""
-    mailer = RecordingMailer()
-    renderer = LetterRenderer(settings.supplier_name, settings.public_base_url)
-    unsubscribe = (settings.public_base_url, settings.unsubscribe_secret)
-    dispatcher = LetterDispatcher(mailer, renderer, 10, 3, unsubscribe=unsubscribe)  # type: ignore[arg-type]
     user = uuid.uuid4()
     params, preference = OPTIONAL[template]
 
-    async with uow_factory() as uow:
-        await dispatcher.deliver(
-            uow,
-            message_id=str(uuid.uuid4()),
-            template=template,
-            recipient=f"abonent-{user.hex[:10]}@example.ru",
-            params=params,
-            user_id=user,
-        )
-        await uow.commit()
-
-    (letter,) = mailer.sent
+    letter = await dispatched(settings, uow_factory, template, params, user)
     headers = SmtpMailer(settings).compose(letter)
     if template == "payment_receipt":
         assert letter.unsubscribe_url is None
