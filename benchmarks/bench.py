@@ -7,6 +7,7 @@
     .venv/bin/python benchmarks/bench.py --trace        # every process exporting its spans (OTLP)
     .venv/bin/python benchmarks/bench.py --duration 240 \
         --alongside ".venv/bin/python benchmarks/reminders.py --run-only"  # paced mix beside that command
+    .venv/bin/python benchmarks/bench.py --paced-only --duration 120   # the paced mix alone (no targets judged)
 
 It starts the whole stack itself (`lka-dev run` on ports, databases and a vhost of its own, as
 the e2e tests do), with the rate limits lifted (printed below), and removes all of it at the
@@ -117,6 +118,7 @@ class Options:
     pooler_pool: int = 5
     trace: bool = False
     alongside: str = ""
+    paced_only: bool = False
 
 
 @contextmanager
@@ -242,12 +244,13 @@ async def measure(options: Options, bench: BenchStack, floor: Floor) -> tuple[li
             return CpuByProcess(stack.marker, bench.run_id, own)
 
         results = []
-        floor_result = await run_phase(
-            "floor: POST /readings straight to benchmarks/floor.py, one uvicorn worker, pool 10",
-            FLOOR, floor_loop, floor.url, virtuals, options.phase_seconds, options, cpu(), {},
-        )  # fmt: skip
-        results.append(floor_result)
-        print("\n".join(floor_result.report()), flush=True)
+        if not options.paced_only:
+            floor_result = await run_phase(
+                "floor: POST /readings straight to benchmarks/floor.py, one uvicorn worker, pool 10",
+                FLOOR, floor_loop, floor.url, virtuals, options.phase_seconds, options, cpu(), {},
+            )  # fmt: skip
+            results.append(floor_result)
+            print("\n".join(floor_result.report()), flush=True)
         floor_mib = peak_memory_mib(floor.pid) or 0.0
         floor.stop()
 
@@ -258,6 +261,8 @@ async def measure(options: Options, bench: BenchStack, floor: Floor) -> tuple[li
             (f"mix: {mix}, back to back", MIX, mix_loop, options.duration, 0),
             (paced, MIX, mix_loop, options.duration, options.think_ms),
         ]
+        if options.paced_only:
+            gateway_phases = gateway_phases[-1:]
         for title, expected, loop, seconds, think_ms in gateway_phases:
             with alongside(options.alongside if title == paced else "", title.split(":")[0]):
                 result = await run_phase(
@@ -339,6 +344,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
         default="",
         help="a command run during the paced mix (from its warm-up), e.g. benchmarks/reminders.py",
     )
+    parser.add_argument(
+        "--paced-only",
+        action="store_true",
+        help="only the paced mix (no floor, submit or mix phase): a background command's cost, sooner",
+    )
     args = parser.parse_args(argv)
     profile = [name for name in args.profile.split(",") if name]
     profile_dir = args.profile_dir or Path(tempfile.gettempdir())
@@ -358,6 +368,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         args.pooler_pool,
         args.trace,
         args.alongside,
+        args.paced_only,
     )
 
 
@@ -447,7 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("interrupted: the stack is stopped and its databases and vhost removed")
         return 130
-    print("\n".join(targets(results, worst, options.subscribers, options.think_ms)))
+    if not options.paced_only:  # the targets are judged on all four phases
+        print("\n".join(targets(results, worst, options.subscribers, options.think_ms)))
     say(f"done in {time.monotonic() - started:.0f} s")
     return 0
 

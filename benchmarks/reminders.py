@@ -73,6 +73,7 @@ from lka_common.settings import DEFAULT_AMQP_URL, DEFAULT_POSTGRES_URL, shared_e
 from lka_common.testing.databases import async_url, create_migrated_database, drop_database, plain_url
 from lka_common.testing.layout import service_dir
 from lka_common.testing.servers import Servers, private_vhost
+from lka_common.tracing import configure_tracing
 from lka_common.uow import UnitOfWork
 from lka_readings.domain.reminders import reminder_due, verification_stages
 from lka_readings.service_layer.reading_window import reading_window_job
@@ -537,6 +538,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args(argv)
     configure_logging("bench-reminders", "WARNING")
+    configure_tracing("readings-consumer")  # as the process that runs the job in the service does
     url = database_url(args.database)
     if args.run_only:
         accounts = asyncio.run(_accounts_in(url))

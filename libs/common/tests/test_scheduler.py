@@ -6,6 +6,7 @@ lease back."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
@@ -13,12 +14,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from lka_common import tracing
+from lka_common.commands.notifications import SendReminder
+from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.migrations import SCHEDULER_TABLES_V1
 from lka_common.scheduler.clock import LOCAL_TIME, Clock
 from lka_common.scheduler.runner import BatchResult, Job, JobRunner, RunContext, recent_runs
 from lka_common.testing.databases import create_database, drop_database
 from lka_common.testing.servers import Servers
 
+TEMPLATE = "reading_window_reminder"
+tracing.configure_tracing("scheduler-test")  # as every worker process does at its start
 ITEMS_DDL = "CREATE TABLE items (n INTEGER PRIMARY KEY, done_by TEXT)"  # the job's own keyed work
 
 
@@ -167,3 +173,30 @@ def test_the_clock_moves_by_its_offset_in_the_suppliers_calendar() -> None:
     moved = Clock(offset_s=timedelta(days=40).total_seconds())
     assert (moved.today() - Clock().today()).days in (39, 40, 41)
     assert moved.now().tzinfo is not None and LOCAL_TIME.key == "Europe/Simferopol"
+
+
+async def test_what_a_run_raises_shares_the_runs_correlation_and_each_batchs_trace(db: AsyncEngine) -> None:
+    """A thousand letters of one batch are one trace and one run's letters one correlation (an
+    operator follows a run through the logs), where outside any span each event would start its own."""
+    raised: list[tuple[int, CloudEvent]] = []
+
+    async def batch(context: RunContext) -> BatchResult:
+        number = len({n for n, _ in raised})
+        for user in range(3):
+            raised.append(
+                (
+                    number,
+                    new_event(
+                        SendReminder(template=TEMPLATE, user_id=uuid.uuid4(), params={"n": user}), "lka.test", "s"
+                    ),
+                )
+            )
+        return BatchResult(items=3, more=number < 1)
+
+    record = await JobRunner(db, Clock()).run(Job("letters", "0 3 * * *", batch))
+
+    assert record is not None and record.batches == 2
+    assert len({event.correlationid for _, event in raised}) == 1
+    traces = {n: {tracing.trace_id_of(event.traceparent) for m, event in raised if m == n} for n in (0, 1)}
+    assert all(len(ids) == 1 and None not in ids for ids in traces.values())
+    assert traces[0] != traces[1]

@@ -27,8 +27,13 @@ def correlation_id() -> str | None:
 
 def causation_id() -> str | None:
     """The id of what caused the code now running: the request, or the message handled."""
+    return lineage()[1]
+
+
+def lineage() -> tuple[str | None, str | None]:
+    """The correlation id and the causation id at once (an event raised takes both)."""
     ids = current_ids()
-    return ids.get("message_id") or ids.get("request_id")
+    return ids.get("correlation_id"), ids.get("message_id") or ids.get("request_id")
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -207,6 +208,20 @@ def _messaging_attributes(exchange: str, routing_key: str, message_id: str) -> d
         "messaging.rabbitmq.destination.routing_key": routing_key,
         "messaging.message.id": message_id,
     }
+
+
+@contextmanager
+def job_batch(job: str, run_id: int) -> Iterator[Span]:
+    """An INTERNAL span, the root of a trace of its own, for one batch of a scheduled job
+    (lka_common.scheduler): its queries and every event it raises (a thousand letters) share it,
+    where each event outside any span would start a trace of its own."""
+    with _tracer.start_as_current_span(
+        f"job {job}",
+        context=otel_context.Context(),
+        kind=SpanKind.INTERNAL,
+        attributes={"lka.job.name": job, "lka.job.run_id": run_id},
+    ) as span:
+        yield span
 
 
 @contextmanager

@@ -57,16 +57,18 @@ def new_event(data: EventData, source: str, subject: str) -> CloudEvent:
     (docs/contract.md §3).
     """
     event_id = str(uuid.uuid4())
-    correlation = context.correlation_id() or event_id
+    correlation, causation = context.lineage()
+    correlation = correlation or event_id
     trace_context = tracing.trace_attributes()
-    return CloudEvent(
+    # Constructed, not validated: every value is our own, and a scheduled job raises a thousand at once.
+    return CloudEvent.model_construct(
         id=event_id,
         source=source,
         type=data.event_type,
         time=datetime.now(UTC),
         subject=subject,
         correlationid=correlation,
-        causationid=context.causation_id() or correlation,
+        causationid=causation or correlation,
         traceparent=trace_context["traceparent"],
         tracestate=trace_context.get("tracestate"),
         data=data.model_dump(mode="json"),

@@ -41,6 +41,8 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from lka_common import context as ids
+from lka_common import tracing
 from lka_common.scheduler.clock import Clock
 from lka_common.scheduler.tables import job_runs, scheduled_jobs
 
@@ -72,6 +74,8 @@ class RunContext:
     today: date
     clock: Clock
     state: dict[str, Any] = field(default_factory=dict)
+    # What every event the run raises carries as its correlation id: the letters of one run belong together.
+    correlation_id: str = field(default_factory=ids.new_id)
 
 
 Batch = Callable[[RunContext], Awaitable[BatchResult]]
@@ -135,8 +139,7 @@ class JobRunner:
             while True:
                 started = time.monotonic()
                 result = await self._batch(job, context)
-                await self._progress(run_id, result)
-                if not await self._renew(job.name):
+                if not await self._checkpoint(job.name, run_id, result):
                     log.warning("job_lease_lost", job=job.name, run_id=run_id)
                     status = "interrupted"
                     break
@@ -165,13 +168,19 @@ class JobRunner:
         """The job's next batch, tried again after each of `retry_delays_s` if it raises."""
         for delay in self._retry_delays_s:
             try:
-                return await job.batch(context)
+                return await self._traced(job, context)
             except Exception as exc:  # noqa: BLE001 - any failure of a keyed batch is safe to retry
                 log.warning("job_batch_retry", job=job.name, run_id=context.run_id, error=repr(exc), in_s=delay)
             await asyncio.sleep(delay)
             if not await self._renew(job.name):  # another runner took over while this one waited
                 raise LeaseLost()
-        return await job.batch(context)
+        return await self._traced(job, context)
+
+    @staticmethod
+    async def _traced(job: Job, context: RunContext) -> BatchResult:
+        """One try of a batch in a span of its own, its log lines and events carrying the run's correlation."""
+        with ids.bound(correlation_id=context.correlation_id), tracing.job_batch(job.name, context.run_id):
+            return await job.batch(context)
 
     async def _start(self, job: str) -> int | None:
         """Take the job's lease and open its run, in one transaction; None if the lease is another's."""
@@ -214,16 +223,21 @@ class JobRunner:
 
     async def _renew(self, job: str) -> bool:
         async with self._engine.begin() as conn:
-            renewed = await conn.execute(
-                text(
-                    "UPDATE scheduled_jobs SET lease_until = now() + make_interval(secs => :s)"
-                    " WHERE name = :job AND lease_owner = :me RETURNING name"
-                ),
-                {"me": self.name, "s": self._lease_s, "job": job},
-            )
-            return renewed.first() is not None
+            return await self._renewed(conn, job)
 
-    async def _progress(self, run_id: int, result: BatchResult) -> None:
+    async def _renewed(self, conn: AsyncConnection, job: str) -> bool:
+        renewed = await conn.execute(
+            text(
+                "UPDATE scheduled_jobs SET lease_until = now() + make_interval(secs => :s)"
+                " WHERE name = :job AND lease_owner = :me RETURNING name"
+            ),
+            {"me": self.name, "s": self._lease_s, "job": job},
+        )
+        return renewed.first() is not None
+
+    async def _checkpoint(self, job: str, run_id: int, result: BatchResult) -> bool:
+        """After a batch, in one short transaction: the run's progress recorded and the lease
+        renewed; False when the lease is another runner's now."""
         async with self._engine.begin() as conn:
             await conn.execute(
                 update(job_runs)
@@ -235,6 +249,7 @@ class JobRunner:
                     heartbeat_at=func.now(),
                 )
             )
+            return await self._renewed(conn, job)
 
     async def _end(self, job: str, run_id: int, status: RunStatus, error: str | None) -> None:
         try:
