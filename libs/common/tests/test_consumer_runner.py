@@ -17,7 +17,7 @@ from lka_common.events.base import EventData
 from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.messaging.consumer import ConsumerRunner, Subscription
 from lka_common.messaging.errors import PermanentError, TransientError
-from lka_common.messaging.topology import EVENTS_EXCHANGE, declare_exchanges
+from lka_common.messaging.topology import EVENTS_EXCHANGE
 from lka_common.testing.events import eventually
 from lka_common.testing.metrics import sample
 from lka_common.uow import UnitOfWork
@@ -29,15 +29,6 @@ class ProbeHappened(EventData):
 
 
 Behaviour = Callable[[str], Awaitable[None]]
-
-
-@pytest.fixture
-async def channel(amqp_url: str) -> AsyncIterator[AbstractChannel]:
-    connection = await aio_pika.connect(amqp_url)
-    channel = await connection.channel()
-    await declare_exchanges(channel)
-    yield channel
-    await connection.close()
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import aio_pika
-import pytest
 from aio_pika.abc import AbstractChannel, AbstractQueue
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -15,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from lka_common.events.base import EventData
 from lka_common.messaging.relay import OutboxRelay
 from lka_common.messaging.tables import outbox
-from lka_common.messaging.topology import COMMANDS_EXCHANGE, UNROUTED_QUEUE, declare_exchanges
+from lka_common.messaging.topology import COMMANDS_EXCHANGE, UNROUTED_QUEUE
 from lka_common.uow import DriverUnitOfWork, UnitOfWork
 
 
@@ -29,15 +27,6 @@ class SecretProbeCommand(EventData):
     exchange = COMMANDS_EXCHANGE
     sensitive = True
     link: str
-
-
-@pytest.fixture
-async def channel(amqp_url: str) -> AsyncIterator[AbstractChannel]:
-    connection = await aio_pika.connect(amqp_url)
-    channel = await connection.channel()
-    await declare_exchanges(channel)
-    yield channel
-    await connection.close()
 
 
 async def bound_queue(channel: AbstractChannel, routing_key: str, exchange: str = "lka.events") -> AbstractQueue:

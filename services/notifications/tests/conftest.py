@@ -10,13 +10,10 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
-import aio_pika
 import httpx
 import pytest
-from aio_pika.abc import AbstractChannel
 
 from lka_common.db import make_engine, make_sessionmaker
-from lka_common.messaging.topology import declare_exchanges
 from lka_common.testing.http import serve_in_background
 from lka_common.testing.tokens import TokenFactory
 from lka_common.testing.workers import outbox_publisher, running_consumer
@@ -73,16 +70,6 @@ async def consumer(settings: NotificationsSettings) -> AsyncIterator[Callable[..
             await running.enter_async_context(running_consumer(chosen, lambda: subscriptions(chosen)))
 
         yield start
-
-
-@pytest.fixture
-async def channel(amqp_url: str) -> AsyncIterator[AbstractChannel]:
-    """A channel on this run's vhost with the exchanges declared, to send as other services do."""
-    connection = await aio_pika.connect(amqp_url)
-    channel = await connection.channel()
-    await declare_exchanges(channel)
-    yield channel
-    await connection.close()
 
 
 @pytest.fixture

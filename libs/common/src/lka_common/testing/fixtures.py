@@ -1,7 +1,8 @@
 """Pytest fixtures for every package (loaded by the root conftest.py).
 
 `servers`: the run's PostgreSQL and RabbitMQ. `amqp_url`: a vhost of this run (this worker),
-removed at the end. `migrated_database(service)`: a fresh database of that service, migrated
+removed at the end; `channel`: a channel on it with the exchanges declared.
+`migrated_database(service)`: a fresh database of that service, migrated
 for real with its Alembic revisions, dropped at the end; its idle connections are closed when
 a whole stack starts (testing/databases.release_idle_suite_connections). `eventually`,
 `publish` and (with a `db` pool fixture of the service's own) `outbox`: see testing/events.py.
@@ -10,13 +11,16 @@ a whole stack starts (testing/databases.release_idle_suite_connections). `eventu
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from functools import partial
 from typing import Any
 
+import aio_pika
 import asyncpg
 import pytest
+from aio_pika.abc import AbstractChannel
 
+from lka_common.messaging.topology import declare_exchanges
 from lka_common.testing import events
 from lka_common.testing.databases import SUITE_DATABASES, create_migrated_database, drop_database
 from lka_common.testing.layout import service_dir
@@ -38,6 +42,16 @@ def servers() -> Iterator[Servers]:
 def amqp_url(servers: Servers, run_id: str) -> Iterator[str]:
     with private_vhost(servers, f"lka_test_{run_id}") as url:
         yield url
+
+
+@pytest.fixture
+async def channel(amqp_url: str) -> AsyncIterator[AbstractChannel]:
+    """A channel on this run's vhost with the exchanges declared, to send as other services do."""
+    connection = await aio_pika.connect(amqp_url)
+    channel = await connection.channel()
+    await declare_exchanges(channel)
+    yield channel
+    await connection.close()
 
 
 @pytest.fixture(scope="session")
