@@ -27,7 +27,7 @@ It needs what `make test` needs (the local PostgreSQL and RabbitMQ). Steps:
    2026-12 closing on the 25th), with the service's settings (`--batch`, `--pause-ms` override
    `reminder_batch` and `reminder_pause_ms`). `--run-only` first empties `reminders_sent`, the
    outbox and the runs.
-3. **What it prints**: the run's time, accounts reminded, `SendReminder` rows in the outbox,
+3. **What it prints**: the run's time, accounts reminded, letters in the outbox's `SendReminders`,
    batches; the longest transaction two ways: each batch's unit of work timed in the job (from
    taking the connection to giving it back), and pg_stat_activity sampled every 50 ms from a side
    connection (`clock_timestamp() - xact_start` of the job's connections); then the checks:
@@ -64,7 +64,7 @@ import aio_pika
 import asyncpg
 from reminders_data import DATABASE, DAY, FIRST_NUMBER, admin_url, database_url, expected, fill, recreate, reset, say
 
-from lka_common.commands.notifications import SendReminder
+from lka_common.commands.notifications import SendReminders
 from lka_common.db import make_engine, make_sessionmaker
 from lka_common.logging import configure_logging
 from lka_common.messaging.topology import COMMANDS_EXCHANGE, declare_exchanges
@@ -202,17 +202,18 @@ class Checks:
 
 async def check(url: str) -> Checks:
     """What the run did, read back from the database."""
-    account = f"((body::jsonb #>> '{{data,params,account_number}}')::bigint - {FIRST_NUMBER})"
+    account = f"((letter #>> '{{params,account_number}}')::bigint - {FIRST_NUMBER})"
     connection = await asyncpg.connect(plain_url(url), command_timeout=600)
     try:
         reminded = await connection.fetchval("SELECT count(*) FROM reminders_sent WHERE kind = 'reading_window'")
         row = await connection.fetchrow(
             f"SELECT count(*) AS letters,"
-            f" count(*) - count(DISTINCT (body::jsonb #>> '{{data,user_id}}', {account})) AS duplicates,"
+            f" count(*) - count(DISTINCT (letter #>> '{{user_id}}', {account})) AS duplicates,"
             f" count(*) FILTER (WHERE {account} % 10 = 0 OR {account} % 50 = 7) AS with_reading,"
             f" count(*) FILTER (WHERE {account} % 100 IN (3, 13)) AS removed_or_unlinked"
-            " FROM outbox WHERE routing_key = $1 AND body::jsonb #>> '{data,template}' = 'reading_window_reminder'",
-            SendReminder.event_type,
+            " FROM outbox, jsonb_array_elements(body::jsonb #> '{data,letters}') AS letter"
+            " WHERE routing_key = $1 AND body::jsonb #>> '{data,template}' = 'reading_window_reminder'",
+            SendReminders.event_type,
         )
     finally:
         await connection.close()
@@ -254,7 +255,7 @@ async def relay_into_own_vhost(url: str) -> AsyncIterator[None]:
             queue = await channel.declare_queue(
                 "bench.reminders", arguments={"x-max-length": 1000, "x-overflow": "drop-head"}
             )
-            await queue.bind(COMMANDS_EXCHANGE, routing_key=SendReminder.event_type)
+            await queue.bind(COMMANDS_EXCHANGE, routing_key=SendReminders.event_type)
         environment = os.environ | {
             "LKA_READINGS_DATABASE_URL": url,
             "LKA_READINGS_AMQP_URL": amqp_url,
@@ -325,7 +326,7 @@ async def bench(url: str, args: argparse.Namespace, accounts: int) -> bool:
         want_reminded, want_letters = expected(accounts)
         say(f"  accounts reminded {checks.reminded} (expected {want_reminded})")
         say(
-            f"  SendReminder rows in the outbox {checks.letters} (expected {want_letters}),"
+            f"  letters in the outbox's SendReminders {checks.letters} (expected {want_letters}),"
             f" duplicates {checks.duplicates}"
         )
         say(f"  letters to accounts with a reading this period: {checks.to_accounts_with_a_reading}")

@@ -5,7 +5,7 @@ scheduler on, the jobs' clock moved to a day of a reading window, small batches 
 each makes one run, the one at its start. Households: accounts billing published (with a meter
 each, as billing would) and linked by subscribers. What is counted is what a person or an auditor
 would look at: the reminder letters in the mail catcher, per (person, account); readings'
-`reminders_sent`; the `SendReminder` commands readings wrote to its outbox.
+`reminders_sent`; the letters of the `SendReminders` commands readings wrote to its outbox.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import scheduler_support
 from billing_support import REGION, account_update, link, projected, publish
 from drill_support import eventually, fetch
 
+from lka_common.commands.notifications import SendReminders
 from lka_common.events.billing import BillingMeterUpdated, LastReading
 from lka_common.scheduler.clock import Clock
 from lka_common.testing.portal import Subscriber
@@ -33,7 +34,6 @@ CLOSING_DAY, WINDOW_DAYS = 25, 3  # readings' defaults: the window is the 22nd t
 BATCH = 2  # accounts per batch: a run of the drills' seven accounts has several
 SERIAL = "RW-E2E-1"
 OLD_READING = date(2026, 10, 20)  # billing's last reading before any period the drills play
-REMINDER = "notifications.reminder.send.v1"
 Env = tuple[dict[str, str], str, int]
 
 
@@ -180,32 +180,39 @@ async def claimed(env: Env, town: Town, period: Period) -> dict[str, int]:
 
 
 async def commands(env: Env, period: Period) -> list[dict[str, Any]]:
-    """The period's `SendReminder` commands in readings' outbox (published or not): the events."""
+    """The period's `SendReminders` commands in readings' outbox (published or not): the events."""
     sql = "SELECT body FROM outbox WHERE routing_key = $1"
-    events = [json.loads(row["body"]) for row in await fetch(env[0]["LKA_READINGS_DATABASE_URL"], sql, REMINDER)]
+    rows = await fetch(env[0]["LKA_READINGS_DATABASE_URL"], sql, SendReminders.event_type)
+    events = [json.loads(row["body"]) for row in rows]
     closing = f"{period.closing:%d.%m.%Y}"
-    return [e for e in events if e["data"]["params"]["closing_date"] == closing]
+    return [e for e in events if e["data"]["letters"][0]["params"]["closing_date"] == closing]
 
 
 async def commanded(env: Env, town: Town, period: Period) -> Counter[tuple[str, str]]:
-    """The period's commands per (person, account label)."""
+    """The period's letters in those commands per (person, account label)."""
     return Counter(
-        (town.person_of(e["data"]["user_id"]), town.label_of(e["data"]["params"]["account_number"]))
+        (town.person_of(letter["user_id"]), town.label_of(letter["params"]["account_number"]))
         for e in await commands(env, period)
+        for letter in e["data"]["letters"]
     )
 
 
 async def all_handled(env: Env, period: Period) -> None:
     """Every command readings wrote for the period reached notifications and was handled there
-    (its inbox has it, committed with the letter's outcome): no letter of it is on its way."""
-    sql = "SELECT message_id FROM inbox WHERE message_id = ANY($1::text[])"
+    (its inbox has it), and each of its letters went its way (none waits in `reminders_due`)."""
+    handled_sql = "SELECT message_id FROM inbox WHERE message_id = ANY($1::text[])"
+    waiting_sql = "SELECT count(*) AS waiting FROM reminders_due WHERE message_id = ANY($1::text[])"
+    notifications = env[0]["LKA_NOTIFICATIONS_DATABASE_URL"]
 
     async def handled() -> bool:
         ids = [e["id"] for e in await commands(env, period)]
-        rows = await fetch(env[0]["LKA_NOTIFICATIONS_DATABASE_URL"], sql, ids)
-        return len({row["message_id"] for row in rows}) == len(ids)
+        rows = await fetch(notifications, handled_sql, ids)
+        if len({row["message_id"] for row in rows}) < len(ids):
+            return False
+        (waiting,) = await fetch(notifications, waiting_sql, ids)
+        return waiting["waiting"] == 0
 
-    await eventually(handled, f"notifications handled every reminder of {period.key}")
+    await eventually(handled, f"notifications sent every reminder of {period.key}")
 
 
 async def settled(

@@ -82,7 +82,10 @@ async def test_10_the_words_are_the_manuals_and_read_as_russian(stack: Stack, br
         # «Добавить»: the regions by the place's own name, the hint under the number.
         await page.get_by_role("button", name="Добавить", exact=True).click()
         adding = page.locator("#add-account")
-        options = await adding.get_by_label("Регион").locator("option").all_inner_texts()
+        regions = adding.get_by_label("Регион")
+        # The list comes from the regions call after the form opens: wait for it, then read it whole.
+        await expect(regions.locator("option", has_text="Симферопольский район")).to_have_count(1)
+        options = await regions.locator("option").all_inner_texts()
         city, district = options.index("Городской округ Симферополь"), options.index("Симферопольский район")
         assert district == city + 1, options
         await expect(adding.get_by_text(ACCOUNT_NUMBER_HINT)).to_be_visible()

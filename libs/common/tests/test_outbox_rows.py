@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from lka_common.commands.notifications import SendLetter, SendReminder
+from lka_common.commands.notifications import Reminder, SendLetter, SendReminders
 from lka_common.events.accounts import AccountUnlinked
 from lka_common.events.base import EventData
 from lka_common.messaging.topology import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
@@ -27,7 +27,7 @@ def raised(count: int) -> list[EventData]:
         lambda i: AccountUnlinked(
             user_id=user, account_id=uuid.uuid4(), region_code="yalta", account_number=f"9{i:07d}"
         ),
-        lambda i: SendReminder(template="reading_window_reminder", user_id=user, params={"n": i}),
+        lambda i: SendReminders(template="reading_window_reminder", letters=[Reminder(user_id=user, params={"n": i})]),
         lambda i: SendLetter(template="password_reset", user_id=user, params={"link": f"https://x/{i}"}),
     ]
     return [kinds[i % 3](i) for i in range(count)]

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from lka_common import tracing
-from lka_common.commands.notifications import SendReminder
+from lka_common.commands.notifications import SendLetter
 from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.migrations import SCHEDULER_TABLES_V1
 from lka_common.scheduler.clock import LOCAL_TIME, Clock
@@ -176,7 +176,7 @@ def test_the_clock_moves_by_its_offset_in_the_suppliers_calendar() -> None:
 
 
 async def test_what_a_run_raises_shares_the_runs_correlation_and_each_batchs_trace(db: AsyncEngine) -> None:
-    """A thousand letters of one batch are one trace and one run's letters one correlation (an
+    """A batch's letters are one trace and one run's letters one correlation (an
     operator follows a run through the logs), where outside any span each event would start its own."""
     raised: list[tuple[int, CloudEvent]] = []
 
@@ -186,9 +186,7 @@ async def test_what_a_run_raises_shares_the_runs_correlation_and_each_batchs_tra
             raised.append(
                 (
                     number,
-                    new_event(
-                        SendReminder(template=TEMPLATE, user_id=uuid.uuid4(), params={"n": user}), "lka.test", "s"
-                    ),
+                    new_event(SendLetter(template=TEMPLATE, user_id=uuid.uuid4(), params={"n": user}), "lka.test", "s"),
                 )
             )
         return BatchResult(items=3, more=number < 1)

@@ -1,6 +1,6 @@
 """The debt reminder (docs/contract.md §4 "Reminders"): N days after a bill's due date, one
-`SendReminder` to each subscriber linked to an account that owes more than the threshold now,
-and to no one else (a small debt, a debt paid since at the bank or in the portal); once per
+letter (in a `SendReminders` command) to each subscriber linked to an account that owes more than
+the threshold now, and to no one else (a small debt, a debt paid since at the bank or in the portal); once per
 account and bill, however often the job runs and however many runners race (the key is claimed
 with the commands, service_layer/debt_reminder.py)."""
 
@@ -27,7 +27,7 @@ from lka_common.scheduler.clock import LOCAL_TIME, Clock
 from lka_common.scheduler.runner import JobRunner, RunContext
 from lka_common.uow import UnitOfWork
 
-REMINDER = "notifications.reminder.send.v1"
+TEMPLATE = "debt_reminder"
 PERIOD = "2026-11"
 # The account of conftest.account_data owes its debt and penalty: 1 523,40 + 12,50.
 OWED = "1 535,90"
@@ -94,8 +94,8 @@ def bill_of(number: str, due: date) -> BillingBillIssued:
     )
 
 
-async def reminded(outbox: Any, *numbers: str) -> list[tuple[str, str]]:
-    rows = await outbox(REMINDER, template="debt_reminder")
+async def reminded(reminders: Any, *numbers: str) -> list[tuple[str, str]]:
+    rows = await reminders(TEMPLATE)
     return sorted(
         (row["params"]["account_number"], row["user_id"]) for row in rows if row["params"]["account_number"] in numbers
     )
@@ -109,7 +109,7 @@ async def run_on(day: date, settings: AccountsSettings, parts: Any) -> Any:
 
 
 async def test_a_debt_above_the_threshold_is_reminded_ten_days_after_due_to_each_subscriber_once(
-    settings: AccountsSettings, parts: Any, owing: Any, billing: Any, outbox: Any
+    settings: AccountsSettings, parts: Any, owing: Any, billing: Any, reminders: Any
 ) -> None:
     due = bill_due_today()
     owes, (first, second) = await owing(subscribers=2)
@@ -126,8 +126,8 @@ async def test_a_debt_above_the_threshold_is_reminded_ten_days_after_due_to_each
     record = await run_on(due + timedelta(days=10), chosen, parts)
 
     assert record.items >= 1 and record.batches > 1
-    assert await reminded(outbox, *numbers) == sorted([(owes, str(first)), (owes, str(second))])
-    (letter,) = [r for r in await outbox(REMINDER, user_id=first) if r["params"]["account_number"] == owes]
+    assert await reminded(reminders, *numbers) == sorted([(owes, str(first)), (owes, str(second))])
+    (letter,) = [r for r in await reminders(TEMPLATE, user_id=first) if r["params"]["account_number"] == owes]
     assert letter["params"] == {
         "account_number": owes,
         "amount": OWED,
@@ -138,24 +138,24 @@ async def test_a_debt_above_the_threshold_is_reminded_ten_days_after_due_to_each
     again = await run_on(due + timedelta(days=11), chosen, parts)
 
     assert again.status == "finished"
-    assert await reminded(outbox, *numbers) == sorted([(owes, str(first)), (owes, str(second))])
+    assert await reminded(reminders, *numbers) == sorted([(owes, str(first)), (owes, str(second))])
 
 
 async def test_nothing_is_sent_before_the_tenth_day_after_due(
-    settings: AccountsSettings, parts: Any, owing: Any, outbox: Any
+    settings: AccountsSettings, parts: Any, owing: Any, reminders: Any
 ) -> None:
     due = bill_due_today()
     number, (someone,) = await owing(due=due)
 
     await run_on(due + timedelta(days=9), settings, parts)
-    assert await reminded(outbox, number) == []
+    assert await reminded(reminders, number) == []
 
     await run_on(due + timedelta(days=10), settings, parts)
-    assert await reminded(outbox, number) == [(number, str(someone))]
+    assert await reminded(reminders, number) == [(number, str(someone))]
 
 
 async def test_two_runners_at_once_remind_an_account_once(
-    settings: AccountsSettings, parts: Any, owing: Any, outbox: Any
+    settings: AccountsSettings, parts: Any, owing: Any, reminders: Any
 ) -> None:
     day = bill_due_today() + timedelta(days=10)
     number, (someone,) = await owing()
@@ -164,14 +164,14 @@ async def test_two_runners_at_once_remind_an_account_once(
 
     # Through the lease: one runner runs, the other finds it held (or finds nothing left).
     await asyncio.gather(JobRunner(engine, clock_on(day)).run(job), JobRunner(engine, clock_on(day)).run(job))
-    assert await reminded(outbox, number) == [(number, str(someone))]
+    assert await reminded(reminders, number) == [(number, str(someone))]
 
     # And past it (a lease lost mid-batch): two runs' batches at once still send one letter.
     later, (other,) = await owing()
     work = DebtReminderRun(settings.model_copy(update={"reminder_batch": 3}), uow_factory)
     contexts = [RunContext(run_id, job.name, day, clock_on(day)) for run_id in (-1, -2)]
     await asyncio.gather(*(drain(work, context) for context in contexts))
-    assert await reminded(outbox, later) == [(later, str(other))]
+    assert await reminded(reminders, later) == [(later, str(other))]
 
 
 async def drain(work: DebtReminderRun, context: RunContext) -> None:

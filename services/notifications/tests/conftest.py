@@ -19,7 +19,7 @@ from lka_common.testing.tokens import TokenFactory
 from lka_common.testing.workers import outbox_publisher, running_consumer
 from lka_common.uow import UnitOfWork
 from lka_mailcatcher.catcher import MailCatcher
-from lka_notifications.bootstrap import build_app, subscriptions
+from lka_notifications.bootstrap import build_app, reminder_senders, subscriptions
 from lka_notifications.settings import NotificationsSettings
 
 # The tests share a support module beside them (pytest imports tests by path, not package).
@@ -62,12 +62,14 @@ async def api(settings: NotificationsSettings) -> AsyncIterator[httpx.AsyncClien
 
 @pytest.fixture
 async def consumer(settings: NotificationsSettings) -> AsyncIterator[Callable[..., Awaitable[None]]]:
-    """`await consumer(**overrides)` starts the real subscriptions with changed settings."""
+    """`await consumer(**overrides)` starts the real subscriptions, and the reminder senders
+    beside them, with changed settings."""
     async with AsyncExitStack() as running:
 
         async def start(**overrides: Any) -> None:
             chosen = settings.model_copy(update=overrides)
-            await running.enter_async_context(running_consumer(chosen, lambda: subscriptions(chosen)))
+            consuming = running_consumer(chosen, lambda: subscriptions(chosen), beside=reminder_senders(chosen))
+            await running.enter_async_context(consuming)
 
         yield start
 

@@ -1,7 +1,8 @@
-"""Reminders (docs/contract.md §4 "Reminders"): on a queue of their own, not sent to a person who
-turned their kind off (identity's preferences, kept here from its events), and otherwise with a
-one-click unsubscribe link (RFC 8058) that identity can check; the bill and the receipt honour
-their preferences too, the bill with the one-click link, the receipt without."""
+"""Reminders (docs/contract.md §4 "Reminders"): not sent to a person who turned their kind off
+(identity's preferences, kept here from its events), and otherwise with a one-click unsubscribe
+link (RFC 8058) that identity can check; the bill and the receipt honour their preferences too,
+the bill with the one-click link, the receipt without. How a batch of reminders is kept and sent:
+test_reminder_sender.py."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ import pytest
 from aio_pika.abc import AbstractChannel
 from notifications_support import Consumer, address, letters_to, query, send
 
-from lka_common.commands.notifications import SendLetter, SendReminder, UpdateAddressBook
+from lka_common.commands.notifications import Reminder, SendLetter, SendReminders, UpdateAddressBook
+from lka_common.events.base import EventData
 from lka_common.events.identity import LetterPreferencesChanged
 from lka_common.testing.events import eventually
 from lka_common.unsubscribe import verify
@@ -97,9 +99,8 @@ async def test_a_reminder_is_not_sent_to_whoever_turned_its_kind_off(
     rows = await eventually(lambda: rows_if(settings, kept, 2, list(mail)), "both preferences kept")
     assert {row["user_id"]: row["turned_off"] for row in rows} == {declined: ["reading_window"], wants: ["debt"]}
 
-    for user in mail:
-        reminder = SendReminder(template="reading_window_reminder", user_id=user, params=PARAMS)
-        await send(channel, reminder, "lka.commands")
+    letters = [Reminder(user_id=user, params=PARAMS) for user in mail]
+    await send(channel, SendReminders(template="reading_window_reminder", letters=letters), "lka.commands")
 
     (letter,) = await eventually(lambda: letters_to(catcher, mail[wants]))
     assert letter.subject == "Показания до 25.12.2026: счет № 91000101"
@@ -151,12 +152,12 @@ async def test_a_reminder_carries_a_one_click_link_identity_can_check(
     assert named is not None and (named.user_id, named.kind) == (user, "reading_window")
 
 
-def command(template: str, user: uuid.UUID, to: str) -> SendLetter:
-    """The letter as its sender makes it: a reminder to the user, the bill to the user, the
-    receipt to the payer's address and (so the preference can be asked) their user."""
+def command(template: str, user: uuid.UUID, to: str) -> EventData:
+    """The letter as its sender makes it: a reminder to the user (in a batch of one), the bill to
+    the user, the receipt to the payer's address and (so the preference can be asked) their user."""
     params = OPTIONAL[template][0]
     if template.endswith("_reminder"):
-        return SendReminder(template=template, user_id=user, params=params)  # type: ignore[arg-type]
+        return SendReminders(template=template, letters=[Reminder(user_id=user, params=params)])  # type: ignore[arg-type]
     if template == "payment_receipt":
         return SendLetter(template="payment_receipt", to=to, user_id=user, params=params)
     return SendLetter(template=template, user_id=user, params=params)  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
 """The reading-window reminder (docs/contract.md §4 "Reminders"): days before the closing day, one
-`SendReminder` to each subscriber linked to an account with a meter and no reading this period,
-and to no one else; once per account and period, however often it runs, in however many batches,
+letter (in a `SendReminders` command) to each subscriber linked to an account with a meter and no
+reading this period, and to no one else; once per account and period, however often it runs, in however many batches,
 cut short wherever, and however many runners race (the key is claimed with the commands in one
 transaction per batch, service_layer/reading_window.py)."""
 
@@ -29,7 +29,7 @@ from lka_readings.service_layer import projections, reading_window, verdicts
 from lka_readings.service_layer.reading_window import ReadingWindowRun, reading_window_job
 from lka_readings.settings import ReadingsSettings
 
-REMINDER = "notifications.reminder.send.v1"
+TEMPLATE = "reading_window_reminder"
 
 
 def test_the_reminder_is_due_from_n_days_before_the_closing_day_to_that_day() -> None:
@@ -57,8 +57,8 @@ async def job_parts(settings: ReadingsSettings) -> AsyncIterator[tuple[Any, Call
     await engine.dispose()
 
 
-async def reminded(outbox: Any, *numbers: str) -> list[tuple[str, str]]:
-    rows = await outbox(REMINDER, template="reading_window_reminder")
+async def reminded(reminders: Any, *numbers: str) -> list[tuple[str, str]]:
+    rows = await reminders(TEMPLATE)
     return sorted(
         (row["params"]["account_number"], row["user_id"]) for row in rows if row["params"]["account_number"] in numbers
     )
@@ -72,7 +72,7 @@ async def test_a_run_writes_to_the_subscribers_of_accounts_without_a_reading_and
     meter: Callable[..., Awaitable[Any]],
     link: Any,
     person: Any,
-    outbox: Any,
+    reminders: Any,
 ) -> None:
     clock, period = reminder_day(settings.closing_day)
     first, second, submitter, billed, refused, left, gone = (person() for _ in range(7))
@@ -108,8 +108,9 @@ async def test_a_run_writes_to_the_subscribers_of_accounts_without_a_reading_and
             (rejected.account_number, str(refused.user_id)),
         ]
     )
-    assert await reminded(outbox, *numbers) == expected
-    (letter,) = [r for r in await outbox(REMINDER, user_id=first.user_id) if r["params"]["account_number"] in numbers]
+    assert await reminded(reminders, *numbers) == expected
+    mine = await reminders(TEMPLATE, user_id=first.user_id)
+    (letter,) = [r for r in mine if r["params"]["account_number"] in numbers]
     closing = window_of(period, settings.closing_day).closing
     assert letter["template"] == "reading_window_reminder"
     assert letter["params"] == {
@@ -121,7 +122,7 @@ async def test_a_run_writes_to_the_subscribers_of_accounts_without_a_reading_and
     again = await JobRunner(engine, clock).run(reading_window_job(settings, uow_factory))
 
     assert again is not None and again.status == "finished"
-    assert await reminded(outbox, *numbers) == expected
+    assert await reminded(reminders, *numbers) == expected
 
 
 async def submit(api: httpx.AsyncClient, who: Any, account: Any) -> uuid.UUID:
@@ -138,7 +139,7 @@ def was_account(linked: Any) -> dict[str, Any]:
 
 
 async def test_a_run_in_small_batches_reminds_every_due_account_once(
-    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, outbox: Any
+    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, reminders: Any
 ) -> None:
     clock, _ = reminder_day(settings.closing_day)
     small = settings.model_copy(update={"reminder_batch": 2, "reminder_pause_ms": 0})
@@ -154,7 +155,7 @@ async def test_a_run_in_small_batches_reminds_every_due_account_once(
     assert record.batches >= 3  # five accounts (and the other tests') two at a time
     numbers = [a.account_number for a in accounts]
     expected = sorted((a.account_number, str(w.user_id)) for w, a in zip(subscribers, accounts, strict=True))
-    assert await reminded(outbox, *numbers) == expected
+    assert await reminded(reminders, *numbers) == expected
 
 
 async def test_a_batch_cut_short_before_its_commit_leaves_nothing_and_the_next_run_sends_once(
@@ -164,7 +165,7 @@ async def test_a_batch_cut_short_before_its_commit_leaves_nothing_and_the_next_r
     meter: Any,
     link: Any,
     person: Any,
-    outbox: Any,
+    reminders: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clock, period = reminder_day(settings.closing_day)
@@ -188,7 +189,7 @@ async def test_a_batch_cut_short_before_its_commit_leaves_nothing_and_the_next_r
     assert reached == ["reminder_before_commit"]
     claimed = "SELECT count(*) FROM reminders_sent WHERE subject_id = $1 AND period = $2"
     assert await db.fetchval(claimed, account.account_id, period) == 0
-    assert await reminded(outbox, quiet.account_number) == []
+    assert await reminded(reminders, quiet.account_number) == []
 
     run.cancel()  # the worker dies: its transaction rolls back
     with pytest.raises(asyncio.CancelledError):
@@ -199,12 +200,12 @@ async def test_a_batch_cut_short_before_its_commit_leaves_nothing_and_the_next_r
     resumed = await JobRunner(engine, clock).run(reading_window_job(settings, uow_factory))
 
     assert resumed is not None and resumed.status == "finished"
-    assert await reminded(outbox, quiet.account_number) == [(quiet.account_number, str(someone.user_id))]
+    assert await reminded(reminders, quiet.account_number) == [(quiet.account_number, str(someone.user_id))]
     assert await db.fetchval(claimed, account.account_id, period) == 1
 
 
 async def test_two_runners_at_once_remind_an_account_once(
-    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, outbox: Any
+    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, reminders: Any
 ) -> None:
     clock, _ = reminder_day(settings.closing_day)
     someone = person()
@@ -215,7 +216,7 @@ async def test_two_runners_at_once_remind_an_account_once(
 
     # Through the lease: one runner runs, the other finds it held (or finds nothing left).
     await asyncio.gather(JobRunner(engine, clock).run(job), JobRunner(engine, clock).run(job))
-    assert await reminded(outbox, quiet.account_number) == [(quiet.account_number, str(someone.user_id))]
+    assert await reminded(reminders, quiet.account_number) == [(quiet.account_number, str(someone.user_id))]
 
     # And past it (a lease lost mid-batch): two runs' batches at once still send one letter.
     later = await meter()
@@ -223,7 +224,7 @@ async def test_two_runners_at_once_remind_an_account_once(
     work = ReadingWindowRun(settings, uow_factory)
     contexts = [RunContext(run_id, job.name, clock.today(), clock) for run_id in (-1, -2)]
     await asyncio.gather(*(drain(work, context) for context in contexts))
-    assert await reminded(outbox, later.account_number) == [(later.account_number, str(someone.user_id))]
+    assert await reminded(reminders, later.account_number) == [(later.account_number, str(someone.user_id))]
 
 
 async def drain(work: ReadingWindowRun, context: RunContext) -> None:
@@ -232,7 +233,7 @@ async def drain(work: ReadingWindowRun, context: RunContext) -> None:
 
 
 async def test_no_reminder_outside_the_window(
-    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, outbox: Any
+    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, reminders: Any
 ) -> None:
     clock, _ = reminder_day(settings.closing_day)
     early = Clock(clock.offset_s - 5 * 86400)  # 6 days before the closing day
@@ -246,4 +247,4 @@ async def test_no_reminder_outside_the_window(
     )
 
     assert record is not None and record.items == 0
-    assert await reminded(outbox, quiet.account_number) == []
+    assert await reminded(reminders, quiet.account_number) == []

@@ -1,6 +1,6 @@
 """The verification-due reminder (docs/contract.md §4 "Reminders"): a month before a meter's
 `verification_due` and on the day (or, a run missed, up to three days after), one
-`SendReminder` (`verification_due_reminder`) to each subscriber linked now to the meter's
+letter (`verification_due_reminder`, in a `SendReminders` command) to each subscriber linked now to the meter's
 account; never for a meter removed, nobody's, or whose date is long past; once per stage, meter
 and date, however often it runs and however many runners race."""
 
@@ -22,7 +22,7 @@ from lka_readings.domain.reminders import verification_stages
 from lka_readings.service_layer.verification_due import verification_due_job
 from lka_readings.settings import ReadingsSettings
 
-REMINDER = "notifications.reminder.send.v1"
+TEMPLATE = "verification_due_reminder"
 DAY = date(2031, 3, 10)  # the jobs' "today" here: no other test's meter has a verification date near it
 
 
@@ -58,9 +58,9 @@ async def run_on(day: date, settings: ReadingsSettings, job_parts: Any) -> RunRe
     return record
 
 
-async def letters(outbox: Any, *serials: str) -> list[tuple[str, str, str, str]]:
+async def letters(reminders: Any, *serials: str) -> list[tuple[str, str, str, str]]:
     """(meter number, stage, date, user) of each verification reminder about these meters."""
-    rows = await outbox(REMINDER, template="verification_due_reminder")
+    rows = await reminders(TEMPLATE)
     return sorted(
         (r["params"]["meter_number"], r["params"]["stage"], r["params"]["verification_date"], r["user_id"])
         for r in rows
@@ -73,7 +73,7 @@ def serial() -> str:
 
 
 async def test_a_run_reminds_a_month_before_and_on_the_day_and_no_one_else(
-    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, outbox: Any
+    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, reminders: Any
 ) -> None:
     first, second, other, past, late, gone, early = (person() for _ in range(7))
 
@@ -101,7 +101,7 @@ async def test_a_run_reminds_a_month_before_and_on_the_day_and_no_one_else(
     def dated(day: date) -> str:
         return day.strftime("%d.%m.%Y")
 
-    assert await letters(outbox, *serials) == sorted(
+    assert await letters(reminders, *serials) == sorted(
         [
             (month.serial_number, "month_before", dated(DAY + timedelta(days=30)), str(first.user_id)),
             (month.serial_number, "month_before", dated(DAY + timedelta(days=30)), str(second.user_id)),
@@ -109,7 +109,7 @@ async def test_a_run_reminds_a_month_before_and_on_the_day_and_no_one_else(
             (missed.serial_number, "due", dated(DAY - timedelta(days=3)), str(late.user_id)),
         ]
     )
-    (one,) = [r for r in await outbox(REMINDER, user_id=other.user_id) if r["params"]["meter_number"] in serials]
+    (one,) = [r for r in await reminders(TEMPLATE, user_id=other.user_id) if r["params"]["meter_number"] in serials]
     assert one["params"] == {
         "account_number": today.account_number,
         "meter_number": today.serial_number,
@@ -121,20 +121,20 @@ async def test_a_run_reminds_a_month_before_and_on_the_day_and_no_one_else(
     await run_on(DAY, settings, job_parts)
     await run_on(DAY + timedelta(days=1), settings, job_parts)
 
-    sent = await letters(outbox, *serials)
+    sent = await letters(reminders, *serials)
     assert len(sent) == 5
     assert (too_early.serial_number, "month_before", dated(DAY + timedelta(days=31)), str(early.user_id)) in sent
 
     # On its day the month-ahead meter gets its on-the-day letter, and only that.
     await run_on(DAY + timedelta(days=30), settings, job_parts)
 
-    on_its_day = [row for row in await letters(outbox, month.serial_number) if row[1] == "due"]
+    on_its_day = [row for row in await letters(reminders, month.serial_number) if row[1] == "due"]
     assert [row[3] for row in on_its_day] == sorted([str(first.user_id), str(second.user_id)])
-    assert len(await letters(outbox, month.serial_number)) == 4
+    assert len(await letters(reminders, month.serial_number)) == 4
 
 
 async def test_a_new_verification_date_is_reminded_afresh(
-    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, outbox: Any
+    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, reminders: Any
 ) -> None:
     someone = person()
     number = serial()
@@ -151,14 +151,14 @@ async def test_a_new_verification_date_is_reminded_afresh(
     )
     await run_on(DAY, settings, job_parts)
 
-    assert [(row[1], row[2]) for row in await letters(outbox, number)] == [
+    assert [(row[1], row[2]) for row in await letters(reminders, number)] == [
         ("month_before", (DAY + timedelta(days=10)).strftime("%d.%m.%Y")),
         ("month_before", (DAY + timedelta(days=20)).strftime("%d.%m.%Y")),
     ]
 
 
 async def test_two_runners_at_once_remind_a_meter_once(
-    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, outbox: Any
+    settings: ReadingsSettings, job_parts: Any, meter: Any, link: Any, person: Any, reminders: Any
 ) -> None:
     someone = person()
     data = await meter(serial_number=serial(), verification_due=DAY + timedelta(days=7))
@@ -168,4 +168,4 @@ async def test_two_runners_at_once_remind_a_meter_once(
 
     await asyncio.gather(JobRunner(engine, clock_on(DAY)).run(job), JobRunner(engine, clock_on(DAY)).run(job))
 
-    assert len(await letters(outbox, data.serial_number)) == 1
+    assert len(await letters(reminders, data.serial_number)) == 1

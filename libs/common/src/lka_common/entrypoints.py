@@ -7,7 +7,8 @@ subscriptions here; everything else (engine, broker, probes, signals) is shared.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,6 +23,11 @@ from lka_common.worker import run_worker
 # the APIs (settings.db_max_overflow): an overflow connection is closed again at every return.
 # A relay takes one batch at a time, in one transaction: a second connection would never be used.
 RELAY_POOL_SIZE = 1
+
+UowFactory = Callable[[], UnitOfWork]
+# A long-running task of a consumer process beside its handlers: given the stop event and units
+# of work, it returns once stop is set.
+Beside = Callable[[asyncio.Event, UowFactory], Coroutine[Any, Any, None]]
 
 
 def side_pool(consumer_pool: int) -> tuple[int, int]:
@@ -61,32 +67,45 @@ def run_relay(settings: ServiceSettings) -> None:
 
 def consumer_runner(
     settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]]
-) -> tuple[ConsumerRunner, list[AsyncEngine]]:
-    """The runner a consumer process runs, with its engines (to dispose of at the end)."""
+) -> tuple[ConsumerRunner, list[AsyncEngine], UowFactory]:
+    """The runner a consumer process runs, with its engines (to dispose of at the end) and the
+    units of work its handlers get (with the side pool)."""
     pool = settings.db_consumer_pool_size
     engine = make_engine(settings, pool_size=pool, max_overflow=0)
     side_size, side_overflow = side_pool(pool)
     side = make_engine(settings, pool_size=side_size, max_overflow=side_overflow)
     sessions, side_sessions = make_sessionmaker(engine), make_sessionmaker(side)
+
+    def uow_factory() -> UnitOfWork:
+        return UnitOfWork(sessions, settings.source, side_sessions)
+
     runner = ConsumerRunner(
         settings.amqp_url,
         settings.service_name,
-        lambda: UnitOfWork(sessions, settings.source, side_sessions),
+        uow_factory,
         subscriptions(),
         prefetch=settings.consumer_prefetch,
         delivery_limit=settings.consumer_delivery_limit,
         concurrency=pool,
     )
-    return runner, [engine, side]
+    return runner, [engine, side], uow_factory
 
 
-def run_consumer(settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]]) -> None:
-    runner, engines = consumer_runner(settings, subscriptions)
+def run_consumer(
+    settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]], beside: Beside | None = None
+) -> None:
+    """Run a service's consumer until a signal stops it; `beside`, if given, runs alongside the
+    handlers on their pool (notifications' reminder sender) and is awaited before the pools close."""
+    runner, engines, uow_factory = consumer_runner(settings, subscriptions)
 
     async def main(stop: asyncio.Event) -> None:
+        task = asyncio.create_task(beside(stop, uow_factory)) if beside is not None else None
         try:
             await runner.run(stop)
         finally:
+            stop.set()
+            if task is not None:
+                await task
             for engine in engines:
                 await engine.dispose()
 

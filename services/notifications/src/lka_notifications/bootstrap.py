@@ -1,4 +1,5 @@
-"""Wiring of the notifications service: its API, and the subscriptions of its consumer."""
+"""Wiring of the notifications service: its API, and the subscriptions of its consumer and the
+reminder senders beside them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from functools import partial
 from fastapi import FastAPI
 
 from lka_common.body_limits import UploadRoute
-from lka_common.commands.notifications import SendLetter, SendReminder, UpdateAddressBook
+from lka_common.commands.notifications import SendLetter, SendReminders, UpdateAddressBook
+from lka_common.entrypoints import Beside
 from lka_common.events.accounts import AccountLinked, AccountUnlinked, LinkRequestResolved
 from lka_common.events.identity import LetterPreferencesChanged, ProfilesMerged
 from lka_common.events.readings import ReadingAccepted, ReadingRejected
@@ -18,7 +20,7 @@ from lka_notifications.adapters.mailer import SmtpMailer
 from lka_notifications.adapters.templates import LetterRenderer
 from lka_notifications.entrypoints.errors import install_error_handlers
 from lka_notifications.entrypoints.routers import appeals, appeals_desk, feedback
-from lka_notifications.service_layer import handlers
+from lka_notifications.service_layer import handlers, reminder_sender
 from lka_notifications.service_layer.letters import LetterDispatcher
 from lka_notifications.settings import NotificationsSettings
 
@@ -38,14 +40,18 @@ def build_app(settings: NotificationsSettings | None = None) -> FastAPI:
     return app
 
 
-def subscriptions(settings: NotificationsSettings) -> list[Subscription]:
-    dispatcher = LetterDispatcher(
+def letter_dispatcher(settings: NotificationsSettings) -> LetterDispatcher:
+    return LetterDispatcher(
         SmtpMailer(settings),
         LetterRenderer(settings.supplier_name, settings.public_base_url),
         per_recipient_per_hour=settings.letters_per_recipient_per_hour,
         max_attempts=settings.letter_max_attempts,
         unsubscribe=(settings.public_base_url, settings.unsubscribe_secret),
     )
+
+
+def subscriptions(settings: NotificationsSettings) -> list[Subscription]:
+    dispatcher = letter_dispatcher(settings)
     return [
         Subscription(
             queue="notifications.commands",
@@ -55,12 +61,12 @@ def subscriptions(settings: NotificationsSettings) -> list[Subscription]:
                 UpdateAddressBook: handlers.update_address_book,
             },
         ),
-        # Reminders on a queue of their own: a scheduled run of thousands never stands in front
-        # of a transactional letter (each queue gets its share of the consumer's handlers).
+        # Reminders on a queue of their own: a scheduled run's thousand commands never stand in
+        # front of a transactional letter. Each is only kept here; `reminder_senders` send them.
         Subscription(
             queue="notifications.reminders",
             exchange=COMMANDS_EXCHANGE,
-            handlers={SendReminder: partial(handlers.send_letter, dispatcher)},
+            handlers={SendReminders: handlers.keep_reminders},
         ),
         Subscription(
             queue="notifications.events",
@@ -75,3 +81,10 @@ def subscriptions(settings: NotificationsSettings) -> list[Subscription]:
             },
         ),
     ]
+
+
+def reminder_senders(settings: NotificationsSettings) -> Beside:
+    """What the consumer runs beside its handlers: the loops that send the reminders the
+    handlers keep (service_layer/reminder_sender.py), on the handlers' units of work."""
+    dispatcher = letter_dispatcher(settings)
+    return lambda stop, uow_factory: reminder_sender.run(stop, uow_factory, dispatcher, settings)

@@ -31,6 +31,15 @@ class NotificationsSettings(ServiceSettings):
     # A letter whose SMTP sends keep failing goes to the dead-letter queue after this many
     # attempts (the consumer backs off up to 30 s between attempts: about ten minutes in all).
     letter_max_attempts: int = 25
+    # A scheduled run's reminders (`SendReminders`) are kept in `reminders_due` and sent one by one
+    # beside the consumer's handlers by this many loops (service_layer/reminder_sender.py). Each
+    # holds one of the consumer's pool connections while it sends a letter, so no more run than
+    # DB_CONSUMER_POOL_SIZE − 1 (one at least): a transactional letter always finds a connection.
+    reminder_senders: int = 2
+    # A reminder whose attempt failed waits this long, doubled for each earlier failure, at most
+    # the longest; after LETTER_MAX_ATTEMPTS attempts it is dropped (logged `failed`).
+    reminder_retry_first_s: float = 5.0
+    reminder_retry_max_s: float = 600.0
     # Signs the one-click unsubscribe links of reminders; identity checks them with the same secret.
     unsubscribe_secret: SecretStr = unsubscribe_secret_field()
     # Feedback messages per client address per hour (docs/contract.md §2 limits).

@@ -96,20 +96,43 @@ class SendLetter(EventData):
         return self
 
 
-class SendReminder(SendLetter):
-    """A reminder letter (scheduled, many at once, and one the person may turn off): the same
-    command on a routing key of its own, so it waits in its own queue, `notifications.reminders`,
-    and a run of thousands never stands in front of a transactional letter."""
+# The letters a scheduled run sends; each is one the person may turn off (/profile/notifications).
+ReminderTemplate = Literal["reading_window_reminder", "verification_due_reminder", "debt_reminder"]
 
-    event_type = "notifications.reminder.send.v1"
+# A command's letters at most: a batch of a run makes one command per this many letters, so a
+# command stays a message of a few hundred kilobytes however many people share the batch's accounts.
+MAX_REMINDERS_PER_COMMAND = 2000
+
+
+class Reminder(BaseModel):
+    """One reminder letter of a `SendReminders`: to a user's confirmed address, with its parameters."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    user_id: UUID
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class SendReminders(EventData):
+    """A batch of a scheduled run's reminders of one kind, one command for up to
+    MAX_REMINDERS_PER_COMMAND letters: a run over a million accounts writes a thousand commands
+    to its outbox, not a million. It has a routing key of its own, so it waits in its own queue,
+    `notifications.reminders`, and never stands in front of a transactional letter; notifications
+    keeps its letters and sends them one by one at its own pace (docs/messaging.md, "Reminders")."""
+
+    event_type = "notifications.reminders.send.v1"
+    exchange = COMMANDS_EXCHANGE
     sensitive = False  # no link with a secret: the unsubscribe link is signed where the letter is sent
 
-    @model_validator(mode="after")
-    def _to_a_subscriber(self) -> SendReminder:
-        # Its preference and its unsubscribe link are the user's: an address alone has neither.
-        if self.user_id is None:
-            raise ValueError("a reminder needs `user_id`")
-        return self
+    template: ReminderTemplate
+    letters: list[Reminder] = Field(min_length=1, max_length=MAX_REMINDERS_PER_COMMAND)
+
+    @classmethod
+    def of(cls, template: ReminderTemplate, letters: list[tuple[UUID, dict[str, Any]]]) -> list[SendReminders]:
+        """The commands that carry `letters` (user, params), in order, as few as the bound allows."""
+        step = MAX_REMINDERS_PER_COMMAND
+        chunks = (letters[i : i + step] for i in range(0, len(letters), step))
+        return [cls(template=template, letters=[Reminder(user_id=u, params=p) for u, p in chunk]) for chunk in chunks]
 
 
 class UpdateAddressBook(EventData):

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from lka_common.db import make_engine, make_sessionmaker
-from lka_common.entrypoints import consumer_runner
+from lka_common.entrypoints import Beside, UowFactory, consumer_runner
 from lka_common.messaging.consumer import Subscription
 from lka_common.scheduler.clock import Clock
 from lka_common.scheduler.runner import Job, JobRunner
@@ -29,9 +29,6 @@ from lka_common.settings import ServiceSettings
 from lka_common.uow import UnitOfWork
 from lka_common.worker import run_worker
 
-UowFactory = Callable[[], UnitOfWork]
-# A long-running task of the process: given the stop event and units of work, it returns once stop is set.
-Beside = Callable[[asyncio.Event, UowFactory], Coroutine[Any, Any, None]]
 Work = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
@@ -53,7 +50,7 @@ def consumer_with_jobs(
     own, or with `own_pool` (size, overflow) one of their own, shared with `beside`.
     `scheduler_enabled` false: this replica schedules nothing (others still do); `beside` runs
     all the same. `close`: awaited once the consumer, the jobs and `beside` have ended."""
-    runner, engines = consumer_runner(settings, subscriptions)
+    runner, engines, _ = consumer_runner(settings, subscriptions)
     if own_pool is None:
         job_engine = engines[0]  # the handlers' pool (lka_common.entrypoints.consumer_runner)
     else:

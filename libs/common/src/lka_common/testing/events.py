@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from lka_common.commands.notifications import SendReminders
 from lka_common.events.base import EventData
 from lka_common.events.envelope import CloudEvent
 from lka_common.testing.amqp import publish_raw
@@ -69,6 +70,17 @@ async def outbox_data(db: asyncpg.Pool, routing_key: str, **match: Any) -> list[
     """The `data` of the events of this type a service wrote to its outbox whose fields equal
     `match`, oldest first (rows whose body the relay blanked are skipped)."""
     rows = await db.fetch("SELECT body FROM outbox WHERE routing_key = $1 AND body <> '' ORDER BY id", routing_key)
-    found = [json.loads(row["body"])["data"] for row in rows]
+    return _matching([json.loads(row["body"])["data"] for row in rows], match)
+
+
+async def outbox_reminders(db: asyncpg.Pool, template: str, **match: Any) -> list[dict[str, Any]]:
+    """The letters of the `SendReminders` commands of this template a service wrote to its
+    outbox, one dict per letter (`template`, `user_id`, `params`) whose fields equal `match`,
+    in the order written."""
+    commands = await outbox_data(db, SendReminders.event_type, template=template)
+    return _matching([{"template": template, **letter} for command in commands for letter in command["letters"]], match)
+
+
+def _matching(found: list[dict[str, Any]], match: dict[str, Any]) -> list[dict[str, Any]]:
     wanted = {key: str(value) if isinstance(value, uuid.UUID) else value for key, value in match.items()}
     return [data for data in found if all(data.get(key) == value for key, value in wanted.items())]

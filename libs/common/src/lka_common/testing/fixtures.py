@@ -87,3 +87,10 @@ def publish(amqp_url: str) -> Callable[..., Awaitable[str]]:
 def outbox(db: asyncpg.Pool) -> Callable[..., Awaitable[list[dict[str, Any]]]]:
     """`await outbox(type, **fields)`: the `data` of such events in the service's outbox."""
     return partial(events.outbox_data, db)
+
+
+@pytest.fixture
+def reminders(db: asyncpg.Pool) -> Callable[..., Awaitable[list[dict[str, Any]]]]:
+    """`await reminders(template, **fields)`: the letters of the `SendReminders` in the service's
+    outbox, one dict (`template`, `user_id`, `params`) per letter."""
+    return partial(events.outbox_reminders, db)

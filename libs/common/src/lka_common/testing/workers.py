@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from lka_common.db import make_engine
-from lka_common.entrypoints import consumer_runner
+from lka_common.entrypoints import Beside, consumer_runner
 from lka_common.messaging.consumer import Subscription
 from lka_common.messaging.relay import OutboxRelay
 from lka_common.settings import ServiceSettings
@@ -16,12 +16,14 @@ from lka_common.testing.events import eventually
 
 @asynccontextmanager
 async def running_consumer(
-    settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]]
+    settings: ServiceSettings, subscriptions: Callable[[], list[Subscription]], beside: Beside | None = None
 ) -> AsyncIterator[None]:
-    """The service's real subscriptions consuming until the block ends."""
-    runner, engines = consumer_runner(settings, subscriptions)
+    """The service's real subscriptions consuming until the block ends (and `beside`, as
+    lka_common.entrypoints.run_consumer runs it)."""
+    runner, engines, uow_factory = consumer_runner(settings, subscriptions)
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
+    alongside = asyncio.create_task(beside(stop, uow_factory)) if beside is not None else None
 
     def ready() -> bool:
         if task.done():
@@ -35,6 +37,8 @@ async def running_consumer(
     finally:
         stop.set()
         await task
+        if alongside is not None:
+            await alongside
         for engine in engines:
             await engine.dispose()
 

@@ -3,11 +3,11 @@ accounts consumer process.
 
 Each day, every account someone is linked to that owes more than `debt_threshold_kopecks` now,
 `debt_days_after_due` days after its latest bill's due date (or later: a missed run still sends),
-gets one reminder for that bill: a `SendReminder` to each subscriber linked to it now. A batch
-is one short transaction: it claims its due accounts' keys (`debt`, account, the bill's period)
-in `reminders_sent` and writes their letters to the outbox, together (adapters/reminders.py). A
-run resumed after a crash, or a second replica's, finds those keys taken and sends nothing
-twice. Whether each person wants the letter is theirs to say (`/profile/notifications`): the
+gets one reminder for that bill: a letter to each subscriber linked to it now. A batch is one
+short transaction: it claims its due accounts' keys (`debt`, account, the bill's period) in
+`reminders_sent` and writes their letters to the outbox as one `SendReminders` command, together
+(adapters/reminders.py). A run resumed after a crash, or a second replica's, finds those keys
+taken and sends nothing twice. Whether each person wants the letter is theirs to say (`/profile/notifications`): the
 notifications service honours it when it sends.
 """
 
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
+from uuid import UUID
 
 import structlog
 
@@ -23,7 +25,7 @@ from lka_accounts.adapters.reminders import DebtLetter
 from lka_accounts.domain.bills import month_name, roubles
 from lka_accounts.domain.reminders import latest_due_date_reminded
 from lka_accounts.settings import AccountsSettings
-from lka_common.commands.notifications import SendReminder
+from lka_common.commands.notifications import SendReminders
 from lka_common.faults import pause_point
 from lka_common.scheduler.runner import BatchResult, Job, RunContext
 from lka_common.uow import UnitOfWork
@@ -39,14 +41,15 @@ def debt_reminder_job(settings: AccountsSettings, uow_factory: Callable[[], Unit
     return Job(JOB_NAME, settings.reminder_schedule, run.batch, pause_s=settings.reminder_pause_ms / 1000)
 
 
-def letter(row: DebtLetter) -> SendReminder:
+def letter(row: DebtLetter) -> tuple[UUID, dict[str, Any]]:
+    """The reminder to one subscriber: who, and what the letter says."""
     params = {
         "account_number": row.account_number,
         "amount": roubles(row.owed_kopecks),
         "period_title": month_name(row.period),
         "due_date": row.due_date.strftime("%d.%m.%Y"),
     }
-    return SendReminder(template="debt_reminder", user_id=row.user_id, params=params)
+    return row.user_id, params
 
 
 class DebtReminderRun:
@@ -65,8 +68,8 @@ class DebtReminderRun:
             letters = await reminders.claim_debts(
                 uow.session, latest_due, self.settings.debt_threshold_kopecks, after, span.last
             )
-            for row in letters:
-                uow.publish(letter(row), str(row.user_id))
+            for command in SendReminders.of("debt_reminder", [letter(row) for row in letters]):
+                uow.publish(command, f"{JOB_NAME}/{context.today.isoformat()}")
             # Between the claim and its commit: the drills kill the worker here (nothing is kept).
             await pause_point("reminder_before_commit")
             await uow.commit()

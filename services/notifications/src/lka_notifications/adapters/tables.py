@@ -15,10 +15,11 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from lka_common.access import access_table
 
@@ -62,6 +63,26 @@ Index(
     letters.c.sent_at,
     postgresql_where=text("status = 'sent'"),
 )
+
+# Reminder letters waiting to be sent: a `SendReminders`'s letters, written by its handler and
+# sent one by one by the reminder sender (service_layer/reminder_sender.py), each row deleted in
+# its letter's transaction; `not_before` is pushed back after a failed attempt.
+reminders_due = Table(
+    "reminders_due",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("message_id", Text, nullable=False),  # the command's CloudEvent id
+    Column("position", Integer, nullable=False),  # the letter's place in the command
+    Column("template", Text, nullable=False),
+    Column("user_id", UUID(as_uuid=True), nullable=False),
+    Column("params", JSONB, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("not_before", DateTime(timezone=True), nullable=False),
+    Column("enqueued_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("message_id", "position", name="reminders_due_letter_key"),
+)
+# The next one due: the front of this index, never a sort of the waiting letters.
+Index("reminders_due_next_idx", reminders_due.c.not_before, reminders_due.c.id)
 
 address_book = Table(
     "address_book",

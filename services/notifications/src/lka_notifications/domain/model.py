@@ -1,11 +1,11 @@
-"""The notifications service's nouns: a feedback message (обратная связь) and its limits, and
-where a letter stands in the delivery log."""
+"""The notifications service's nouns: a feedback message (обратная связь) and its limits,
+where a letter stands in the delivery log, and a reminder letter waiting to be sent."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 TOPIC_MAX_LENGTH = 200
@@ -38,3 +38,23 @@ class LetterState:
     def delivered(self) -> bool:
         """Sent, or deliberately not sent (over the recipient's cap, turned off): never to be tried again."""
         return self.status in ("sent", "suppressed", "turned_off")
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder letter waiting in `reminders_due`: the `position`th letter of the command
+    `message_id`, and how many attempts to send it failed."""
+
+    id: int
+    message_id: str
+    position: int
+    template: str
+    user_id: UUID
+    params: dict[str, Any]
+    attempts: int
+
+    @property
+    def letter_id(self) -> str:
+        """What the delivery log keys the letter by, as a `SendLetter`'s event id: one per letter
+        of the command, the same at every attempt."""
+        return f"{self.message_id}/{self.position}"

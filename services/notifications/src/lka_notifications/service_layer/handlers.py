@@ -3,7 +3,9 @@
 Integration events never carry e-mail addresses: the letters that follow them go to the
 confirmed address identity keeps in the address book, for every user linked to the account.
 An event never sends mail itself: it raises one `SendLetter` command per recipient through
-the outbox, so each letter is delivered (and retried) on its own, exactly once.
+the outbox, so each letter is delivered (and retried) on its own, exactly once. A scheduled
+run's `SendReminders` sends nothing either: its letters are kept in `reminders_due`, and the
+reminder sender beside the handlers sends them one by one (reminder_sender.py).
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from uuid import UUID
 
 import structlog
 
-from lka_common.commands.notifications import LetterTemplate, SendLetter, UpdateAddressBook
+from lka_common.commands.notifications import LetterTemplate, SendLetter, SendReminders, UpdateAddressBook
 from lka_common.events.accounts import AccountLinked, AccountUnlinked, LinkRequestResolved
 from lka_common.events.envelope import CloudEvent
 from lka_common.events.identity import LetterPreferencesChanged, ProfilesMerged
 from lka_common.events.readings import ReadingAccepted, ReadingRejected
 from lka_common.uow import UnitOfWork
-from lka_notifications.adapters import access, address_book, letter_preferences
+from lka_notifications.adapters import access, address_book, letter_preferences, reminders_due
 from lka_notifications.adapters.mailer import LetterAttachment
 from lka_notifications.service_layer.letters import LetterDispatcher
 
@@ -44,6 +46,13 @@ async def send_letter(dispatcher: LetterDispatcher, uow: UnitOfWork, command: Se
         reply_to=command.reply_to,
         attachments=tuple(LetterAttachment(a.filename, a.content_type, a.content) for a in command.attachments),
     )
+
+
+async def keep_reminders(uow: UnitOfWork, command: SendReminders, event: CloudEvent) -> None:
+    """A batch of reminders, kept to be sent: the command's claim in the inbox commits with all of
+    its letters or none, and no letter is sent inside this transaction (a letter sent and then
+    rolled back with the others would be sent again)."""
+    await reminders_due.add(uow.session, event.id, command.template, command.letters)
 
 
 async def update_address_book(uow: UnitOfWork, command: UpdateAddressBook, event: CloudEvent) -> None:

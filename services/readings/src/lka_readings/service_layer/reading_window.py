@@ -3,15 +3,15 @@ run by the readings consumer process.
 
 On the days from `reading_window_days` before the closing day to the closing day itself, every
 account someone is linked to, with a meter in service and no reading for the period yet, gets
-one reminder: a `SendReminder` to each subscriber linked to it now. Whether each person wants it
-is theirs to say (`/profile/notifications`): the notifications service honours it when it sends.
+one reminder letter to each subscriber linked to it now. Whether each person wants it is theirs
+to say (`/profile/notifications`): the notifications service honours it when it sends.
 
 Set-based, for a million accounts in minutes: a batch is the next `reminder_batch` accounts by id
 after the cursor; one short transaction claims the due ones among them in `reminders_sent` (kind
-`reading_window`, account, period) and writes their commands to the outbox (one multi-row
-insert), so a run resumed after a crash, or a second replica's, never sends twice. Between
-batches the runner rests `reminder_pause_ms`, or as long as the batch took if that was longer,
-leaving the database to the subscribers' requests.
+`reading_window`, account, period) and writes their letters to the outbox as one `SendReminders`
+command (notifications sends them one by one at its own pace), so a run resumed after a crash,
+or a second replica's, never sends twice. Between batches the runner rests `reminder_pause_ms`,
+or as long as the batch took if that was longer, leaving the database to the subscribers' requests.
 """
 
 from __future__ import annotations
@@ -21,19 +21,19 @@ from collections.abc import Callable
 
 import structlog
 
-from lka_common.commands.notifications import SendReminder
+from lka_common.commands.notifications import ReminderTemplate, SendReminders
 from lka_common.faults import pause_point
 from lka_common.scheduler.runner import BatchResult, Job, RunContext
 from lka_common.uow import UnitOfWork
 from lka_readings.adapters import reminders
 from lka_readings.domain.messages import month_name
-from lka_readings.domain.reminders import reminder_due
+from lka_readings.domain.reminders import READING_WINDOW, reminder_due
 from lka_readings.settings import ReadingsSettings
 
 log = structlog.get_logger(__name__)
 
 JOB_NAME = "readings.reading_window"
-TEMPLATE = "reading_window_reminder"
+TEMPLATE: ReminderTemplate = "reading_window_reminder"
 NO_ACCOUNT = uuid.UUID(int=0)  # the cursor before the first account
 
 
@@ -60,14 +60,10 @@ class ReadingWindowRun:
             if not batch:
                 return BatchResult()
             letters = await reminders.claim_reading_window(uow.session, window, batch)
-            for letter in letters:
-                params = {
-                    "account_number": letter.account_number,
-                    "period_title": period_title,
-                    "closing_date": closing_date,
-                }
-                reminder = SendReminder(template=TEMPLATE, user_id=letter.user_id, params=params)
-                uow.publish(reminder, str(letter.user_id))
+            said = {"period_title": period_title, "closing_date": closing_date}
+            to_send = [(letter.user_id, {"account_number": letter.account_number, **said}) for letter in letters]
+            for command in SendReminders.of(TEMPLATE, to_send):
+                uow.publish(command, f"{READING_WINDOW}/{window.period}")
             if letters:
                 # The reminders claimed and their letters raised, nothing committed: the drills kill the worker here.
                 await pause_point("reminder_before_commit")

@@ -7,8 +7,8 @@ makes it due today: "a month before" while today is in [due − 30, due), "on th
 date to `ON_THE_DAY_GRACE_DAYS` after it, so a run missed on the exact day still sends; a meter
 removed, or whose date is past that, gets nothing. One short transaction per batch of
 `reminder_batch` meters claims the reminder in `reminders_sent` (its kind, the meter, the date)
-and writes a `SendReminder` (`verification_due_reminder`) to each subscriber linked now to the
-meter's account: never twice, whoever runs it and however often.
+and writes its letters (`verification_due_reminder`, one to each subscriber linked now to the
+meter's account) as one `SendReminders` command: never twice, whoever runs it and however often.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import structlog
 
-from lka_common.commands.notifications import SendReminder
+from lka_common.commands.notifications import ReminderTemplate, SendReminders
 from lka_common.faults import pause_point
 from lka_common.scheduler.runner import BatchResult, Job, RunContext
 from lka_common.uow import UnitOfWork
@@ -28,7 +28,7 @@ from lka_readings.settings import ReadingsSettings
 log = structlog.get_logger(__name__)
 
 JOB_NAME = "readings.verification_due"
-TEMPLATE = "verification_due_reminder"
+TEMPLATE: ReminderTemplate = "verification_due_reminder"
 
 
 def verification_due_job(settings: ReadingsSettings, uow_factory: Callable[[], UnitOfWork]) -> Job:
@@ -56,15 +56,20 @@ class VerificationDueRun:
                 letters = await reminders.claim_verification(
                     uow.session, stage.kind, stage.first_due, stage.last_due, ids
                 )
-            for letter in letters:
-                params = {
-                    "account_number": letter.account_number,
-                    "meter_number": letter.serial_number,
-                    "verification_date": letter.verification_due.strftime("%d.%m.%Y"),
-                    "stage": stage.name,
-                }
-                reminder = SendReminder(template=TEMPLATE, user_id=letter.user_id, params=params)
-                uow.publish(reminder, str(letter.user_id))
+            to_send = [
+                (
+                    letter.user_id,
+                    {
+                        "account_number": letter.account_number,
+                        "meter_number": letter.serial_number,
+                        "verification_date": letter.verification_due.strftime("%d.%m.%Y"),
+                        "stage": stage.name,
+                    },
+                )
+                for letter in letters
+            ]
+            for command in SendReminders.of(TEMPLATE, to_send):
+                uow.publish(command, f"{stage.kind}/{context.today.isoformat()}")
             if letters:
                 # The reminders claimed and their letters raised, nothing committed: the drills kill the worker here.
                 await pause_point("reminder_before_commit")

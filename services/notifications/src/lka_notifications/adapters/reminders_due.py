@@ -1,0 +1,89 @@
+"""Reminder letters waiting to be sent (`reminders_due`): a command's letters written in one
+statement, the next one due claimed by one sender at a time, and a failed one pushed back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Integer, Interval, Text, bindparam, delete, func, literal, literal_column, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lka_common.commands.notifications import Reminder
+from lka_notifications.adapters.tables import reminders_due
+from lka_notifications.domain.model import DueReminder
+
+# A command's letters as one INSERT over arrays, one per column: one statement and one round trip
+# for 2,000 letters, its SQL the same whatever their number (compiled once), where a VALUES list
+# would be a statement of 10,000 parameters made afresh for each command.
+_LETTERS = (
+    func.unnest(
+        bindparam("positions", type_=ARRAY(Integer)),
+        bindparam("user_ids", type_=ARRAY(UUID(as_uuid=True))),
+        bindparam("params", type_=ARRAY(JSONB)),
+    )
+    .table_valued("position", "user_id", "params")
+    .render_derived(name="letters")
+)
+_ADD = (
+    insert(reminders_due)
+    .from_select(
+        ["message_id", "template", "position", "user_id", "params"],
+        select(
+            bindparam("message_id", type_=Text),
+            bindparam("template", type_=Text),
+            _LETTERS.c.position,
+            _LETTERS.c.user_id,
+            _LETTERS.c.params,
+        ),
+    )
+    .on_conflict_do_nothing(constraint="reminders_due_letter_key")
+)
+
+_SECOND = literal_column("interval '1 second'", Interval)
+
+
+async def add(session: AsyncSession, message_id: str, template: str, letters: Sequence[Reminder]) -> None:
+    """Keep the command's letters, each once: a letter of the command already here stays as it is."""
+    await session.execute(
+        _ADD,
+        {
+            "message_id": message_id,
+            "template": template,
+            "positions": list(range(len(letters))),
+            "user_ids": [letter.user_id for letter in letters],
+            "params": [letter.params for letter in letters],
+        },
+    )
+
+
+async def claim_next(session: AsyncSession) -> DueReminder | None:
+    """The letter due first, locked until this transaction ends; SKIP LOCKED, so each sender (in
+    this process or another replica) takes a different one. None when none is due."""
+    row = (
+        await session.execute(
+            select(reminders_due)
+            .where(reminders_due.c.not_before <= func.now())
+            .order_by(reminders_due.c.not_before, reminders_due.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+    ).first()
+    if row is None:
+        return None
+    return DueReminder(row.id, row.message_id, row.position, row.template, row.user_id, row.params, row.attempts)
+
+
+async def remove(session: AsyncSession, reminder_id: int) -> None:
+    await session.execute(delete(reminders_due).where(reminders_due.c.id == reminder_id))
+
+
+async def postpone(session: AsyncSession, reminder_id: int, first_s: float, max_s: float) -> None:
+    """One more failed attempt: the letter is due again after `first_s` doubled for each attempt
+    failed before, at most `max_s`."""
+    delay_s = func.least(literal(first_s) * func.power(2, reminders_due.c.attempts), literal(max_s))
+    await session.execute(
+        update(reminders_due)
+        .where(reminders_due.c.id == reminder_id)
+        .values(attempts=reminders_due.c.attempts + 1, not_before=func.now() + delay_s * _SECOND)
+    )

@@ -1,0 +1,129 @@
+"""Sending the reminders kept in `reminders_due`, each letter in a short transaction of its own.
+
+A scheduled run's `SendReminders` carries up to 2,000 letters, and its handler only keeps them
+(handlers.keep_reminders): the consumer claims a command in its handler's transaction, so letters
+sent there one by one with commits would mark the command handled after the first, and all in
+one transaction would roll back the record of those already sent at the first SMTP failure.
+
+So a few loops run in the consumer process beside the handlers (bootstrap.reminder_senders),
+each taking the letter due first (SKIP LOCKED: loops and replicas each take a different one),
+delivering it as a `SendLetter` to the user would be (LetterDispatcher: the preference, the
+delivery log, a letter key that a repeat finds delivered) and deleting its row in the same
+transaction. A letter that fails is pushed back in a transaction of its own, once the letter's
+has rolled back (`reminder_retry_first_s`, doubling, at most `reminder_retry_max_s`); a permanent
+refusal, or `letter_max_attempts` failed attempts, drops it (the delivery log says `failed`). An
+error of any other kind is logged and pushed back the same way: one bad letter never stops the
+rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import structlog
+
+from lka_common import context
+from lka_common.entrypoints import UowFactory
+from lka_common.messaging.errors import PermanentError, is_transient
+from lka_common.uow import UnitOfWork
+from lka_notifications.adapters import address_book, reminders_due
+from lka_notifications.domain.model import DueReminder
+from lka_notifications.service_layer.letters import LetterDispatcher
+from lka_notifications.settings import NotificationsSettings
+
+log = structlog.get_logger(__name__)
+
+# Nothing due, or the last letter failed (SMTP down, most likely, for the next one too): look
+# again after this long, or at once when stopped.
+PAUSE_S = 1.0
+
+
+def sender_count(settings: NotificationsSettings) -> int:
+    """The loops to run: each holds one of the consumer's pool connections while it sends a
+    letter, so at most one fewer than the pool has, and a transactional letter always finds one."""
+    return max(1, min(settings.reminder_senders, settings.db_consumer_pool_size - 1))
+
+
+async def run(
+    stop: asyncio.Event, uow_factory: UowFactory, dispatcher: LetterDispatcher, settings: NotificationsSettings
+) -> None:
+    """The senders, until `stop` is set (each finishes the letter in hand)."""
+    count = sender_count(settings)
+    if count < settings.reminder_senders:
+        log.info("reminder_senders_limited", senders=count, pool=settings.db_consumer_pool_size)
+    await asyncio.gather(*(_sender(stop, uow_factory, dispatcher, settings) for _ in range(count)))
+
+
+async def _sender(
+    stop: asyncio.Event, uow_factory: UowFactory, dispatcher: LetterDispatcher, settings: NotificationsSettings
+) -> None:
+    while not stop.is_set():
+        try:
+            settled = await send_next(uow_factory, dispatcher, settings)
+        except Exception:  # the sender must outlive the database being away
+            log.exception("reminder_sender_failed")
+            settled = False
+        if settled:
+            # The connection just given back goes to a handler waiting for the pool, if one is,
+            # before this loop asks for it again: the pool serves whoever asks first.
+            await asyncio.sleep(0)
+            continue
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), PAUSE_S)
+
+
+async def send_next(uow_factory: UowFactory, dispatcher: LetterDispatcher, settings: NotificationsSettings) -> bool:
+    """Send the letter due first: True when it is settled (sent, turned off, dropped without an
+    address), False when none is due or it failed (it is pushed back or dropped, as above)."""
+    due: DueReminder | None = None
+    try:
+        async with uow_factory() as uow:
+            due = await reminders_due.claim_next(uow.session)
+            if due is None:
+                return False
+            with context.bound(message_id=due.letter_id):
+                await _deliver(uow, dispatcher, due)
+            await reminders_due.remove(uow.session, due.id)
+            await uow.commit()
+        return True
+    except Exception as exc:  # the letter's fate is decided below, never lost
+        if due is None:
+            raise
+        await _after_failure(uow_factory, settings, due, exc)
+        return False
+
+
+async def _deliver(uow: UnitOfWork, dispatcher: LetterDispatcher, due: DueReminder) -> None:
+    recipient = await address_book.confirmed_address(uow.session, due.user_id)
+    if recipient is None:
+        log.warning("letter_without_address", template=due.template)
+        return
+    await dispatcher.deliver(
+        uow,
+        message_id=due.letter_id,
+        template=due.template,
+        recipient=recipient,
+        params=due.params,
+        user_id=due.user_id,
+    )
+
+
+async def _after_failure(
+    uow_factory: UowFactory, settings: NotificationsSettings, due: DueReminder, error: Exception
+) -> None:
+    """Push the failed letter back, or drop it: refused for good (the dispatcher raises
+    PermanentError at its last attempt too), or this was the row's last attempt."""
+    attempts = due.attempts + 1
+    given_up = isinstance(error, PermanentError) or attempts >= settings.letter_max_attempts
+    if not (is_transient(error) or isinstance(error, PermanentError)):
+        log.error("reminder_failed", reminder_id=due.id, template=due.template, error=repr(error), exc_info=error)
+    async with uow_factory() as uow:
+        if given_up:
+            await reminders_due.remove(uow.session, due.id)
+        else:
+            first, longest = settings.reminder_retry_first_s, settings.reminder_retry_max_s
+            await reminders_due.postpone(uow.session, due.id, first, longest)
+        await uow.commit()
+    outcome = "reminder_dropped" if given_up else "reminder_postponed"
+    log.warning(outcome, reminder_id=due.id, template=due.template, attempts=attempts, error=repr(error)[:200])
