@@ -37,12 +37,15 @@ class ReadingsSettings(ServiceSettings):
     # The verification-due reminder looks every hour of the day (it reads only the meters due in
     # its days): a subscriber who links an account gets its meters' reminder the same day.
     verification_schedule: str = "0 9-20 * * *"
-    # Accounts (or meters) per batch, each batch one short transaction: a thousand take about a
-    # tenth of a second (benchmarks/reminders.py, docs/performance.md "Reminders").
+    # Accounts (or meters) per batch, each batch one short transaction: a thousand take about
+    # 50 ms (benchmarks/reminders.py, docs/performance.md "Reminders").
     reminder_batch: int = Field(1000, ge=1, le=5000)
     # The pause after each batch (at least as long as the batch took; 0: none): the subscribers'
-    # requests get the database, and the consumer's pool its handlers, in between.
-    reminder_pause_ms: int = Field(100, ge=0, le=10000)
+    # requests get the database, and the consumer's pool its handlers, in between. 200 ms spreads
+    # a million accounts over about four of the five minutes they may take, the run's work a fifth
+    # of the time, so the subscribers' latency barely moves (docs/performance.md, "The
+    # subscribers while the run goes").
+    reminder_pause_ms: int = Field(200, ge=0, le=10000)
     # The reminder goes this many days before the closing day (and, if a run was missed, on any
     # day up to the closing day itself).
     reading_window_days: int = Field(3, ge=0, le=27)

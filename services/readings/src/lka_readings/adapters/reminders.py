@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy import CTE, Select, and_, any_, bindparam, exists, func, literal, select, text, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, insert
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
@@ -144,23 +144,30 @@ async def claim_reading_window(session: AsyncSession, window: PeriodWindow, ids:
         .join(meters, meters.c.id == billing_readings.c.meter_id)
         .where(own_meter, billing_readings.c.taken_on.between(window.first_day, window.closing))
     )
+    # The due accounts with their subscribers, read once: the claim and the letters both come from
+    # it (a CTE used twice is computed once), instead of looking each account and its links up
+    # again for the count, the claim's join back and the letters.
     due = (
-        select(literal(READING_WINDOW), accounts.c.id, literal(window.period), _recipients(accounts.c.id), func.now())
-        .where(
-            _among(accounts.c.id, ids),
-            exists().where(_linked_users(accounts.c.id)),
-            has_meter,
-            ~ours,
-            ~billings,
+        select(
+            accounts.c.id,
+            accounts.c.number,
+            func.array_agg(aggregate_order_by(account_links.c.user_id, account_links.c.user_id)).label("users"),
         )
-        .order_by(accounts.c.id)
+        .join_from(accounts, account_links, _linked_users(accounts.c.id))
+        .where(_among(accounts.c.id, ids), has_meter, ~ours, ~billings)
+        .group_by(accounts.c.id, accounts.c.number)
+        .cte("due")
     )
-    claimed = _claimed(due)
+    claimed = _claimed(
+        select(
+            literal(READING_WINDOW), due.c.id, literal(window.period), func.cardinality(due.c.users), func.now()
+        ).order_by(due.c.id)
+    )
+    user_id = func.unnest(due.c.users).label("user_id")
     letters = (
-        select(claimed.c.subject_id, accounts.c.number, account_links.c.user_id)
-        .join_from(claimed, accounts, accounts.c.id == claimed.c.subject_id)
-        .join(account_links, _linked_users(claimed.c.subject_id))
-        .order_by(claimed.c.subject_id, account_links.c.user_id)
+        select(due.c.id, due.c.number, user_id)
+        .join_from(claimed, due, due.c.id == claimed.c.subject_id)
+        .order_by(due.c.id, user_id)
     )
     await _plan_for_these_values(session)
     return [AccountLetter(*row) for row in (await session.execute(letters)).all()]
