@@ -22,7 +22,7 @@ def test_a_runs_letters_go_in_as_few_commands_as_the_bound_allows_in_their_order
     commands = SendReminders.of("reading_window_reminder", wanted)
 
     assert [len(command.letters) for command in commands] == [MAX_REMINDERS_PER_COMMAND, MAX_REMINDERS_PER_COMMAND, 1]
-    assert [(letter.user_id, letter.params) for command in commands for letter in command.letters] == wanted
+    assert [(letter["user_id"], letter["params"]) for command in commands for letter in command.letters] == wanted
     assert SendReminders.of("debt_reminder", []) == []
 
 
@@ -34,7 +34,7 @@ def test_a_command_built_by_a_run_reads_back_valid_and_the_same() -> None:
 
     assert read == SendReminders(
         template="verification_due_reminder",
-        letters=[Reminder(user_id=letter.user_id, params=letter.params) for letter in command.letters],
+        letters=[Reminder(user_id=letter["user_id"], params=letter["params"]) for letter in command.letters],
     )
 
 

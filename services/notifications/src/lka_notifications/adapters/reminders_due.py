@@ -51,8 +51,8 @@ async def add(session: AsyncSession, message_id: str, template: str, letters: Se
             "message_id": message_id,
             "template": template,
             "positions": list(range(len(letters))),
-            "user_ids": [letter.user_id for letter in letters],
-            "params": [letter.params for letter in letters],
+            "user_ids": [letter["user_id"] for letter in letters],
+            "params": [letter["params"] for letter in letters],
         },
     )
 
