@@ -30,18 +30,12 @@ log = structlog.get_logger(__name__)
 
 async def send_letter(dispatcher: LetterDispatcher, uow: UnitOfWork, command: SendLetter, event: CloudEvent) -> None:
     """The one handler that needs the SMTP side: bootstrap binds it to the process's dispatcher."""
-    recipient = command.to
-    if recipient is None and command.user_id is not None:
-        recipient = await address_book.confirmed_address(uow.session, command.user_id)
-    if recipient is None:
-        log.warning("letter_without_address", template=command.template)
-        return
-    await dispatcher.deliver(
+    await dispatcher.send(
         uow,
         message_id=event.id,
         template=command.template,
-        recipient=recipient,
         params=command.params,
+        to=command.to,
         user_id=command.user_id,
         reply_to=command.reply_to,
         attachments=tuple(LetterAttachment(a.filename, a.content_type, a.content) for a in command.attachments),

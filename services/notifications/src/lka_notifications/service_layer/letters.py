@@ -29,7 +29,7 @@ from lka_common.after_commit import after_commit
 from lka_common.messaging.errors import PermanentError, TransientError
 from lka_common.unsubscribe import sign
 from lka_common.uow import UnitOfWork
-from lka_notifications.adapters import letter_preferences, letters_repository, metrics
+from lka_notifications.adapters import address_book, letter_preferences, letters_repository, metrics
 from lka_notifications.adapters.mailer import Letter, LetterAttachment, SmtpMailer
 from lka_notifications.adapters.templates import LetterRenderer
 from lka_notifications.domain.letters import CAPPED_TEMPLATES, LETTER_PREFERENCE, ONE_CLICK_UNSUBSCRIBE, policy_of
@@ -53,6 +53,37 @@ class LetterDispatcher:
         self._max_attempts = max_attempts
         base, self._unsubscribe_secret = unsubscribe
         self._base = base.rstrip("/")
+
+    async def send(
+        self,
+        uow: UnitOfWork,
+        *,
+        message_id: str,
+        template: str,
+        params: dict[str, Any],
+        to: str | None = None,
+        user_id: UUID | None = None,
+        reply_to: str | None = None,
+        attachments: tuple[LetterAttachment, ...] = (),
+    ) -> None:
+        """Deliver to `to`, else to the user's confirmed address from the address book; with
+        neither, nothing is sent (logged)."""
+        recipient = to
+        if recipient is None and user_id is not None:
+            recipient = await address_book.confirmed_address(uow.session, user_id)
+        if recipient is None:
+            log.warning("letter_without_address", template=template)
+            return
+        await self.deliver(
+            uow,
+            message_id=message_id,
+            template=template,
+            recipient=recipient,
+            params=params,
+            user_id=user_id,
+            reply_to=reply_to,
+            attachments=attachments,
+        )
 
     async def deliver(
         self,

@@ -27,7 +27,7 @@ from lka_common import context
 from lka_common.entrypoints import UowFactory
 from lka_common.messaging.errors import PermanentError, is_transient
 from lka_common.uow import UnitOfWork
-from lka_notifications.adapters import address_book, reminders_due
+from lka_notifications.adapters import reminders_due
 from lka_notifications.domain.model import DueReminder
 from lka_notifications.service_layer.letters import LetterDispatcher
 from lka_notifications.settings import NotificationsSettings
@@ -95,18 +95,7 @@ async def send_next(uow_factory: UowFactory, dispatcher: LetterDispatcher, setti
 
 
 async def _deliver(uow: UnitOfWork, dispatcher: LetterDispatcher, due: DueReminder) -> None:
-    recipient = await address_book.confirmed_address(uow.session, due.user_id)
-    if recipient is None:
-        log.warning("letter_without_address", template=due.template)
-        return
-    await dispatcher.deliver(
-        uow,
-        message_id=due.letter_id,
-        template=due.template,
-        recipient=recipient,
-        params=due.params,
-        user_id=due.user_id,
-    )
+    await dispatcher.send(uow, message_id=due.letter_id, template=due.template, params=due.params, user_id=due.user_id)
 
 
 async def _after_failure(
