@@ -15,7 +15,8 @@ import yaml
 
 # The tests share a support module beside them (pytest imports tests by path, not package).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from deploy_support import COMPOSE_FILE, K8S, OVERLAYS, render
+from deploy_support import COMPOSE_FILE, K8S, OVERLAYS
+from kustomize_support import render
 
 
 @pytest.fixture(scope="session")

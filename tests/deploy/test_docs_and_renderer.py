@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from deploy_support import ROOT, RenderError, render, strategic_merge
+from deploy_support import ROOT
+from kustomize_support import RenderError, render, strategic_merge
 
 OPERATIONS = ROOT / "docs" / "operations.md"
 

@@ -8,21 +8,8 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
-from deploy_support import (
-    COMPOSE_FILE,
-    DEFAULT_TAG,
-    GATEWAY_PORT,
-    K8S,
-    OVERLAYS,
-    SERVICES,
-    containers,
-    find,
-    load_documents,
-    pod_specs,
-    processes,
-    render,
-    split_image,
-)
+from deploy_support import COMPOSE_FILE, DEFAULT_TAG, GATEWAY_PORT, K8S, OVERLAYS, SERVICES, find, processes
+from kustomize_support import containers, load_documents, pod_specs, render, split_image
 
 from lka_common.web import GRACEFUL_SHUTDOWN_S
 

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 import yaml
-from deploy_support import K8S, OVERLAYS, render
+from deploy_support import K8S, OVERLAYS
+from kustomize_support import render
 
 RENDERED = Path(__file__).resolve().parent / "rendered"
 

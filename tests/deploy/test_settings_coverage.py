@@ -24,11 +24,11 @@ from deploy_support import (
     OVERLAYS,
     SERVICES,
     container_env,
-    containers,
     processes,
     read_env_file,
     settings_class,
 )
+from kustomize_support import containers
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings
 

@@ -15,25 +15,24 @@ bank's orders of the subscriber per account and month, the accounts' payment his
 letters in the mail catcher, `GET /accounts/{id}/autopay`, and `payments.autopay.disabled.v1`
 on `lka.events` (a queue of the test's own).
 
-Last, one autopay per account as a co-owner would try to break it: two subscribers of their own
-linked to one account, each with a card saved; the second cannot set, read or end the first
-one's autopay, and no answer shows them anything of the first one's card.
+One autopay per account as a co-owner would try to break it: test_autopay_co_owner.py (no clock
+moved, no worker of its own, so a module apart).
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import aiohttp
 import httpx
 import pytest
 import scheduler_support
+from autopay_support import DAY, VISA, Autopayer, bank_orders, binding_of, move_bank_clock
 from billing_support import account_update, link, new_number, projected, publish
 from drill_support import PROBE_QUEUE, Probe, fetch, unpublished
 from payments_support import V1, eventually, save_card, user_id_of
@@ -43,9 +42,9 @@ from lka_acquirer_emulator.testing import Browser
 from lka_common.events.payments import AutopayDisabled
 from lka_common.messaging.topology import EVENTS_EXCHANGE
 from lka_common.money import format_kopecks
-from lka_common.scheduler.clock import LOCAL_TIME, Clock
+from lka_common.scheduler.clock import Clock
 from lka_common.testing.amqp import declare_test_queue, queue_depth
-from lka_common.testing.portal import Subscriber, new_subscriber
+from lka_common.testing.portal import new_subscriber
 from lka_common.testing.processes import ServiceProcess
 from lka_common.testing.stack import Stack
 
@@ -53,8 +52,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.drill]
 
 JOB = "payments.autopay"
 PAUSE_POINT = "autopay_before_commit"  # between the bank's answer and the commit
-VISA = "4111 1111 1111 1111"
-DAY = 10  # every account's autopay day
 PAID, DECLINED, INSUFFICIENT_FUNDS = 2, 6, 116  # RBS order statuses, action code
 # Each account's debt, penalty and autopay cap (kopecks): the second owes more than its cap.
 OWES = [(153_540, 1_230, 500_000), (84_515, 0, 50_000), (9_999, 0, 500_000)]
@@ -70,7 +67,7 @@ def stack_env(stack_env: tuple[dict[str, str], str, int]) -> tuple[dict[str, str
     return env | {"LKA_PAYMENTS_SCHEDULER_ENABLED": "false"}, marker, offset
 
 
-# ----------------------------------------------------------------------------- the clocks
+# ----------------------------------------------------------------------------- the days
 
 
 def tenth(months_ahead: int) -> date:
@@ -78,18 +75,6 @@ def tenth(months_ahead: int) -> date:
     today = Clock().today()
     month = today.month - 1 + months_ahead
     return date(today.year + month // 12, month % 12 + 1, DAY)
-
-
-def noon(day: date) -> datetime:
-    return datetime.combine(day, time(12), LOCAL_TIME)
-
-
-async def move_bank_clock(stack: Stack, day: date) -> None:
-    """The emulated bank's clock on to noon of `day` in Crimea: its orders are dated that day."""
-    async with httpx.AsyncClient(base_url=stack.url(8090), timeout=20) as bank:
-        now = datetime.fromisoformat((await bank.post("/emulator/clock", json={"advance_seconds": 0})).json()["now"])
-        moved = await bank.post("/emulator/clock", json={"advance_seconds": (noon(day) - now).total_seconds()})
-    assert moved.status_code == 200, moved.text
 
 
 # ----------------------------------------------------------------------------- the workers
@@ -107,13 +92,6 @@ async def run_ended(worker: ServiceProcess) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- the subscriber
-
-
-@dataclass
-class Autopayer:
-    me: Subscriber
-    client_id: str  # the bank's clientId of the subscriber's card
-    accounts: dict[str, str]  # account number -> our account id, in the order of OWES
 
 
 @pytest.fixture(scope="module")
@@ -167,31 +145,6 @@ async def bill(stack: Stack, stack_env: tuple[dict[str, str], str, int], payer: 
 
 
 # ----------------------------------------------------------------------------- what is counted
-
-
-async def client_orders(stack: Stack, payer: Autopayer) -> list[dict[str, Any]]:
-    """Every order the bank holds for the subscriber (their card's clientId), oldest first."""
-    async with httpx.AsyncClient(base_url=stack.url(8090), timeout=20) as bank:
-        response = await bank.get("/emulator/orders", params={"clientId": payer.client_id})
-    assert response.status_code == 200, response.text
-    return list(response.json())
-
-
-async def binding_of(stack: Stack, payer: Autopayer) -> str:
-    """The saved card's binding at the bank, as the orders it paid name it."""
-    (binding,) = {o["binding_id"] for o in await client_orders(stack, payer) if o["binding_id"]}
-    return str(binding)
-
-
-async def bank_orders(stack: Stack, payer: Autopayer, day: date) -> dict[str, list[tuple[str, int, int, int]]]:
-    """The subscriber's orders at the bank dated in `day`'s month (by the bank's clock), per
-    account number: (order number, amount, status, action code), oldest first."""
-    found: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
-    for order in await client_orders(stack, payer):
-        if order["created_at"].startswith(f"{day:%Y-%m}"):
-            number = order["description"].rsplit(" ", 1)[1]  # "Автоплатеж за электроэнергию, л/с № …"
-            found[number].append((order["order_number"], order["amount"], order["status"], order["action_code"]))
-    return dict(found)
 
 
 async def payments_of(http: httpx.AsyncClient, payer: Autopayer, number: str, orders: list[Any]) -> list[Any]:
@@ -439,59 +392,3 @@ async def test_4_two_failures_in_a_month_turn_autopay_off_and_say_why(
     )
     reasons = {e["data"]["reason"] for e in probe.events if e["type"] == AutopayDisabled.event_type}
     assert reasons == {"payment_failed"}
-
-
-# ----------------------------------------------------------------------------- a co-owner
-
-MASTERCARD = "5555 5555 5555 4444"
-TAKEN = "Автоплатеж по этому счету уже настроен другим пользователем"
-
-
-async def test_5_a_co_owner_can_neither_take_nor_read_nor_end_anothers_autopay(
-    http: httpx.AsyncClient, stack: Stack, stack_env: tuple[dict[str, str], str, int]
-) -> None:
-    """Two subscribers linked to one account, each with a card saved: the first sets autopay;
-    the second, trying every call of it, is refused in Russian and learns nothing of the
-    first one's card (docs/contract.md: "one per account", "404 … another subscriber's")."""
-    number = new_number()
-    await publish(stack, account_update(number))
-    owner, co_owner = await new_subscriber(http, stack.mail), await new_subscriber(http, stack.mail)
-    account_id = await link(http, stack_env, owner, number)
-    assert await link(http, stack_env, co_owner, number) == account_id
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as session:
-        card = await save_card(http, Browser(session), owner, account_id, VISA)
-        own_card = await save_card(http, Browser(session), co_owner, account_id, MASTERCARD)
-    body = {"card_id": card["id"], "day_of_month": DAY, "max_amount": "1000.00"}
-    autopay = f"{V1}/accounts/{account_id}/autopay"
-    assert (await http.put(autopay, json=body, headers=owner.headers)).status_code == 200
-    binding = await binding_of(stack, Autopayer(owner, user_id_of(owner), {number: account_id}))
-
-    answers: list[httpx.Response] = []
-
-    async def as_co_owner(method: str, path: str, **kwargs: Any) -> httpx.Response:
-        answers.append(await http.request(method, path, headers=co_owner.headers, **kwargs))
-        return answers[-1]
-
-    # With a card of their own: taken, and said so in Russian.
-    theirs = {"card_id": own_card["id"], "day_of_month": 5, "max_amount": "10.00"}
-    taken = await as_co_owner("PUT", autopay, json=theirs)
-    assert taken.status_code == 409, taken.text
-    assert taken.headers["content-type"].startswith("application/problem+json")
-    assert (taken.json()["code"], taken.json()["detail"]) == ("autopay_taken", TAKEN)
-    # With the owner's card: not theirs to pay with.
-    borrowed = await as_co_owner("PUT", autopay, json={**theirs, "card_id": card["id"]})
-    assert (borrowed.status_code, borrowed.json()["code"]) == (404, "card_not_found"), borrowed.text
-    # Nor to read or to end: as if there were none.
-    for method in ("GET", "DELETE"):
-        refused = await as_co_owner(method, autopay)
-        assert (refused.status_code, refused.json()["code"]) == (404, "not_found"), refused.text
-    listed = await as_co_owner("GET", f"{V1}/cards")
-    assert [c["id"] for c in listed.json()] == [own_card["id"]]
-
-    # Nothing of the owner's card in any of it: neither its id, nor its masked number, nor the
-    # bank's binding; and the owner's autopay is as they set it.
-    for answer in answers:
-        for secret in (card["id"], card["pan_masked"], binding):
-            assert secret not in answer.text, f"{answer.request.method} {answer.request.url}: {answer.text}"
-    kept = (await http.get(autopay, headers=owner.headers)).json()
-    assert (kept["status"], kept["card"]["id"], kept["day_of_month"]) == ("active", card["id"], DAY)
