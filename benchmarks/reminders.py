@@ -64,6 +64,7 @@ import aio_pika
 import asyncpg
 from reminders_data import DATABASE, DAY, FIRST_NUMBER, admin_url, database_url, expected, fill, recreate, reset, say
 
+from lka_common import heap
 from lka_common.commands.notifications import SendReminders
 from lka_common.db import make_engine, make_sessionmaker
 from lka_common.logging import configure_logging
@@ -176,6 +177,7 @@ async def run_job(url: str, settings: ReadingsSettings, make_job: Callable[..., 
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_transactions(url, JOB_APPLICATION, stop))
     job = make_job(settings, transactions.uow_factory)
+    heap.settle()  # as the service's worker does before its work begins (lka_common.worker)
     started = time.perf_counter()
     try:
         record = await JobRunner(transactions.engine, clock_on(DAY), name=f"bench-{uuid.uuid4().hex[:6]}").run(job)

@@ -17,7 +17,7 @@ import uvloop
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from lka_common import readiness
+from lka_common import heap, readiness
 from lka_common.logging import configure_logging
 from lka_common.tracing import configure_tracing
 
@@ -71,6 +71,7 @@ async def serve_worker(
     if health_port:
         await web.TCPSite(runner, health_host, health_port).start()
     watchdog = asyncio.create_task(_watchdog(ready, stop))
+    heap.settle()
     try:
         await main(stop)
     finally:

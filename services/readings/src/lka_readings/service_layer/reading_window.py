@@ -6,8 +6,8 @@ account someone is linked to, with a meter in service and no reading for the per
 one reminder letter to each subscriber linked to it now. Whether each person wants it is theirs
 to say (`/profile/notifications`): the notifications service honours it when it sends.
 
-Set-based, for a million accounts in minutes: a batch is the next `reminder_batch` accounts by id
-after the cursor; one short transaction claims the due ones among them in `reminders_sent` (kind
+Set-based, for a million accounts in minutes: a batch is the next `reminder_batch` accounts by
+region and number after the cursor; one short transaction claims the due ones among them in `reminders_sent` (kind
 `reading_window`, account, period) and writes their letters to the outbox as one `SendReminders`
 command (notifications sends them one by one at its own pace), so a run resumed after a crash,
 or a second replica's, never sends twice. Between batches the runner rests `reminder_pause_ms`,
@@ -16,7 +16,6 @@ or as long as the batch took if that was longer, leaving the database to the sub
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 import structlog
@@ -34,7 +33,6 @@ log = structlog.get_logger(__name__)
 
 JOB_NAME = "readings.reading_window"
 TEMPLATE: ReminderTemplate = "reading_window_reminder"
-NO_ACCOUNT = uuid.UUID(int=0)  # the cursor before the first account
 
 
 def reading_window_job(settings: ReadingsSettings, uow_factory: Callable[[], UnitOfWork]) -> Job:
@@ -51,15 +49,15 @@ class ReadingWindowRun:
         window = reminder_due(context.today, self.settings.closing_day, self.settings.reading_window_days)
         if window is None:
             return BatchResult()
-        after = context.state.get("cursor", NO_ACCOUNT)
+        after = context.state.get("cursor", reminders.FIRST_ACCOUNT)
         size = self.settings.reminder_batch
         closing_date = window.closing.strftime("%d.%m.%Y")
         period_title = month_name(window.period)
         async with self.uow_factory() as uow:
             batch = await reminders.next_accounts(uow.session, after, size)
-            if not batch:
+            if batch is None:
                 return BatchResult()
-            letters = await reminders.claim_reading_window(uow.session, window, batch)
+            letters = await reminders.claim_reading_window(uow.session, window, batch.ids)
             said = {"period_title": period_title, "closing_date": closing_date}
             to_send = [(letter.user_id, {"account_number": letter.account_number, **said}) for letter in letters]
             for command in SendReminders.of(TEMPLATE, to_send):
@@ -68,13 +66,13 @@ class ReadingWindowRun:
                 # The reminders claimed and their letters raised, nothing committed: the drills kill the worker here.
                 await pause_point("reminder_before_commit")
                 await uow.commit()
-        context.state["cursor"] = batch[-1]
+        context.state["cursor"] = batch.last
         accounts = len({letter.account_id for letter in letters})
         log.info(
             "reading_window_batch",
             period=window.period,
-            examined=len(batch),
+            examined=len(batch.ids),
             reminded=accounts,
             letters=len(letters),
         )
-        return BatchResult(items=accounts, more=len(batch) == size)
+        return BatchResult(items=accounts, more=len(batch.ids) == size)
