@@ -425,6 +425,22 @@ def letters_row(own: str) -> Row:
                 "{{template}} {{outcome}}",
                 own,
             ),
+            # Every consumer replica reads the same table: the max of theirs, never the sum.
+            Panel(
+                "Reminders waiting by template",
+                (Query(f"max by (template) (lka_reminders_waiting{{{own}}})", "{{template}}"),),
+                width=12,
+                description="Reminder letters kept and not sent yet (reminders_due), those pushed back for a retry "
+                "included: a scheduled run's letters, draining as the reminder senders send them.",
+            ),
+            Panel(
+                "Oldest reminder waiting",
+                (Query(f"max(lka_reminders_oldest_seconds{{{own}}})", "oldest waiting"),),
+                "s",
+                width=12,
+                description="How long the oldest reminder letter not sent yet has waited: hours while a large run "
+                "drains; a quarter of an hour with no reminder letter going raises LkaRemindersStalled.",
+            ),
         ),
     )
 

@@ -2,8 +2,8 @@
 and sent one by one by the reminder senders beside the consumer's handlers: one letter per
 subscriber however often the command comes, none without a confirmed address (and the rest not
 held up by it), a letter SMTP refuses for a while sent later and once, a transactional letter
-never waiting behind the reminders, and the senders stopping when told. What a reminder says and
-whom it skips: test_reminders.py."""
+never waiting behind the reminders, the senders stopping when told, and the gauges of the letters
+waiting. What a reminder says and whom it skips: test_reminders.py."""
 
 from __future__ import annotations
 
@@ -20,14 +20,16 @@ from notifications_support import Consumer, address, envelope, letters_to, query
 from lka_common.commands.notifications import Reminder, SendLetter, SendReminders, UpdateAddressBook
 from lka_common.testing.databases import plain_url
 from lka_common.testing.events import eventually
+from lka_common.testing.metrics import sample
 from lka_common.testing.processes import free_port
 from lka_common.unsubscribe import verify
 from lka_common.uow import UnitOfWork
 from lka_mailcatcher.catcher import MailCatcher
 from lka_mailcatcher.store import CaughtLetter
 from lka_notifications.adapters import address_book, reminders_due
+from lka_notifications.adapters.metrics import REMINDERS_OLDEST
 from lka_notifications.bootstrap import reminder_senders
-from lka_notifications.service_layer import handlers
+from lka_notifications.service_layer import handlers, reminder_metrics
 from lka_notifications.settings import NotificationsSettings
 
 PARAMS = {"account_number": "91000101", "period_title": "декабрь 2026 года", "closing_date": "25.12.2026"}
@@ -246,3 +248,74 @@ async def test_the_senders_stop_when_told_once_the_letter_in_hand_is_sent(
     await asyncio.sleep(0.1)
     stop.set()
     await asyncio.wait_for(idle, timeout=0.5)
+
+
+def gauges() -> tuple[float, float]:
+    """What /metrics says now: the reading-window letters waiting, and the oldest one's age."""
+    return sample("lka_reminders_waiting", template="reading_window_reminder"), sample("lka_reminders_oldest_seconds")
+
+
+async def test_the_gauges_show_the_letters_waiting_until_they_are_sent(
+    settings: NotificationsSettings, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    """An operator sees a run drain (docs/operations.md, "Metrics"): the letters kept and not sent
+    yet, those pushed back while SMTP is away included, by template, and how long the oldest has
+    waited; 0 and 0 once they are sent."""
+    assert not await query(settings, "SELECT 1 FROM reminders_due"), "letters another test left waiting"
+    port = free_port()
+    chosen = settings.model_copy(
+        update={
+            "smtp_port": port,
+            "reminder_senders": 1,  # and the side unit recording its failures: the test pool's 2 connections
+            "reminder_retry_first_s": 0.2,
+            "reminder_metrics_interval_s": 0.1,
+        }
+    )
+    mail = {uuid.uuid4(): address() for _ in range(3)}
+    command = envelope(reminders(list(mail)))
+    assert isinstance(command.data, dict)
+    async with uow_factory() as uow:
+        for user, to in mail.items():
+            await address_book.save_address(uow.session, user, to, confirmed=True)
+        await handlers.keep_reminders(uow, SendReminders.model_validate(command.data), command)
+        await uow.commit()
+    stop = asyncio.Event()
+    senders = asyncio.create_task(reminder_senders(chosen)(stop, uow_factory))
+    late_catcher = MailCatcher()
+    try:
+        await eventually(lambda: gauges()[0] == 3 and gauges()[1] > 0, "3 letters waiting, the oldest for a while")
+        await late_catcher.start("127.0.0.1", port, 0)
+        for to in mail.values():
+            await eventually(lambda to=to: letters_to(late_catcher, to), f"the letter to {to}", timeout=20)
+        await none_waiting(settings, command.id)
+        await eventually(lambda: gauges() == (0, 0), "no letter waiting")
+    finally:
+        stop.set()
+        await asyncio.wait_for(senders, timeout=3)
+        await late_catcher.stop()
+        await query(settings, "DELETE FROM reminders_due WHERE message_id = $1", command.id)
+
+
+async def test_a_refresh_that_fails_is_tried_again_at_the_next_interval(
+    settings: NotificationsSettings, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    assert not await query(settings, "SELECT 1 FROM reminders_due"), "letters another test left waiting"
+    REMINDERS_OLDEST.set(-1)  # what no refresh writes: the one that succeeds shows
+    calls = 0
+
+    def database_away_once() -> UnitOfWork:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise ConnectionRefusedError("the database is away")
+        return uow_factory()
+
+    stop = asyncio.Event()
+    refresher = asyncio.create_task(reminder_metrics.run(stop, database_away_once, 0.5))
+    try:
+        await eventually(lambda: calls == 1, "the first refresh")
+        assert sample("lka_reminders_oldest_seconds") == -1 and not refresher.done()
+        await eventually(lambda: sample("lka_reminders_oldest_seconds") == 0, "the next refresh")
+    finally:
+        stop.set()
+        await asyncio.wait_for(refresher, timeout=3)

@@ -40,6 +40,9 @@ class NotificationsSettings(ServiceSettings):
     # the longest; after LETTER_MAX_ATTEMPTS attempts it is dropped (logged `failed`).
     reminder_retry_first_s: float = 5.0
     reminder_retry_max_s: float = 600.0
+    # The gauges of the reminders waiting in `reminders_due` (lka_reminders_waiting,
+    # lka_reminders_oldest_seconds) are read from the table this often, one query per process.
+    reminder_metrics_interval_s: float = 15.0
     # Signs the one-click unsubscribe links of reminders; identity checks them with the same secret.
     unsubscribe_secret: SecretStr = unsubscribe_secret_field()
     # Feedback messages per client address per hour (docs/contract.md §2 limits).

@@ -14,6 +14,9 @@ has rolled back (`reminder_retry_first_s`, doubling, at most `reminder_retry_max
 refusal, or `letter_max_attempts` failed attempts, drops it (the delivery log says `failed`). An
 error of any other kind is logged and pushed back the same way: one bad letter never stops the
 rest.
+
+Beside the loops, one refresher per process keeps the gauges of the letters waiting
+(reminder_metrics.py), stopping with them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from lka_common.messaging.errors import PermanentError, is_transient
 from lka_common.uow import UnitOfWork
 from lka_notifications.adapters import reminders_due
 from lka_notifications.domain.model import DueReminder
+from lka_notifications.service_layer import reminder_metrics
 from lka_notifications.service_layer.letters import LetterDispatcher
 from lka_notifications.settings import NotificationsSettings
 
@@ -48,11 +52,16 @@ def sender_count(settings: NotificationsSettings) -> int:
 async def run(
     stop: asyncio.Event, uow_factory: UowFactory, dispatcher: LetterDispatcher, settings: NotificationsSettings
 ) -> None:
-    """The senders, until `stop` is set (each finishes the letter in hand)."""
+    """The senders and the gauges' refresher, until `stop` is set (each sender finishes the letter
+    in hand). The refresher holds a connection only for its one query, every
+    `reminder_metrics_interval_s`: a handler waits at most that long for it."""
     count = sender_count(settings)
     if count < settings.reminder_senders:
         log.info("reminder_senders_limited", senders=count, pool=settings.db_consumer_pool_size)
-    await asyncio.gather(*(_sender(stop, uow_factory, dispatcher, settings) for _ in range(count)))
+    await asyncio.gather(
+        reminder_metrics.run(stop, uow_factory, settings.reminder_metrics_interval_s),
+        *(_sender(stop, uow_factory, dispatcher, settings) for _ in range(count)),
+    )
 
 
 async def _sender(
