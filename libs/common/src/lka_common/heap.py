@@ -2,10 +2,11 @@
 
 What a process builds while it starts (modules, pydantic schemas, SQLAlchemy's tables and
 compiled statements: over a hundred thousand objects) lives as long as the process, yet the
-garbage collector walks all of it in each full collection; and a process that allocates steadily
-(a scheduled run's batches, an API's requests) sets off a full collection every few seconds.
-Frozen (`gc.freeze`), those objects are out of its sight: a full collection walks only what the
-process made since (docs/performance.md "Reminders": a reading-window batch's Python 15 → 9 ms).
+garbage collector walks all of it in each full collection, and a process that keeps allocating
+(a scheduled run's batches) sets one off every few batches. Frozen (`gc.freeze`), those objects
+are out of its sight: a full collection walks only what the process made since
+(docs/performance.md "Reminders": a reading-window batch's Python 15 → 9 ms). Workers call it;
+the APIs do not yet (not measured there).
 """
 
 from __future__ import annotations
