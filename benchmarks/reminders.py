@@ -39,7 +39,9 @@ It needs what `make test` needs (the local PostgreSQL and RabbitMQ). Steps:
    into one queue bound as `notifications.reminders` is, kept short (`x-max-length`: the letters
    are not sent); prints how long from the run's start until nothing is left unpublished.
 
-The functions (`recreate`, `fill`, `reset`, `run_reading_window`, `check`, …) can be imported.
+The functions can be imported: the run and the relay from here (`run_job`, `report`, …), the
+database from reminders_data.py beside it (`recreate`, `fill`, `reset`), the checks from
+reminders_checks.py (`check`, `verification_expected`; both importable from here too).
 `benchmarks/bench.py --alongside ".venv/bin/python benchmarks/reminders.py --run-only"` runs it
 beside the subscribers' paced mix (the database must have been filled before).
 """
@@ -62,7 +64,8 @@ from types import TracebackType
 
 import aio_pika
 import asyncpg
-from reminders_data import DATABASE, DAY, FIRST_NUMBER, admin_url, database_url, expected, fill, recreate, reset, say
+from reminders_checks import check, verification_expected
+from reminders_data import DATABASE, DAY, admin_url, database_url, expected, fill, recreate, reset, say
 
 from lka_common import heap
 from lka_common.commands.notifications import SendReminders
@@ -76,7 +79,6 @@ from lka_common.testing.databases import drop_database, plain_url
 from lka_common.testing.servers import Servers, private_vhost
 from lka_common.tracing import configure_tracing
 from lka_common.uow import UnitOfWork
-from lka_readings.domain.reminders import verification_stages
 from lka_readings.service_layer.reading_window import reading_window_job
 from lka_readings.service_layer.verification_due import verification_due_job
 from lka_readings.settings import ReadingsSettings
@@ -188,57 +190,6 @@ async def run_job(url: str, settings: ReadingsSettings, make_job: Callable[..., 
         await transactions.engine.dispose()
     units = transactions.seconds
     return RunFigures(job.name, took, record, max(units, default=0.0), sampled, doing, units)
-
-
-# --- the checks ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Checks:
-    reminded: int
-    letters: int
-    duplicates: int
-    to_accounts_with_a_reading: int
-    to_removed_or_unlinked: int
-
-
-async def check(url: str) -> Checks:
-    """What the run did, read back from the database."""
-    account = f"((letter #>> '{{params,account_number}}')::bigint - {FIRST_NUMBER})"
-    connection = await asyncpg.connect(plain_url(url), command_timeout=600)
-    try:
-        reminded = await connection.fetchval("SELECT count(*) FROM reminders_sent WHERE kind = 'reading_window'")
-        row = await connection.fetchrow(
-            f"SELECT count(*) AS letters,"
-            f" count(*) - count(DISTINCT (letter #>> '{{user_id}}', {account})) AS duplicates,"
-            f" count(*) FILTER (WHERE {account} % 10 = 0 OR {account} % 50 = 7) AS with_reading,"
-            f" count(*) FILTER (WHERE {account} % 100 IN (3, 13)) AS removed_or_unlinked"
-            " FROM outbox, jsonb_array_elements(body::jsonb #> '{data,letters}') AS letter"
-            " WHERE routing_key = $1 AND body::jsonb #>> '{data,template}' = 'reading_window_reminder'",
-            SendReminders.event_type,
-        )
-    finally:
-        await connection.close()
-    return Checks(reminded, row["letters"], row["duplicates"], row["with_reading"], row["removed_or_unlinked"])
-
-
-async def verification_expected(url: str) -> int:
-    """Meters in service whose date is due for a verification reminder on DAY, with someone linked."""
-    conditions = " OR ".join(
-        f"m.verification_due BETWEEN '{stage.first_due}' AND '{stage.last_due}'" for stage in verification_stages(DAY)
-    )
-    connection = await asyncpg.connect(plain_url(url))
-    try:
-        return int(
-            await connection.fetchval(
-                "SELECT count(*) FROM meters m"
-                " JOIN accounts a ON (a.region_code, a.number) = (m.region_code, m.account_number)"
-                f" WHERE NOT m.removed AND ({conditions})"
-                " AND EXISTS (SELECT 1 FROM account_links l WHERE l.account_id = a.id AND l.linked)"
-            )
-        )
-    finally:
-        await connection.close()
 
 
 # --- the relay ----------------------------------------------------------------------------------

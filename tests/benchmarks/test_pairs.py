@@ -1,0 +1,62 @@
+"""`bench.py --pairs`: which phase is paired with which, and which pairs the verdict counts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+
+import pairs
+from procinfo import CpuByProcess
+from recorder import Recorder
+from results import PhaseResult
+
+EXPECTED = {"accounts": 200, "meters": 200}
+
+
+def phase(p99_ms: float, api_cpu_s: float, calls: int = 100) -> PhaseResult:
+    """A measured paced phase whose slowest 1 % took `p99_ms`, its APIs spending `api_cpu_s`."""
+    recorder = Recorder(EXPECTED)
+    for index in range(calls):
+        recorder.record("accounts" if index % 2 else "meters", 200, p99_ms if index >= calls - 2 else 10.0)
+    recorder.close()
+    cpu = CpuByProcess("marker", "run", {})
+    cpu.groups = {"readings-api": api_cpu_s / 2, "gateway": api_cpu_s / 2, "other processes": 5.0}
+    cpu.seconds = 60.0
+    return PhaseResult("paced", recorder, cpu)
+
+
+def test_the_pairs_alternate_which_half_runs_first() -> None:
+    assert pairs.order(3) == [False, True, True, False, False, True]
+
+
+def test_each_phase_is_paired_by_whether_the_command_ran_beside_it() -> None:
+    results = [phase(40, 1.0), phase(44, 1.0), phase(90, 1.0), phase(60, 1.0)]  # A B, then B A
+
+    first, second = pairs.pair_up(results, pairs.order(2))
+
+    assert (pairs.p99_ms(first.without), pairs.p99_ms(first.beside)) == (40, 44)
+    assert (pairs.p99_ms(second.without), pairs.p99_ms(second.beside)) == (60, 90)
+    assert first.ratio == 1.1 and second.ratio == 1.5
+
+
+def test_a_pair_whose_host_changed_speed_is_left_out_of_the_verdict() -> None:
+    steady_ok = [phase(40, 1.0), phase(44, 1.02)]  # +10 %, CPU per call 2 % apart
+    slowed_host = [phase(50, 1.3), phase(40, 1.0)]  # +150 %, but the APIs 30 % slower beside it
+    steady_bad = [phase(40, 1.0), phase(46, 1.0)]  # +15 %
+
+    found = pairs.pair_up(steady_ok + slowed_host + steady_bad, pairs.order(3))
+    lines = pairs.summary(found, "reminders.py --run-only")
+
+    assert [pair.comparable for pair in found] == [True, False, True]
+    assert "left out" in lines[3] and "left out" not in lines[2] + lines[4]
+    assert lines[-1].startswith("PASS  median change of the paced p99 beside the command +12 % over the 2 comparable")
+
+
+def test_the_verdict_fails_past_the_bar_and_is_withheld_without_a_comparable_pair() -> None:
+    over = pairs.pair_up([phase(40, 1.0), phase(50, 1.0)], pairs.order(1))
+    unsteady = pairs.pair_up([phase(40, 1.0), phase(40, 1.5)], pairs.order(1))
+
+    assert pairs.summary(over, "cmd")[-1].startswith("FAIL  median change of the paced p99 beside the command +25 %")
+    assert pairs.summary(unsteady, "cmd")[-1].startswith("no verdict")
