@@ -159,18 +159,25 @@ async def claim_reading_window(session: AsyncSession, window: PeriodWindow, ids:
     """Claim the reading-window reminder of every account of `ids` someone is linked to, with a
     meter in service, no reading for the period (ours not rejected, or one billing took in its
     days) and not reminded yet; the letters of those claimed now."""
-    own_meter = and_(meters.c.region_code == accounts.c.region_code, meters.c.account_number == accounts.c.number)
-    has_meter = exists().where(own_meter, meters.c.removed.is_(False))
     ours = exists().where(
         readings.c.region_code == accounts.c.region_code,
         readings.c.account_number == accounts.c.number,
         readings.c.billing_period == window.period,
         not_rejected,
     )
-    billings = exists(
-        select(billing_readings.c.meter_id)
-        .join(meters, meters.c.id == billing_readings.c.meter_id)
-        .where(own_meter, billing_readings.c.taken_on.between(window.first_day, window.closing))
+    # The account's meters looked up once for both questions (in service? did billing take a
+    # reading?), where two probes of meters_account_serial_key did the same work twice.
+    billing_took = exists().where(
+        billing_readings.c.meter_id == meters.c.id,
+        billing_readings.c.taken_on.between(window.first_day, window.closing),
+    )
+    own_meters = (
+        select(
+            func.bool_or(meters.c.removed.is_(False)).label("in_service"),
+            func.bool_or(billing_took).label("billed"),
+        )
+        .where(meters.c.region_code == accounts.c.region_code, meters.c.account_number == accounts.c.number)
+        .lateral("own_meters")
     )
     # The due accounts with their subscribers, read once: the claim and the letters both come from
     # it (a CTE used twice is computed once), instead of looking each account and its links up
@@ -181,8 +188,9 @@ async def claim_reading_window(session: AsyncSession, window: PeriodWindow, ids:
             accounts.c.number,
             func.array_agg(aggregate_order_by(account_links.c.user_id, account_links.c.user_id)).label("users"),
         )
-        .join_from(accounts, account_links, _linked_users(accounts.c.id))
-        .where(_among(accounts.c.id, ids), has_meter, ~ours, ~billings)
+        .join_from(accounts, own_meters, and_(own_meters.c.in_service, ~own_meters.c.billed))
+        .join(account_links, _linked_users(accounts.c.id))
+        .where(_among(accounts.c.id, ids), ~ours)
         .group_by(accounts.c.id, accounts.c.number)
         .cte("due")
     )
