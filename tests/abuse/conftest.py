@@ -39,7 +39,8 @@ from lka_common.testing.servers import Servers, private_vhost
 from lka_common.testing.stack import SERVICES, Stack, database_url, pick_offset, stack_environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from abuse_support import Secrets, World, seed_world
+from abuse_actors import Secrets, World
+from abuse_world import seed_world
 
 RAISED_PER_HOUR = "100000"
 RAISED_LIMITS = {

@@ -29,6 +29,7 @@ from typing import Any
 import jwt
 import pytest
 import requests
+from abuse_actors import World
 from abuse_support import (
     DOCUMENTS,
     MERGED,
@@ -38,7 +39,6 @@ from abuse_support import (
     SUPERVISOR_ROUTES,
     TOKEN_OPTIONAL,
     V1,
-    World,
 )
 
 from lka_common.testing.files import small_pdf

@@ -20,7 +20,9 @@ from __future__ import annotations
 import re
 import subprocess
 
-from abuse_support import DAVE_CARD, VISA, Secrets, World, masked
+from abuse_actions import masked
+from abuse_actors import Secrets, World
+from abuse_world import DAVE_CARD, VISA
 from sqlalchemy.engine import make_url
 
 from lka_common.testing.servers import Servers
@@ -33,7 +35,7 @@ KINDS = {
     "confirmation token",
     "reset token",
     "card number",
-    # The seeded operator's second factor (abuse_support.sign_in_staff).
+    # The seeded operator's second factor (abuse_actors.sign_in_staff).
     "totp secret",
     "recovery code",
     "mfa token",

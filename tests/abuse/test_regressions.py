@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 import requests
-from abuse_support import DOCUMENTS, MERGED, SERVICE_PORTS, V1, World
+from abuse_actors import World
+from abuse_support import DOCUMENTS, MERGED, SERVICE_PORTS, V1
 
 from lka_common.schemas import NUL_REFUSED
 from lka_common.testing.stack import Stack

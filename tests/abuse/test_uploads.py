@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 import requests
-from abuse_support import SERVICE_PORTS, V1, World
+from abuse_actors import World
+from abuse_support import SERVICE_PORTS, V1
 
 from lka_common.testing.files import executable, small_pdf
 from lka_common.testing.stack import Stack
