@@ -7,6 +7,7 @@ from typing import Any
 
 import uvicorn
 
+from lka_common import heap
 from lka_common.logging import configure_logging
 from lka_common.tracing import configure_tracing
 from lka_gateway.app import create_app
@@ -39,7 +40,9 @@ def main() -> None:
     settings = GatewaySettings()
     configure_gateway_logging(settings)
     configure_tracing("gateway")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, loop="uvloop", **SERVER_OPTIONS)
+    app = create_app(settings)
+    heap.settle()
+    uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", **SERVER_OPTIONS)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import uvicorn
 from fastapi import Depends, FastAPI, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lka_common import context, metrics, tracing
+from lka_common import context, heap, metrics, tracing
 from lka_common.auth import TokenVerifier
 from lka_common.body_limits import BodyLimits, UploadRoute
 from lka_common.client_address import parse_networks
@@ -214,6 +214,7 @@ def serve_api(app: FastAPI, settings: ServiceSettings) -> None:
 
     configure_logging(f"{settings.service_name}-api", settings.log_level)
     tracing.configure_tracing(f"{settings.service_name}-api")
+    heap.settle()
     uvicorn.run(
         app,
         host=settings.http_host,
