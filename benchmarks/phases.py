@@ -34,12 +34,16 @@ from subscribers import (
     floor_loop,
     mix_loop,
     publish_accounts,
+    sign_in_again,
     sign_up_all,
     submit_loop,
     wait_for_count,
 )
 
 SERVICE_PROCESSES = ("identity", "accounts", "readings", "payments", "notifications", "gateway")
+# The subscribers' access tokens expire after 15 minutes: a phase that would outlive them starts
+# with the subscribers signed in again, with a minute to spare.
+TOKEN_LIFETIME_S = 14 * 60
 
 
 def say(text: str) -> None:
@@ -218,7 +222,11 @@ async def measure(options: Options, bench: BenchStack, floor: Floor) -> tuple[li
         floor_mib = peak_memory_mib(floor.pid) or 0.0
         floor.stop()
 
+        signed_in = time.monotonic()
         for title, expected, loop, seconds, think_ms, command in gateway_phases(options):
+            if time.monotonic() - signed_in + options.warmup + seconds > TOKEN_LIFETIME_S:
+                await sign_in_again(gateway, virtuals)
+                signed_in = time.monotonic()
             with alongside(command, title.split(":")[0]):
                 result = await run_phase(
                     title, expected, loop, gateway, virtuals, seconds, options, cpu(), profile_pids, think_ms / 1000

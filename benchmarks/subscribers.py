@@ -30,7 +30,7 @@ from lka_billing_simulator.demo import DemoAccount, DemoMeter
 from lka_billing_simulator.events import account_state, meter_state
 from lka_common.events.billing import LastReading
 from lka_common.messaging.topology import declare_exchanges
-from lka_common.testing.portal import new_subscriber
+from lka_common.testing.portal import bearer, new_subscriber, sign_in
 
 V1 = "/api/v1"
 SURNAME = "Нагрузкин"
@@ -148,6 +148,19 @@ async def sign_up_all(gateway: str, mail: str, accounts: list[DemoAccount], para
                 return await sign_up(http, mail, account, index)
 
         return await asyncio.gather(*(one(i, a) for i, a in enumerate(accounts)))
+
+
+async def sign_in_again(gateway: str, virtuals: list[Virtual], parallel: int = 8) -> None:
+    """Each subscriber signed in afresh: its access token lives 15 minutes (identity's longest),
+    shorter than a run of several long phases (`bench.py --pairs`)."""
+    gate = asyncio.Semaphore(parallel)
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as http:
+
+        async def one(me: Virtual) -> None:
+            async with gate:
+                me.headers.update(bearer(await sign_in(http, me.email)))
+
+        await asyncio.gather(*(one(me) for me in virtuals))
 
 
 class Phase:
