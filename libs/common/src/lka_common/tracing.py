@@ -225,6 +225,17 @@ def job_batch(job: str, run_id: int) -> Iterator[Span]:
 
 
 @contextmanager
+def continuing(carrier: Mapping[str, str], name: str, attributes: Mapping[str, str]) -> Iterator[Span]:
+    """An INTERNAL span continuing a trace context kept with work done later, outside the
+    message that asked for it (`carrier`: its `traceparent`, `tracestate`; a reminder letter
+    its `SendReminders` asked for), or the root of a trace of its own when `carrier` has none."""
+    with _tracer.start_as_current_span(
+        name, context=_PROPAGATOR.extract(carrier), kind=SpanKind.INTERNAL, attributes=attributes
+    ) as span:
+        yield span
+
+
+@contextmanager
 def publishing(carrier: Mapping[str, str], exchange: str, routing_key: str, message_id: str) -> Iterator[Span]:
     """A PRODUCER span for one message sent on behalf of the code that raised it: its parent
     is the trace context written with the message (the outbox row's), not the sender's own."""

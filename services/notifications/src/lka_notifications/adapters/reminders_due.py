@@ -1,6 +1,7 @@
 """Reminder letters waiting to be sent (`reminders_due`): a command's letters written in one
-statement, the next one due claimed by one sender at a time, a failed one pushed back, and how
-many wait (for the gauges an operator watches)."""
+statement (each with the command's correlation id and trace context), the next one due claimed
+by one sender at a time, a failed one pushed back, and how many wait (for the gauges an operator
+watches)."""
 
 from __future__ import annotations
 
@@ -30,10 +31,13 @@ _LETTERS = (
 _ADD = (
     insert(reminders_due)
     .from_select(
-        ["message_id", "template", "position", "user_id", "params"],
+        ["message_id", "template", "correlation_id", "traceparent", "tracestate", "position", "user_id", "params"],
         select(
             bindparam("message_id", type_=Text),
             bindparam("template", type_=Text),
+            bindparam("correlation_id", type_=Text),
+            bindparam("traceparent", type_=Text),
+            bindparam("tracestate", type_=Text),
             _LETTERS.c.position,
             _LETTERS.c.user_id,
             _LETTERS.c.params,
@@ -61,13 +65,26 @@ class Waiting(NamedTuple):
     oldest_s: float
 
 
-async def add(session: AsyncSession, message_id: str, template: str, letters: Sequence[Reminder]) -> None:
-    """Keep the command's letters, each once: a letter of the command already here stays as it is."""
+async def add(
+    session: AsyncSession,
+    message_id: str,
+    template: str,
+    letters: Sequence[Reminder],
+    *,
+    correlation_id: str | None = None,
+    traceparent: str | None = None,
+    tracestate: str | None = None,
+) -> None:
+    """Keep the command's letters, each once: a letter of the command already here stays as it is.
+    Each keeps the command's correlation id and trace context, for its sending to continue."""
     await session.execute(
         _ADD,
         {
             "message_id": message_id,
             "template": template,
+            "correlation_id": correlation_id,
+            "traceparent": traceparent,
+            "tracestate": tracestate,
             "positions": list(range(len(letters))),
             "user_ids": [letter["user_id"] for letter in letters],
             "params": [letter["params"] for letter in letters],
@@ -89,7 +106,17 @@ async def claim_next(session: AsyncSession) -> DueReminder | None:
     ).first()
     if row is None:
         return None
-    return DueReminder(row.id, row.message_id, row.position, row.template, row.user_id, row.params, row.attempts)
+    return DueReminder(
+        id=row.id,
+        message_id=row.message_id,
+        position=row.position,
+        template=row.template,
+        user_id=row.user_id,
+        params=row.params,
+        attempts=row.attempts,
+        correlation_id=row.correlation_id,
+        trace_context={name: value for name in ("traceparent", "tracestate") if (value := getattr(row, name))},
+    )
 
 
 async def remove(session: AsyncSession, reminder_id: int) -> None:

@@ -79,6 +79,11 @@ reminders_due = Table(
     Column("attempts", Integer, nullable=False),
     Column("not_before", DateTime(timezone=True), nullable=False),
     Column("enqueued_at", DateTime(timezone=True), nullable=False),
+    # The command's correlation id and W3C trace context, which the letter's log lines and its
+    # span take when it is sent; null in a letter kept before they were (migration 0010).
+    Column("correlation_id", Text),
+    Column("traceparent", Text),
+    Column("tracestate", Text),
     UniqueConstraint("message_id", "position", name="reminders_due_letter_key"),
 )
 # The next one due: the front of this index, never a sort of the waiting letters.

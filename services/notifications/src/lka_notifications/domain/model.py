@@ -43,7 +43,9 @@ class LetterState:
 @dataclass(frozen=True)
 class DueReminder:
     """A reminder letter waiting in `reminders_due`: the `position`th letter of the command
-    `message_id`, and how many attempts to send it failed."""
+    `message_id`, how many attempts to send it failed, and the command's correlation id and W3C
+    trace context (`traceparent`, `tracestate` when there is one), which its sending continues:
+    none in a letter kept before they were."""
 
     id: int
     message_id: str
@@ -52,6 +54,8 @@ class DueReminder:
     user_id: UUID
     params: dict[str, Any]
     attempts: int
+    correlation_id: str | None
+    trace_context: dict[str, str]
 
     @property
     def letter_id(self) -> str:

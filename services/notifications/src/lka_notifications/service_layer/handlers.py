@@ -45,8 +45,18 @@ async def send_letter(dispatcher: LetterDispatcher, uow: UnitOfWork, command: Se
 async def keep_reminders(uow: UnitOfWork, command: SendReminders, event: CloudEvent) -> None:
     """A batch of reminders, kept to be sent: the command's claim in the inbox commits with all of
     its letters or none, and no letter is sent inside this transaction (a letter sent and then
-    rolled back with the others would be sent again)."""
-    await reminders_due.add(uow.session, event.id, command.template, command.letters)
+    rolled back with the others would be sent again). Each keeps the command's correlation id and
+    trace context: sent later, outside this message, a letter is still logged and traced as the
+    command's, as a `SendLetter` is."""
+    await reminders_due.add(
+        uow.session,
+        event.id,
+        command.template,
+        command.letters,
+        correlation_id=event.correlationid,
+        traceparent=event.traceparent,
+        tracestate=event.tracestate,
+    )
 
 
 async def update_address_book(uow: UnitOfWork, command: UpdateAddressBook, event: CloudEvent) -> None:

@@ -15,6 +15,11 @@ refusal, or `letter_max_attempts` failed attempts, drops it (the delivery log sa
 error of any other kind is logged and pushed back the same way: one bad letter never stops the
 rest.
 
+A letter is logged and traced as its command's, as a `SendLetter` is by the consumer: its lines
+carry the command's correlation id, the letter's id (`message_id`) and the command's
+(`causation_id`), and its send, failure and all, is a span `send reminder` of the command's
+trace (the correlation id and trace context are kept with the letter by keep_reminders).
+
 Beside the loops, one refresher per process keeps the gauges of the letters waiting
 (reminder_metrics.py), stopping with them.
 """
@@ -23,10 +28,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Iterator
 
 import structlog
 
-from lka_common import context
+from lka_common import context, tracing
 from lka_common.entrypoints import UowFactory
 from lka_common.messaging.errors import PermanentError, is_transient
 from lka_common.uow import UnitOfWork
@@ -86,21 +92,42 @@ async def send_next(uow_factory: UowFactory, dispatcher: LetterDispatcher, setti
     """Send the letter due first: True when it is settled (sent, turned off, dropped without an
     address), False when none is due or it failed (it is pushed back or dropped, as above)."""
     due: DueReminder | None = None
-    try:
-        async with uow_factory() as uow:
-            due = await reminders_due.claim_next(uow.session)
-            if due is None:
-                return False
-            with context.bound(message_id=due.letter_id):
+    # Open from the claim until the letter is settled, its failure's handling included, as the
+    # consumer's context and span stay open until a message is settled.
+    with contextlib.ExitStack() as serving:
+        try:
+            async with uow_factory() as uow:
+                due = await reminders_due.claim_next(uow.session)
+                if due is None:
+                    return False
+                serving.enter_context(_in_its_commands_context(due))
                 await _deliver(uow, dispatcher, due)
-            await reminders_due.remove(uow.session, due.id)
-            await uow.commit()
-        return True
-    except Exception as exc:  # the letter's fate is decided below, never lost
-        if due is None:
-            raise
-        await _after_failure(uow_factory, settings, due, exc)
-        return False
+                await reminders_due.remove(uow.session, due.id)
+                await uow.commit()
+            return True
+        except Exception as exc:  # the letter's fate is decided below, never lost
+            if due is None:
+                raise
+            await _after_failure(uow_factory, settings, due, exc)
+            return False
+
+
+@contextlib.contextmanager
+def _in_its_commands_context(due: DueReminder) -> Iterator[None]:
+    """The letter's log lines and span as the consumer gives a message's: the command's
+    correlation id, the letter's id as the message's and the command's id as its cause, in a span
+    continuing the command's trace. A letter kept without them (before migration 0010) takes
+    the command's id as its correlation, as the consumer does for an event without one, and a
+    trace of its own."""
+    with (
+        tracing.continuing(due.trace_context, "send reminder", {"lka.letter.id": due.letter_id}),
+        context.bound(
+            correlation_id=due.correlation_id or due.message_id,
+            message_id=due.letter_id,
+            causation_id=due.message_id,
+        ),
+    ):
+        yield
 
 
 async def _deliver(uow: UnitOfWork, dispatcher: LetterDispatcher, due: DueReminder) -> None:
