@@ -12,6 +12,7 @@ from sqlalchemy import Integer, Interval, Text, bindparam, delete, func, literal
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lka_common import tracing
 from lka_common.commands.notifications import Reminder
 from lka_notifications.adapters.tables import reminders_due
 from lka_notifications.domain.model import DueReminder
@@ -115,7 +116,7 @@ async def claim_next(session: AsyncSession) -> DueReminder | None:
         params=row.params,
         attempts=row.attempts,
         correlation_id=row.correlation_id,
-        trace_context={name: value for name in ("traceparent", "tracestate") if (value := getattr(row, name))},
+        trace_context={name: value for name in tracing.TRACE_ATTRIBUTES if (value := getattr(row, name))},
     )
 
 
