@@ -42,7 +42,9 @@ tracing, against a run without it.
 With `--alongside CMD` the command starts as the paced mix's warm-up begins and the phase
 reports how long it ran and whether it ended inside the measured time (a background job's cost to
 the subscribers: benchmarks/reminders.py's million-account reminder run, docs/performance.md
-"Reminders"). Its output goes to a file whose last lines are printed. With `--pairs N` as well, only
+"Reminders"). Its output goes to a file whose last lines are printed. It is told when the phase's
+measurement ends (`LKA_BENCH_PHASE_ENDS_AT`, epoch seconds): reminders.py waits for it before its
+checks, so its own verification is not counted as the run's cost. With `--pairs N` as well, only
 the paced mix runs, 2 × N times on the one stack, without and beside the command alternated, and
 the verdict is the median of the pairs' p99 ratios, each pair's halves checked for the host's speed
 (benchmarks/pairs.py says why one pair is not enough here). The phases themselves are in

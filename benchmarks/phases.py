@@ -71,9 +71,17 @@ class Options:
     pairs: int = 0  # with `alongside`: the paced mix alone, 2 × pairs times, alternated (pairs.py)
 
 
+# Told to the command run beside a phase: the epoch seconds (time.time()) at which the phase's measured
+# window ends, so that work of its own after its run (reminders.py's checks) can wait past it.
+PHASE_ENDS_AT = "LKA_BENCH_PHASE_ENDS_AT"
+
+
 @contextmanager
-def alongside(command: str, label: str) -> Iterator[None]:
-    """Run `command` (split as a shell would, not run by one) for the duration of the block, and say how it went."""
+def alongside(command: str, label: str, measured_until_s: float) -> Iterator[None]:
+    """Run `command` (split as a shell would, not run by one) for the duration of the block, and say how it went.
+
+    `measured_until_s`: seconds from now until the phase's measurement ends (its warm-up and duration);
+    the command gets that moment in `LKA_BENCH_PHASE_ENDS_AT`."""
     if not command:
         yield
         return
@@ -81,8 +89,11 @@ def alongside(command: str, label: str) -> Iterator[None]:
     os.close(handle)
     output = Path(name)
     started = time.monotonic()
+    environment = {**os.environ, PHASE_ENDS_AT: f"{time.time() + measured_until_s:.3f}"}
     with output.open("wb") as sink:
-        process = subprocess.Popen(shlex.split(command), stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            shlex.split(command), stdout=sink, stderr=subprocess.STDOUT, start_new_session=True, env=environment
+        )
     say(f"alongside the {label} phase: `{command}` (pid {process.pid}, output {output})")
     try:
         yield
@@ -227,7 +238,7 @@ async def measure(options: Options, bench: BenchStack, floor: Floor) -> tuple[li
             if time.monotonic() - signed_in + options.warmup + seconds > TOKEN_LIFETIME_S:
                 await sign_in_again(gateway, virtuals)
                 signed_in = time.monotonic()
-            with alongside(command, title.split(":")[0]):
+            with alongside(command, title.split(":")[0], options.warmup + seconds):
                 result = await run_phase(
                     title, expected, loop, gateway, virtuals, seconds, options, cpu(), profile_pids, think_ms / 1000
                 )

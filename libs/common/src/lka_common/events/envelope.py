@@ -57,19 +57,33 @@ def new_event(data: EventData, source: str, subject: str) -> CloudEvent:
     (docs/contract.md §3).
     """
     event_id = str(uuid.uuid4())
-    correlation, causation = context.lineage()
-    correlation = correlation or event_id
-    trace_context = tracing.trace_attributes()
+    attributes = event_attributes(data.event_type, source, subject)
+    correlation = attributes.pop("correlationid", None) or event_id
+    causation = attributes.pop("causationid", None) or correlation
     # Constructed, not validated: every value is our own, and a scheduled job raises a thousand at once.
     return CloudEvent.model_construct(
         id=event_id,
-        source=source,
-        type=data.event_type,
-        time=datetime.now(UTC),
-        subject=subject,
         correlationid=correlation,
-        causationid=causation or correlation,
-        traceparent=trace_context["traceparent"],
-        tracestate=trace_context.get("tracestate"),
+        causationid=causation,
+        **attributes,
         data=data.model_dump(mode="json"),
     )
+
+
+def event_attributes(event_type: str, source: str, subject: str) -> dict[str, Any]:
+    """The attributes of an event the running code raises now, but its `id` and `data`: the
+    correlation and causation ids only when it runs for a request or a message (else an event
+    is its own correlation and cause, which needs its id), and the trace context."""
+    correlation, causation = context.lineage()
+    trace_context = tracing.trace_attributes()
+    attributes: dict[str, Any] = {
+        "source": source,
+        "type": event_type,
+        "time": datetime.now(UTC),
+        "subject": subject,
+        "traceparent": trace_context["traceparent"],
+        "tracestate": trace_context.get("tracestate"),
+        "correlationid": correlation,
+        "causationid": causation or correlation,
+    }
+    return {name: value for name, value in attributes.items() if value is not None}

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import CTE, Insert, Select, String, Text, cast, func, insert, literal, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql import ColumnElement
 
-from lka_common.events.envelope import CONTENT_TYPE, CloudEvent
+from lka_common.events.base import EventData
+from lka_common.events.envelope import CONTENT_TYPE, CloudEvent, event_attributes
 from lka_common.messaging.tables import outbox
 
 
@@ -78,6 +81,36 @@ def _rows(events: list[tuple[CloudEvent, str, bool]]) -> list[dict[str, Any]]:
         }
         for event, exchange, sensitive in events
     ]
+
+
+def outbox_rows_from(data: Select[Any] | CTE, event: type[EventData], source: str, subject: str) -> Insert:
+    """The outbox rows of `event`s, one per row of `data` (its column `data`: the event's data as
+    JSON), for a statement that selects them and writes them at once, for a batch too large to
+    pass through Python as models (service_layer/reading_window.py in readings: a thousand
+    letters). Each row's envelope is `new_event`'s: the same attributes, and the event its own
+    correlation and cause when no request or message is running, its id made here."""
+    attributes = event_attributes(event.event_type, source, subject)
+    model = CloudEvent.model_construct(id="", **attributes)
+    envelope = model.model_dump(mode="json", exclude_none=True, exclude={"id", "correlationid", "causationid", "data"})
+    headers = {"content_type": CONTENT_TYPE, **model.trace_context()}  # as `_rows` writes them
+    rows = data.subquery("event_data") if isinstance(data, Select) else data
+    with_ids = select(func.gen_random_uuid().label("id"), rows.c.data).subquery("event_rows")
+    event_id = cast(with_ids.c.id, String)
+    correlation = func.coalesce(literal(attributes.get("correlationid"), String), event_id)
+    causation = func.coalesce(literal(attributes.get("causationid"), String), correlation)
+    # JSON built as text (json_build_object), not JSONB: the body is written once and parsed by its readers.
+    fields: dict[str, ColumnElement[Any]] = {name: literal(value, String) for name, value in envelope.items()}
+    fields |= {"id": event_id, "correlationid": correlation, "causationid": causation, "data": with_ids.c.data}
+    body = func.json_build_object(*(part for name, value in fields.items() for part in (name, value)))
+    columns = select(
+        with_ids.c.id,
+        literal(event.exchange),
+        literal(event.event_type),
+        cast(body, Text),
+        literal(headers, JSONB),
+        literal(event.sensitive),
+    )
+    return insert(outbox).from_select(list(_COLUMNS), columns)
 
 
 async def outbox_lag_seconds(session: AsyncSession | AsyncConnection) -> float:

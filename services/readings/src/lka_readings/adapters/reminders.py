@@ -1,14 +1,17 @@
-"""The reminders' claims in `reminders_sent`, set-based: a batch is the ids of the next
-subjects (accounts, or meters) after a cursor; one statement claims the due ones among them and
-returns the letters to write, one row per (claimed subject, user linked to it now).
+"""The reminders' claims in `reminders_sent`, set-based: a batch is the next subjects (accounts,
+or meters) after a cursor; one statement claims the due ones among them and writes, or returns,
+the letters of those claimed now, one per (claimed subject, user linked to it now).
 
-The batch goes to the claim as an array (`id = ANY(…)`), not as a range of ids: PostgreSQL then
-knows it is a thousand rows, looks each one's links, meters and readings up by index, and the
-plan's cost stays below the threshold where it would spend longer compiling it (JIT) than running
-it. And each claim is planned for its own values (`plan_cache_mode`): the prepared statement's
-generic plan, which PostgreSQL switches to after five runs, knows neither the batch nor the
-period and scans every claim of the table, a batch slower with each one (benchmarks/reminders.py,
-docs/performance.md "Reminders").
+The reading window's statement takes its batch itself, the next thousand accounts of an index
+range (LIMIT), and writes its letters to the outbox as `SendReminders` commands
+(lka_common.commands.reminder_letters): over a million accounts nothing but a row of counts comes
+back to Python. The verification's batch goes to its claim as an array of meter ids
+(`id = ANY(…)`). Either way PostgreSQL knows it is a thousand rows, looks each one's links, meters
+and readings up by index, and the plan's cost stays below the threshold where it would spend
+longer compiling it (JIT) than running it. And each claim is planned for its own values
+(`plan_cache_mode`): the prepared statement's generic plan, which PostgreSQL switches to after
+five runs, knows neither the batch nor the period and scans every claim of the table, a batch
+slower with each one (benchmarks/reminders.py, docs/performance.md "Reminders").
 
 Each claim is `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`: a subject already claimed
 (an earlier run, or another runner's batch committed first) returns nothing, so its letters are
@@ -17,8 +20,8 @@ of the key, where a `NOT EXISTS` on `reminders_sent` was planned, once the table
 its statistics, as a scan of every claim of the kind, a batch slower with each claim (140 ms to
 430 ms over a million accounts, benchmarks/reminders.py). Rows are inserted in the subjects' id
 order, so two runners racing over the same batch wait for each other in one order and never
-deadlock. The caller writes the letters in the same transaction (service_layer/reading_window.py,
-verification_due.py).
+deadlock. The letters are written in the claim's transaction: by the reading window's statement
+itself, by the verification's caller (service_layer/verification_due.py).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
+from lka_common.commands.reminder_letters import ReminderLetters
 from lka_readings.adapters.tables import (
     account_links,
     accounts,
@@ -45,14 +49,6 @@ from lka_readings.adapters.tables import (
 from lka_readings.domain.reminders import READING_WINDOW, PeriodWindow
 
 CLAIMED_COLUMNS = ["kind", "subject_id", "period", "recipients", "sent_at"]
-
-
-class AccountLetter(NamedTuple):
-    """A claimed account's reminder to one of its subscribers."""
-
-    account_id: UUID
-    account_number: str
-    user_id: UUID
 
 
 class MeterLetter(NamedTuple):
@@ -73,31 +69,6 @@ class AccountKey(NamedTuple):
 
 
 FIRST_ACCOUNT = AccountKey("", "")  # before every account
-
-
-class AccountBatch(NamedTuple):
-    ids: list[UUID]
-    last: AccountKey
-
-
-async def next_accounts(session: AsyncSession, after: AccountKey, limit: int) -> AccountBatch | None:
-    """The next `limit` accounts after `after` in (region, number) order; None when none is left.
-
-    An index range (accounts_region_number_key), so a batch's cost does not depend on how many of
-    them are due; and in the order of the accounts' numbers, the order of the meters and readings
-    indexes the claim looks each account up in, so a batch reads neighbouring pages of them where
-    ids, random, sent each look-up to a page of its own."""
-    key = tuple_(accounts.c.region_code, accounts.c.number)
-    query = (
-        select(accounts.c.id, accounts.c.region_code, accounts.c.number)
-        .where(key > tuple_(literal(after.region_code), literal(after.number)))
-        .order_by(accounts.c.region_code, accounts.c.number)
-        .limit(limit)
-    )
-    rows = (await session.execute(query)).all()
-    if not rows:
-        return None
-    return AccountBatch([row.id for row in rows], AccountKey(rows[-1].region_code, rows[-1].number))
 
 
 class MeterKey(NamedTuple):
@@ -155,13 +126,43 @@ def _claimed(due: Select[Any]) -> CTE:
     )
 
 
-async def claim_reading_window(session: AsyncSession, window: PeriodWindow, ids: list[UUID]) -> list[AccountLetter]:
-    """Claim the reading-window reminder of every account of `ids` someone is linked to, with a
-    meter in service, no reading for the period (ours not rejected, or one billing took in its
-    days) and not reminded yet; the letters of those claimed now."""
+class ReadingWindowBatch(NamedTuple):
+    """What one batch of the reading-window claim did."""
+
+    examined: int  # accounts after the cursor looked at
+    last: AccountKey | None  # the last of them, the next batch's cursor; None when none was left
+    reminded: int  # accounts claimed now
+    letters: int  # letters written, in `commands` SendReminders commands
+    commands: int
+
+
+async def claim_reading_window(
+    session: AsyncSession,
+    window: PeriodWindow,
+    after: AccountKey,
+    size: int,
+    letters_of: ReminderLetters,
+) -> ReadingWindowBatch:
+    """Claim the reading-window reminder of every account of the next `size` after `after` (in
+    region and number order) someone is linked to, with a meter in service, no reading for the
+    period (ours not rejected, or one billing took in its days) and not reminded yet, and write the
+    letters of those claimed now to the outbox as `SendReminders` commands: one statement, so the
+    batch's accounts, their letters and the commands never pass through Python.
+
+    The batch is a range of accounts_region_number_key, so its cost does not depend on how many
+    are due; and in the order of the accounts' numbers, the order of the meters and readings
+    indexes each account is looked up in, so a batch reads neighbouring pages of them."""
+    key = tuple_(accounts.c.region_code, accounts.c.number)
+    batch = (
+        select(accounts.c.id, accounts.c.region_code, accounts.c.number)
+        .where(key > tuple_(literal(after.region_code), literal(after.number)))
+        .order_by(accounts.c.region_code, accounts.c.number)
+        .limit(size)
+        .cte("batch")
+    )
     ours = exists().where(
-        readings.c.region_code == accounts.c.region_code,
-        readings.c.account_number == accounts.c.number,
+        readings.c.region_code == batch.c.region_code,
+        readings.c.account_number == batch.c.number,
         readings.c.billing_period == window.period,
         not_rejected,
     )
@@ -176,22 +177,21 @@ async def claim_reading_window(session: AsyncSession, window: PeriodWindow, ids:
             func.bool_or(meters.c.removed.is_(False)).label("in_service"),
             func.bool_or(billing_took).label("billed"),
         )
-        .where(meters.c.region_code == accounts.c.region_code, meters.c.account_number == accounts.c.number)
+        .where(meters.c.region_code == batch.c.region_code, meters.c.account_number == batch.c.number)
         .lateral("own_meters")
     )
     # The due accounts with their subscribers, read once: the claim and the letters both come from
-    # it (a CTE used twice is computed once), instead of looking each account and its links up
-    # again for the count, the claim's join back and the letters.
+    # it (a CTE used twice is computed once).
     due = (
         select(
-            accounts.c.id,
-            accounts.c.number,
+            batch.c.id,
+            batch.c.number,
             func.array_agg(aggregate_order_by(account_links.c.user_id, account_links.c.user_id)).label("users"),
         )
-        .join_from(accounts, own_meters, and_(own_meters.c.in_service, ~own_meters.c.billed))
-        .join(account_links, _linked_users(accounts.c.id))
-        .where(_among(accounts.c.id, ids), ~ours)
-        .group_by(accounts.c.id, accounts.c.number)
+        .join_from(batch, own_meters, and_(own_meters.c.in_service, ~own_meters.c.billed))
+        .join(account_links, _linked_users(batch.c.id))
+        .where(~ours)
+        .group_by(batch.c.id, batch.c.number)
         .cte("due")
     )
     claimed = _claimed(
@@ -201,12 +201,22 @@ async def claim_reading_window(session: AsyncSession, window: PeriodWindow, ids:
     )
     user_id = func.unnest(due.c.users).label("user_id")
     letters = (
-        select(due.c.id, due.c.number, user_id)
-        .join_from(claimed, due, due.c.id == claimed.c.subject_id)
-        .order_by(due.c.id, user_id)
+        select(due.c.id, due.c.number, user_id).join_from(claimed, due, due.c.id == claimed.c.subject_id).cte("letters")
+    )
+    written = letters_of.commands(letters.c.id, letters.c.user_id, {"account_number": letters.c.number}).cte("written")
+    last = select(batch.c.region_code, batch.c.number).order_by(batch.c.region_code.desc(), batch.c.number.desc())
+    outcome = select(
+        select(func.count()).select_from(batch).scalar_subquery().label("examined"),
+        last.with_only_columns(batch.c.region_code).limit(1).scalar_subquery().label("last_region"),
+        last.with_only_columns(batch.c.number).limit(1).scalar_subquery().label("last_number"),
+        select(func.count()).select_from(claimed).scalar_subquery().label("reminded"),
+        select(func.count()).select_from(letters).scalar_subquery().label("letters"),
+        select(func.count()).select_from(written).scalar_subquery().label("commands"),
     )
     await _plan_for_these_values(session)
-    return [AccountLetter(*row) for row in (await session.execute(letters)).all()]
+    row = (await session.execute(outcome)).one()
+    last_key = AccountKey(row.last_region, row.last_number) if row.examined else None
+    return ReadingWindowBatch(row.examined, last_key, row.reminded, row.letters, row.commands)
 
 
 async def claim_verification(

@@ -7,10 +7,11 @@ one reminder letter to each subscriber linked to it now. Whether each person wan
 to say (`/profile/notifications`): the notifications service honours it when it sends.
 
 Set-based, for a million accounts in minutes: a batch is the next `reminder_batch` accounts by
-region and number after the cursor; one short transaction claims the due ones among them in `reminders_sent` (kind
-`reading_window`, account, period) and writes their letters to the outbox as one `SendReminders`
-command (notifications sends them one by one at its own pace), so a run resumed after a crash,
-or a second replica's, never sends twice. Between batches the runner rests `reminder_pause_ms`,
+region and number after the cursor; one statement in one short transaction claims the due ones
+among them in `reminders_sent` (kind `reading_window`, account, period) and writes their letters
+to the outbox as `SendReminders` commands (notifications sends them one by one at its own pace),
+so a run resumed after a crash, or a second replica's, never sends twice; the letters never pass
+through Python (lka_common.commands.reminder_letters). Between batches the runner rests `reminder_pause_ms`,
 or as long as the batch took if that was longer, leaving the database to the subscribers' requests.
 """
 
@@ -20,7 +21,8 @@ from collections.abc import Callable
 
 import structlog
 
-from lka_common.commands.notifications import ReminderTemplate, SendReminders
+from lka_common.commands.notifications import ReminderTemplate
+from lka_common.commands.reminder_letters import ReminderLetters
 from lka_common.faults import pause_point
 from lka_common.scheduler.runner import BatchResult, Job, RunContext
 from lka_common.uow import UnitOfWork
@@ -51,28 +53,26 @@ class ReadingWindowRun:
             return BatchResult()
         after = context.state.get("cursor", reminders.FIRST_ACCOUNT)
         size = self.settings.reminder_batch
-        closing_date = window.closing.strftime("%d.%m.%Y")
-        period_title = month_name(window.period)
+        letters = ReminderLetters(
+            TEMPLATE,
+            {"period_title": month_name(window.period), "closing_date": window.closing.strftime("%d.%m.%Y")},
+            self.settings.source,
+            f"{READING_WINDOW}/{window.period}",
+        )
         async with self.uow_factory() as uow:
-            batch = await reminders.next_accounts(uow.session, after, size)
-            if batch is None:
-                return BatchResult()
-            letters = await reminders.claim_reading_window(uow.session, window, batch.ids)
-            said = {"period_title": period_title, "closing_date": closing_date}
-            to_send = [(letter.user_id, {"account_number": letter.account_number, **said}) for letter in letters]
-            for command in SendReminders.of(TEMPLATE, to_send):
-                uow.publish(command, f"{READING_WINDOW}/{window.period}")
-            if letters:
-                # The reminders claimed and their letters raised, nothing committed: the drills kill the worker here.
+            done = await reminders.claim_reading_window(uow.session, window, after, size, letters)
+            if done.letters:
+                # The reminders claimed and their letters written, nothing committed: the drills kill the worker here.
                 await pause_point("reminder_before_commit")
                 await uow.commit()
-        context.state["cursor"] = batch.last
-        accounts = len({letter.account_id for letter in letters})
+        if done.last is None:
+            return BatchResult()
+        context.state["cursor"] = done.last
         log.info(
             "reading_window_batch",
             period=window.period,
-            examined=len(batch.ids),
-            reminded=accounts,
-            letters=len(letters),
+            examined=done.examined,
+            reminded=done.reminded,
+            letters=done.letters,
         )
-        return BatchResult(items=accounts, more=len(batch.ids) == size)
+        return BatchResult(items=done.reminded, more=done.examined == size)
