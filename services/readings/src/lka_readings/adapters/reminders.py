@@ -153,9 +153,14 @@ async def claim_reading_window(
     are due; and in the order of the accounts' numbers, the order of the meters and readings
     indexes each account is looked up in, so a batch reads neighbouring pages of them."""
     key = tuple_(accounts.c.region_code, accounts.c.number)
+    cursor = tuple_(literal(after.region_code), literal(after.number))
     batch = (
         select(accounts.c.id, accounts.c.region_code, accounts.c.number)
-        .where(key > tuple_(literal(after.region_code), literal(after.number)))
+        # `>=` but not the cursor, where `>` says the same: PostgreSQL estimates a row comparison
+        # by its first column, and `region_code > 'the last region'` at no row at all, so a batch
+        # of the last region's accounts planned the join of its claims to its letters for one row
+        # (a thousand rows scanned a thousand times: 25 → 80 ms of the database a batch).
+        .where(key >= cursor, key != cursor)
         .order_by(accounts.c.region_code, accounts.c.number)
         .limit(size)
         .cte("batch")
