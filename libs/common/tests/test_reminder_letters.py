@@ -211,3 +211,10 @@ async def test_nothing_is_written_for_no_rows(engine: AsyncEngine) -> None:
         events = await conn.execute(rows_of(no_events, AccountUnlinked))
         assert (commands.all(), events.all()) == ([], [])
         assert (commands.rowcount, events.rowcount) == (0, 0)
+
+
+def test_a_letters_own_parameter_may_not_also_be_a_shared_one() -> None:
+    letters = ReminderLetters("reading_window_reminder", {"account_number": "10000001"}, SOURCE, SUBJECT)
+
+    with pytest.raises(ValueError, match="account_number"):
+        letters.commands(literal(1), literal(uuid.uuid4()), {"account_number": literal("10000002")})

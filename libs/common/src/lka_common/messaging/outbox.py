@@ -101,7 +101,7 @@ def outbox_rows_from(data: Select[Any] | CTE, event: type[EventData], source: st
     # JSON built as text (json_build_object), not JSONB: the body is written once and parsed by its readers.
     fields: dict[str, ColumnElement[Any]] = {name: literal(value, String) for name, value in envelope.items()}
     fields |= {"id": event_id, "correlationid": correlation, "causationid": causation, "data": with_ids.c.data}
-    body = func.json_build_object(*(part for name, value in fields.items() for part in (name, value)))
+    body = json_object(fields)
     columns = select(
         with_ids.c.id,
         literal(event.exchange),
@@ -111,6 +111,11 @@ def outbox_rows_from(data: Select[Any] | CTE, event: type[EventData], source: st
         literal(event.sensitive),
     )
     return insert(outbox).from_select(list(_COLUMNS), columns)
+
+
+def json_object(fields: dict[str, ColumnElement[Any]]) -> ColumnElement[Any]:
+    """A JSON object of these fields, built by the statement (`json_build_object`)."""
+    return func.json_build_object(*(part for name, column in fields.items() for part in (name, column)))
 
 
 async def outbox_lag_seconds(session: AsyncSession | AsyncConnection) -> float:
