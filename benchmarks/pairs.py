@@ -9,9 +9,11 @@ with or without the command; docs/performance.md "The subscribers while the run 
   that goes one way through the run (the stack's tables growing, a neighbour starting) falls on
   both sides alike;
 - the verdict is the median of the pairs' ratios, not one pair's;
-- each half prints the CPU per call of the stack's APIs and gateway, the host's speed as the stack
-  sees it: a pair whose halves differ in it by more than SPEED_TOLERANCE ran on a host that changed
-  speed under it, and is left out of the median.
+- each half prints the CPU per call of the stack's APIs and gateway, and each pair how far its
+  halves differ in it. That is shown, not used to leave a pair out: the command's own
+  interference (two cores' caches and memory shared with it) raises the stack's CPU per call
+  beside it as much as a host changing speed would (+11, +12, +3 and −1 % in the four pairs of
+  7 Dec 2026), so leaving out the pairs where it is large would leave out the command's worst.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from dataclasses import dataclass
 from results import PhaseResult
 
 BAR = 0.20  # issue 24: the paced p99 beside the run within 20 % of its value without
-SPEED_TOLERANCE = 0.10
 
 
 def percent(share: float, sign: str = "") -> str:
@@ -61,14 +62,11 @@ class Pair:
         return p99_ms(self.beside) / p99_ms(self.without)
 
     @property
-    def speed_gap(self) -> float:
-        """How far apart the halves' CPU per call are, as a share of the one without the command."""
+    def speed_change(self) -> float:
+        """The stack's CPU per call beside the command against without it, as a share (+0.1: a
+        tenth more beside it)."""
         without = serving_us_per_call(self.without)
-        return abs(serving_us_per_call(self.beside) - without) / without if without else 0.0
-
-    @property
-    def comparable(self) -> bool:
-        return self.speed_gap <= SPEED_TOLERANCE
+        return serving_us_per_call(self.beside) / without - 1 if without else 0.0
 
 
 def pair_up(results: list[PhaseResult], beside: list[bool]) -> list[Pair]:
@@ -85,24 +83,21 @@ def summary(pairs: list[Pair], command: str) -> list[str]:
     lines = [
         f"== the paced mix without and beside `{command}`, pairs alternated (A B B A …): {len(pairs)} ==",
         f"{'pair':<6}{'order':<10}{'p99 without':>13}{'p99 beside':>12}{'change':>9}"
-        f"{'µs/call without':>17}{'beside':>9}{'speed gap':>11}",
+        f"{'µs/call without':>17}{'beside':>9}{'change':>9}",
     ]
     for pair in pairs:
         first = "A B" if pair.number % 2 else "B A"
-        left_out = "" if pair.comparable else "  left out: the host's speed changed"
         lines.append(
             f"{pair.number:<6}{first:<10}{p99_ms(pair.without):>10.1f} ms{p99_ms(pair.beside):>9.1f} ms"
             f"{percent(pair.ratio - 1, '+'):>9}{serving_us_per_call(pair.without):>17.0f}"
-            f"{serving_us_per_call(pair.beside):>9.0f}{percent(pair.speed_gap):>11}{left_out}"
+            f"{serving_us_per_call(pair.beside):>9.0f}{percent(pair.speed_change, '+'):>9}"
         )
-    kept = [pair.ratio for pair in pairs if pair.comparable]
-    if not kept:
-        lines.append(f"no verdict: no pair's halves ran at speeds within {percent(SPEED_TOLERANCE)} of each other")
+    if not pairs:
         return lines
-    median = statistics.median(kept)
+    median = statistics.median(pair.ratio for pair in pairs)
     verdict = "PASS" if median - 1 <= BAR else "FAIL"
     lines.append(
         f"{verdict}  median change of the paced p99 beside the command {percent(median - 1, '+')} over "
-        f"the {len(kept)} comparable of {len(pairs)} pairs (bar: within {percent(BAR)})"
+        f"the {len(pairs)} pairs (bar: within {percent(BAR)})"
     )
     return lines

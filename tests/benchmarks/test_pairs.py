@@ -1,4 +1,4 @@
-"""`bench.py --pairs`: which phase is paired with which, and which pairs the verdict counts."""
+"""`bench.py --pairs`: which phase is paired with which, and the verdict over every pair."""
 
 from __future__ import annotations
 
@@ -36,22 +36,22 @@ def test_each_phase_is_paired_by_whether_the_command_ran_beside_it() -> None:
     assert first.ratio == 1.1 and second.ratio == 1.5
 
 
-def test_a_pair_whose_host_changed_speed_is_left_out_of_the_verdict() -> None:
-    steady_ok = [phase(40, 1.0), phase(44, 1.02)]  # +10 %, CPU per call 2 % apart
-    slowed_host = [phase(50, 1.3), phase(40, 1.0)]  # +150 %, but the APIs 30 % slower beside it
+def test_every_pair_counts_however_the_stacks_speed_moved_beside_the_command() -> None:
+    """The stack slower per call beside the command is the command's interference as likely as
+    the host's: the pair is shown with it, and counted."""
+    steady_ok = [phase(40, 1.0), phase(44, 1.02)]  # +10 %, CPU per call 2 % more beside it
+    slowed_beside = [phase(50, 1.3), phase(40, 1.0)]  # +25 %, the APIs 30 % slower beside it
     steady_bad = [phase(40, 1.0), phase(46, 1.0)]  # +15 %
 
-    found = pairs.pair_up(steady_ok + slowed_host + steady_bad, pairs.order(3))
+    found = pairs.pair_up(steady_ok + slowed_beside + steady_bad, pairs.order(3))
     lines = pairs.summary(found, "reminders.py --run-only")
 
-    assert [pair.comparable for pair in found] == [True, False, True]
-    assert "left out" in lines[3] and "left out" not in lines[2] + lines[4]
-    assert lines[-1].startswith("PASS  median change of the paced p99 beside the command +12 % over the 2 comparable")
+    assert [round(pair.speed_change, 2) for pair in found] == [0.02, 0.3, 0.0]
+    assert lines[3].endswith("+30 %")
+    assert lines[-1].startswith("PASS  median change of the paced p99 beside the command +15 % over the 3 pairs")
 
 
-def test_the_verdict_fails_past_the_bar_and_is_withheld_without_a_comparable_pair() -> None:
+def test_the_verdict_fails_past_the_bar() -> None:
     over = pairs.pair_up([phase(40, 1.0), phase(50, 1.0)], pairs.order(1))
-    unsteady = pairs.pair_up([phase(40, 1.0), phase(40, 1.5)], pairs.order(1))
 
     assert pairs.summary(over, "cmd")[-1].startswith("FAIL  median change of the paced p99 beside the command +25 %")
-    assert pairs.summary(unsteady, "cmd")[-1].startswith("no verdict")

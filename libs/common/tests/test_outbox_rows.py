@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -16,6 +16,9 @@ from lka_common.events.accounts import AccountUnlinked
 from lka_common.events.base import EventData
 from lka_common.messaging.topology import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
 from lka_common.uow import DriverUnitOfWork, UnitOfWork
+
+if TYPE_CHECKING:
+    from conftest import TakeFromOutbox
 
 SOURCE = "/lka/tests"
 
@@ -33,22 +36,14 @@ def raised(count: int) -> list[EventData]:
     return [kinds[i % 3](i) for i in range(count)]
 
 
-async def written(engine: AsyncEngine, ids: list[str]) -> list[dict[str, Any]]:
-    """The rows of these events, in the outbox's order; taken out of it, so the relay tests
-    sharing this database find only their own rows unpublished."""
-    async with engine.begin() as conn:
-        rows = await conn.exec_driver_sql(
-            "DELETE FROM outbox WHERE message_id = ANY($1::uuid[])"
-            " RETURNING id, message_id::text, exchange, routing_key, body, headers, sensitive, published_at",
-            (ids,),
-        )
-        return sorted((dict(row._mapping) for row in rows), key=lambda row: row["id"])
-
-
 @pytest.mark.parametrize("count", [1, 2, 1000])
 @pytest.mark.parametrize("unit", ["session", "driver"])
 async def test_the_events_of_a_unit_are_written_whole_and_in_order(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], unit: str, count: int
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    take_from_outbox: TakeFromOutbox,
+    unit: str,
+    count: int,
 ) -> None:
     events = raised(count)
     uow: UnitOfWork | DriverUnitOfWork = (
@@ -58,7 +53,7 @@ async def test_the_events_of_a_unit_are_written_whole_and_in_order(
         envelopes = [uow.publish(data, f"subject-{i}") for i, data in enumerate(events)]
         await uow.commit()
 
-    rows = await written(engine, [e.id for e in envelopes])
+    rows = await take_from_outbox("message_id", [e.id for e in envelopes])
 
     assert [row["message_id"] for row in rows] == [e.id for e in envelopes]  # in the order raised
     for row, envelope, data in zip(rows, envelopes, events, strict=True):

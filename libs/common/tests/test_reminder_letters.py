@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import CTE, Insert, Integer, Select, String, column, literal, select, union_all, values
@@ -24,6 +24,9 @@ from lka_common.events.envelope import CloudEvent, new_event
 from lka_common.messaging.outbox import outbox_rows_from
 from lka_common.messaging.tables import outbox
 from lka_common.messaging.topology import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
+
+if TYPE_CHECKING:
+    from conftest import TakeFromOutbox
 
 SOURCE = "/lka/tests"
 SUBJECT = "run-1"
@@ -66,18 +69,6 @@ async def write(engine: AsyncEngine, statement: Insert) -> list[int]:
         return list((await conn.execute(statement)).scalars())
 
 
-async def taken(engine: AsyncEngine, ids: list[int]) -> list[dict[str, Any]]:
-    """The rows of these ids, in the outbox's order; taken out of it, so the relay tests sharing
-    this database find only their own rows unpublished (as test_outbox_rows.written does)."""
-    async with engine.begin() as conn:
-        rows = await conn.exec_driver_sql(
-            "DELETE FROM outbox WHERE id = ANY($1::bigint[])"
-            " RETURNING id, message_id::text, exchange, routing_key, body, headers, sensitive, published_at",
-            (ids,),
-        )
-        return sorted((dict(row._mapping) for row in rows), key=lambda row: row["id"])
-
-
 def headers_of(row: dict[str, Any]) -> dict[str, Any]:
     headers = row["headers"]
     return headers if isinstance(headers, dict) else json.loads(headers)
@@ -99,6 +90,7 @@ def envelope_of(row: dict[str, Any]) -> CloudEvent:
 )
 async def test_rows_written_in_sql_read_back_as_new_events_rows(
     engine: AsyncEngine,
+    take_from_outbox: TakeFromOutbox,
     raise_: Callable[[int], list[EventData]],
     shape: Callable[[list[EventData]], Select[Any] | CTE],
     exchange: str,
@@ -106,7 +98,7 @@ async def test_rows_written_in_sql_read_back_as_new_events_rows(
     events = raise_(3)
     kind = type(events[0])
 
-    rows = await taken(engine, await write(engine, rows_of(shape(events), kind)))
+    rows = await take_from_outbox("id", await write(engine, rows_of(shape(events), kind)))
 
     assert len(rows) == 3
     assert len({row["message_id"] for row in rows}) == 3
@@ -129,12 +121,14 @@ async def test_rows_written_in_sql_read_back_as_new_events_rows(
     assert written == sorted((e.model_dump(mode="json") for e in events), key=canonical)
 
 
-async def test_rows_written_for_a_message_carry_its_correlation_and_cause(engine: AsyncEngine) -> None:
+async def test_rows_written_for_a_message_carry_its_correlation_and_cause(
+    engine: AsyncEngine, take_from_outbox: TakeFromOutbox
+) -> None:
     events = unlinked(2)
     with context.bound(correlation_id="c-1", message_id="m-1"):
         statement = rows_of(as_select(events), AccountUnlinked)
 
-    rows = await taken(engine, await write(engine, statement))
+    rows = await take_from_outbox("id", await write(engine, statement))
 
     assert [(envelope_of(r).correlationid, envelope_of(r).causationid) for r in rows] == [("c-1", "m-1")] * 2
 
@@ -156,7 +150,9 @@ def due(letters: list[Letter]) -> Any:
     ).data(letters)
 
 
-async def test_letters_are_cut_into_commands_in_their_order(engine: AsyncEngine) -> None:
+async def test_letters_are_cut_into_commands_in_their_order(
+    engine: AsyncEngine, take_from_outbox: TakeFromOutbox
+) -> None:
     # Out of order, and three ties across a command's end, their users given against their order:
     # the user breaks a tie, so where a letter goes does not depend on how the rows came.
     u = sorted(uuid.uuid4() for _ in range(5))
@@ -173,7 +169,7 @@ async def test_letters_are_cut_into_commands_in_their_order(engine: AsyncEngine)
     ids = await write(
         engine, letters.commands(rows.c.ordered, rows.c.user_id, {"account_number": rows.c.account_number})
     )
-    written = await taken(engine, ids)
+    written = await take_from_outbox("id", ids)
 
     assert ids == sorted(ids)  # returned, and so written, in the commands' order
     assert [row["id"] for row in written] == ids
@@ -188,11 +184,13 @@ async def test_letters_are_cut_into_commands_in_their_order(engine: AsyncEngine)
         assert envelope_of(row).subject == SUBJECT
 
 
-async def test_a_commands_letters_are_bounded_by_default_as_send_reminders_allows(engine: AsyncEngine) -> None:
+async def test_a_commands_letters_are_bounded_by_default_as_send_reminders_allows(
+    engine: AsyncEngine, take_from_outbox: TakeFromOutbox
+) -> None:
     letters = ReminderLetters("debt_reminder", SHARED, SOURCE, SUBJECT)
     rows = due(batch([0, 1, 2, 3, 4]))
 
-    written = await taken(engine, await write(engine, letters.commands(rows.c.ordered, rows.c.user_id, {})))
+    written = await take_from_outbox("id", await write(engine, letters.commands(rows.c.ordered, rows.c.user_id, {})))
 
     assert letters.per_command == MAX_REMINDERS_PER_COMMAND
     (command,) = [SendReminders.model_validate(envelope_of(row).data) for row in written]

@@ -7,18 +7,21 @@ command's id in a trace of its own. How the senders send: test_reminder_sender.p
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable, MutableMapping
+from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
 from typing import Any
 
 import pytest
 import structlog
 from notifications_support import address, envelope, query
 from opentelemetry import trace
+from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import StatusCode
 from structlog.testing import capture_logs
 
 from lka_common import tracing
@@ -41,14 +44,13 @@ TRACEPARENT = f"00-{TRACE_ID}-{BATCH_SPAN_ID}-01"
 
 
 @pytest.fixture
-def spans(monkeypatch: pytest.MonkeyPatch) -> InMemorySpanExporter:
-    """The spans lka_common.tracing starts, recorded in memory by a provider of this test's own:
-    the process's global provider is set once and for good, so it is left as it is."""
+def spans() -> Iterator[InMemorySpanExporter]:
+    """The spans lka_common.tracing starts, recorded in memory by a provider of this test's own."""
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("tests"))
-    return exporter
+    with tracing.recorded_by(provider):
+        yield exporter
 
 
 @pytest.fixture
@@ -130,12 +132,17 @@ async def test_a_reminder_is_sent_in_a_span_of_its_commands_trace(
     assert trace.format_trace_id(span.context.trace_id) == TRACE_ID
     assert span.parent is not None and trace.format_span_id(span.parent.span_id) == BATCH_SPAN_ID
     assert span.attributes == {"lka.letter.id": f"{command_id}/0"}
+    assert span.status.status_code is StatusCode.UNSET
 
 
-async def test_a_failed_attempt_is_logged_with_its_commands_ids(
-    settings: NotificationsSettings, uow_factory: Callable[[], UnitOfWork], subscriber: uuid.UUID
+async def test_a_failed_attempt_is_logged_with_its_commands_ids_in_a_span_in_error(
+    settings: NotificationsSettings,
+    uow_factory: Callable[[], UnitOfWork],
+    subscriber: uuid.UUID,
+    spans: InMemorySpanExporter,
 ) -> None:
-    """SMTP away: the lines saying the letter failed and was pushed back name its command."""
+    """SMTP away: the lines saying the letter failed and was pushed back name its command, and its
+    span says it failed (a tracing backend shows the attempt in error, not as a success)."""
     correlation_id = str(uuid.uuid4())
     command_id = await keep(uow_factory, subscriber, correlation_id)
 
@@ -145,6 +152,9 @@ async def test_a_failed_attempt_is_logged_with_its_commands_ids(
     ids = (correlation_id, f"{command_id}/0", command_id)
     assert lines(logged, "letter_failed") == [ids]
     assert lines(logged, "reminder_postponed") == [ids]
+    (span,) = sends(spans)
+    assert span.status.status_code is StatusCode.ERROR
+    assert [event.name for event in span.events] == ["exception"]
 
 
 async def test_a_reminder_kept_before_its_commands_ids_were_is_still_sent(
@@ -170,3 +180,27 @@ async def test_a_reminder_kept_before_its_commands_ids_were_is_still_sent(
     assert lines(logged, "letter_sent") == [(command_id, f"{command_id}/0", command_id)]
     (span,) = sends(spans)
     assert span.parent is None and trace.format_trace_id(span.context.trace_id) != TRACE_ID
+
+
+async def test_idle_senders_fill_no_trace_with_their_looks(
+    settings: NotificationsSettings, uow_factory: Callable[[], UnitOfWork], subscriber: uuid.UUID
+) -> None:
+    """With the database's client instrumented (as it is when exporting), senders and the gauges'
+    refresher finding nothing to do start no span: each look would be a trace's root."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    instrumentor = AsyncPGInstrumentor()
+    instrumentor.instrument(tracer_provider=provider)
+    try:
+        stop = asyncio.Event()
+        senders = asyncio.create_task(reminder_sender.run(stop, uow_factory, letter_dispatcher(settings), settings))
+        await asyncio.sleep(0.5)  # each has looked once, at start
+        stop.set()
+        await senders
+        looked = await query(settings, "SELECT 1 FROM reminders_due")  # and a query outside them is traced
+    finally:
+        instrumentor.uninstrument()
+
+    assert looked == []
+    assert [span.name for span in exporter.get_finished_spans()] == ["SELECT"]

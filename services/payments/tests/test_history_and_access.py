@@ -1,5 +1,6 @@
 """`GET /accounts/{id}/payments` (online and billing-registered, newest first, paginated; of a
-shared account, others' online payments only once settled with money), `expires_at` of a pending
+shared account, others' online payments only once settled with money, and never with their card),
+`expires_at` of a pending
 payment, and the access projection following accounts' link events."""
 
 from __future__ import annotations
@@ -164,6 +165,27 @@ async def test_a_co_owner_sees_others_settled_payments_and_never_their_unfinishe
     }
     # Another's attempt is not theirs to read one by one either (as before).
     assert (await api.get(f"/payments/{left['id']}", headers=me.headers)).status_code == 404
+
+
+async def cards(api: httpx.AsyncClient, who: Any) -> dict[str, Any]:
+    answer = await api.get(f"/accounts/{who.account_id}/payments", headers=who.headers)
+    assert answer.status_code == 200, answer.text
+    return {item["id"]: item["card"] for item in answer.json()}
+
+
+async def test_a_co_owner_sees_that_another_paid_and_not_with_which_card(
+    api: httpx.AsyncClient, payer: Any, start: Any, browser: Browser, uow_factory: Any, tokens: Any
+) -> None:
+    me = await payer()
+    other = await co_owner(uow_factory, tokens, me)
+    theirs = await start(other, "500.00")
+    assert await paid_with(api, browser, other, theirs, VISA) == "succeeded"
+    mine = await start(me, "20.00")
+    assert await paid_with(api, browser, me, mine, VISA) == "succeeded"
+    card = {"brand": "visa", "pan_masked": "411111******1111"}
+
+    assert await cards(api, me) == {theirs["id"]: None, mine["id"]: card}
+    assert await cards(api, other) == {theirs["id"]: card, mine["id"]: None}
 
 
 async def test_a_pending_payment_says_when_the_banks_page_lapses_and_names_its_account(

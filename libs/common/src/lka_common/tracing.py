@@ -29,7 +29,7 @@ from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
-from opentelemetry.trace import NonRecordingSpan, Span, SpanContext, SpanKind
+from opentelemetry.trace import NonRecordingSpan, Span, SpanContext, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -174,6 +174,26 @@ def without_library_spans() -> Iterator[None]:
     no request's trace and would only fill the collector with roots (the relay's polling)."""
     with suppress_instrumentation():
         yield
+
+
+@contextmanager
+def recorded_by(provider: TracerProvider) -> Iterator[None]:
+    """Meanwhile, the spans started here are `provider`'s: a test's way to record them, as the
+    process's own provider is set once and for good (OpenTelemetry refuses a second)."""
+    global _tracer
+    kept, _tracer = _tracer, provider.get_tracer("lka_common")
+    try:
+        yield
+    finally:
+        _tracer = kept
+
+
+def mark_failed(error: BaseException) -> None:
+    """The running span failed with `error`: for work that handles its failure inside its span (a
+    letter pushed back for later), which the span would otherwise end as a success."""
+    span = trace.get_current_span()
+    span.record_exception(error)
+    span.set_status(Status(StatusCode.ERROR, type(error).__name__))
 
 
 def trace_attributes() -> dict[str, str]:

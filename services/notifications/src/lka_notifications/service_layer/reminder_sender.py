@@ -18,7 +18,8 @@ rest.
 A letter is logged and traced as its command's, as a `SendLetter` is by the consumer: its lines
 carry the command's correlation id, the letter's id (`message_id`) and the command's
 (`causation_id`), and its send, failure and all, is a span `send reminder` of the command's
-trace (the correlation id and trace context are kept with the letter by keep_reminders).
+trace (the correlation id and trace context are kept with the letter by keep_reminders), in
+error when the attempt failed.
 
 Beside the loops, one refresher per process keeps the gauges of the letters waiting
 (reminder_metrics.py), stopping with them.
@@ -64,10 +65,13 @@ async def run(
     count = sender_count(settings)
     if count < settings.reminder_senders:
         log.info("reminder_senders_limited", senders=count, pool=settings.db_consumer_pool_size)
-    await asyncio.gather(
-        reminder_metrics.run(stop, uow_factory, settings.reminder_metrics_interval_s),
-        *(_sender(stop, uow_factory, dispatcher, settings) for _ in range(count)),
-    )
+    # The loops' queries belong to no request's trace: an idle sender's look every second would
+    # be a root span in the collector each time. A letter's send is a span of its own (below).
+    with tracing.without_library_spans():
+        await asyncio.gather(
+            reminder_metrics.run(stop, uow_factory, settings.reminder_metrics_interval_s),
+            *(_sender(stop, uow_factory, dispatcher, settings) for _ in range(count)),
+        )
 
 
 async def _sender(
@@ -108,6 +112,7 @@ async def send_next(uow_factory: UowFactory, dispatcher: LetterDispatcher, setti
         except Exception as exc:  # the letter's fate is decided below, never lost
             if due is None:
                 raise
+            tracing.mark_failed(exc)
             await _after_failure(uow_factory, settings, due, exc)
             return False
 

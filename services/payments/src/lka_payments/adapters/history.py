@@ -14,12 +14,16 @@ from lka_common.events.billing import BillingPaymentRegistered
 from lka_payments.adapters.tables import billing_payments
 from lka_payments.domain.model import SHARED_STATUSES, HistoryItem
 
-# The caller's own online payments in any status, others' only in a shared status. Billing's
-# registrations of our own payments are left out: the online row already shows them.
+# The caller's own online payments in any status, others' only in a shared status, and without
+# their card: the brand and masked number of the card another profile paid with are that
+# person's, a co-owner learns that the account was paid, not with what. Billing's registrations
+# of our own payments are left out: the online row already shows them.
 _HISTORY = text(
     """
     SELECT id::text AS id, amount_kopecks, status, 'online' AS source, 'lka' AS channel,
-           card_brand, pan_masked, created_at, paid_at
+           CASE WHEN user_id = :user_id THEN card_brand END AS card_brand,
+           CASE WHEN user_id = :user_id THEN pan_masked END AS pan_masked,
+           created_at, paid_at
       FROM payments
      WHERE account_id = :account_id AND (user_id = :user_id OR status = ANY(:shared))
     UNION ALL
