@@ -92,7 +92,7 @@ async def test_a_run_reminds_a_month_before_and_on_the_day_and_no_one_else(
     too_early = await linked_meter(DAY + timedelta(days=31), early)
     serials = [m.serial_number for m in (month, today, missed, long_past, removed, nobodys, too_early)]
     # Two meters a batch: the run walks each stage's meters by date and id, batch after batch.
-    settings = settings.model_copy(update={"reminder_batch": 2, "reminder_pause_ms": 0})
+    settings = settings.model_copy(update={"verification_batch": 2, "reminder_pause_ms": 0})
 
     first_run = await run_on(DAY, settings, job_parts)
 

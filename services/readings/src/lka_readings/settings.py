@@ -37,13 +37,18 @@ class ReadingsSettings(ServiceSettings):
     # The verification-due reminder looks every hour of the day (it reads only the meters due in
     # its days): a subscriber who links an account gets its meters' reminder the same day.
     verification_schedule: str = "0 9-20 * * *"
-    # Accounts (or meters) per batch, each batch one short transaction: a thousand take about
-    # 50 ms (benchmarks/reminders.py, docs/performance.md "Reminders").
+    # Accounts per batch of the reading window, each batch one short transaction: a thousand take
+    # about 40 ms (benchmarks/reminders.py, docs/performance.md "Reminders").
     reminder_batch: int = Field(1000, ge=1, le=5000)
+    # Meters per batch of the verification-due reminder. Fewer than accounts: the meters due on a
+    # day are spread over the whole table, each one a random page of meters, accounts and links
+    # (about five pages read a meter), so a thousand of them took up to 784 ms where the pages
+    # were not in PostgreSQL's buffers; a few thousand due a day make a few dozen batches.
+    verification_batch: int = Field(250, ge=1, le=5000)
     # The pause after each batch (at least as long as the batch took; 0: none): the subscribers'
     # requests get the database, and the consumer's pool its handlers, in between. 200 ms spreads
     # a million accounts over about four of the five minutes they may take, the run's work a fifth
-    # of the time, so the subscribers' latency barely moves (docs/performance.md, "The
+    # of the time (what it still costs the subscribers' latency: docs/performance.md, "The
     # subscribers while the run goes").
     reminder_pause_ms: int = Field(200, ge=0, le=10000)
     # The reminder goes this many days before the closing day (and, if a run was missed, on any

@@ -6,7 +6,7 @@ Each stage (domain/reminders.py `verification_stages`) takes the meters in servi
 makes it due today: "a month before" while today is in [due − 30, due), "on the day" from the
 date to `ON_THE_DAY_GRACE_DAYS` after it, so a run missed on the exact day still sends; a meter
 removed, or whose date is past that, gets nothing. One short transaction per batch of
-`reminder_batch` meters claims the reminder in `reminders_sent` (its kind, the meter, the date)
+`verification_batch` meters claims the reminder in `reminders_sent` (its kind, the meter, the date)
 and writes its letters (`verification_due_reminder`, one to each subscriber linked now to the
 meter's account) as one `SendReminders` command: never twice, whoever runs it and however often.
 """
@@ -47,7 +47,7 @@ class VerificationDueRun:
         index = context.state.get("stage", 0)
         stage = stages[index]
         after = context.state.get("cursor")
-        size = self.settings.reminder_batch
+        size = self.settings.verification_batch
         async with self.uow_factory() as uow:
             batch = await reminders.next_meters(uow.session, stage.first_due, stage.last_due, after, size)
             letters = []
