@@ -29,7 +29,7 @@ from lka_common.commands.notifications import Reminder, SendReminders
 from lka_common.events.envelope import CloudEvent
 from lka_common.testing.processes import free_port
 from lka_common.uow import UnitOfWork
-from lka_notifications.adapters import address_book
+from lka_notifications.adapters import address_book, reminders_due
 from lka_notifications.bootstrap import letter_dispatcher
 from lka_notifications.service_layer import handlers, reminder_sender
 from lka_notifications.settings import NotificationsSettings
@@ -183,10 +183,22 @@ async def test_a_reminder_kept_before_its_commands_ids_were_is_still_sent(
 
 
 async def test_idle_senders_fill_no_trace_with_their_looks(
-    settings: NotificationsSettings, uow_factory: Callable[[], UnitOfWork], subscriber: uuid.UUID
+    settings: NotificationsSettings,
+    uow_factory: Callable[[], UnitOfWork],
+    subscriber: uuid.UUID,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With the database's client instrumented (as it is when exporting), senders and the gauges'
     refresher finding nothing to do start no span: each look would be a trace's root."""
+    looks = 0
+    claim_next = reminders_due.claim_next
+
+    async def counted(session: Any) -> Any:
+        nonlocal looks
+        looks += 1
+        return await claim_next(session)
+
+    monkeypatch.setattr(reminders_due, "claim_next", counted)
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
@@ -195,12 +207,15 @@ async def test_idle_senders_fill_no_trace_with_their_looks(
     try:
         stop = asyncio.Event()
         senders = asyncio.create_task(reminder_sender.run(stop, uow_factory, letter_dispatcher(settings), settings))
-        await asyncio.sleep(0.5)  # each has looked once, at start
+        for _ in range(100):  # until every sender has looked once (they look at start)
+            if looks >= reminder_sender.sender_count(settings):
+                break
+            await asyncio.sleep(0.05)
         stop.set()
         await senders
         looked = await query(settings, "SELECT 1 FROM reminders_due")  # and a query outside them is traced
     finally:
         instrumentor.uninstrument()
 
-    assert looked == []
+    assert looks >= reminder_sender.sender_count(settings) and looked == []
     assert [span.name for span in exporter.get_finished_spans()] == ["SELECT"]
