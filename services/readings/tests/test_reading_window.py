@@ -2,7 +2,8 @@
 letter (in a `SendReminders` command) to each subscriber linked to an account with a meter and no
 reading this period, and to no one else; once per account and period, however often it runs, in however many batches,
 cut short wherever, and however many runners race (the key is claimed with the commands in one
-transaction per batch, service_layer/reading_window.py)."""
+transaction per batch, service_layer/reading_window.py). What the run knows of an account
+(adapters/reminder_accounts.py) follows its meters' and links' events whatever their order."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pytest
 from lka_common.db import make_engine, make_sessionmaker
 from lka_common.events.accounts import AccountUnlinked
 from lka_common.events.billing import BillingReadingProcessed, LastReading
+from lka_common.events.envelope import CloudEvent
 from lka_common.scheduler.clock import LOCAL_TIME, Clock
 from lka_common.scheduler.runner import JobRunner, RunContext
 from lka_common.uow import UnitOfWork
@@ -248,3 +250,86 @@ async def test_no_reminder_outside_the_window(
 
     assert record is not None and record.items == 0
     assert await reminded(reminders, quiet.account_number) == []
+
+
+async def run_and_see(
+    settings: ReadingsSettings, job_parts: Any, reminders: Any, *numbers: str
+) -> list[tuple[str, str]]:
+    """Run the reading window on the day before the closing day; who got a letter for `numbers`."""
+    clock, _ = reminder_day(settings.closing_day)
+    engine, uow_factory = job_parts
+    record = await JobRunner(engine, clock).run(reading_window_job(settings, uow_factory))
+    assert record is not None and record.status == "finished"
+    rows = await reminders(TEMPLATE)
+    return sorted(
+        (row["params"]["account_number"], row["user_id"]) for row in rows if row["params"]["account_number"] in numbers
+    )
+
+
+async def test_what_changes_after_the_account_was_linked_reaches_the_next_run(
+    settings: ReadingsSettings,
+    job_parts: Any,
+    meter: Callable[..., Awaitable[Any]],
+    link: Any,
+    person: Any,
+    reminders: Any,
+) -> None:
+    clock, _ = reminder_day(settings.closing_day)
+    first, second, billed, removed, metered = (person() for _ in range(5))
+    joined = await meter()  # a second subscriber links it later: both are reminded
+    await link(first.user_id, joined.region_code, joined.account_number)
+    await link(second.user_id, joined.region_code, joined.account_number)
+    later_billed = await meter()  # billing takes a reading this period after the link: nobody is
+    await link(billed.user_id, later_billed.region_code, later_billed.account_number)
+    reading = LastReading(values={"T1": Decimal(8300), "T2": Decimal(3600)}, date=clock.today() - timedelta(days=1))
+    await meter(account_number=later_billed.account_number, last_reading=reading)
+    later_removed = await meter()  # its only meter is taken off after the link: nobody is
+    await link(removed.user_id, later_removed.region_code, later_removed.account_number)
+    await meter(account_number=later_removed.account_number, removed=True)
+    later_metered = await meter(removed=True)  # linked without a meter in service, then one comes: reminded
+    await link(metered.user_id, later_metered.region_code, later_metered.account_number)
+    await meter(account_number=later_metered.account_number, serial_number="M230-0303")
+    numbers = (joined, later_billed, later_removed, later_metered)
+
+    reminded = await run_and_see(settings, job_parts, reminders, *(m.account_number for m in numbers))
+
+    assert reminded == sorted(
+        [
+            (joined.account_number, str(first.user_id)),
+            (joined.account_number, str(second.user_id)),
+            (later_metered.account_number, str(metered.user_id)),
+        ]
+    )
+
+
+async def test_two_events_of_one_account_at_once_both_reach_its_row(
+    settings: ReadingsSettings,
+    job_parts: Any,
+    meter: Callable[..., Awaitable[Any]],
+    meter_event: Callable[..., Any],
+    link: Any,
+    person: Any,
+    reminders: Any,
+) -> None:
+    """A meter comes into service while a second subscriber links the account: each transaction
+    computes the row before the other commits. The account's lock makes the later one compute
+    after the earlier committed; without it the link's row (no meter in service) would overwrite
+    the meter's, and nobody would be reminded."""
+    first, second = person(), person()
+    account = await meter(removed=True)
+    await link(first.user_id, account.region_code, account.account_number)
+    new_meter = meter_event(account_number=account.account_number, serial_number="M230-0303")
+    event = CloudEvent(id=str(uuid.uuid4()), source="/test", type=new_meter.event_type, time=datetime.now(UTC))
+    _, uow_factory = job_parts
+
+    async with uow_factory() as uow:
+        await projections.meter_updated(uow, new_meter, event)
+        linking = asyncio.create_task(link(second.user_id, account.region_code, account.account_number))
+        await asyncio.sleep(0.3)  # the link's transaction has begun and waits for this one
+        await uow.commit()
+    await linking
+
+    reminded = await run_and_see(settings, job_parts, reminders, account.account_number)
+
+    both = [(account.account_number, str(first.user_id)), (account.account_number, str(second.user_id))]
+    assert reminded == sorted(both)

@@ -6,9 +6,9 @@ The reading window's statement takes its batch itself, the next thousand account
 range (LIMIT), and writes its letters to the outbox as `SendReminders` commands
 (lka_common.commands.reminder_letters): over a million accounts nothing but a row of counts comes
 back to Python. The verification's batch goes to its claim as an array of meter ids
-(`id = ANY(…)`). Either way PostgreSQL knows it is a thousand rows, looks each one's links, meters
-and readings up by index, and the plan's cost stays below the threshold where it would spend
-longer compiling it (JIT) than running it. And each claim is planned for its own values
+(`id = ANY(…)`). Either way PostgreSQL knows it is a thousand rows, looks each one up by index,
+and the plan's cost stays below the threshold where it would spend longer compiling it (JIT) than
+running it. And each claim is planned for its own values
 (`plan_cache_mode`): the prepared statement's generic plan, which PostgreSQL switches to after
 five runs, knows neither the batch nor the period and scans every claim of the table, a batch
 slower with each one (benchmarks/reminders.py, docs/performance.md "Reminders").
@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy import CTE, Select, and_, any_, bindparam, exists, func, literal, select, text, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, insert
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
@@ -40,10 +40,10 @@ from lka_common.commands.reminder_letters import ReminderLetters
 from lka_readings.adapters.tables import (
     account_links,
     accounts,
-    billing_readings,
     meters,
     not_rejected,
     readings,
+    reminder_accounts,
     reminders_sent,
 )
 from lka_readings.domain.reminders import READING_WINDOW, PeriodWindow
@@ -61,14 +61,7 @@ class MeterLetter(NamedTuple):
     user_id: UUID
 
 
-class AccountKey(NamedTuple):
-    """Where an account stands in the reading-window job's order: its region and number."""
-
-    region_code: str
-    number: str
-
-
-FIRST_ACCOUNT = AccountKey("", "")  # before every account
+FIRST_ACCOUNT = UUID(int=0)  # before every account, in the reading-window job's order (by id)
 
 
 class MeterKey(NamedTuple):
@@ -130,98 +123,72 @@ class ReadingWindowBatch(NamedTuple):
     """What one batch of the reading-window claim did."""
 
     examined: int  # accounts after the cursor looked at
-    last: AccountKey | None  # the last of them, the next batch's cursor; None when none was left
+    last: UUID | None  # the last of them, the next batch's cursor; None when none was left
     reminded: int  # accounts claimed now
-    letters: int  # letters written, in `commands` SendReminders commands
-    commands: int
+    letters: int  # letters written to the outbox
+    commands: int  # the SendReminders commands they are in
 
 
 async def claim_reading_window(
     session: AsyncSession,
     window: PeriodWindow,
-    after: AccountKey,
+    after: UUID,
     size: int,
     letters_of: ReminderLetters,
 ) -> ReadingWindowBatch:
-    """Claim the reading-window reminder of every account of the next `size` after `after` (in
-    region and number order) someone is linked to, with a meter in service, no reading for the
-    period (ours not rejected, or one billing took in its days) and not reminded yet, and write the
-    letters of those claimed now to the outbox as `SendReminders` commands: one statement, so the
-    batch's accounts, their letters and the commands never pass through Python.
+    """Claim the reading-window reminder of every account of the next `size` after `after` (by
+    id) someone is linked to, with a meter in service, no reading for the period (ours not
+    rejected, or one billing took on or after the period's first day) and not reminded yet, and
+    write the letters of those claimed now to the outbox as `SendReminders` commands: one
+    statement, so the batch's accounts, their letters and the commands never pass through Python.
 
-    The batch is a range of accounts_region_number_key, so its cost does not depend on how many
-    are due; and in the order of the accounts' numbers, the order of the meters and readings
-    indexes each account is looked up in, so a batch reads neighbouring pages of them."""
-    key = tuple_(accounts.c.region_code, accounts.c.number)
-    cursor = tuple_(literal(after.region_code), literal(after.number))
+    The batch is a range of reminder_accounts' key, read from the key alone (it carries the
+    columns), so its cost does not depend on how many are due; and in the accounts' id order, the
+    order of the readings index each account is looked up in and of the claims' key, so a batch
+    reads, and writes, neighbouring pages of each."""
     batch = (
-        select(accounts.c.id, accounts.c.region_code, accounts.c.number)
-        # `>=` but not the cursor, where `>` says the same: PostgreSQL estimates a row comparison
-        # by its first column, and `region_code > 'the last region'` at no row at all, so a batch
-        # of the last region's accounts planned the join of its claims to its letters for one row
-        # (a thousand rows scanned a thousand times: 25 → 80 ms of the database a batch).
-        .where(key >= cursor, key != cursor)
-        .order_by(accounts.c.region_code, accounts.c.number)
+        select(reminder_accounts)
+        .where(reminder_accounts.c.account_id > literal(after, PG_UUID(as_uuid=True)))
+        .order_by(reminder_accounts.c.account_id)
         .limit(size)
         .cte("batch")
     )
     ours = exists().where(
-        readings.c.region_code == batch.c.region_code,
-        readings.c.account_number == batch.c.number,
+        readings.c.account_id == batch.c.account_id,
         readings.c.billing_period == window.period,
         not_rejected,
     )
-    # The account's meters looked up once for both questions (in service? did billing take a
-    # reading?), where two probes of meters_account_serial_key did the same work twice.
-    billing_took = exists().where(
-        billing_readings.c.meter_id == meters.c.id,
-        billing_readings.c.taken_on.between(window.first_day, window.closing),
-    )
-    own_meters = (
-        select(
-            func.bool_or(meters.c.removed.is_(False)).label("in_service"),
-            func.bool_or(billing_took).label("billed"),
-        )
-        .where(meters.c.region_code == batch.c.region_code, meters.c.account_number == batch.c.number)
-        .lateral("own_meters")
-    )
-    # The due accounts with their subscribers, read once: the claim and the letters both come from
-    # it (a CTE used twice is computed once).
+    billed = func.coalesce(batch.c.billed_on >= window.first_day, False)
     due = (
-        select(
-            batch.c.id,
-            batch.c.number,
-            func.array_agg(aggregate_order_by(account_links.c.user_id, account_links.c.user_id)).label("users"),
-        )
-        .join_from(batch, own_meters, and_(own_meters.c.in_service, ~own_meters.c.billed))
-        .join(account_links, _linked_users(batch.c.id))
-        .where(~ours)
-        .group_by(batch.c.id, batch.c.number)
+        select(batch.c.account_id, batch.c.number, batch.c.users)
+        .where(batch.c.in_service, func.cardinality(batch.c.users) > 0, ~billed, ~ours)
         .cte("due")
     )
     claimed = _claimed(
         select(
-            literal(READING_WINDOW), due.c.id, literal(window.period), func.cardinality(due.c.users), func.now()
-        ).order_by(due.c.id)
+            literal(READING_WINDOW), due.c.account_id, literal(window.period), func.cardinality(due.c.users), func.now()
+        ).order_by(due.c.account_id)
     )
     user_id = func.unnest(due.c.users).label("user_id")
     letters = (
-        select(due.c.id, due.c.number, user_id).join_from(claimed, due, due.c.id == claimed.c.subject_id).cte("letters")
+        select(due.c.account_id, due.c.number, user_id)
+        .join_from(claimed, due, due.c.account_id == claimed.c.subject_id)
+        .cte("letters")
     )
-    written = letters_of.commands(letters.c.id, letters.c.user_id, {"account_number": letters.c.number}).cte("written")
-    last = select(batch.c.region_code, batch.c.number).order_by(batch.c.region_code.desc(), batch.c.number.desc())
+    written = letters_of.commands(letters.c.account_id, letters.c.user_id, {"account_number": letters.c.number}).cte(
+        "written"
+    )
     outcome = select(
         select(func.count()).select_from(batch).scalar_subquery().label("examined"),
-        last.with_only_columns(batch.c.region_code).limit(1).scalar_subquery().label("last_region"),
-        last.with_only_columns(batch.c.number).limit(1).scalar_subquery().label("last_number"),
+        # (PostgreSQL has no max() of uuids.)
+        select(batch.c.account_id).order_by(batch.c.account_id.desc()).limit(1).scalar_subquery().label("last"),
         select(func.count()).select_from(claimed).scalar_subquery().label("reminded"),
         select(func.count()).select_from(letters).scalar_subquery().label("letters"),
         select(func.count()).select_from(written).scalar_subquery().label("commands"),
     )
     await _plan_for_these_values(session)
     row = (await session.execute(outcome)).one()
-    last_key = AccountKey(row.last_region, row.last_number) if row.examined else None
-    return ReadingWindowBatch(row.examined, last_key, row.reminded, row.letters, row.commands)
+    return ReadingWindowBatch(row.examined, row.last if row.examined else None, row.reminded, row.letters, row.commands)
 
 
 async def claim_verification(

@@ -12,13 +12,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     MetaData,
+    PrimaryKeyConstraint,
     SmallInteger,
     Table,
     Text,
     UniqueConstraint,
     literal_column,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from lka_common.access import access_table
 from lka_common.scheduler.tables import include_in as include_scheduler_tables
@@ -114,14 +115,9 @@ reading_once = Index(
     postgresql_where=not_rejected,
 )
 Index("readings_account_recent_idx", readings.c.region_code, readings.c.account_number, readings.c.submitted_at.desc())
-# An account's readings of a period billing did not reject: the reading-window reminder's "none yet".
-Index(
-    "readings_account_period_idx",
-    readings.c.region_code,
-    readings.c.account_number,
-    readings.c.billing_period,
-    postgresql_where=not_rejected,
-)
+# An account's readings of a period billing did not reject: the reading-window reminder's "none
+# yet", looked up by the account's id, the order its batches go in (reminder_accounts below).
+Index("readings_account_id_period_idx", readings.c.account_id, readings.c.billing_period, postgresql_where=not_rejected)
 
 # Every version of every tariff billing announced (`billing.tariff.updated.v1`).
 tariffs = Table(
@@ -183,6 +179,24 @@ reminders_sent = Table(
     Column("period", Text, primary_key=True),
     Column("recipients", SmallInteger, nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False),
+)
+
+# Each account of the access projection as the reading-window reminder asks about it: a meter in
+# service, the last day billing took a reading of one, who is linked now. Kept by the meters' and
+# links' events (adapters/reminder_accounts.py), so a batch reads a range of this key instead of
+# probing meters, billing's readings and links for each account. The key carries the columns
+# (INCLUDE): the batch is an index-only scan of neighbouring pages, whatever order the rows lie in.
+reminder_accounts = Table(
+    "reminder_accounts",
+    metadata,
+    Column("account_id", UUID(as_uuid=True), nullable=False),
+    Column("number", Text, nullable=False),
+    Column("in_service", Boolean, nullable=False),
+    Column("billed_on", Date),
+    Column("users", ARRAY(UUID(as_uuid=True)), nullable=False),  # linked now, in order
+    PrimaryKeyConstraint(
+        "account_id", name="reminder_accounts_pkey", postgresql_include=["number", "in_service", "billed_on", "users"]
+    ),
 )
 
 # The shared scheduler's jobs and runs (lka_common.scheduler), which runs the reminders here.

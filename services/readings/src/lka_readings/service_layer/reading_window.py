@@ -7,12 +7,13 @@ one reminder letter to each subscriber linked to it now. Whether each person wan
 to say (`/profile/notifications`): the notifications service honours it when it sends.
 
 Set-based, for a million accounts in minutes: a batch is the next `reminder_batch` accounts by
-region and number after the cursor; one statement in one short transaction claims the due ones
-among them in `reminders_sent` (kind `reading_window`, account, period) and writes their letters
-to the outbox as `SendReminders` commands (notifications sends them one by one at its own pace),
-so a run resumed after a crash, or a second replica's, never sends twice; the letters never pass
-through Python (lka_common.commands.reminder_letters). Between batches the runner rests `reminder_pause_ms`,
-or as long as the batch took if that was longer, leaving the database to the subscribers' requests.
+id after the cursor (their meters and links as adapters/reminder_accounts.py keeps them); one
+statement in one short transaction claims the due ones among them in `reminders_sent` (kind
+`reading_window`, account, period) and writes their letters to the outbox as `SendReminders`
+commands (notifications sends them one by one at its own pace), so a run resumed after a crash,
+or a second replica's, never sends twice; the letters never pass through Python
+(lka_common.commands.reminder_letters). Between batches the runner rests `reminder_pause_ms`, or as
+long as the batch took if that was longer, leaving the database to the subscribers' requests.
 """
 
 from __future__ import annotations
@@ -74,5 +75,6 @@ class ReadingWindowRun:
             examined=done.examined,
             reminded=done.reminded,
             letters=done.letters,
+            commands=done.commands,
         )
         return BatchResult(items=done.reminded, more=done.examined == size)
