@@ -159,6 +159,8 @@ async def claim_reading_window(
         not_rejected,
     )
     billed = func.coalesce(batch.c.billed_on >= window.first_day, False)
+    # The due accounts with their subscribers: the claim and the letters both come from it (a CTE
+    # used twice is computed once).
     due = (
         select(batch.c.account_id, batch.c.number, batch.c.users)
         .where(batch.c.in_service, func.cardinality(batch.c.users) > 0, ~billed, ~ours)
